@@ -1,0 +1,110 @@
+// The SinoPac QPay message crypto (PROTOCOL.md §2–§3). Pure functions: no I/O, no configuration.
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+
+export interface HashKeys {
+  A1: string;
+  A2: string;
+  B1: string;
+  B2: string;
+}
+
+/** Thrown when a key or ciphertext is unusable. Its message never contains the secret itself. */
+export class SinopacCryptoError extends Error {
+  override name = 'SinopacCryptoError';
+}
+
+const KEY_HEX_LENGTH = 16;
+
+function keyBytes(name: string, key: string): Buffer {
+  // The bank's .NET toolkit strips dashes and keeps the first 16 hex digits, so GUID-like keys work.
+  const hex = key.replace(/-/g, '').slice(0, KEY_HEX_LENGTH);
+  if (!/^[0-9a-fA-F]{16}$/.test(hex)) {
+    throw new SinopacCryptoError(`hash key ${name} must be ${KEY_HEX_LENGTH} hexadecimal digits`);
+  }
+  return Buffer.from(hex, 'hex');
+}
+
+function xorHex(left: Buffer, right: Buffer): string {
+  const out = Buffer.alloc(left.length);
+  for (let i = 0; i < left.length; i++) out[i] = left[i]! ^ right[i]!;
+  // Buffer hex keeps every byte's leading zero, the pitfall of 64-bit integer XOR (§2.1).
+  return out.toString('hex');
+}
+
+export function hashId(keys: HashKeys): string {
+  const a = xorHex(keyBytes('A1', keys.A1), keyBytes('A2', keys.A2));
+  const b = xorHex(keyBytes('B1', keys.B1), keyBytes('B2', keys.B2));
+  return (a + b).toUpperCase();
+}
+
+function sha256Upper(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex').toUpperCase();
+}
+
+/** The IV is the last 16 characters of the upper-case SHA-256 hex, used as ASCII bytes (§2.2). */
+export function ivFromNonce(nonce: string): string {
+  return sha256Upper(nonce).slice(-16);
+}
+
+function isSignedValue(value: unknown): value is string | number | boolean | bigint {
+  if (value === null || value === undefined) return false;
+  if (typeof value === 'object' || typeof value === 'function') return false;
+  // The bank's .NET rule (§3): empty and whitespace-only strings are dropped, but 0 is kept.
+  if (typeof value === 'string') return value.trim() !== '';
+  return true;
+}
+
+// .NET's OrdinalIgnoreCase compares upper-cased UTF-16 code units.
+function compareIgnoreCase(left: string, right: string): number {
+  const l = left.toUpperCase();
+  const r = right.toUpperCase();
+  if (l !== r) return l < r ? -1 : 1;
+  return left < right ? -1 : left > right ? 1 : 0;
+}
+
+/** The sorted `name=value&...` text of a message's top-level scalar members (§3 steps 1–4). */
+export function signString(message: Record<string, unknown>): string {
+  return Object.keys(message)
+    .filter((name) => isSignedValue(message[name]))
+    .sort(compareIgnoreCase)
+    .map((name) => `${name}=${String(message[name])}`)
+    .join('&');
+}
+
+export function sign(message: Record<string, unknown>, nonce: string, hashIdText: string): string {
+  return sha256Upper(signString(message) + nonce + hashIdText);
+}
+
+function cipherParams(hashIdText: string, iv: string): [Buffer, Buffer] {
+  const key = Buffer.from(hashIdText, 'ascii');
+  const ivBytes = Buffer.from(iv, 'ascii');
+  if (key.length !== 32) throw new SinopacCryptoError('HashID must be 32 characters');
+  if (ivBytes.length !== 16) throw new SinopacCryptoError('IV must be 16 characters');
+  return [key, ivBytes];
+}
+
+/** AES-256-CBC with PKCS#7; key and IV are the ASCII bytes of their texts; output is upper-case hex (§2.3). */
+export function encryptMessage(plaintext: string, hashIdText: string, iv: string): string {
+  const cipher = createCipheriv('aes-256-cbc', ...cipherParams(hashIdText, iv));
+  return Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]).toString('hex').toUpperCase();
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+export function decryptMessage(hex: string, hashIdText: string, iv: string): string {
+  if (hex.length === 0 || hex.length % 32 !== 0 || !/^[0-9a-fA-F]+$/.test(hex)) {
+    throw new SinopacCryptoError('Message is not hex-encoded AES blocks');
+  }
+  const decipher = createDecipheriv('aes-256-cbc', ...cipherParams(hashIdText, iv));
+  let plain: Buffer;
+  try {
+    plain = Buffer.concat([decipher.update(Buffer.from(hex, 'hex')), decipher.final()]);
+  } catch {
+    throw new SinopacCryptoError('Message could not be decrypted (wrong key or IV, or tampered)');
+  }
+  try {
+    return utf8.decode(plain);
+  } catch {
+    throw new SinopacCryptoError('Message did not decrypt to UTF-8 text');
+  }
+}
