@@ -1,0 +1,117 @@
+// Every setting, read once from the environment and validated; a bad value stops start-up with
+// a message that names the variable. Only this module reads process.env.
+import { z } from 'zod';
+import type { HashKeys } from './sinopac/crypto';
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const integer = (fallback: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(fallback);
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((value) => (value === '' ? undefined : value))
+  .optional();
+
+const hashKey = optionalText.refine((value) => value === undefined || /^[0-9a-fA-F-]{16,}$/.test(value), {
+  message: 'must be the 16 hexadecimal digits the bank issued',
+});
+
+const schema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  PORT: integer(3000, 0, 65535),
+  PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
+  DATABASE_URL: optionalText.pipe(z.url().optional()),
+  EMBEDDED_PG_PORT: integer(54329, 1024, 65535),
+  EMBEDDED_PG_DIR: z.string().default('.data/postgres'),
+  SINOPAC_API_URL: optionalText.pipe(z.url().optional()),
+  SINOPAC_SHOP_NO: optionalText,
+  SINOPAC_HASH_A1: hashKey,
+  SINOPAC_HASH_A2: hashKey,
+  SINOPAC_HASH_B1: hashKey,
+  SINOPAC_HASH_B2: hashKey,
+  SINOPAC_KEY_ID: optionalText,
+  SINOPAC_TIMEOUT_MS: integer(15_000, 100, 120_000),
+  SANDBOX_PORT: integer(4010, 0, 65535),
+  SESSION_SECRET: optionalText,
+  ATM_EXPIRE_DAYS: integer(3, 1, 30),
+  CARD_EXP_MINUTES: integer(10, 1, 30),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+const BANK_VARIABLES = ['SINOPAC_SHOP_NO', 'SINOPAC_HASH_A1', 'SINOPAC_HASH_A2', 'SINOPAC_HASH_B1', 'SINOPAC_HASH_B2'] as const;
+
+export interface BankCredentials {
+  shopNo: string;
+  hashKeys: HashKeys;
+  keyId?: string;
+}
+
+/** Where bank calls go: the real bank (or any URL given), or a sandbox the shop starts itself. */
+export type BankConfig =
+  | { mode: 'remote'; apiUrl: string; credentials: BankCredentials; timeoutMs: number }
+  | { mode: 'embedded-sandbox'; sandboxPort: number; timeoutMs: number };
+
+export interface Config {
+  env: 'development' | 'test' | 'production';
+  port: number;
+  publicBaseUrl?: string;
+  database: { url: string } | { embedded: { port: number; dataDir: string } };
+  bank: BankConfig;
+  sessionSecret?: string;
+  atmExpireDays: number;
+  cardExpMinutes: number;
+  logLevel: string;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`).join('; ');
+}
+
+function bankConfig(env: z.infer<typeof schema>): BankConfig {
+  const given = BANK_VARIABLES.filter((name) => env[name] !== undefined);
+  if (given.length === 0) {
+    if (env.SINOPAC_API_URL) {
+      throw new ConfigError(`SINOPAC_API_URL is set but ${BANK_VARIABLES.join(', ')} are not: set the shop's credentials too`);
+    }
+    return { mode: 'embedded-sandbox', sandboxPort: env.SANDBOX_PORT, timeoutMs: env.SINOPAC_TIMEOUT_MS };
+  }
+  const missing = BANK_VARIABLES.filter((name) => env[name] === undefined);
+  if (missing.length > 0) throw new ConfigError(`${missing.join(', ')} must be set along with ${given.join(', ')}`);
+  if (!env.SINOPAC_API_URL) throw new ConfigError('SINOPAC_API_URL must be set when bank credentials are configured');
+  return {
+    mode: 'remote',
+    apiUrl: env.SINOPAC_API_URL,
+    timeoutMs: env.SINOPAC_TIMEOUT_MS,
+    credentials: {
+      shopNo: env.SINOPAC_SHOP_NO!,
+      hashKeys: { A1: env.SINOPAC_HASH_A1!, A2: env.SINOPAC_HASH_A2!, B1: env.SINOPAC_HASH_B1!, B2: env.SINOPAC_HASH_B2! },
+      keyId: env.SINOPAC_KEY_ID,
+    },
+  };
+}
+
+export function loadConfig(source: Record<string, string | undefined>): Config {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`);
+  const env = parsed.data;
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    throw new ConfigError('SESSION_SECRET must be set in production');
+  }
+  return {
+    env: env.NODE_ENV,
+    port: env.PORT,
+    publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/$/, ''),
+    database: env.DATABASE_URL
+      ? { url: env.DATABASE_URL }
+      : { embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DIR } },
+    bank: bankConfig(env),
+    sessionSecret: env.SESSION_SECRET,
+    atmExpireDays: env.ATM_EXPIRE_DAYS,
+    cardExpMinutes: env.CARD_EXP_MINUTES,
+    logLevel: env.LOG_LEVEL,
+  };
+}

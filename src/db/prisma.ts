@@ -1,0 +1,9 @@
+// The shop's database client: Prisma on the pg driver adapter (no query-engine binary).
+import { PrismaPg } from '@prisma/adapter-pg';
+import { PrismaClient } from '../generated/prisma/client';
+
+export type Database = PrismaClient;
+
+export function createDatabase(url: string, options: { poolSize?: number } = {}): Database {
+  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }) });
+}

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config';
+
+const bank = {
+  SINOPAC_API_URL: 'https://apisbx.sinopac.com/funBIZ/QPay.WebAPI/api',
+  SINOPAC_SHOP_NO: 'NA0249_001',
+  SINOPAC_HASH_A1: '86D50DEF3EB7400E',
+  SINOPAC_HASH_A2: '01FD27C09E5549E5',
+  SINOPAC_HASH_B1: '9E004965F4244953',
+  SINOPAC_HASH_B2: '7FB3385F414E4F91',
+};
+
+describe('configuration', () => {
+  it('runs on embedded defaults when nothing is set', () => {
+    const config = loadConfig({});
+    expect(config.port).toBe(3000);
+    expect(config.database).toEqual({ embedded: { port: 54329, dataDir: '.data/postgres' } });
+    expect(config.bank.mode).toBe('embedded-sandbox');
+  });
+
+  it('talks to the bank when credentials are configured', () => {
+    const config = loadConfig({ ...bank, SINOPAC_KEY_ID: 'key-1', DATABASE_URL: 'postgresql://u:p@127.0.0.1:5432/shop' });
+    expect(config.bank).toMatchObject({ mode: 'remote', apiUrl: bank.SINOPAC_API_URL, credentials: { shopNo: 'NA0249_001', keyId: 'key-1' } });
+    expect(config.database).toEqual({ url: 'postgresql://u:p@127.0.0.1:5432/shop' });
+  });
+
+  it('names the variable that is wrong', () => {
+    expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT/);
+    expect(() => loadConfig({ ATM_EXPIRE_DAYS: '31' })).toThrow(/ATM_EXPIRE_DAYS/);
+    expect(() => loadConfig({ ...bank, SINOPAC_HASH_B2: 'xyz' })).toThrow(/SINOPAC_HASH_B2/);
+  });
+
+  it('refuses half-configured bank credentials, naming what is missing', () => {
+    const { SINOPAC_HASH_A2: _omitted, ...partial } = bank;
+    expect(() => loadConfig(partial)).toThrow(ConfigError);
+    expect(() => loadConfig(partial)).toThrow(/SINOPAC_HASH_A2/);
+  });
+
+  it('never puts a hash key value into an error message', () => {
+    const secret = 'ABCDEF0123456789Z';
+    try {
+      loadConfig({ ...bank, SINOPAC_HASH_A1: secret });
+      expect.unreachable();
+    } catch (error) {
+      expect(String(error)).toMatch(/SINOPAC_HASH_A1/);
+      expect(String(error)).not.toContain(secret);
+    }
+  });
+
+  it('requires a session secret in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
+  });
+});
