@@ -1,0 +1,78 @@
+// Failures of a QPay call, one class per kind so callers can decide what is retryable and what to show.
+// None of them ever holds key material: messages are built from service names, codes and bank text only.
+import type { SinopacService } from './messages';
+
+export type SinopacEndpoint = 'Nonce' | 'Order';
+
+export abstract class SinopacError extends Error {
+  readonly service: SinopacService;
+
+  constructor(service: SinopacService, message: string, options?: ErrorOptions) {
+    super(`${service}: ${message}`, options);
+    this.service = service;
+  }
+}
+
+/** The message we were asked to send breaks the protocol's rules; nothing was sent to the bank. */
+export class SinopacRequestError extends SinopacError {
+  override name = 'SinopacRequestError';
+  readonly issues: readonly string[];
+
+  constructor(service: SinopacService, issues: readonly string[]) {
+    super(service, `invalid request: ${issues.join('; ')}`);
+    this.issues = issues;
+  }
+}
+
+export type TransportFailure = 'timeout' | 'network' | 'http_status' | 'bad_body';
+
+/** No usable answer came back. Whether the bank acted on an Order call is unknown: query before retrying. */
+export class SinopacTransportError extends SinopacError {
+  override name = 'SinopacTransportError';
+  readonly reason: TransportFailure;
+  readonly endpoint: SinopacEndpoint;
+  readonly httpStatus: number | undefined;
+
+  constructor(
+    service: SinopacService,
+    details: { reason: TransportFailure; endpoint: SinopacEndpoint; message: string; httpStatus?: number },
+    options?: ErrorOptions,
+  ) {
+    super(service, `${details.endpoint} call failed (${details.reason}): ${details.message}`, options);
+    this.reason = details.reason;
+    this.endpoint = details.endpoint;
+    this.httpStatus = details.httpStatus;
+  }
+}
+
+export type ProtocolFailure = 'bad_signature' | 'undecryptable' | 'bad_message' | 'mismatch';
+
+/** An answer came back but cannot be trusted or understood; its content must not be acted on. */
+export class SinopacProtocolError extends SinopacError {
+  override name = 'SinopacProtocolError';
+  readonly reason: ProtocolFailure;
+
+  constructor(service: SinopacService, reason: ProtocolFailure, message: string, options?: ErrorOptions) {
+    super(service, `untrusted response (${reason}): ${message}`, options);
+    this.reason = reason;
+  }
+}
+
+// Description is "<code> – <text>" with an EN DASH (§6), e.g. "E0302 – 訂單編號重複".
+const DESCRIPTION_CODE = /^\s*([A-Z]\d{4})(?!\d)/;
+
+/** The bank answered, authentically, with Status "F". */
+export class SinopacBusinessError extends SinopacError {
+  override name = 'SinopacBusinessError';
+  /** The bank's code such as "E0302", when the Description carries one. */
+  readonly code: string | undefined;
+  /** The Description exactly as the bank sent it. */
+  readonly description: string;
+
+  constructor(service: SinopacService, description: string | undefined) {
+    const text = description ?? '';
+    super(service, `the bank refused: ${text || '(no description)'}`);
+    this.description = text;
+    this.code = DESCRIPTION_CODE.exec(text)?.[1];
+  }
+}
