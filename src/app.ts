@@ -1,0 +1,64 @@
+// Builds the shop's Express app from its dependencies. The order of this list is the path every
+// request travels; reading it top to bottom tells how the shop works.
+import { fileURLToPath } from 'node:url';
+import express from 'express';
+import type { Logger } from 'pino';
+import type session from 'express-session';
+import type { Database } from './db/prisma';
+import type { SinopacClient } from './sinopac/client';
+import { defaultCatalogs, mergeCatalogs, type Catalog } from './i18n/translate';
+import { setUpRequestLogging } from './web/request-logging';
+import { setUpSecurityHeaders } from './web/security-headers';
+import { setUpStaticFiles } from './web/static-files';
+import { setUpViews } from './web/views';
+import { setUpLocale } from './web/locale';
+import { setUpSession } from './web/session';
+import { setUpCsrf } from './web/csrf';
+import { errorHandler, notFoundHandler } from './web/errors';
+
+export interface AppDependencies {
+  db: Database;
+  sinopac: SinopacClient;
+  logger: Logger;
+  clock: () => Date;
+  sessionStore: session.Store;
+  settings: {
+    production: boolean;
+    sessionSecret: string;
+    /** Origin the bank sends shoppers and notifications back to (ReturnURL, BackendURL). */
+    publicBaseUrl: string;
+    /** Origins of the bank's hosted pages that checkout redirects to. */
+    bankOrigins: string[];
+    atmExpireDays: number;
+    cardExpMinutes: number;
+  };
+}
+
+const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
+
+export function createApp(deps: AppDependencies): express.Express {
+  const { settings } = deps;
+  const catalog: Catalog = mergeCatalogs(...defaultCatalogs);
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  setUpRequestLogging(app, deps.logger);
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
+  setUpStaticFiles(app);
+  setUpViews(app, { viewsDir, watch: !settings.production });
+  setUpLocale(app, catalog, { secureCookies: settings.production });
+
+  // The bank's callbacks: before sessions and CSRF, since the bank has neither.
+
+  setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
+  app.use(express.urlencoded({ extended: false, limit: '20kb' }));
+  setUpCsrf(app);
+
+  // Shop pages.
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(deps.logger));
+  return app;
+}

@@ -1,0 +1,57 @@
+// The one place where status codes become words: the shop's order and payment statuses, and the
+// bank's PayStatus / RefundStatus codes (PROTOCOL.md §6), in zh-TW and English. Only the view
+// layer calls it; models and services keep codes.
+import type { Locale } from '../i18n/locales';
+
+type Labels = Record<string, Record<Locale, string>>;
+
+const orderStatus: Labels = {
+  awaiting_payment: { 'zh-TW': '待付款', en: 'Awaiting payment' },
+  paid: { 'zh-TW': '已付款', en: 'Paid' },
+  expired: { 'zh-TW': '已逾期', en: 'Expired' },
+  cancelled: { 'zh-TW': '已取消', en: 'Cancelled' },
+  refunded: { 'zh-TW': '已退款', en: 'Refunded' },
+  partially_refunded: { 'zh-TW': '部分退款', en: 'Partly refunded' },
+};
+
+const paymentStatus: Labels = {
+  creating: { 'zh-TW': '建立中', en: 'Being created' },
+  create_failed: { 'zh-TW': '建立失敗', en: 'Could not be created' },
+  pending: { 'zh-TW': '等待付款', en: 'Waiting for payment' },
+  paid: { 'zh-TW': '付款成功', en: 'Paid' },
+  failed: { 'zh-TW': '付款失敗', en: 'Payment failed' },
+  expired: { 'zh-TW': '已逾期', en: 'Expired' },
+  refunded: { 'zh-TW': '已退款', en: 'Refunded' },
+  cancelled: { 'zh-TW': '已取消', en: 'Cancelled' },
+};
+
+const payType: Labels = {
+  A: { 'zh-TW': 'ATM 轉帳（虛擬帳號）', en: 'ATM transfer (virtual account)' },
+  C: { 'zh-TW': '信用卡', en: 'Credit card' },
+};
+
+const bankPayStatus: Labels = {
+  '1A200': { 'zh-TW': 'ATM 待繳款', en: 'ATM: awaiting transfer' },
+  '1A250': { 'zh-TW': 'ATM 虛擬帳號已逾期', en: 'ATM: account expired' },
+  '1A400': { 'zh-TW': 'ATM 已繳款', en: 'ATM: paid' },
+  '1A900': { 'zh-TW': 'ATM 已撥款', en: 'ATM: settled' },
+  '1C200': { 'zh-TW': '信用卡待付款', en: 'Card: awaiting payment' },
+  '1C250': { 'zh-TW': '信用卡付款連結已逾期', en: 'Card: payment link expired' },
+  '1C300': { 'zh-TW': '信用卡已授權未請款', en: 'Card: authorised, not captured' },
+  '1C350': { 'zh-TW': '信用卡授權已逾期', en: 'Card: authorisation lapsed' },
+  '1C351': { 'zh-TW': '信用卡授權已取消', en: 'Card: authorisation cancelled' },
+  '1C400': { 'zh-TW': '信用卡已請款', en: 'Card: captured' },
+  '1C900': { 'zh-TW': '信用卡已撥款', en: 'Card: settled' },
+  '2C200': { 'zh-TW': '退款已受理', en: 'Refund accepted' },
+  '2C400': { 'zh-TW': '退款處理中', en: 'Refund in progress' },
+  '2C900': { 'zh-TW': '退款完成', en: 'Refund completed' },
+};
+
+const kinds = { order: orderStatus, payment: paymentStatus, payType, bank: bankPayStatus } as const;
+export type LabelKind = keyof typeof kinds;
+
+/** The words for a code; an unknown code is shown as itself rather than hidden. */
+export function statusLabel(kind: LabelKind, code: string | null | undefined, locale: Locale): string {
+  if (!code) return '';
+  return kinds[kind][code]?.[locale] ?? code;
+}

@@ -1,0 +1,57 @@
+// Errors a request can end in, and the one place that turns any error into a response.
+import type { ErrorRequestHandler, RequestHandler } from 'express';
+import type { Logger } from 'pino';
+
+/** An error whose status and message key are safe to show the shopper. */
+export class HttpError extends Error {
+  override name = 'HttpError';
+  constructor(readonly status: number, readonly messageKey: string, detail?: string) {
+    super(detail ?? messageKey);
+  }
+}
+
+export class NotFoundError extends HttpError {
+  constructor(detail?: string) {
+    super(404, 'error.notFound', detail);
+  }
+}
+
+export class BadRequestError extends HttpError {
+  constructor(detail?: string) {
+    super(400, 'error.badRequest', detail);
+  }
+}
+
+const KEY_FOR_STATUS: Record<number, string> = {
+  400: 'error.badRequest',
+  403: 'error.forbidden',
+  404: 'error.notFound',
+  413: 'error.badRequest',
+  415: 'error.badRequest',
+  429: 'error.tooMany',
+};
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  const status = (error as { status?: unknown; statusCode?: unknown })?.status ?? (error as { statusCode?: unknown })?.statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+export const notFoundHandler: RequestHandler = (_req, _res, next) => next(new NotFoundError());
+
+export function errorHandler(logger: Logger): ErrorRequestHandler {
+  return (error, req, res, next) => {
+    if (res.headersSent) return next(error);
+    const status = statusOf(error);
+    if (status >= 500) (req.log ?? logger).error({ err: error }, 'request failed');
+    else (req.log ?? logger).warn({ status, reason: (error as Error)?.message }, 'request refused');
+    const messageKey = error instanceof HttpError ? error.messageKey : (KEY_FOR_STATUS[status] ?? 'error.server');
+    res.status(status);
+    // Stack traces and internal messages never reach the shopper.
+    if (req.accepts(['html', 'json']) === 'json') {
+      res.json({ error: res.locals.t ? res.locals.t(messageKey) : messageKey });
+      return;
+    }
+    res.render('error.njk', { status, messageKey });
+  };
+}

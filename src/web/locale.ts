@@ -1,0 +1,39 @@
+// Chooses the interface language: ?lang= (remembered in a cookie), then the cookie, then the
+// browser's Accept-Language, then zh-TW.
+import type { Express } from 'express';
+import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, type Locale } from '../i18n/locales';
+import { translator, type Catalog } from '../i18n/translate';
+
+const COOKIE = 'lang';
+const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
+
+function cookieValue(header: string | undefined, name: string): string | undefined {
+  for (const part of header?.split(';') ?? []) {
+    const [key, ...value] = part.trim().split('=');
+    if (key === name) return decodeURIComponent(value.join('='));
+  }
+  return undefined;
+}
+
+export function setUpLocale(app: Express, catalog: Catalog, options: { secureCookies: boolean }): void {
+  app.use((req, res, next) => {
+    const requested = req.query.lang;
+    let locale: Locale;
+    if (isLocale(requested)) {
+      locale = requested;
+      res.cookie(COOKIE, locale, { maxAge: ONE_YEAR_MS, sameSite: 'lax', httpOnly: true, secure: options.secureCookies });
+    } else {
+      const remembered = cookieValue(req.headers.cookie, COOKIE);
+      locale = isLocale(remembered) ? remembered : (localeFromAcceptLanguage(req.headers['accept-language']) ?? DEFAULT_LOCALE);
+    }
+    req.locale = locale;
+    res.locals.locale = locale;
+    res.locals.t = translator(catalog, locale);
+    res.locals.languageUrl = (target: Locale) => {
+      const url = new URL(req.originalUrl, 'http://local');
+      url.searchParams.set('lang', target);
+      return url.pathname + url.search;
+    };
+    next();
+  });
+}
