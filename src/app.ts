@@ -15,6 +15,14 @@ import { setUpLocale } from './web/locale';
 import { setUpSession } from './web/session';
 import { setUpCsrf } from './web/csrf';
 import { errorHandler, notFoundHandler } from './web/errors';
+import { catalogRoutes } from './routes/catalog';
+import { cartRoutes, exposeCartCount } from './routes/cart';
+import { checkoutRoutes } from './routes/checkout';
+import { orderRoutes } from './routes/orders';
+import { paymentCallbackRoutes } from './routes/payment-callbacks';
+import { paymentResultRoutes } from './routes/payment-result';
+import { createAdminRoutes } from './routes/admin';
+import type { AdminCredentials } from './admin/admin-login';
 
 export interface AppDependencies {
   db: Database;
@@ -32,6 +40,8 @@ export interface AppDependencies {
     atmExpireDays: number;
     cardExpMinutes: number;
   };
+  /** The merchant's back-office sign-in; without it there is no back office and /admin answers 404. */
+  admin?: AdminCredentials;
 }
 
 const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
@@ -51,12 +61,20 @@ export function createApp(deps: AppDependencies): express.Express {
   setUpLocale(app, catalog, { secureCookies: settings.production });
 
   // The bank's callbacks: before sessions and CSRF, since the bank has neither.
+  app.use(paymentCallbackRoutes(deps));
 
   setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
   setUpCsrf(app);
 
   // Shop pages.
+  if (deps.admin) app.use('/admin', createAdminRoutes({ ...deps, credentials: deps.admin }));
+  app.use(exposeCartCount);
+  app.use(catalogRoutes(deps));
+  app.use(cartRoutes(deps));
+  app.use(checkoutRoutes(deps));
+  app.use(orderRoutes(deps));
+  app.use(paymentResultRoutes(deps));
 
   app.use(notFoundHandler);
   app.use(errorHandler(deps.logger));

@@ -1,7 +1,10 @@
 // Interface text in zh-TW and English. Catalogs live in ./catalogs, one file per part of the shop,
 // each giving every key in both languages.
 import type { Locale } from './locales';
+import { admin } from './catalogs/admin';
 import { common } from './catalogs/common';
+import { payments } from './catalogs/payments';
+import { shop } from './catalogs/shop';
 
 export type Catalog = Record<Locale, Record<string, string>>;
 
@@ -28,4 +31,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common];
+export const defaultCatalogs: Catalog[] = [common, shop, payments, admin];

@@ -1,0 +1,44 @@
+// Everything the shop knows about one order, for the back office's order page: its lines, every
+// payment attempt with every PayToken received, every state change (applied or refused), every
+// refund asked for, and every exchange with the bank (already stripped of secrets when written).
+import { z } from 'zod';
+import type { Database } from '../db/prisma';
+import type { GatewayExchange, Prisma } from '../generated/prisma/client';
+
+const oldestFirst = { orderBy: { id: 'asc' } } as const;
+
+const orderRecordInclude = {
+  lines: oldestFirst,
+  payments: {
+    orderBy: { createdAt: 'asc' },
+    include: {
+      payTokens: oldestFirst,
+      events: oldestFirst,
+      refunds: { orderBy: { createdAt: 'asc' } },
+    },
+  },
+} as const satisfies Prisma.OrderInclude;
+
+export type OrderRecord = Prisma.OrderGetPayload<{ include: typeof orderRecordInclude }> & {
+  exchanges: GatewayExchange[];
+};
+
+const orderId = z.uuid();
+
+export async function findOrderRecord(db: Database, id: string): Promise<OrderRecord | null> {
+  if (!orderId.safeParse(id).success) return null;
+  const order = await db.order.findUnique({ where: { id }, include: orderRecordInclude });
+  if (!order) return null;
+  // By OrderNo as well as by attempt: the audit row names the OrderNo even when it was written
+  // before (or without) the attempt being found.
+  const exchanges = await db.gatewayExchange.findMany({
+    where: {
+      OR: [
+        { paymentId: { in: order.payments.map((payment) => payment.id) } },
+        { orderNo: { in: order.payments.map((payment) => payment.orderNo) } },
+      ],
+    },
+    orderBy: { id: 'asc' },
+  });
+  return { ...order, exchanges };
+}

@@ -1,0 +1,137 @@
+// Giving money back on a card payment through OrderMaintain: a refund (R, whole or in part) or the
+// cancel of an authorisation (C). Clicking twice refunds once: the form's idempotency key is
+// reserved in the database, in a Refund row, before the bank is called; a second submission finds
+// the key taken and never reaches the bank. The bank's answer is recorded on that row and applied
+// through settlePayment, the one path that changes a payment's state.
+import type { Logger } from 'pino';
+import type { Database } from '../db/prisma';
+import { Prisma, type Payment, type Refund, type RefundKind } from '../generated/prisma/client';
+import { settlePayment, type SettleResult } from '../payments/settle';
+import type { SinopacClient } from '../sinopac/client';
+import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import type { OrderMaintainResponse } from '../sinopac/messages';
+import { refundProblem, type RefundProblem } from './refund-rules';
+
+export interface RefundDependencies {
+  db: Database;
+  sinopac: SinopacClient;
+  clock: () => Date;
+  logger: Logger;
+}
+
+export interface RefundRequest {
+  paymentId: string;
+  kind: RefundKind;
+  /** TWD×100. For a cancel, the whole attempt is released whatever is given here. */
+  amount: number;
+  idempotencyKey: string;
+  remark?: string;
+  requestedBy: string;
+}
+
+export type RefundResult =
+  | { kind: 'not_found' }
+  | { kind: 'not_allowed'; problem: RefundProblem }
+  /** The key was used before: nothing was sent to the bank this time. */
+  | { kind: 'duplicate'; refund: Refund }
+  | { kind: 'succeeded'; refund: Refund; settled: SettleResult }
+  | { kind: 'bank_refused'; refund: Refund }
+  /** No trustworthy answer: the bank may or may not have refunded. The row stays "requested" and keeps its amount reserved. */
+  | { kind: 'outcome_unknown'; refund: Refund };
+
+type Reservation = { kind: 'reserved'; refund: Refund; payment: Payment } | Exclude<RefundResult, { kind: 'succeeded' | 'bank_refused' | 'outcome_unknown' }>;
+
+const TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
+const RESULT_CODE = /^\s*([A-Z]\d{4})(?!\d)/;
+
+export async function refundPayment(deps: RefundDependencies, request: RefundRequest): Promise<RefundResult> {
+  const reservation = await reserve(deps.db, request);
+  if (reservation.kind !== 'reserved') return reservation;
+  const { refund, payment } = reservation;
+  const log = deps.logger.child({ paymentId: payment.id, orderNo: payment.orderNo, refundId: refund.id, refundKind: refund.kind });
+
+  let answer: OrderMaintainResponse;
+  try {
+    answer = await deps.sinopac.orderMaintain({
+      OrderNo: payment.orderNo,
+      Command: refund.kind === 'refund' ? 'R' : 'C',
+      // Without Amount the bank refunds the whole payment (§4.5); a part is named explicitly.
+      ...(refund.kind === 'refund' && refund.amount !== payment.amount && { Amount: refund.amount }),
+      ...(refund.remark && { Remark: refund.remark }),
+    });
+  } catch (error) {
+    if (error instanceof SinopacBusinessError) {
+      log.warn({ code: error.code }, 'the bank refused the refund');
+      const failed = await finish(deps.db, refund.id, { status: 'failed', bankCode: error.code ?? null, bankDescription: error.description });
+      return { kind: 'bank_refused', refund: failed };
+    }
+    if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
+      log.error({ err: error }, 'refund sent but no trustworthy answer: check it at the bank');
+      const unknown = await finish(deps.db, refund.id, { bankDescription: error.message });
+      return { kind: 'outcome_unknown', refund: unknown };
+    }
+    if (error instanceof SinopacRequestError) {
+      // Nothing left the shop, so nothing stays reserved.
+      await finish(deps.db, refund.id, { status: 'failed', bankDescription: error.message });
+    }
+    throw error;
+  }
+
+  // The bank's own figure is what it gave back, should it ever differ from what was asked.
+  const amount = refund.kind === 'refund' ? (answer.Amount ?? refund.amount) : refund.amount;
+  if (amount !== refund.amount) log.warn({ asked: refund.amount, refunded: amount }, 'the bank refunded another amount than asked');
+  // A cancelled authorisation gives the whole payment back. The state machine ends a paid attempt
+  // only by a refund, so that is how it is applied; the Refund row keeps that it was a cancel.
+  const settled = await settlePayment(deps, {
+    paymentId: payment.id,
+    outcome: { kind: 'refunded', amount },
+    source: 'admin',
+  });
+  const succeeded = await finish(deps.db, refund.id, {
+    status: 'succeeded',
+    amount,
+    bankCode: RESULT_CODE.exec(answer.Description)?.[1] ?? null,
+    bankDescription: answer.Description,
+  });
+  return { kind: 'succeeded', refund: succeeded, settled };
+}
+
+/** Takes the key and checks the amount while holding the attempt's row lock, so two different refunds cannot both take the last of it. */
+async function reserve(db: Database, request: RefundRequest): Promise<Reservation> {
+  const taken = await db.refund.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
+  if (taken) return { kind: 'duplicate', refund: taken };
+  try {
+    return await db.$transaction(async (tx) => {
+      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Payment" WHERE id = ${request.paymentId} FOR UPDATE`;
+      if (locked.length === 0) return { kind: 'not_found' };
+      // Read again under the lock: a submission that waited for it finds the key its twin just took.
+      const twin = await tx.refund.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
+      if (twin) return { kind: 'duplicate', refund: twin };
+      const payment = await tx.payment.findUniqueOrThrow({ where: { id: request.paymentId }, include: { refunds: true } });
+      const amount = request.kind === 'cancel' ? payment.amount - payment.refundedAmount : request.amount;
+      const problem = refundProblem(payment, payment.refunds, { kind: request.kind, amount });
+      if (problem) return { kind: 'not_allowed', problem };
+      const refund = await tx.refund.create({
+        data: {
+          paymentId: payment.id,
+          kind: request.kind,
+          amount,
+          idempotencyKey: request.idempotencyKey,
+          remark: request.remark ?? null,
+          createdBy: request.requestedBy,
+        },
+      });
+      return { kind: 'reserved', refund, payment };
+    }, TRANSACTION);
+  } catch (error) {
+    // The same key submitted for another attempt at the same moment: the other submission has it.
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      return { kind: 'duplicate', refund: await db.refund.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } }) };
+    }
+    throw error;
+  }
+}
+
+function finish(db: Database, id: string, data: Prisma.RefundUpdateInput): Promise<Refund> {
+  return db.refund.update({ where: { id }, data });
+}

@@ -1,0 +1,42 @@
+// The cart with today's prices and stock from the database, for showing it. Products that were
+// withdrawn since they were added are left out, and reported so the session's cart can drop them.
+import type { Database } from '../db/prisma';
+import type { Product } from '../generated/prisma/client';
+import type { Cart } from './cart';
+
+export interface PricedLine {
+  product: Product;
+  quantity: number;
+  lineTotalTwd: number;
+  /** Fewer in stock than the shopper wants: checkout will refuse until the quantity is lowered. */
+  short: boolean;
+}
+
+export interface PricedCart {
+  lines: PricedLine[];
+  totalTwd: number;
+  /** The session's cart had products that are no longer sold; `kept` is the cart without them. */
+  withdrawn: boolean;
+  kept: Cart;
+  /** Every line can be delivered. */
+  orderable: boolean;
+}
+
+export async function priceCart(db: Database, cart: Cart): Promise<PricedCart> {
+  const products = await db.product.findMany({ where: { id: { in: cart.map((item) => item.productId) }, active: true } });
+  const byId = new Map(products.map((product) => [product.id, product]));
+  const lines: PricedLine[] = [];
+  for (const { productId, quantity } of cart) {
+    const product = byId.get(productId);
+    if (!product) continue;
+    lines.push({ product, quantity, lineTotalTwd: product.priceTwd * quantity, short: product.stock < quantity });
+  }
+  const withdrawn = lines.length < cart.length;
+  return {
+    lines,
+    totalTwd: lines.reduce((sum, line) => sum + line.lineTotalTwd, 0),
+    withdrawn,
+    kept: lines.map((line) => ({ productId: line.product.id, quantity: line.quantity })),
+    orderable: !withdrawn && lines.length > 0 && lines.every((line) => !line.short),
+  };
+}

@@ -1,0 +1,94 @@
+// Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
+// the first payment attempt is started.
+import type { Locale } from '../i18n/locales';
+import type { PayType, Prisma } from '../generated/prisma/client';
+import type { PaymentAttemptDependencies } from '../payments/start-attempt';
+import type { Cart } from '../cart/cart';
+import { consumeCheckoutToken } from './checkout-token';
+import { newOrderNumber } from './order-number';
+import { beginPayment } from './begin-payment';
+
+/** The bank refuses ATM orders above NT$30,000 (E0403). */
+const ATM_MAX_TWD = 30_000;
+
+export interface PlaceOrderInput {
+  sessionId: string;
+  checkoutToken: string;
+  shopperId: string;
+  cart: Cart;
+  customer: { name: string; email: string; phone: string };
+  payType: PayType;
+  locale: Locale;
+}
+
+export type PlaceOrderResult =
+  /** `next` is the bank's card page or the order page. */
+  | { outcome: 'placed'; orderId: string; next: string }
+  /** This checkout form was already used (a double click, a resubmit): nothing new was made. */
+  | { outcome: 'already_placed'; latestOrderId: string | undefined }
+  /** Empty, withdrawn products, or not enough stock; the cart page says which. */
+  | { outcome: 'cart_unavailable' }
+  | { outcome: 'over_atm_limit' };
+
+type Refusal = Extract<PlaceOrderResult, { outcome: 'cart_unavailable' | 'over_atm_limit' }>;
+
+/** Thrown inside the transaction so that it rolls back, token included. */
+class OrderRefused extends Error {
+  constructor(readonly result: Refusal) {
+    super(result.outcome);
+  }
+}
+
+export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+  let order: { id: string; payType: PayType } | undefined;
+  try {
+    order = await deps.db.$transaction((tx) => createOrder(tx, deps.clock(), input));
+  } catch (error) {
+    if (error instanceof OrderRefused) return error.result;
+    throw error;
+  }
+  if (!order) {
+    const latest = await deps.db.order.findFirst({ where: { ownerToken: input.shopperId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
+    return { outcome: 'already_placed', latestOrderId: latest?.id };
+  }
+  return { outcome: 'placed', orderId: order.id, next: await beginPayment(deps, order) };
+}
+
+async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput) {
+  if (!(await consumeCheckoutToken(tx, input.sessionId, input.checkoutToken))) return undefined;
+
+  const ids = input.cart.map((item) => item.productId);
+  const products = await tx.product.findMany({ where: { id: { in: ids }, active: true } });
+  if (input.cart.length === 0 || products.length !== new Set(ids).size) throw new OrderRefused({ outcome: 'cart_unavailable' });
+  const byId = new Map(products.map((product) => [product.id, product]));
+  const lines = input.cart.map(({ productId, quantity }) => {
+    const product = byId.get(productId)!;
+    return { productId, quantity, unitPriceTwd: product.priceTwd, nameZh: product.nameZh, nameEn: product.nameEn };
+  });
+  const totalTwd = lines.reduce((sum, line) => sum + line.unitPriceTwd * line.quantity, 0);
+  if (input.payType === 'A' && totalTwd > ATM_MAX_TWD) throw new OrderRefused({ outcome: 'over_atm_limit' });
+
+  // The conditional decrement is the stock check: two shoppers cannot both take the last one.
+  for (const { productId, quantity } of lines) {
+    const { count } = await tx.product.updateMany({
+      where: { id: productId, stock: { gte: quantity } },
+      data: { stock: { decrement: quantity } },
+    });
+    if (count === 0) throw new OrderRefused({ outcome: 'cart_unavailable' });
+  }
+
+  return tx.order.create({
+    data: {
+      number: newOrderNumber(now),
+      ownerToken: input.shopperId,
+      customerName: input.customer.name,
+      email: input.customer.email,
+      phone: input.customer.phone,
+      locale: input.locale,
+      payType: input.payType,
+      totalTwd,
+      lines: { create: lines },
+    },
+    select: { id: true, payType: true },
+  });
+}

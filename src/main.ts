@@ -1,0 +1,121 @@
+// `npm start`: wires the shop together and runs it. With nothing configured it starts an embedded
+// PostgreSQL and an embedded SinoPac sandbox, so a fresh clone is a working shop.
+import 'dotenv/config';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ConfigError, loadConfig, type BankCredentials, type Config } from './config';
+import { createLogger } from './logger';
+import { migrateDatabase, openDatabaseServer } from './db/database-server';
+import { createDatabase } from './db/prisma';
+import { seedProducts } from './catalog/seed';
+import { createExchangeAudit } from './payments/exchange-audit';
+import { SinopacClient } from './sinopac/client';
+import { createSessionStore } from './web/session';
+import { createApp } from './app';
+import { DEMO_SHOP, startSandbox, TEST_CARDS, type RunningSandbox } from './sandbox';
+
+// The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
+const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+interface Bank {
+  apiUrl: string;
+  credentials: BankCredentials;
+  pageOrigins: string[];
+  sandbox?: RunningSandbox;
+}
+
+async function connectBank(config: Config, log: (line: string) => void): Promise<Bank> {
+  if (config.bank.mode === 'remote') {
+    return { apiUrl: config.bank.apiUrl, credentials: config.bank.credentials, pageOrigins: BANK_PAGE_ORIGINS };
+  }
+  log('No SinoPac credentials configured: starting the embedded SinoPac sandbox ...');
+  const sandbox = await startSandbox({ port: config.bank.sandboxPort, shops: [DEMO_SHOP] });
+  return { apiUrl: sandbox.apiUrl, credentials: DEMO_SHOP, pageOrigins: [sandbox.origin], sandbox };
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig(process.env);
+  const logger = createLogger(config.logLevel);
+  const say = (line: string) => logger.info(line);
+
+  const databaseServer = await openDatabaseServer(config.database, say);
+  await migrateDatabase(databaseServer.url, say);
+  const db = createDatabase(databaseServer.url);
+  const seeded = await seedProducts(db);
+  if (seeded > 0) say(`Seeded ${seeded} products`);
+
+  const bank = await connectBank(config, say);
+  const audit = createExchangeAudit({ db, logger });
+  const sinopac = new SinopacClient({
+    apiUrl: bank.apiUrl,
+    shopNo: bank.credentials.shopNo,
+    hashKeys: bank.credentials.hashKeys,
+    keyId: bank.credentials.keyId,
+    timeoutMs: config.bank.timeoutMs,
+    onExchange: audit.record,
+  });
+  const sessions = createSessionStore(databaseServer.url);
+
+  const server = createServer();
+  const port = await listen(server, config.port);
+  const publicBaseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
+  const app = createApp({
+    db,
+    sinopac,
+    logger,
+    clock: () => new Date(),
+    sessionStore: sessions.store,
+    settings: {
+      production: config.env === 'production',
+      // Outside production a per-start secret is enough: sessions only need to outlive one run.
+      sessionSecret: config.sessionSecret ?? randomBytes(32).toString('hex'),
+      publicBaseUrl,
+      bankOrigins: bank.pageOrigins,
+      atmExpireDays: config.atmExpireDays,
+      cardExpMinutes: config.cardExpMinutes,
+    },
+  });
+  server.on('request', app);
+
+  const card = TEST_CARDS.find((c) => c.outcome === 'approved');
+  say(`Fengshou Shop is open at http://127.0.0.1:${port}/`);
+  if (bank.sandbox && card) {
+    say(`Bank: embedded SinoPac sandbox; its console is ${bank.sandbox.origin}/console`);
+    say(`Test card: ${card.number.replace(/(\d{4})(?=\d)/g, '$1-')}, expiry ${card.expiry}, CVV ${card.cvv}`);
+  } else {
+    say(`Bank: ${bank.apiUrl} as shop ${bank.credentials.shopNo}`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal} received: finishing requests in flight, then stopping`);
+    // In-flight requests finish; idle keep-alive connections are closed so close() can complete.
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    await closed;
+    await bank.sandbox?.close();
+    await audit.flush();
+    await sessions.close();
+    await db.$disconnect();
+    await databaseServer.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(error.message);
+  else console.error('Fengshou Shop failed to start:', error);
+  process.exit(1);
+});

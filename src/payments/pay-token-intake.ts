@@ -1,0 +1,139 @@
+// What both bank callbacks do with a PayToken (PROTOCOL.md §5): keep it, ask the bank what it
+// stands for, check that the answer is about the attempt it names, and settle. The callbacks carry
+// no trusted data; only the bank's signed OrderPayQuery answer can move money state.
+import type { Logger } from 'pino';
+import type { Database } from '../db/prisma';
+import type { PayTokenSource } from '../generated/prisma/client';
+import type { SinopacClient } from '../sinopac/client';
+import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import type { PayResult } from '../sinopac/messages';
+import { outcomeOfPayResult, payResultMismatches } from './pay-result';
+import { recordRefusedChange } from './payment-transition';
+import { settlePayment } from './settle';
+
+export interface PayTokenDelivery {
+  source: Extract<PayTokenSource, 'backend' | 'return'>;
+  shopNo: string;
+  payToken: string;
+  /** The request body exactly as received, for the PayToken log. */
+  rawBody: string;
+}
+
+/**
+ * Stored as PayToken.outcome. All of them are final: the same delivery again would end the same way.
+ * - applied: this delivery moved the attempt; already_applied: the attempt already was there.
+ * - refused: the state machine does not allow it (e.g. "failed" for a paid attempt); recorded.
+ * - mismatch: the bank's result names another shop, order, amount or pay type; recorded, not applied.
+ * - unsupported: a result that is not a payment (recurring billing); recorded, not applied.
+ * - unknown: the bank does not know the token, or it names an order we do not have.
+ * - foreign_shop: the delivery names another shop; the bank is not asked.
+ */
+export type IntakeOutcome = 'applied' | 'already_applied' | 'refused' | 'mismatch' | 'unsupported' | 'unknown' | 'foreign_shop';
+
+export interface IntakeResult {
+  outcome: IntakeOutcome;
+  /** The shop order the token turned out to be about, when it could be tied to one. */
+  orderId?: string;
+}
+
+export type UnavailableReason = 'bank_unreachable' | 'bank_busy' | 'untrusted_answer';
+
+/** The bank's result could not be learned now; asking again later may work. The delivery stays logged. */
+export class PayResultUnavailableError extends Error {
+  override name = 'PayResultUnavailableError';
+  constructor(readonly reason: UnavailableReason, options?: ErrorOptions) {
+    super(`pay result unavailable: ${reason}`, options);
+  }
+}
+
+export interface PayTokenIntakeDependencies {
+  db: Database;
+  sinopac: SinopacClient;
+  clock: () => Date;
+  logger: Logger;
+}
+
+// The bank's "no such token / no such data" answers (§6: E24xx/E25xx token, E2601 no data).
+// Any other refusal (E9900 busy, M0001 maintenance...) may pass, so it counts as unavailable.
+const UNKNOWN_TOKEN_CODE = /^(E24\d\d|E25\d\d|E2601)$/;
+
+export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery: PayTokenDelivery): Promise<IntakeResult> {
+  const { db, sinopac, logger } = deps;
+  const log = logger.child({ source: delivery.source, payToken: delivery.payToken });
+  // Logged before anything else, so that no delivery is lost whatever happens next.
+  const row = await db.payToken.create({
+    data: { token: delivery.payToken, source: delivery.source, shopNo: delivery.shopNo, rawBody: delivery.rawBody },
+  });
+  const finish = async (result: IntakeResult & { paymentId?: string }): Promise<IntakeResult> => {
+    await db.payToken.update({ where: { id: row.id }, data: { outcome: result.outcome, paymentId: result.paymentId ?? null } });
+    return { outcome: result.outcome, ...(result.orderId && { orderId: result.orderId }) };
+  };
+
+  if (delivery.shopNo !== sinopac.shopNo) {
+    log.warn({ shopNo: delivery.shopNo }, 'PayToken delivery for another shop');
+    return finish({ outcome: 'foreign_shop' });
+  }
+
+  // A PayToken's result never changes at the bank, so one that was applied needs no second look.
+  const earlier = await db.payToken.findFirst({
+    where: { token: delivery.payToken, outcome: 'applied', id: { not: row.id } },
+    select: { payment: { select: { id: true, orderId: true } } },
+  });
+  if (earlier?.payment) {
+    return finish({ outcome: 'already_applied', paymentId: earlier.payment.id, orderId: earlier.payment.orderId });
+  }
+
+  let result: PayResult;
+  try {
+    result = (await sinopac.orderPayQuery({ PayToken: delivery.payToken })).TSResultContent;
+  } catch (error) {
+    if (isUnknownToken(error)) {
+      log.warn({ err: error }, 'the bank does not know this PayToken');
+      return finish({ outcome: 'unknown' });
+    }
+    const unavailable = unavailableBecause(error);
+    await db.payToken.update({ where: { id: row.id }, data: { outcome: `unavailable:${unavailable?.reason ?? 'error'}` } });
+    if (!unavailable) throw error;
+    log.warn({ err: error, reason: unavailable.reason }, 'could not learn the pay result; the bank will retry');
+    throw unavailable;
+  }
+
+  const payment = await db.payment.findUnique({ where: { orderNo: result.OrderNo } });
+  if (!payment) {
+    log.error({ orderNo: result.OrderNo }, 'PayToken pays an OrderNo we never created');
+    return finish({ outcome: 'unknown' });
+  }
+  const attempt = { paymentId: payment.id, orderId: payment.orderId };
+
+  const mismatches = payResultMismatches(result, payment, sinopac.shopNo);
+  const outcome = outcomeOfPayResult(result);
+  if (mismatches.length > 0 || outcome === undefined) {
+    const reason = mismatches.length > 0 ? `mismatch: ${mismatches.join('; ')}` : `unsupported APType ${result.APType}`;
+    await recordRefusedChange(db, {
+      paymentId: payment.id,
+      from: payment.status,
+      to: result.Status === 'S' ? 'paid' : 'failed',
+      reason: `${reason} (${delivery.source})`,
+      payToken: delivery.payToken,
+    });
+    log.warn({ ...attempt, reason }, 'pay result not applied');
+    return finish({ outcome: mismatches.length > 0 ? 'mismatch' : 'unsupported', ...attempt });
+  }
+
+  const settled = await settlePayment(deps, { paymentId: payment.id, outcome, source: delivery.source, payToken: delivery.payToken });
+  return finish({ outcome: settled.kind, ...attempt });
+}
+
+function isUnknownToken(error: unknown): boolean {
+  if (error instanceof SinopacBusinessError) return error.code !== undefined && UNKNOWN_TOKEN_CODE.test(error.code);
+  // A token the bank's own rules reject (too long, not ASCII) cannot name a payment.
+  return error instanceof SinopacRequestError;
+}
+
+/** Undefined for an error that is not the bank's: a defect, passed on as it is. */
+function unavailableBecause(error: unknown): PayResultUnavailableError | undefined {
+  if (error instanceof SinopacTransportError) return new PayResultUnavailableError('bank_unreachable', { cause: error });
+  if (error instanceof SinopacProtocolError) return new PayResultUnavailableError('untrusted_answer', { cause: error });
+  if (error instanceof SinopacBusinessError) return new PayResultUnavailableError('bank_busy', { cause: error });
+  return undefined;
+}

@@ -1,0 +1,144 @@
+// Starting a payment attempt: a new Payment with a new OrderNo, OrderCreate at the bank, and the
+// card link or ATM account stored for the shopper. The row is written before the bank is called,
+// so an attempt the bank may know about is never missing from our side.
+import type { Logger } from 'pino';
+import type { Database } from '../db/prisma';
+import type { Payment } from '../generated/prisma/client';
+import type { SinopacClient } from '../sinopac/client';
+import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import type { OrderCreateParams, OrderCreateResponse } from '../sinopac/messages';
+import { changePaymentStatus } from './payment-transition';
+import { productNameForBank } from './product-name';
+import { newSinopacOrderNo } from './sinopac-order-no';
+import { taipeiDayAfter } from './taipei-calendar';
+
+export interface PaymentAttemptDependencies {
+  db: Database;
+  sinopac: SinopacClient;
+  clock: () => Date;
+  logger: Logger;
+  settings: { publicBaseUrl: string; atmExpireDays: number; cardExpMinutes: number };
+}
+
+export type PaymentStartFailure = 'bank_refused' | 'bank_unavailable';
+
+/** OrderCreate did not give us a usable attempt; the shopper may try again (a new attempt). */
+export class PaymentStartError extends Error {
+  override name = 'PaymentStartError';
+  readonly reason: PaymentStartFailure;
+  /** The bank's code (e.g. "E0403") when it refused. */
+  readonly bankCode?: string;
+
+  constructor(reason: PaymentStartFailure, message: string, options?: ErrorOptions & { bankCode?: string }) {
+    super(message, options);
+    this.reason = reason;
+    if (options?.bankCode !== undefined) this.bankCode = options.bankCode;
+  }
+}
+
+/** The order is not waiting for a payment (already paid, refunded or cancelled): no new attempt. */
+export class OrderNotPayableError extends Error {
+  override name = 'OrderNotPayableError';
+  constructor(readonly orderId: string, readonly orderStatus: string) {
+    super(`order ${orderId} is ${orderStatus} and takes no new payment attempt`);
+  }
+}
+
+/** The bank refuses ATM expiry dates more than 30 days ahead (E08xx). */
+const ATM_MAX_EXPIRE_DAYS = 30;
+/** Orders that may still take a payment; expired ones too, since the shopper may try again. */
+const PAYABLE_ORDER_STATUSES = new Set(['awaiting_payment', 'expired']);
+/** The bank's own code, shown with the virtual account; QPay accounts are at Bank SinoPac. */
+const SINOPAC_BANK_CODE = '807';
+
+/** Creates a new Payment attempt for the order (fresh unique SinoPac OrderNo), calls OrderCreate, stores the CardPayURL or ATM account and returns the updated Payment. On failure the attempt is marked create_failed and PaymentStartError is thrown. */
+export async function startPaymentAttempt(
+  deps: PaymentAttemptDependencies,
+  input: { orderId: string; payType: 'A' | 'C' },
+): Promise<Payment> {
+  const { db, sinopac, clock, logger, settings } = deps;
+  const order = await db.order.findUniqueOrThrow({ where: { id: input.orderId }, include: { lines: { orderBy: { id: 'asc' } } } });
+  if (!PAYABLE_ORDER_STATUSES.has(order.status)) throw new OrderNotPayableError(order.id, order.status);
+
+  const now = clock();
+  const payment = await db.payment.create({
+    data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType: input.payType, amount: order.totalTwd * 100 },
+  });
+  const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
+
+  const atmDay = taipeiDayAfter(now, Math.min(Math.max(settings.atmExpireDays, 1), ATM_MAX_EXPIRE_DAYS));
+  const common = {
+    OrderNo: payment.orderNo,
+    Amount: payment.amount,
+    PrdtName: productNameForBank(
+      order.lines.map((line) => ({ name: order.locale === 'en' ? line.nameEn : line.nameZh, quantity: line.quantity })),
+      order.number,
+    ),
+    ReturnURL: `${settings.publicBaseUrl}/payments/sinopac/return`,
+    BackendURL: `${settings.publicBaseUrl}/payments/sinopac/notify`,
+  };
+  const params: OrderCreateParams =
+    input.payType === 'A'
+      ? { ...common, PayType: 'A', ATMParam: { ExpireDate: atmDay.yyyyMMdd } }
+      : { ...common, PayType: 'C', CardParam: { AutoBilling: 'Y', ExpMinutes: settings.cardExpMinutes } };
+
+  let created: OrderCreateResponse;
+  try {
+    created = await sinopac.orderCreate(params);
+  } catch (error) {
+    const failure = startFailure(error);
+    // The OrderNo stays on the failed attempt: after a timeout the bank may hold the order, and
+    // the reconciler asks about it by that number. A retry is a new attempt with a new number.
+    await db.$transaction((tx) =>
+      changePaymentStatus(tx, {
+        paymentId: payment.id,
+        from: 'creating',
+        to: 'create_failed',
+        data: { failureCode: failure.bankCode ?? failureCode(error), failureReason: failure.message },
+        reason: `OrderCreate failed: ${failure.reason}`,
+      }),
+    );
+    log.warn({ reason: failure.reason, bankCode: failure.bankCode, err: error }, 'payment attempt could not be created');
+    throw failure;
+  }
+
+  const stored =
+    created.PayType === 'A'
+      ? {
+          atmPayNo: created.ATMParam.AtmPayNo,
+          atmBankCode: SINOPAC_BANK_CODE,
+          webAtmUrl: created.ATMParam.WebAtmURL ?? null,
+          atmDeadline: atmDay.endsAt,
+        }
+      : { cardPayUrl: created.CardParam.CardPayURL };
+  await db.$transaction((tx) =>
+    changePaymentStatus(tx, {
+      paymentId: payment.id,
+      from: 'creating',
+      to: 'pending',
+      data: { tsNo: created.TSNo, ...stored },
+      reason: 'OrderCreate accepted',
+    }),
+  );
+  log.info({ tsNo: created.TSNo }, 'payment attempt created');
+  return db.payment.findUniqueOrThrow({ where: { id: payment.id } });
+}
+
+function startFailure(error: unknown): PaymentStartError {
+  if (error instanceof SinopacBusinessError) {
+    return new PaymentStartError('bank_refused', error.message, { cause: error, ...(error.code !== undefined && { bankCode: error.code }) });
+  }
+  // Nothing was sent; the bank would have refused the same message.
+  if (error instanceof SinopacRequestError) return new PaymentStartError('bank_refused', error.message, { cause: error });
+  // No answer, or one we cannot trust: whether the bank created the order is unknown.
+  if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
+    return new PaymentStartError('bank_unavailable', error.message, { cause: error });
+  }
+  return new PaymentStartError('bank_unavailable', 'OrderCreate failed unexpectedly', { cause: error });
+}
+
+function failureCode(error: unknown): string | undefined {
+  if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) return error.reason;
+  if (error instanceof SinopacRequestError) return 'invalid_request';
+  return undefined;
+}

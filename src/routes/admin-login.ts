@@ -1,0 +1,44 @@
+// Signing in to and out of the back office.
+import { Router } from 'express';
+import { z } from 'zod';
+import { adminLoginChecker } from '../admin/admin-login';
+import { endAdminSession, signedInAdmin, startAdminSession } from '../admin/admin-session';
+import { loginThrottle } from '../admin/login-throttle';
+import { afterLoginPath } from '../admin/require-admin';
+import { readInput } from './form-input';
+import type { AdminDependencies } from './admin';
+
+const loginFormSchema = z.object({
+  username: z.string().max(200),
+  password: z.string().max(200),
+  next: z.string().max(2000).optional(),
+});
+
+export function adminLoginRoutes(deps: Pick<AdminDependencies, 'clock' | 'credentials'>): Router {
+  const router = Router();
+  const checkLogin = adminLoginChecker(deps.credentials);
+
+  router.get('/login', (req, res) => {
+    if (signedInAdmin(req.session, deps.clock())) return res.redirect(303, '/admin/orders');
+    res.render('admin/login.njk', { next: afterLoginPath(req.query.next) });
+  });
+
+  router.post('/login', ...loginThrottle(), async (req, res) => {
+    const form = readInput(loginFormSchema, req.body);
+    const next = afterLoginPath(form.next);
+    if (!(await checkLogin(form.username, form.password))) {
+      req.log.warn({ username: form.username }, 'back-office login failed');
+      return res.status(401).render('admin/login.njk', { next, username: form.username, failed: true });
+    }
+    await startAdminSession(req, { username: deps.credentials.username, signedInAt: deps.clock().getTime() });
+    req.log.info({ username: deps.credentials.username }, 'back-office login');
+    res.redirect(303, next);
+  });
+
+  router.post('/logout', async (req, res) => {
+    await endAdminSession(req.session);
+    res.redirect(303, '/admin/login');
+  });
+
+  return router;
+}

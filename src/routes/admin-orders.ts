@@ -1,0 +1,50 @@
+// The back office's order list (search, filters, pages), its CSV export, and one order's full record.
+import { Router } from 'express';
+import { filterQuery, orderFiltersSchema } from '../admin/order-filters';
+import { findOrderPage, findOrdersForExport, mainAttempt } from '../admin/order-list';
+import { findOrderRecord } from '../admin/order-record';
+import { ordersCsv } from '../admin/orders-csv';
+import { refundActions } from '../admin/refund-rules';
+import { NotFoundError } from '../web/errors';
+import { readInput } from './form-input';
+import type { AdminDependencies } from './admin';
+
+export function adminOrderRoutes(deps: Pick<AdminDependencies, 'db' | 'clock'>): Router {
+  const router = Router();
+
+  router.get('/orders', async (req, res) => {
+    const filters = readInput(orderFiltersSchema, req.query);
+    const page = await findOrderPage(deps.db, filters);
+    res.render('admin/orders.njk', {
+      ...page,
+      rows: page.orders.map((order) => ({ order, attempt: mainAttempt(order) })),
+      filters,
+      query: filterQuery(filters),
+    });
+  });
+
+  router.get('/orders.csv', async (req, res) => {
+    const filters = readInput(orderFiltersSchema, req.query);
+    const orders = await findOrdersForExport(deps.db, filters);
+    const day = deps.clock().toISOString().slice(0, 10);
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment(`orders-${day}.csv`)
+      .send(ordersCsv(orders, { t: res.locals.t, locale: req.locale }));
+  });
+
+  router.get('/orders/:id', async (req, res) => {
+    const order = await findOrderRecord(deps.db, req.params.id);
+    if (!order) throw new NotFoundError(`no order ${req.params.id}`);
+    res.render('admin/order.njk', {
+      order,
+      attempts: order.payments.map((payment) => ({
+        payment,
+        actions: refundActions(payment, payment.refunds),
+        exchanges: order.exchanges.filter((exchange) => exchange.paymentId === payment.id || exchange.orderNo === payment.orderNo),
+      })),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,29 @@
+// The merchant's back office under /admin. Only the login page is open; everything after the
+// gate needs a current sign-in, so no page, form or export is reachable otherwise.
+import { Router } from 'express';
+import type { Logger } from 'pino';
+import type { AdminCredentials } from '../admin/admin-login';
+import { requireAdmin } from '../admin/require-admin';
+import type { Database } from '../db/prisma';
+import type { SinopacClient } from '../sinopac/client';
+import { adminLoginRoutes } from './admin-login';
+import { adminOrderRoutes } from './admin-orders';
+import { adminPaymentRoutes } from './admin-payments';
+
+export interface AdminDependencies {
+  db: Database;
+  sinopac: SinopacClient;
+  clock: () => Date;
+  logger: Logger;
+  credentials: AdminCredentials;
+}
+
+export function createAdminRoutes(deps: AdminDependencies): Router {
+  const router = Router();
+  router.use(adminLoginRoutes(deps));
+  router.use(requireAdmin(deps.clock));
+  router.get('/', (_req, res) => res.redirect(303, '/admin/orders'));
+  router.use(adminOrderRoutes(deps));
+  router.use(adminPaymentRoutes(deps));
+  return router;
+}

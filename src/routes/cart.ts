@@ -1,0 +1,46 @@
+import { Router, type RequestHandler } from 'express';
+import type { Database } from '../db/prisma';
+import { MAX_QUANTITY, itemCount, withItemAdded, withoutItem, withQuantity } from '../cart/cart';
+import { addToCartForm, cartItemParams, changeQuantityForm } from '../cart/cart-forms';
+import { priceCart } from '../cart/priced-cart';
+import { findProductById } from '../catalog/products';
+import { NotFoundError } from '../web/errors';
+import { readInput } from './form-input';
+
+/** The navbar's cart badge, on every page. */
+export const exposeCartCount: RequestHandler = (req, res, next) => {
+  res.locals.cartCount = itemCount(req.session.cart);
+  next();
+};
+
+export function cartRoutes({ db }: { db: Database }): Router {
+  const router = Router();
+
+  router.get('/cart', async (req, res) => {
+    const cart = await priceCart(db, req.session.cart ?? []);
+    if (cart.withdrawn) req.session.cart = cart.kept;
+    res.render('cart.njk', { cart, maxQuantity: MAX_QUANTITY });
+  });
+
+  router.post('/cart/items', async (req, res) => {
+    const { productId, quantity } = readInput(addToCartForm, req.body);
+    if (!(await findProductById(db, productId))) throw new NotFoundError(`no product ${productId}`);
+    req.session.cart = withItemAdded(req.session.cart ?? [], productId, quantity);
+    res.redirect(303, '/cart');
+  });
+
+  router.post('/cart/items/:productId', (req, res) => {
+    const { productId } = readInput(cartItemParams, req.params);
+    const { quantity } = readInput(changeQuantityForm, req.body);
+    req.session.cart = withQuantity(req.session.cart ?? [], productId, quantity);
+    res.redirect(303, '/cart');
+  });
+
+  router.post('/cart/items/:productId/remove', (req, res) => {
+    const { productId } = readInput(cartItemParams, req.params);
+    req.session.cart = withoutItem(req.session.cart ?? [], productId);
+    res.redirect(303, '/cart');
+  });
+
+  return router;
+}

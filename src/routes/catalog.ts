@@ -1,0 +1,21 @@
+import { Router } from 'express';
+import type { Database } from '../db/prisma';
+import { MAX_QUANTITY } from '../cart/cart';
+import { findProductBySlug, listProducts } from '../catalog/products';
+import { NotFoundError } from '../web/errors';
+
+export function catalogRoutes({ db }: { db: Database }): Router {
+  const router = Router();
+
+  router.get('/', async (_req, res) => {
+    res.render('catalog.njk', { products: await listProducts(db) });
+  });
+
+  router.get('/products/:slug', async (req, res) => {
+    const product = await findProductBySlug(db, req.params.slug);
+    if (!product) throw new NotFoundError(`no product ${req.params.slug}`);
+    res.render('product.njk', { product, maxQuantity: MAX_QUANTITY });
+  });
+
+  return router;
+}

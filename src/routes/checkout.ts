@@ -1,0 +1,50 @@
+import { Router, type Request, type Response } from 'express';
+import type { PaymentAttemptDependencies } from '../payments/start-attempt';
+import { priceCart } from '../cart/priced-cart';
+import { checkoutTokenFor } from '../checkout/checkout-token';
+import { readCheckoutForm, type CheckoutErrors } from '../checkout/checkout-form';
+import { placeOrder } from '../checkout/place-order';
+import { ensureShopperId } from '../orders/shopper';
+
+export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
+  const router = Router();
+
+  async function showForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: CheckoutErrors) {
+    const cart = await priceCart(deps.db, req.session.cart ?? []);
+    if (!cart.orderable) return res.redirect(303, '/cart');
+    // The owner token exists before the form is posted, so that two racing submits share it.
+    ensureShopperId(req.session);
+    res.status(status).render('checkout.njk', { cart, values, errors, checkoutToken: checkoutTokenFor(req.session) });
+  }
+
+  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'C' }, {}));
+
+  router.post('/checkout', async (req, res) => {
+    const read = readCheckoutForm(req.body);
+    if ('errors' in read) return showForm(req, res, 422, req.body ?? {}, read.errors);
+    const { form } = read;
+    const result = await placeOrder(deps, {
+      sessionId: req.sessionID,
+      checkoutToken: form.checkoutToken,
+      shopperId: ensureShopperId(req.session),
+      cart: req.session.cart ?? [],
+      customer: { name: form.name, email: form.email, phone: form.phone },
+      payType: form.payType,
+      locale: req.locale,
+    });
+    switch (result.outcome) {
+      case 'placed':
+        req.session.cart = [];
+        delete req.session.checkoutToken;
+        return res.redirect(303, result.next);
+      case 'already_placed':
+        return res.redirect(303, result.latestOrderId ? `/orders/${result.latestOrderId}` : '/checkout');
+      case 'cart_unavailable':
+        return res.redirect(303, '/cart');
+      case 'over_atm_limit':
+        return showForm(req, res, 422, req.body, { payType: 'checkout.error.atmLimit' });
+    }
+  });
+
+  return router;
+}

@@ -1,0 +1,93 @@
+// The bank's two callbacks (PROTOCOL.md §5). Mounted before sessions and CSRF: the bank has
+// neither, and neither callback trusts anything it carries except as a token to look up.
+//
+// Answer policy of the BackendURL notification: {"Status":"S"} once the result is applied, was
+// already applied, or can never be applied (unknown token, mismatch, refused transition; each one
+// recorded), because another delivery would end the same way and the bank stops after five.
+// {"Status":"F"} with 503 when the result could not be learned (bank unreachable, busy, or an
+// answer whose Sign failed), and with 500 on our own failure, so that the bank tries again.
+// A malformed delivery or one for another shop gets 400 and {"Status":"F"}.
+import express, { Router, type ErrorRequestHandler, type Response } from 'express';
+import { z } from 'zod';
+import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies } from '../payments/pay-token-intake';
+
+export const NOTIFY_PATH = '/payments/sinopac/notify';
+export const RETURN_PATH = '/payments/sinopac/return';
+
+// The bank's bodies are two short members; anything much larger is not from the bank.
+const BODY_LIMIT = '2kb';
+
+const callbackSchema = z.object({
+  ShopNo: z.string().min(1).max(20),
+  PayToken: z.string().regex(/^[\x21-\x7e]{1,100}$/),
+});
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+const acknowledge = (res: Response) => void res.status(200).json({ Status: 'S' });
+const decline = (res: Response, status: number) => void res.status(status).json({ Status: 'F' });
+
+export function paymentCallbackRoutes(deps: PayTokenIntakeDependencies): Router {
+  const router = Router();
+  const intake = (delivery: PayTokenDelivery): Promise<IntakeResult> => receivePayToken(deps, delivery);
+
+  router.post(NOTIFY_PATH, express.text({ type: 'application/json', limit: BODY_LIMIT }), async (req, res) => {
+    if (typeof req.body !== 'string') {
+      req.log.warn('notification without a JSON body');
+      return decline(res, 415);
+    }
+    const body = callbackSchema.safeParse(parseJson(req.body));
+    if (!body.success) {
+      req.log.warn({ issues: body.error.issues.map((issue) => issue.path.join('.')) }, 'malformed notification');
+      return decline(res, 400);
+    }
+    let result: IntakeResult;
+    try {
+      result = await intake({ source: 'backend', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: req.body });
+    } catch (error) {
+      if (error instanceof PayResultUnavailableError) return decline(res, 503);
+      req.log.error({ err: error }, 'notification could not be handled');
+      return decline(res, 500);
+    }
+    req.log.info({ outcome: result.outcome, orderId: result.orderId }, 'notification handled');
+    if (result.outcome === 'foreign_shop') return decline(res, 400);
+    return acknowledge(res);
+  });
+
+  router.post(RETURN_PATH, express.text({ type: 'application/x-www-form-urlencoded', limit: BODY_LIMIT }), async (req, res) => {
+    const raw = typeof req.body === 'string' ? req.body : '';
+    const body = callbackSchema.safeParse(Object.fromEntries(new URLSearchParams(raw)));
+    if (!body.success) {
+      req.log.warn('malformed return from the bank');
+      return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.invalid' });
+    }
+    let result: IntakeResult;
+    try {
+      result = await intake({ source: 'return', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: raw });
+    } catch (error) {
+      if (!(error instanceof PayResultUnavailableError)) throw error;
+      return res.status(503).render('payments/return-problem.njk', { messageKey: 'payments.return.unavailable' });
+    }
+    req.log.info({ outcome: result.outcome, orderId: result.orderId }, 'return from the bank handled');
+    if (!result.orderId) {
+      return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.unknown' });
+    }
+    res.redirect(303, `/orders/${result.orderId}/result`);
+  });
+
+  // Body-parser refusals (oversized, bad charset) on the notification still answer in the bank's terms.
+  const notifyErrors: ErrorRequestHandler = (error, req, res, next) => {
+    const status = (error as { status?: unknown }).status;
+    if (req.path !== NOTIFY_PATH || res.headersSent || typeof status !== 'number' || status >= 500) return next(error);
+    req.log.warn({ status, reason: (error as Error).message }, 'notification refused');
+    decline(res, status);
+  };
+  router.use(notifyErrors);
+  return router;
+}

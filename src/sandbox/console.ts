@@ -1,0 +1,88 @@
+import { Router } from 'express';
+import { BankError } from './codes';
+import { ControlError, type OrderView, type SandboxControl } from './control';
+import { formatAmount, html, sendPage } from './html';
+import { AmbiguousOrderError, UnknownOrderError } from './orders';
+import { taipeiMinute } from './taipei-time';
+
+export const CONSOLE_PATH = '/console';
+
+const PAY_STATUS_TEXT: Record<OrderView['payStatus'], string> = {
+  '1A200': '待繳款', '1A250': '已逾期', '1A400': '已入帳',
+  '1C200': '待付款', '1C250': '連結逾時', '1C300': '已授權未請款', '1C350': '授權逾期',
+  '1C351': '已取消授權', '1C400': '已請款',
+};
+
+const ACTIONS = {
+  pay: '立即付款',
+  expire: '使其逾期',
+  notify: '重送通知',
+} as const;
+type Action = keyof typeof ACTIONS;
+
+const minute = (iso: string) => taipeiMinute(new Date(iso)).replace(/^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/, '$1/$2/$3 $4:$5');
+
+function availableActions(order: OrderView): Action[] {
+  const actions: Action[] = [];
+  if (order.payStatus === '1A200') actions.push('pay');
+  if (order.payStatus === '1A200' || order.payStatus === '1C200') actions.push('expire');
+  if (order.backendUrl && order.payments.length > 0) actions.push('notify');
+  return actions;
+}
+
+function orderRow(order: OrderView) {
+  const base = `${CONSOLE_PATH}/orders/${encodeURIComponent(order.shopNo)}/${encodeURIComponent(order.orderNo)}`;
+  return html`<tr data-order-no="${order.orderNo}">
+  <td>${order.shopNo}</td>
+  <td><code>${order.orderNo}</code><br><small>${order.tsNo}</small></td>
+  <td>${order.payType === 'A' ? 'ATM' : '信用卡'}</td>
+  <td>${formatAmount(order.amount)}</td>
+  <td class="pay-status"><code>${order.payStatus}</code> ${PAY_STATUS_TEXT[order.payStatus]}${order.refunds.length > 0 ? html`<br><small>已退款 ${order.refunds.length} 筆</small>` : ''}</td>
+  <td>${minute(order.createdAt)}</td>
+  <td>${order.notifications.length === 0 ? '—' : order.notifications.map((n) => html`<div>#${n.id} ${n.state}（${n.attempts} 次）
+    <ul class="deliveries">${n.deliveries.map((d) => html`<li>第 ${d.attempt} 次${d.copy > 0 ? `（副本 ${d.copy}）` : ''}：${d.outcome}${d.statusCode ? ` HTTP ${d.statusCode}` : ''}${d.error ? ` ${d.error}` : ''}</li>`)}</ul></div>`)}</td>
+  <td>${availableActions(order).map((action) => html`<form method="post" action="${base}/${action}"><button type="submit" class="small-button" data-action="${action}">${ACTIONS[action]}</button></form>`)}</td>
+</tr>`;
+}
+
+/** The sandbox console: every order, its notifications, and buttons to pay, expire and re-notify. */
+export function consoleRoutes(control: SandboxControl): Router {
+  const router = Router();
+
+  router.get(CONSOLE_PATH, (req, res) => {
+    const { notice, error } = req.query;
+    const orders = control.orders().reverse();
+    const faults = control.faults();
+    sendPage(res, 200, '模擬器主控台', html`<main class="panel wide">
+<h1>SinoPac 模擬器主控台</h1>
+${typeof notice === 'string' ? html`<p class="notice notice-ok" role="status">${notice}</p>` : ''}
+${typeof error === 'string' ? html`<p class="notice notice-error" role="alert">${error}</p>` : ''}
+<p class="hint">全域故障注入：<code>${Object.keys(faults).length > 0 ? JSON.stringify(faults) : '無'}</code>（以 <code>PUT /__sandbox/faults</code> 設定）。<a href="${CONSOLE_PATH}">重新整理</a></p>
+<h2>訂單（${orders.length}）</h2>
+${orders.length === 0 ? html`<p>尚無訂單。</p>` : html`<table>
+<thead><tr><th>商店</th><th>訂單編號</th><th>方式</th><th>金額</th><th>PayStatus</th><th>建立時間</th><th>通知</th><th>操作</th></tr></thead>
+<tbody>${orders.map(orderRow)}</tbody>
+</table>`}
+</main>`);
+  });
+
+  router.post(`${CONSOLE_PATH}/orders/:shopNo/:orderNo/:action`, (req, res) => {
+    const ref = { shopNo: String(req.params.shopNo), orderNo: String(req.params.orderNo) };
+    const action = String(req.params.action);
+    let outcome: string;
+    try {
+      if (action === 'pay') control.pay(ref);
+      else if (action === 'expire') control.expire(ref);
+      else if (action === 'notify') control.resendNotification(ref);
+      else throw new ControlError(404, `unknown action ${action}`);
+      outcome = `notice=${encodeURIComponent(`${ref.orderNo}：${ACTIONS[action]}完成`)}`;
+    } catch (error) {
+      const known = [BankError, ControlError, UnknownOrderError, AmbiguousOrderError].some((type) => error instanceof type);
+      if (!known) throw error;
+      outcome = `error=${encodeURIComponent(`${ref.orderNo}：${(error as Error).message}`)}`;
+    }
+    res.redirect(303, `${CONSOLE_PATH}?${outcome}`);
+  });
+
+  return router;
+}

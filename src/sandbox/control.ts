@@ -1,0 +1,159 @@
+import type { FaultBook, Faults } from './faults';
+import type { Lifecycle } from './lifecycle';
+import type { Delivery, Notification, Notifier } from './notifier';
+import type { Order, OrderBook, PaymentResult } from './orders';
+import { chargeOf, TEST_CARDS } from './test-cards';
+
+/** A control request the sandbox's state does not allow, with the HTTP status to answer it with. */
+export class ControlError extends Error {
+  override name = 'ControlError';
+  constructor(readonly status: number, message: string) {
+    super(message);
+  }
+}
+
+export interface ControlOptions {
+  book: OrderBook;
+  lifecycle: Lifecycle;
+  notifier: Notifier;
+  faults: FaultBook;
+}
+
+export interface OrderRef {
+  orderNo: string;
+  shopNo?: string;
+}
+
+/** An order as the console and the control API show it (no secrets: the sandbox never had the card number). */
+export interface OrderView {
+  shopNo: string;
+  orderNo: string;
+  tsNo: string;
+  payType: Order['payType'];
+  amount: number;
+  prdtName: string;
+  payStatus: Order['payStatus'];
+  createdAt: string;
+  approvedAt?: string;
+  paidAt?: string;
+  returnUrl: string;
+  backendUrl?: string;
+  atm?: { payNo: string; expireDate: string };
+  card?: {
+    payUrl: string; linkExpiresAt: string; autoBilling: boolean; linkUsed: boolean;
+    leftCCNo?: string; rightCCNo?: string; ccExpDate?: string;
+  };
+  refunds: Array<{ amount: number; at: string; remark?: string }>;
+  payments: Array<{ payToken: string; apType: PaymentResult['apType']; status: PaymentResult['status']; at: string }>;
+  faults: Faults;
+  notifications: Array<Notification & { deliveries: Delivery[] }>;
+}
+
+export type CardOutcome = 'approved' | 'declined';
+
+/** The operations of the console buttons and the /__sandbox API. */
+export class SandboxControl {
+  constructor(private readonly options: ControlOptions) {}
+
+  orders(): OrderView[] {
+    return this.options.book.all().map((order) => {
+      this.options.lifecycle.refresh(order);
+      return this.#view(order);
+    });
+  }
+
+  order(ref: OrderRef): OrderView {
+    return this.#view(this.#find(ref));
+  }
+
+  /** Pays an ATM order now, or runs a card order through the card page with the approved or declined test card. */
+  pay(ref: OrderRef, outcome: CardOutcome = 'approved'): PaymentResult {
+    const order = this.#find(ref);
+    if (order.payType === 'A') return this.options.lifecycle.payAtm(order);
+    const card = TEST_CARDS.find((c) => c.outcome === outcome)!;
+    return this.options.lifecycle.chargeCard(order, chargeOf(card, '3012'));
+  }
+
+  expire(ref: OrderRef): OrderView {
+    const order = this.#find(ref);
+    this.options.lifecycle.expire(order);
+    return this.#view(order);
+  }
+
+  resendNotification(ref: OrderRef): Notification {
+    const order = this.#find(ref);
+    if (!order.backendUrl) throw new ControlError(409, `order ${order.orderNo} has no BackendURL`);
+    const notification = this.options.lifecycle.resend(order);
+    if (!notification) throw new ControlError(409, `order ${order.orderNo} has no payment result to notify`);
+    return notification;
+  }
+
+  faults(): Faults {
+    return this.options.faults.instance;
+  }
+
+  setFaults(faults: Faults): Faults {
+    this.options.faults.setInstance(faults);
+    return this.options.faults.instance;
+  }
+
+  setOrderFaults(ref: OrderRef, faults: Faults): OrderView {
+    const order = this.#find(ref);
+    order.faults = { ...faults };
+    return this.#view(order);
+  }
+
+  deliveries(filter: Partial<OrderRef> = {}): Delivery[] {
+    return this.options.notifier.deliveries().filter(
+      (d) => (filter.orderNo === undefined || d.orderNo === filter.orderNo) && (filter.shopNo === undefined || d.shopNo === filter.shopNo),
+    );
+  }
+
+  /** Forgets every order, notification and fault. */
+  reset(): void {
+    this.options.lifecycle.reset();
+    this.options.notifier.clear();
+    this.options.book.clear();
+    this.options.faults.setInstance({});
+  }
+
+  #find(ref: OrderRef): Order {
+    const order = this.options.book.find(ref.orderNo, ref.shopNo);
+    this.options.lifecycle.refresh(order);
+    return order;
+  }
+
+  #view(order: Order): OrderView {
+    const iso = (date: Date | undefined) => date?.toISOString();
+    const deliveries = this.options.notifier.deliveries();
+    const view: OrderView = {
+      shopNo: order.shopNo,
+      orderNo: order.orderNo,
+      tsNo: order.tsNo,
+      payType: order.payType,
+      amount: order.amount,
+      prdtName: order.prdtName,
+      payStatus: order.payStatus,
+      createdAt: order.createdAt.toISOString(),
+      returnUrl: order.returnUrl,
+      refunds: order.refunds.map((r) => ({ amount: r.amount, at: r.at.toISOString(), ...(r.remark ? { remark: r.remark } : {}) })),
+      payments: order.results.map((r) => ({ payToken: r.payToken, apType: r.apType, status: r.status, at: r.at.toISOString() })),
+      faults: order.faults,
+      notifications: this.options.notifier.notifications()
+        .filter((n) => n.shopNo === order.shopNo && n.orderNo === order.orderNo)
+        .map((n) => ({ ...n, deliveries: deliveries.filter((d) => d.notificationId === n.id) })),
+    };
+    if (order.approvedAt) view.approvedAt = iso(order.approvedAt);
+    if (order.paidAt) view.paidAt = iso(order.paidAt);
+    if (order.backendUrl) view.backendUrl = order.backendUrl;
+    if (order.atm) view.atm = { payNo: order.atm.payNo, expireDate: order.atm.expireDate };
+    if (order.card) {
+      const { payUrl, linkExpiresAt, autoBilling, linkUsed, leftCCNo, rightCCNo, ccExpDate } = order.card;
+      view.card = {
+        payUrl, linkExpiresAt: linkExpiresAt.toISOString(), autoBilling, linkUsed,
+        ...(leftCCNo ? { leftCCNo, rightCCNo, ccExpDate } : {}),
+      };
+    }
+    return view;
+  }
+}

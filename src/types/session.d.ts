@@ -1,0 +1,13 @@
+import type { Cart } from '../cart/cart';
+
+declare module 'express-session' {
+  interface SessionData {
+    cart?: Cart;
+    /** Random token naming this browser as the owner of the orders it places (Order.ownerToken). */
+    shopperId?: string;
+    /** One-time token of the checkout form on screen; see src/checkout/checkout-token.ts. */
+    checkoutToken?: string;
+  }
+}
+
+export {};

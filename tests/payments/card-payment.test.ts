@@ -1,0 +1,113 @@
+// Card payments end to end: the shop and the sandbox on loopback ports, a real database.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { APPROVED_CARD, DECLINED_CARD } from '../support/sandbox-card';
+import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
+import { getWithCookie, hiddenField, payOnCardPage, placeOrder, postReturnForm } from './payment-flow-helpers';
+
+let shop: ShopHarness;
+
+beforeAll(async () => {
+  shop = await startShopHarness();
+});
+afterAll(() => shop.close());
+
+describe('a card payment', () => {
+  it('approved: the return lands on a green result page and the order is paid once', async () => {
+    const { order, payment, product, cookie } = await placeOrder(shop, 'C', { stock: 10 });
+
+    const form = await payOnCardPage(payment, APPROVED_CARD);
+    expect(form.action).toBe(`${shop.baseUrl}/payments/sinopac/return`);
+    const back = await postReturnForm(form);
+
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe(`/orders/${order.id}/result`);
+    const page = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain('信用卡刷卡結果');
+    expect(page.text).toContain(order.number);
+    expect(page.text).toContain('data-testid="result-success"');
+    expect(page.text).not.toContain('data-testid="pay-again"');
+
+    // The notification races the return; whichever comes second changes nothing.
+    await eventually(async () => (await shop.db.payToken.count({ where: { source: 'backend', paymentId: payment.id } })) > 0);
+    expect(await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'paid' });
+    expect((await shop.db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(9);
+    expect(await shop.db.paymentEvent.count({ where: { paymentId: payment.id, toStatus: 'paid', applied: true } })).toBe(1);
+    const outcomes = (await shop.db.payToken.findMany({ where: { paymentId: payment.id } })).map((row) => row.outcome).sort();
+    expect(outcomes).toEqual(['already_applied', 'applied']);
+  });
+
+  it('declined, then paid with a new attempt from the result page', async () => {
+    const { order, payment, cookie } = await placeOrder(shop, 'C');
+
+    const declined = await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));
+    expect(declined.status).toBe(303);
+    const failurePage = await getWithCookie(shop, declined.headers.get('location')!, cookie);
+    expect(failurePage.text).toContain('data-testid="result-failure"');
+    expect(failurePage.text).toContain('data-testid="pay-again"');
+    expect((await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe('failed');
+
+    const again = await fetch(`${shop.baseUrl}/orders/${order.id}/pay-again`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: hiddenField(failurePage.text, '_csrf') }).toString(),
+    });
+    expect(again.status).toBe(303);
+    const attempts = await shop.db.payment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: 'asc' } });
+    expect(attempts).toHaveLength(2);
+    const retry = attempts[1]!;
+    expect(retry.orderNo).not.toBe(payment.orderNo);
+    expect(again.headers.get('location')).toBe(retry.cardPayUrl);
+
+    const paid = await postReturnForm(await payOnCardPage(retry, APPROVED_CARD));
+    const successPage = await getWithCookie(shop, paid.headers.get('location')!, cookie);
+    expect(successPage.text).toContain('data-testid="result-success"');
+    const after = await shop.db.payment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: 'asc' } });
+    expect(after.map((p) => p.status)).toEqual(['failed', 'paid']);
+    expect((await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
+  });
+
+  it('pay-again without the form’s CSRF token starts nothing', async () => {
+    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));
+
+    const forged = await fetch(`${shop.baseUrl}/orders/${order.id}/pay-again`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
+
+    expect(forged.status).toBe(403);
+    expect(await shop.db.payment.count({ where: { orderId: order.id } })).toBe(1);
+  });
+});
+
+describe('the result page', () => {
+  it('says the payment is being confirmed and refreshes itself while the attempt is pending', async () => {
+    const { order, cookie } = await placeOrder(shop, 'C');
+
+    const page = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
+
+    expect(page.text).toContain('data-testid="result-pending"');
+    expect(page.text).toContain('<meta http-equiv="refresh" content="3">');
+  });
+
+  it('speaks English when asked', async () => {
+    const { order, cookie } = await placeOrder(shop, 'C');
+
+    const page = await getWithCookie(shop, `/orders/${order.id}/result?lang=en`, cookie);
+
+    expect(page.text).toContain('Card payment result');
+    expect(page.text).toContain('Waiting for payment');
+  });
+
+  it('is not found for another shopper or for none', async () => {
+    const { order } = await placeOrder(shop, 'C');
+    const stranger = await shop.shopperCookie('someone-else');
+
+    expect((await getWithCookie(shop, `/orders/${order.id}/result`, stranger)).status).toBe(404);
+    expect((await getWithCookie(shop, `/orders/${order.id}/result`, '')).status).toBe(404);
+  });
+});

@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Database } from '../../src/db/prisma';
+import { createLogger } from '../../src/logger';
+import { createExchangeAudit, type ExchangeAudit } from '../../src/payments/exchange-audit';
+import {
+  OrderNotPayableError,
+  PaymentStartError,
+  startPaymentAttempt,
+  type PaymentAttemptDependencies,
+} from '../../src/payments/start-attempt';
+import { SinopacClient } from '../../src/sinopac/client';
+import { FakeBank, simpleBank } from '../support/fake-bank';
+import { createOrder, createProduct } from '../support/shop-fixtures';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const SHOP = { shopNo: 'NA0249_001', hashKeys: { A1: '4D9709D699CA40EE', A2: '5A4FEF83140C4E9E', B1: 'BC74301945134CB4', B2: '961F67DF4C4E4C9F' } };
+/** 2026-03-02 00:30 in Taipei: already the next day there, while UTC still says the 1st. */
+const NOW = new Date('2026-03-01T16:30:00Z');
+
+let testDb: TestDatabase;
+let db: Database;
+let bank: FakeBank;
+let audit: ExchangeAudit;
+let deps: PaymentAttemptDependencies;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+  db = testDb.db;
+  bank = await FakeBank.start(SHOP);
+  const logger = createLogger('silent');
+  audit = createExchangeAudit({ db, logger });
+  const sinopac = new SinopacClient({ apiUrl: bank.url, ...SHOP, timeoutMs: 5_000, onExchange: audit.record });
+  deps = {
+    db, sinopac, clock: () => NOW, logger,
+    settings: { publicBaseUrl: 'https://shop.example.tw', atmExpireDays: 3, cardExpMinutes: 15 },
+  };
+});
+afterAll(async () => {
+  await bank.close();
+  await testDb.drop();
+});
+beforeEach(() => {
+  bank.misbehaviour = {};
+  bank.respond = simpleBank(SHOP.shopNo);
+});
+
+async function order(payType: 'A' | 'C', names: string[] = ['阿里山高山烏龍茶']) {
+  const lines = [];
+  for (const nameZh of names) lines.push({ product: await createProduct(db, { priceTwd: 680, stock: 10, nameZh }), quantity: 2 });
+  return createOrder(db, { lines, payType });
+}
+
+const lastOrderCreate = () => bank.orders.filter((o) => o.service === 'OrderCreate').at(-1)!.message;
+
+describe('starting a card attempt', () => {
+  it('sends the order to the bank and keeps the card page link', async () => {
+    const shopOrder = await order('C');
+
+    const payment = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+
+    expect(lastOrderCreate()).toMatchObject({
+      OrderNo: payment.orderNo,
+      Amount: 136000,
+      PayType: 'C',
+      CurrencyID: 'TWD',
+      PrdtName: '阿里山高山烏龍茶 x2',
+      ReturnURL: 'https://shop.example.tw/payments/sinopac/return',
+      BackendURL: 'https://shop.example.tw/payments/sinopac/notify',
+      CardParam: { AutoBilling: 'Y', ExpMinutes: 15 },
+    });
+    expect(payment).toMatchObject({ status: 'pending', amount: 136000, payType: 'C', orderId: shopOrder.id });
+    expect(payment.cardPayUrl).toMatch(/^https:\/\/sandbox\.sinopac\.com\/QPay\.WebPaySite\/Bridge\/PayCard\?TD=/);
+    expect(payment.tsNo).toMatch(/^NA0249\d{8}$/);
+    const events = await db.paymentEvent.findMany({ where: { paymentId: payment.id } });
+    expect(events).toMatchObject([{ fromStatus: 'creating', toStatus: 'pending', applied: true }]);
+  });
+
+  it('gives every attempt its own OrderNo, never ending in 9', async () => {
+    const shopOrder = await order('C');
+    const numbers = new Set<string>();
+    for (let i = 0; i < 5; i++) numbers.add((await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' })).orderNo);
+
+    expect(numbers.size).toBe(5);
+    for (const orderNo of numbers) expect(orderNo).toMatch(/^FSP260302[0-9A-Z]{15}[A-Z]$/);
+  });
+});
+
+describe('starting an ATM attempt', () => {
+  it('asks for an account that expires after the configured days in Taipei, and keeps it', async () => {
+    const shopOrder = await order('A');
+
+    const payment = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'A' });
+
+    expect(lastOrderCreate()).toMatchObject({ PayType: 'A', ATMParam: { ExpireDate: '20260305' } });
+    expect(payment).toMatchObject({
+      status: 'pending',
+      atmBankCode: '807',
+      atmDeadline: new Date('2026-03-05T15:59:59.999Z'),
+    });
+    expect(payment.atmPayNo).toMatch(/^99922\d{9}$/);
+    expect(payment.webAtmUrl).toContain('PayWebATM');
+  });
+
+  it('never asks for more than the bank’s 30 days', async () => {
+    const shopOrder = await order('A');
+
+    await startPaymentAttempt({ ...deps, settings: { ...deps.settings, atmExpireDays: 45 } }, { orderId: shopOrder.id, payType: 'A' });
+
+    expect(lastOrderCreate()).toMatchObject({ ATMParam: { ExpireDate: '20260401' } });
+  });
+});
+
+describe('when OrderCreate fails', () => {
+  it('marks the attempt create_failed and reports the bank’s refusal with its code', async () => {
+    const shopOrder = await order('C');
+    bank.respond = () => ({ ShopNo: SHOP.shopNo, Status: 'F', Description: 'E0302 – 訂單編號重複' });
+
+    const error = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PaymentStartError);
+    expect(error).toMatchObject({ reason: 'bank_refused', bankCode: 'E0302' });
+    const [attempt] = await db.payment.findMany({ where: { orderId: shopOrder.id }, include: { events: true } });
+    expect(attempt).toMatchObject({ status: 'create_failed', failureCode: 'E0302', cardPayUrl: null });
+    expect(attempt!.events).toMatchObject([{ fromStatus: 'creating', toStatus: 'create_failed', applied: true }]);
+  });
+
+  it('keeps the OrderNo of an attempt that timed out and uses a new one for the next attempt', async () => {
+    const shopOrder = await order('C');
+    bank.misbehaviour = { hang: 'Order' };
+    const impatient = new SinopacClient({ apiUrl: bank.url, ...SHOP, timeoutMs: 300 });
+
+    const error = await startPaymentAttempt({ ...deps, sinopac: impatient }, { orderId: shopOrder.id, payType: 'C' }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: 'PaymentStartError', reason: 'bank_unavailable' });
+    const [timedOut] = await db.payment.findMany({ where: { orderId: shopOrder.id } });
+    expect(timedOut).toMatchObject({ status: 'create_failed', failureCode: 'timeout' });
+
+    bank.misbehaviour = {};
+    const retry = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    expect(retry.orderNo).not.toBe(timedOut!.orderNo);
+    expect((await db.payment.findUniqueOrThrow({ where: { id: timedOut!.id } })).orderNo).toBe(timedOut!.orderNo);
+  });
+});
+
+it('refuses a new attempt for an order that is already paid', async () => {
+  const shopOrder = await order('C');
+  await db.order.update({ where: { id: shopOrder.id }, data: { status: 'paid' } });
+
+  await expect(startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' })).rejects.toBeInstanceOf(OrderNotPayableError);
+  expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(0);
+});
+
+it('audits each bank call, tied to its attempt and without nonce or signature', async () => {
+  const shopOrder = await order('C');
+  const payment = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+  await audit.flush();
+
+  const rows = await db.gatewayExchange.findMany({ where: { orderNo: payment.orderNo } });
+  expect(rows).toMatchObject([{ service: 'OrderCreate', paymentId: payment.id, outcome: 'ok' }]);
+  expect(rows[0]!.request).toMatchObject({ OrderNo: payment.orderNo, Amount: 136000 });
+  expect(rows[0]!.response).toMatchObject({ TSNo: payment.tsNo });
+  expect(JSON.stringify(rows[0])).not.toMatch(/Nonce|"Sign"|HashID/i);
+});

@@ -1,0 +1,237 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Product } from '../../src/generated/prisma/client';
+import { formatTaipeiDateTime } from '../../src/web/views';
+import { CUSTOMER, Shopper, startShopApp, type ShopApp } from '../support/shop-app';
+
+const CARD_PAGE = /^https:\/\/sandbox\.sinopac\.com\/QPay\.WebPaySite\/Bridge\/PayCard\?TD=/;
+
+describe('checkout', () => {
+  let shop: ShopApp;
+  let tea: Product;
+  let soap: Product;
+  beforeAll(async () => {
+    shop = await startShopApp();
+    tea = await shop.db.product.findUniqueOrThrow({ where: { slug: 'sun-moon-lake-black-tea' } });
+    soap = await shop.db.product.findUniqueOrThrow({ where: { slug: 'taiwan-cypress-soap' } });
+  });
+  afterEach(() => {
+    shop.bank.misbehaviour = {};
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
+
+  async function shopperWithCart(): Promise<Shopper> {
+    const shopper = new Shopper(shop.app);
+    await shopper.addToCart(tea.id, 2);
+    await shopper.addToCart(soap.id, 1);
+    return shopper;
+  }
+
+  const ordersOf = (shopperId: string) => shop.db.order.findMany({ where: { ownerToken: shopperId }, include: { lines: true, payments: true } });
+
+  async function shopperIdOf(shopper: Shopper): Promise<string> {
+    const sessions = await shop.db.session.findMany();
+    const cookie = shopper.agent.jar.getCookie('fengshou.sid', { domain: '127.0.0.1', path: '/', script: false, secure: false });
+    const sid = decodeURIComponent(cookie!.value).slice(2).split('.')[0];
+    const session = sessions.find((row) => row.sid === sid)?.sess as { shopperId?: string } | undefined;
+    if (!session?.shopperId) throw new Error('this shopper has no shopperId yet');
+    return session.shopperId;
+  }
+
+  it('shows the form with the cart total from the database', async () => {
+    const shopper = await shopperWithCart();
+    const page = await shopper.agent.get('/checkout');
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/data-testid="checkout-total">NT\$1,580</);
+  });
+
+  it('sends an empty cart back to the cart page', async () => {
+    const shopper = new Shopper(shop.app);
+    const page = await shopper.agent.get('/checkout');
+    expect(page.status).toBe(303);
+    expect(page.headers.location).toBe('/cart');
+  });
+
+  it('shows what is wrong with the details and keeps what was typed', async () => {
+    const shopper = await shopperWithCart();
+    const res = await shopper.checkout({ name: ' ', email: 'not-an-email', phone: '02-2345-6789', payType: 'X' as 'C' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('data-testid="checkout-errors"');
+    expect(res.text).toContain('請填寫姓名。');
+    expect(res.text).toContain('請填寫有效的電子郵件地址。');
+    expect(res.text).toContain('請填寫 09 開頭的 10 碼手機號碼。');
+    expect(res.text).toContain('請選擇付款方式。');
+    expect(res.text).toContain('value="not-an-email"');
+    expect(await ordersOf(await shopperIdOf(shopper))).toHaveLength(0);
+  });
+
+  it('shows the validation messages in English', async () => {
+    const shopper = await shopperWithCart();
+    const tokens = await shopper.openCheckout();
+    const res = await shopper.agent.post('/checkout?lang=en').type('form').send({ ...tokens, ...CUSTOMER, phone: '12345' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('Please enter a 10-digit mobile number starting with 09.');
+  });
+
+  it('refuses the checkout without the CSRF token', async () => {
+    const shopper = await shopperWithCart();
+    const { checkoutToken } = await shopper.openCheckout();
+    const res = await shopper.agent.post('/checkout').type('form').send({ checkoutToken, ...CUSTOMER });
+    expect(res.status).toBe(403);
+    expect(await ordersOf(await shopperIdOf(shopper))).toHaveLength(0);
+  });
+
+  it('places a card order and sends the shopper to the bank card page', async () => {
+    const shopper = await shopperWithCart();
+    const stockBefore = (await shop.db.product.findUniqueOrThrow({ where: { id: tea.id } })).stock;
+
+    const res = await shopper.checkout({ phone: '0912-345-678' });
+
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toMatch(CARD_PAGE);
+    const [order, ...others] = await ordersOf(await shopperIdOf(shopper));
+    expect(others).toHaveLength(0);
+    expect(order).toMatchObject({ payType: 'C', status: 'awaiting_payment', totalTwd: 1580, phone: '0912345678', customerName: '王小明' });
+    expect(order!.number).toMatch(/^FS\d{8}[A-Z2-9]{8}$/);
+    expect(order!.lines.map((line) => [line.productId, line.quantity, line.unitPriceTwd])).toEqual(
+      expect.arrayContaining([[tea.id, 2, 680], [soap.id, 1, 220]]),
+    );
+    expect(order!.payments).toHaveLength(1);
+    expect(order!.payments[0]).toMatchObject({ payType: 'C', status: 'pending', amount: 158_000, cardPayUrl: res.headers.location });
+    expect((await shop.db.product.findUniqueOrThrow({ where: { id: tea.id } })).stock).toBe(stockBefore - 2);
+    const cart = await shopper.agent.get('/cart');
+    expect(cart.text).toContain('data-testid="cart-empty"');
+  });
+
+  it('places an ATM order and shows the account, bank code, exact amount and deadline', async () => {
+    const shopper = await shopperWithCart();
+    const res = await shopper.checkout({ payType: 'A' });
+
+    const [order] = await ordersOf(await shopperIdOf(shopper));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/orders/${order!.id}`);
+    const payment = order!.payments[0]!;
+    expect(payment.atmPayNo).toMatch(/^\d{14}$/);
+
+    const page = await shopper.agent.get(res.headers.location!);
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`data-testid="atm-account">${payment.atmPayNo}<`);
+    expect(page.text).toContain('data-testid="atm-bank-code">807<');
+    expect(page.text).toContain('data-testid="atm-amount">NT$1,580<');
+    expect(payment.atmDeadline!.getTime()).toBeGreaterThan(Date.now() + 2 * 24 * 3600_000);
+    expect(page.text).toContain(`data-testid="atm-deadline">${formatTaipeiDateTime(payment.atmDeadline, 'zh-TW')}<`);
+    expect(page.text).toContain('data-testid="atm-webatm"');
+    expect(page.text).toContain('<script src="/static/js/copy-text.js"></script>');
+    expect(page.text).toContain('data-testid="order-status">待付款<');
+  });
+
+  it('refuses ATM for more than NT$30,000 and suggests the card', async () => {
+    const shopper = new Shopper(shop.app);
+    const roe = await shop.db.product.findUniqueOrThrow({ where: { slug: 'mullet-roe' } });
+    await shopper.addToCart(roe.id, 15);
+    await shopper.addToCart(tea.id, 20);
+    const res = await shopper.checkout({ payType: 'A' });
+    expect(res.status).toBe(422);
+    expect(res.text).toContain('ATM 轉帳單筆上限為 NT$30,000');
+    expect(await ordersOf(await shopperIdOf(shopper))).toHaveLength(0);
+  });
+
+  it('sends the shopper back to the cart when the stock ran out meanwhile', async () => {
+    const shopper = new Shopper(shop.app);
+    const cup = await shop.db.product.findUniqueOrThrow({ where: { slug: 'yingge-ceramic-cup' } });
+    await shopper.addToCart(cup.id, 2);
+    const tokens = await shopper.openCheckout();
+    await shop.db.product.update({ where: { id: cup.id }, data: { stock: 1 } });
+
+    const res = await shopper.agent.post('/checkout').type('form').send({ ...tokens, ...CUSTOMER });
+
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe('/cart');
+    expect(await ordersOf(await shopperIdOf(shopper))).toHaveLength(0);
+    expect((await shop.db.product.findUniqueOrThrow({ where: { id: cup.id } })).stock).toBe(1);
+  });
+
+  it('tells the shopper when the bank cannot be reached, shows nothing as paid, and lets them try again', async () => {
+    const shopper = await shopperWithCart();
+    shop.bank.misbehaviour = { httpStatus: { endpoint: 'Order', status: 500 } };
+
+    const res = await shopper.checkout();
+
+    const [order] = await ordersOf(await shopperIdOf(shopper));
+    expect(res.status).toBe(303);
+    expect(res.headers.location).toBe(`/orders/${order!.id}`);
+    expect(order!.status).toBe('awaiting_payment');
+    expect(order!.payments.map((payment) => payment.status)).toEqual(['create_failed']);
+    const page = await shopper.agent.get(res.headers.location!);
+    expect(page.text).toContain('data-testid="payment-start-failed"');
+    expect(page.text).toContain('我們暫時無法與銀行建立這筆付款');
+    expect(page.text).not.toContain('已付款');
+    expect(page.text).toContain('data-testid="pay-again"');
+
+    shop.bank.misbehaviour = {};
+    const retry = await shopper.post(`/orders/${order!.id}/payments`);
+    expect(retry.status).toBe(303);
+    expect(retry.headers.location).toMatch(CARD_PAGE);
+    const payments = await shop.db.payment.findMany({ where: { orderId: order!.id }, orderBy: { createdAt: 'asc' } });
+    expect(payments.map((payment) => payment.status)).toEqual(['create_failed', 'pending']);
+    expect(payments[1]!.orderNo).not.toBe(payments[0]!.orderNo);
+  });
+
+  it('tells the shopper when the bank refuses the order', async () => {
+    const shopper = await shopperWithCart();
+    const respond = shop.bank.respond;
+    shop.bank.respond = (service, message) =>
+      service === 'OrderCreate' ? { ShopNo: 'NA0249_001', OrderNo: message.OrderNo, Status: 'F', Description: 'E0403 – 金額超過上限' } : respond(service, message);
+    try {
+      const res = await shopper.checkout({ payType: 'A' });
+      const page = await shopper.agent.get(res.headers.location!);
+      expect(page.text).toContain('data-testid="payment-start-failed"');
+      expect(page.text).not.toContain('data-testid="atm-instructions"');
+    } finally {
+      shop.bank.respond = respond;
+    }
+  });
+
+  it('offers no second attempt while one is pending', async () => {
+    const shopper = await shopperWithCart();
+    const res = await shopper.checkout({ payType: 'A' });
+    const orderPage = res.headers.location;
+    expect(orderPage).toMatch(/^\/orders\//);
+
+    const retry = await shopper.post(`${orderPage}/payments`);
+
+    expect(retry.status).toBe(303);
+    expect(retry.headers.location).toBe(orderPage);
+    const [order] = await ordersOf(await shopperIdOf(shopper));
+    expect(order!.payments).toHaveLength(1);
+  });
+
+  it('creates one order from two identical submits at the same time', async () => {
+    const shopper = await shopperWithCart();
+    const tokens = await shopper.openCheckout();
+    const submit = () => shopper.agent.post('/checkout').type('form').send({ ...tokens, ...CUSTOMER });
+
+    const responses = await Promise.all([submit(), submit()]);
+
+    const orders = await ordersOf(await shopperIdOf(shopper));
+    expect(orders).toHaveLength(1);
+    expect(orders[0]!.payments).toHaveLength(1);
+    const locations = responses.map((r) => r.headers.location).sort();
+    expect(locations).toEqual([`/orders/${orders[0]!.id}`, orders[0]!.payments[0]!.cardPayUrl].sort());
+  });
+
+  it('creates no second order when the same form is posted again later', async () => {
+    const shopper = await shopperWithCart();
+    const tokens = await shopper.openCheckout();
+    const first = await shopper.agent.post('/checkout').type('form').send({ ...tokens, ...CUSTOMER });
+    await shopper.addToCart(tea.id, 1);
+    const again = await shopper.agent.post('/checkout').type('form').send({ ...tokens, ...CUSTOMER });
+
+    const orders = await ordersOf(await shopperIdOf(shopper));
+    expect(first.headers.location).toMatch(CARD_PAGE);
+    expect(orders).toHaveLength(1);
+    expect(again.status).toBe(303);
+    expect(again.headers.location).toBe(`/orders/${orders[0]!.id}`);
+  });
+});

@@ -1,0 +1,106 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Product } from '../../src/generated/prisma/client';
+import { Shopper, startShopApp, type ShopApp } from '../support/shop-app';
+
+describe('my orders', () => {
+  let shop: ShopApp;
+  let cake: Product;
+  let chili: Product;
+  beforeAll(async () => {
+    shop = await startShopApp();
+    cake = await shop.db.product.findUniqueOrThrow({ where: { slug: 'pineapple-cake-box' } });
+    chili = await shop.db.product.findUniqueOrThrow({ where: { slug: 'hualien-peeled-chili' } });
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
+
+  async function placeOrder(shopper: Shopper, product: Product, payType: 'A' | 'C'): Promise<string> {
+    await shopper.addToCart(product.id, 1);
+    await shopper.checkout({ payType });
+    const order = await shop.db.order.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
+    return order.id;
+  }
+
+  it('says so when the shopper has no orders', async () => {
+    const res = await new Shopper(shop.app).agent.get('/orders');
+    expect(res.status).toBe(200);
+    expect(res.text).toContain('data-testid="orders-empty"');
+  });
+
+  it("lists the shopper's orders newest first with items, total, payment method and status", async () => {
+    const shopper = new Shopper(shop.app);
+    const first = await placeOrder(shopper, cake, 'A');
+    const second = await placeOrder(shopper, chili, 'C');
+    const numbers = await shop.db.order.findMany({ where: { id: { in: [first, second] } }, select: { id: true, number: true } });
+    const numberOf = (id: string) => numbers.find((order) => order.id === id)!.number;
+
+    const res = await shopper.agent.get('/orders');
+
+    const listed = [...res.text.matchAll(/data-testid="order-number">([^<]+)</g)].map((match) => match[1]);
+    expect(listed).toEqual([numberOf(second), numberOf(first)]);
+    const cards = res.text.split('data-testid="order-card"').slice(1);
+    expect(cards[0]).toContain('花蓮剝皮辣椒 380g × 1');
+    expect(cards[0]).toContain('data-testid="order-total">NT$260<');
+    expect(cards[0]).toContain('data-testid="order-pay-type">信用卡<');
+    expect(cards[0]).toContain('data-testid="order-status">待付款<');
+    expect(cards[1]).toContain('土鳳梨酥禮盒（12入） × 1');
+    expect(cards[1]).toContain('data-testid="order-pay-type">ATM 轉帳（虛擬帳號）<');
+  });
+
+  it('shows the labels in English', async () => {
+    const shopper = new Shopper(shop.app);
+    const id = await placeOrder(shopper, cake, 'C');
+    const res = await shopper.agent.get(`/orders/${id}?lang=en`);
+    expect(res.text).toContain('data-testid="order-status">Awaiting payment<');
+    expect(res.text).toContain('data-testid="order-pay-type">Credit card<');
+    expect(res.text).toContain('data-testid="payment-status">Waiting for payment<');
+    expect(res.text).toContain('Native Pineapple Cakes, gift box of 12 × 1');
+  });
+
+  it('shows every payment attempt on the order page', async () => {
+    const shopper = new Shopper(shop.app);
+    shop.bank.misbehaviour = { httpStatus: { endpoint: 'Order', status: 503 } };
+    let id: string;
+    try {
+      id = await placeOrder(shopper, chili, 'C');
+    } finally {
+      shop.bank.misbehaviour = {};
+    }
+    await shopper.post(`/orders/${id}/payments`);
+
+    const res = await shopper.agent.get(`/orders/${id}`);
+
+    const statuses = [...res.text.matchAll(/data-testid="payment-status">([^<]+)</g)].map((match) => match[1]);
+    expect(statuses).toEqual(['建立失敗', '等待付款']);
+    expect(res.text).toContain('data-testid="card-continue"');
+    expect(res.text).not.toContain('data-testid="payment-start-failed"');
+  });
+
+  it("answers 404 to another shopper for someone else's order, as for an unknown one", async () => {
+    const owner = new Shopper(shop.app);
+    const id = await placeOrder(owner, cake, 'A');
+    const stranger = new Shopper(shop.app);
+    await stranger.addToCart(chili.id, 1);
+    await stranger.openCheckout();
+
+    const theirs = await stranger.agent.get(`/orders/${id}`);
+    const unknown = await stranger.agent.get('/orders/00000000-0000-4000-8000-000000000000');
+    const retry = await stranger.post(`/orders/${id}/payments`);
+
+    expect(theirs.status).toBe(404);
+    expect(theirs.text).not.toContain('data-testid="atm-account"');
+    expect(unknown.status).toBe(404);
+    expect(retry.status).toBe(404);
+    expect((await owner.agent.get(`/orders/${id}`)).status).toBe(200);
+    const list = await stranger.agent.get('/orders');
+    expect(list.text).not.toContain(id);
+  });
+
+  it('answers 404 to a browser without a session and to an id that is not a uuid', async () => {
+    const owner = new Shopper(shop.app);
+    const id = await placeOrder(owner, cake, 'C');
+    expect((await new Shopper(shop.app).agent.get(`/orders/${id}`)).status).toBe(404);
+    expect((await owner.agent.get('/orders/1')).status).toBe(404);
+  });
+});

@@ -1,0 +1,111 @@
+// The shop's real app on a fresh test database with the seeded products, talking to a fake bank
+// over HTTP, for route tests. A Shopper is one browser: its own cookie jar and form tokens.
+import { randomBytes } from 'node:crypto';
+import type { Express } from 'express';
+import request from 'supertest';
+import { createApp } from '../../src/app';
+import { seedProducts } from '../../src/catalog/seed';
+import type { Database } from '../../src/db/prisma';
+import { createLogger } from '../../src/logger';
+import { SinopacClient } from '../../src/sinopac/client';
+import type { HashKeys } from '../../src/sinopac/crypto';
+import { createSessionStore } from '../../src/web/session';
+import { FakeBank } from './fake-bank';
+import { createTestDatabase } from './test-database';
+
+const SHOP_NO = 'NA0249_001';
+
+export interface ShopApp {
+  app: Express;
+  db: Database;
+  bank: FakeBank;
+  close(): Promise<void>;
+}
+
+export async function startShopApp(): Promise<ShopApp> {
+  const database = await createTestDatabase();
+  await seedProducts(database.db);
+  const hashKeys: HashKeys = {
+    A1: randomBytes(8).toString('hex').toUpperCase(),
+    A2: randomBytes(8).toString('hex').toUpperCase(),
+    B1: randomBytes(8).toString('hex').toUpperCase(),
+    B2: randomBytes(8).toString('hex').toUpperCase(),
+  };
+  const bank = await FakeBank.start({ shopNo: SHOP_NO, hashKeys });
+  const sessions = createSessionStore(database.url);
+  const app = createApp({
+    db: database.db,
+    sinopac: new SinopacClient({ apiUrl: bank.url, shopNo: SHOP_NO, hashKeys, timeoutMs: 2_000 }),
+    logger: createLogger('silent'),
+    clock: () => new Date(),
+    sessionStore: sessions.store,
+    settings: {
+      production: false,
+      sessionSecret: 'route-test-secret',
+      publicBaseUrl: 'https://shop.example',
+      bankOrigins: ['https://sandbox.sinopac.com'],
+      atmExpireDays: 3,
+      cardExpMinutes: 10,
+    },
+  });
+  return {
+    app,
+    db: database.db,
+    bank,
+    async close() {
+      await sessions.close();
+      await bank.close();
+      await database.drop();
+    },
+  };
+}
+
+function hiddenField(html: string, name: string): string {
+  const value = new RegExp(`name="${name}" value="([^"]+)"`).exec(html)?.[1];
+  if (!value) throw new Error(`the page has no ${name} field`);
+  return value;
+}
+
+export interface CheckoutDetails {
+  name: string;
+  email: string;
+  phone: string;
+  payType: 'A' | 'C';
+}
+
+export const CUSTOMER: CheckoutDetails = { name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678', payType: 'C' };
+
+export class Shopper {
+  readonly agent: ReturnType<typeof request.agent>;
+
+  constructor(app: Express) {
+    this.agent = request.agent(app);
+  }
+
+  /** The CSRF token of the session, as the catalog page's forms carry it. */
+  async csrfToken(): Promise<string> {
+    return hiddenField((await this.agent.get('/')).text, '_csrf');
+  }
+
+  /** Posts a form with the session's CSRF token. The token is fetched first: the agent attaches its cookies when a request is created. */
+  async post(path: string, fields: Record<string, unknown> = {}) {
+    const _csrf = await this.csrfToken();
+    return this.agent.post(path).type('form').send({ _csrf, ...fields });
+  }
+
+  async addToCart(productId: number, quantity = 1) {
+    return this.post('/cart/items', { productId, quantity });
+  }
+
+  /** Opens the checkout page and returns its form's hidden fields. */
+  async openCheckout(): Promise<{ _csrf: string; checkoutToken: string }> {
+    const page = await this.agent.get('/checkout');
+    if (page.status !== 200) throw new Error(`checkout page answered ${page.status}`);
+    return { _csrf: hiddenField(page.text, '_csrf'), checkoutToken: hiddenField(page.text, 'checkoutToken') };
+  }
+
+  async checkout(details: Partial<CheckoutDetails> = {}) {
+    const tokens = await this.openCheckout();
+    return this.agent.post('/checkout').type('form').send({ ...tokens, ...CUSTOMER, ...details });
+  }
+}

@@ -1,0 +1,122 @@
+// The shop and the SinoPac sandbox on loopback ports, over a fresh test database: real HTTP both
+// ways, so the sandbox's notifications reach the shop's BackendURL and its card page posts to the
+// shop's ReturnURL. A shopper is a session cookie made for a shopperId, since the tests place
+// orders straight in the database.
+import { createHmac, randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { SessionData } from 'express-session';
+import { createApp } from '../../src/app';
+import type { Database } from '../../src/db/prisma';
+import { createLogger } from '../../src/logger';
+import { createExchangeAudit, type ExchangeAudit } from '../../src/payments/exchange-audit';
+import type { PaymentAttemptDependencies } from '../../src/payments/start-attempt';
+import { DEMO_SHOP, startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox';
+import { silentLogger } from '../../src/sandbox/logger';
+import { SinopacClient } from '../../src/sinopac/client';
+import { createSessionStore, type SessionStore } from '../../src/web/session';
+import { createTestDatabase, type TestDatabase } from './test-database';
+
+const SESSION_SECRET = 'shop-harness-session-secret';
+const SESSION_COOKIE = 'fengshou.sid';
+
+export interface ShopHarness {
+  /** e.g. http://127.0.0.1:40123 — also the shop's publicBaseUrl. */
+  baseUrl: string;
+  db: Database;
+  sandbox: RunningSandbox;
+  audit: ExchangeAudit;
+  /** What startPaymentAttempt needs, wired like the app's own. */
+  attemptDeps: PaymentAttemptDependencies;
+  /** A Cookie header for a browser whose session holds this shopperId. */
+  shopperCookie(shopperId: string): Promise<string>;
+  close(): Promise<void>;
+}
+
+function listen(server: Server): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+/** express-session's cookie: "s:" + id + "." + base64 HMAC-SHA256 without padding (cookie-signature). */
+function signedSessionCookie(sid: string): string {
+  const signature = createHmac('sha256', SESSION_SECRET).update(sid).digest('base64').replace(/=+$/, '');
+  return `${SESSION_COOKIE}=${encodeURIComponent(`s:${sid}.${signature}`)}`;
+}
+
+function saveSession(store: SessionStore['store'], sid: string, data: SessionData): Promise<void> {
+  return new Promise((resolve, reject) => store.set(sid, data, (error) => (error ? reject(error) : resolve())));
+}
+
+export async function startShopHarness(sandboxOptions: Partial<StartSandboxOptions> = {}): Promise<ShopHarness> {
+  const database: TestDatabase = await createTestDatabase();
+  const { db } = database;
+  const sandbox = await startSandbox({
+    shops: [DEMO_SHOP],
+    port: 0,
+    logger: silentLogger,
+    atmAutoPayDelayMs: null,
+    notifyIntervalMs: 60,
+    notifyTimeoutMs: 5_000,
+    ...sandboxOptions,
+  });
+  const server = createServer();
+  const baseUrl = `http://127.0.0.1:${await listen(server)}`;
+  const logger = createLogger('silent');
+  const audit = createExchangeAudit({ db, logger });
+  const sinopac = new SinopacClient({
+    apiUrl: sandbox.apiUrl,
+    shopNo: DEMO_SHOP.shopNo,
+    hashKeys: DEMO_SHOP.hashKeys,
+    timeoutMs: 3_000,
+    onExchange: audit.record,
+  });
+  const sessions = createSessionStore(database.url);
+  const settings = { publicBaseUrl: baseUrl, atmExpireDays: 3, cardExpMinutes: 10 };
+  const clock = () => new Date();
+  const app = createApp({
+    db,
+    sinopac,
+    logger,
+    clock,
+    sessionStore: sessions.store,
+    settings: { ...settings, production: false, sessionSecret: SESSION_SECRET, bankOrigins: [sandbox.origin] },
+  });
+  server.on('request', app);
+
+  return {
+    baseUrl,
+    db,
+    sandbox,
+    audit,
+    attemptDeps: { db, sinopac, clock, logger, settings },
+    async shopperCookie(shopperId) {
+      const sid = randomBytes(24).toString('base64url');
+      const expires = new Date(Date.now() + 3_600_000);
+      const cookie = { originalMaxAge: 3_600_000, expires, httpOnly: true, path: '/', sameSite: 'lax' };
+      await saveSession(sessions.store, sid, { cookie, shopperId } as unknown as SessionData);
+      return signedSessionCookie(sid);
+    },
+    async close() {
+      await sandbox.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await audit.flush();
+      await sessions.close();
+      await database.drop();
+    },
+  };
+}
+
+/** Polls `probe` until it returns something truthy; fails the test after `timeoutMs`. */
+export async function eventually<T>(probe: () => Promise<T | undefined | null | false>, timeoutMs = 5_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
