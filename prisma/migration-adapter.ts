@@ -1,5 +1,5 @@
 // The driver adapter Prisma Migrate uses in the CLI process. Prisma 6's WebAssembly schema engine
-// needs no downloaded binary, but adapter-pg needs three fixes to drive it (shared/PLATFORM.md).
+// needs no downloaded binary, but adapter-pg needs four fixes to drive it (three from shared/PLATFORM.md, one for PostgreSQL 18).
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
@@ -20,6 +20,21 @@ resultPrototype.addFields = function addFieldsAsText(fields) {
   addFields.call(this, fields);
 };
 
+// Fix 4: PostgreSQL 18 keeps NOT NULL constraints as pg_constraint rows of kind 'n'. Prisma 6's
+// schema engine lists every constraint that is not p/u/f and panics ("unreachable") on that kind,
+// and on CHECK constraints (kind 'c') read from a PostgreSQL 18 server, so `migrate dev` and
+// `migrate diff` crash there. Its constraint query leaves both out: the engine reads NOT NULL from
+// pg_attribute anyway, and Prisma does not manage CHECK constraints (they live in migrations only).
+const CONSTRAINT_KINDS = "contype NOT IN ('p', 'u', 'f')";
+const MANAGED_CONSTRAINT_KINDS = "contype NOT IN ('p', 'u', 'f', 'n', 'c')";
+
+function withoutUnmanagedConstraints(adapter: SqlDriverAdapter): SqlDriverAdapter {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  adapter.queryRaw = (query) =>
+    queryRaw(query.sql.includes(CONSTRAINT_KINDS) ? { ...query, sql: query.sql.replace(CONSTRAINT_KINDS, MANAGED_CONSTRAINT_KINDS) } : query);
+  return adapter;
+}
+
 function withDatabase(url: string, database: string): string {
   const parsed = new URL(url);
   parsed.pathname = `/${database}`;
@@ -32,7 +47,7 @@ export function migrationAdapter(databaseUrl: string): SqlMigrationAwareDriverAd
   return {
     provider: factory.provider,
     adapterName: factory.adapterName,
-    connect: () => factory.connect(),
+    connect: async () => withoutUnmanagedConstraints(await factory.connect()),
     // Fix 2: the stock shadow database is dropped while its own pool still holds connections.
     // Close the shadow pool first, then drop the database from the main connection.
     async connectToShadowDb(): Promise<SqlDriverAdapter> {
@@ -47,7 +62,7 @@ export function migrationAdapter(databaseUrl: string): SqlMigrationAwareDriverAd
         await admin.query(`DROP DATABASE IF EXISTS "${database}"`);
         await admin.end();
       };
-      return shadow;
+      return withoutUnmanagedConstraints(shadow);
     },
   };
 }

@@ -14,12 +14,13 @@ import { setUpViews } from './web/views';
 import { setUpLocale } from './web/locale';
 import { setUpSession } from './web/session';
 import { setUpCsrf } from './web/csrf';
-import { errorHandler, notFoundHandler } from './web/errors';
+import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
+import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
 import { catalogRoutes } from './routes/catalog';
 import { cartRoutes, exposeCartCount } from './routes/cart';
 import { checkoutRoutes } from './routes/checkout';
 import { orderRoutes } from './routes/orders';
-import { paymentCallbackRoutes } from './routes/payment-callbacks';
+import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/payment-callbacks';
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
 import type { AdminCredentials } from './admin/admin-login';
@@ -39,6 +40,8 @@ export interface AppDependencies {
     bankOrigins: string[];
     atmExpireDays: number;
     cardExpMinutes: number;
+    /** Requests per client address; each one left out keeps its default (web/rate-limits.ts). */
+    rateLimits?: Partial<RateLimitSettings>;
   };
   /** The merchant's back-office sign-in; without it there is no back office and /admin answers 404. */
   admin?: AdminCredentials;
@@ -59,6 +62,15 @@ export function createApp(deps: AppDependencies): express.Express {
   setUpStaticFiles(app);
   setUpViews(app, { viewsDir, watch: !settings.production });
   setUpLocale(app, catalog, { secureCookies: settings.production });
+
+  // The bank's notification is answered in its own terms, {"Status":"F"}, whatever refuses it.
+  app.use(NOTIFY_PATH, answerErrorsWith({ Status: 'F' }));
+
+  // Limits per client address, before any session or database work.
+  const limits = createRateLimits(settings.rateLimits);
+  app.post([NOTIFY_PATH, RETURN_PATH], limits.callbacks);
+  app.post(['/checkout', '/orders/:id/payments', '/orders/:id/pay-again'], limits.checkout);
+  app.post('/cart{/*rest}', limits.cart);
 
   // The bank's callbacks: before sessions and CSRF, since the bank has neither.
   app.use(paymentCallbackRoutes(deps));

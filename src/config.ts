@@ -39,6 +39,9 @@ const schema = z.object({
   SESSION_SECRET: optionalText,
   ATM_EXPIRE_DAYS: integer(3, 1, 30),
   CARD_EXP_MINUTES: integer(10, 1, 30),
+  RECONCILE_AFTER_MINUTES: integer(15, 1, 1440),
+  RECONCILE_EVERY_SECONDS: integer(60, 5, 3600),
+  ATM_EXPIRY_GRACE_MINUTES: integer(60, 0, 1440),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -64,6 +67,15 @@ export interface Config {
   sessionSecret?: string;
   atmExpireDays: number;
   cardExpMinutes: number;
+  /** The reconciler and the ATM expiry (src/jobs/). */
+  jobs: {
+    /** An undecided attempt is asked about at this age, and then at most once per this many minutes. */
+    reconcileAfterMinutes: number;
+    /** How often each job runs, across all instances together. */
+    reconcileEverySeconds: number;
+    /** How long after an ATM deadline the attempt is expired, for transfers still being notified. */
+    atmExpiryGraceMinutes: number;
+  };
   logLevel: string;
 }
 
@@ -112,6 +124,11 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     sessionSecret: env.SESSION_SECRET,
     atmExpireDays: env.ATM_EXPIRE_DAYS,
     cardExpMinutes: env.CARD_EXP_MINUTES,
+    jobs: {
+      reconcileAfterMinutes: env.RECONCILE_AFTER_MINUTES,
+      reconcileEverySeconds: env.RECONCILE_EVERY_SECONDS,
+      atmExpiryGraceMinutes: env.ATM_EXPIRY_GRACE_MINUTES,
+    },
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -1,18 +1,16 @@
-// Structured logs. Cookies, authorisation headers and anything named like a key or card number are
-// censored wherever they appear, so a careless log call cannot leak them.
+// Structured logs. Cookies, authorisation headers and anything named like a key, card number or
+// session id are censored, so a careless log call cannot leak them.
 import pino, { type DestinationStream, type Logger } from 'pino';
+
+const SECRET_NAMES = ['hashKeys', 'hashId', 'HashID', 'keyId', 'KeyID', 'cardNumber', 'CardNo', 'password', 'sessionSecret', 'sessionId', 'sessionID'];
 
 const REDACTED_PATHS = [
   'req.headers.cookie',
   'req.headers.authorization',
   'req.headers["x-keyid"]',
   'res.headers["set-cookie"]',
-  '*.hashKeys',
-  '*.hashId',
-  '*.HashID',
-  '*.cardNumber',
-  '*.password',
-  '*.sessionSecret',
+  // pino's paths have no deep wildcard: each name is censored at the top of a line and two levels down.
+  ...SECRET_NAMES.flatMap((name) => [name, `*.${name}`, `*.*.${name}`]),
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {

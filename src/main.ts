@@ -13,6 +13,9 @@ import { createExchangeAudit } from './payments/exchange-audit';
 import { SinopacClient } from './sinopac/client';
 import { createSessionStore } from './web/session';
 import { createApp } from './app';
+import { createJobQueue } from './jobs/job-queue';
+import { paymentJobs } from './jobs/payment-jobs';
+import { gracefulShutdown } from './shutdown';
 import { DEMO_SHOP, startSandbox, TEST_CARDS, type RunningSandbox } from './sandbox';
 
 // The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
@@ -63,6 +66,14 @@ async function main(): Promise<void> {
     onExchange: audit.record,
   });
   const sessions = createSessionStore(databaseServer.url);
+  const clock = () => new Date();
+  // The reconciler and the ATM expiry, shared with every other instance on this database.
+  const jobs = createJobQueue({
+    databaseUrl: databaseServer.url,
+    logger,
+    everySeconds: config.jobs.reconcileEverySeconds,
+    jobs: paymentJobs({ db, sinopac, clock, logger }, config.jobs),
+  });
 
   const server = createServer();
   const port = await listen(server, config.port);
@@ -71,7 +82,7 @@ async function main(): Promise<void> {
     db,
     sinopac,
     logger,
-    clock: () => new Date(),
+    clock,
     sessionStore: sessions.store,
     settings: {
       production: config.env === 'production',
@@ -84,6 +95,7 @@ async function main(): Promise<void> {
     },
   });
   server.on('request', app);
+  await jobs.start();
 
   const card = TEST_CARDS.find((c) => c.outcome === 'approved');
   say(`Fengshou Shop is open at http://127.0.0.1:${port}/`);
@@ -99,16 +111,21 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     say(`${signal} received: finishing requests in flight, then stopping`);
-    // In-flight requests finish; idle keep-alive connections are closed so close() can complete.
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    await closed;
-    await bank.sandbox?.close();
-    await audit.flush();
-    await sessions.close();
-    await db.$disconnect();
-    await databaseServer.close();
-    process.exit(0);
+    // After the requests in flight, in this order. The job queue goes first: a running pass still
+    // needs the bank and the database.
+    const clean = await gracefulShutdown(
+      server,
+      [
+        { name: 'job queue', close: () => jobs.stop() },
+        { name: 'sandbox', close: () => bank.sandbox?.close() },
+        { name: 'gateway audit', close: () => audit.flush() },
+        { name: 'sessions', close: () => sessions.close() },
+        { name: 'database client', close: () => db.$disconnect() },
+        { name: 'database server', close: () => databaseServer.close() },
+      ],
+      { logger },
+    );
+    process.exit(clean ? 0 : 1);
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));

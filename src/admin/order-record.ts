@@ -1,6 +1,7 @@
 // Everything the shop knows about one order, for the back office's order page: its lines, every
 // payment attempt with every PayToken received, every state change (applied or refused), every
-// refund asked for, and every exchange with the bank (already stripped of secrets when written).
+// refund asked for, and every exchange with the bank (already stripped of secrets when written),
+// each under the attempt it was about.
 import { z } from 'zod';
 import type { Database } from '../db/prisma';
 import type { GatewayExchange, Prisma } from '../generated/prisma/client';
@@ -19,9 +20,9 @@ const orderRecordInclude = {
   },
 } as const satisfies Prisma.OrderInclude;
 
-export type OrderRecord = Prisma.OrderGetPayload<{ include: typeof orderRecordInclude }> & {
-  exchanges: GatewayExchange[];
-};
+type StoredOrder = Prisma.OrderGetPayload<{ include: typeof orderRecordInclude }>;
+export type AttemptRecord = StoredOrder['payments'][number] & { exchanges: GatewayExchange[] };
+export type OrderRecord = Omit<StoredOrder, 'payments'> & { payments: AttemptRecord[] };
 
 const orderId = z.uuid();
 
@@ -40,5 +41,11 @@ export async function findOrderRecord(db: Database, id: string): Promise<OrderRe
     },
     orderBy: { id: 'asc' },
   });
-  return { ...order, exchanges };
+  return {
+    ...order,
+    payments: order.payments.map((payment) => ({
+      ...payment,
+      exchanges: exchanges.filter((exchange) => exchange.paymentId === payment.id || exchange.orderNo === payment.orderNo),
+    })),
+  };
 }

@@ -14,6 +14,8 @@ export function requireAdmin(clock: () => Date): RequestHandler {
       res.redirect(303, target);
       return;
     }
+    // Customer data and bank records: never kept by the browser's or a proxy's cache.
+    res.set('Cache-Control', 'no-store');
     res.locals.admin = admin;
     res.locals.notice = takeNotice(req.session);
     next();

@@ -7,6 +7,7 @@ import type { Cart } from '../cart/cart';
 import { consumeCheckoutToken } from './checkout-token';
 import { newOrderNumber } from './order-number';
 import { beginPayment } from './begin-payment';
+import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 
 /** The bank refuses ATM orders above NT$30,000 (E0403). */
 const ATM_MAX_TWD = 30_000;
@@ -68,13 +69,12 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
   const totalTwd = lines.reduce((sum, line) => sum + line.unitPriceTwd * line.quantity, 0);
   if (input.payType === 'A' && totalTwd > ATM_MAX_TWD) throw new OrderRefused({ outcome: 'over_atm_limit' });
 
-  // The conditional decrement is the stock check: two shoppers cannot both take the last one.
-  for (const { productId, quantity } of lines) {
-    const { count } = await tx.product.updateMany({
-      where: { id: productId, stock: { gte: quantity } },
-      data: { stock: { decrement: quantity } },
-    });
-    if (count === 0) throw new OrderRefused({ outcome: 'cart_unavailable' });
+  // Reserved now, for as long as the order waits for its payment; two shoppers cannot both take the last one.
+  try {
+    await reserveStock(tx, lines);
+  } catch (error) {
+    if (error instanceof StockUnavailableError) throw new OrderRefused({ outcome: 'cart_unavailable' });
+    throw error;
   }
 
   return tx.order.create({

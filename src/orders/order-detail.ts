@@ -1,6 +1,6 @@
 // What the order page offers, decided from the order's payment attempts: where to transfer for a
 // pending ATM attempt, the way back to a pending card page, or another attempt when none is open.
-import type { Payment } from '../generated/prisma/client';
+import { canStartNewAttempt } from '../payments/payable-order';
 import type { OrderWithPayments } from './my-orders';
 
 export interface AtmInstructions {
@@ -21,13 +21,6 @@ export interface OrderDetail {
   canPayAgain: boolean;
 }
 
-// An attempt in any of these states may still take or hold the shopper's money.
-const OPEN_ATTEMPT = new Set<Payment['status']>(['creating', 'pending', 'paid', 'refunded']);
-
-export function canStartNewAttempt(order: OrderWithPayments): boolean {
-  return order.status === 'awaiting_payment' && order.payments.every((payment) => !OPEN_ATTEMPT.has(payment.status));
-}
-
 export function orderDetail(order: OrderWithPayments): OrderDetail {
   const pending = order.payments.filter((payment) => payment.status === 'pending').at(-1);
   const atmPending = pending?.payType === 'A' && pending.atmPayNo ? pending : undefined;
@@ -42,6 +35,6 @@ export function orderDetail(order: OrderWithPayments): OrderDetail {
     },
     cardPayUrl: pending?.payType === 'C' ? (pending.cardPayUrl ?? undefined) : undefined,
     startFailed: order.payments.at(-1)?.status === 'create_failed',
-    canPayAgain: canStartNewAttempt(order),
+    canPayAgain: canStartNewAttempt(order, order.payments),
   };
 }

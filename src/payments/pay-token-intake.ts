@@ -120,7 +120,15 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
     return finish({ outcome: mismatches.length > 0 ? 'mismatch' : 'unsupported', ...attempt });
   }
 
-  const settled = await settlePayment(deps, { paymentId: payment.id, outcome, source: delivery.source, payToken: delivery.payToken });
+  // An applied delivery's row is marked inside settle's own transaction, so that the unique index on
+  // applied tokens can still roll the change back; finish() records the outcome as for any other.
+  const settled = await settlePayment(deps, {
+    paymentId: payment.id,
+    outcome,
+    source: delivery.source,
+    payToken: delivery.payToken,
+    payTokenRowId: row.id,
+  });
   return finish({ outcome: settled.kind, ...attempt });
 }
 

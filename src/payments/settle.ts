@@ -1,14 +1,18 @@
 // THE one function that decides what a bank result does to a payment attempt and its order.
-// The webhook, the return page, the reconciler and any admin re-check all come through here.
+// The webhook, the return page, the reconciler, the ATM expiry and the admin re-check all come
+// through here.
 //
 // Exactly once, by the database rather than by luck: the attempt's row is locked (SELECT … FOR
 // UPDATE) for the whole transaction, so concurrent settles of one attempt run one after the other
 // and each sees what the previous one did; every status change is additionally conditional on the
-// status it was decided from. The order moves to paid, and stock is taken, only by the settle that
-// itself moved the order from unpaid to paid, so a second paid attempt never takes stock twice.
+// status it was decided from. Behind both, unique indexes refuse a second applied transition into
+// the same status and a second "applied" PayToken row (migration payment_guarantees): should
+// anything ever get past the lock, the transaction rolls back and the caller hears already_applied.
+// Stock is not this function's: the order reserved it when placed (see order-settlement.ts).
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import type { PaymentStatus, Prisma } from '../generated/prisma/client';
+import { Prisma, type PaymentStatus } from '../generated/prisma/client';
+import { expireOrderWhenNothingOpen, markOrderPaid } from './order-settlement';
 import { canTransition } from './payment-states';
 import { changePaymentStatus, recordRefusedChange } from './payment-transition';
 
@@ -29,6 +33,8 @@ export interface SettleRequest {
   outcome: BankOutcome;
   source: SettleSource;
   payToken?: string;
+  /** The PayToken log row of the delivery being settled: marked applied in the same transaction. */
+  payTokenRowId?: number;
 }
 
 export type SettleResult =
@@ -61,11 +67,24 @@ type Tx = Prisma.TransactionClient;
 type LockedPayment = Prisma.PaymentGetPayload<object>;
 
 export async function settlePayment(deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
-  const result = await deps.db.$transaction((tx) => settleLocked(tx, deps, request), TRANSACTION);
+  let result: SettleResult;
+  try {
+    result = await deps.db.$transaction((tx) => settleLocked(tx, deps, request), TRANSACTION);
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // One of the unique indexes found this change already made: by another settle, so nothing is lost.
+    const payment = await deps.db.payment.findUniqueOrThrow({ where: { id: request.paymentId }, select: { status: true, orderId: true } });
+    deps.logger.warn({ paymentId: request.paymentId, source: request.source, err: error }, 'settle found its change already recorded');
+    return { kind: 'already_applied', status: payment.status, orderId: payment.orderId };
+  }
   const log = deps.logger.child({ paymentId: request.paymentId, orderId: result.orderId, source: request.source });
   if (result.kind === 'applied') log.info({ from: result.from, to: result.to }, 'payment settled');
   else if (result.kind === 'refused') log.warn({ from: result.from, to: result.to, reason: result.reason }, 'payment change refused');
   return result;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 }
 
 async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
@@ -95,8 +114,12 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
 
   const changed = await changePaymentStatus(tx, { ...base, from: payment.status, to, data: columnsFor(outcome, payment), reason });
   if (!changed) throw new ConcurrentChangeError(`payment ${payment.id} left ${payment.status} while locked`);
+  if (request.payTokenRowId !== undefined) {
+    await tx.payToken.update({ where: { id: request.payTokenRowId }, data: { outcome: 'applied', paymentId: payment.id } });
+  }
 
-  if (to === 'paid' && outcome.kind === 'paid') await markOrderPaid(tx, deps, payment, outcome.payDate ?? deps.clock());
+  if (to === 'paid' && outcome.kind === 'paid') await markOrderPaid(tx, deps.logger, payment, outcome.payDate ?? deps.clock());
+  if (to === 'expired' || to === 'cancelled') await expireOrderWhenNothingOpen(tx, payment);
   if (to === 'refunded') {
     await tx.order.updateMany({ where: { id: orderId, status: { in: ['paid', 'partially_refunded'] } }, data: { status: 'refunded' } });
   }
@@ -158,25 +181,4 @@ async function refundPart(
   await tx.paymentEvent.create({
     data: { ...event, fromStatus: 'paid', toStatus: 'paid', applied: true, reason: `${event.reason}: ${amount} of ${payment.amount}` },
   });
-}
-
-/** Only the settle that moves the order out of unpaid takes stock, so it is taken once per order. */
-async function markOrderPaid(tx: Tx, deps: SettleDependencies, payment: LockedPayment, paidAt: Date): Promise<void> {
-  const { count } = await tx.order.updateMany({
-    where: { id: payment.orderId, status: { in: ['awaiting_payment', 'expired'] } },
-    data: { status: 'paid', paidAt },
-  });
-  if (count === 0) {
-    const order = await tx.order.findUniqueOrThrow({ where: { id: payment.orderId }, select: { status: true } });
-    // A second attempt paid for the same order (e.g. an old card link used after a retry): the
-    // money is real, the order is already paid; someone has to refund one of them.
-    deps.logger.error({ orderId: payment.orderId, paymentId: payment.id, orderStatus: order.status }, 'attempt paid for an order that is not awaiting payment: refund needed');
-    return;
-  }
-  const lines = await tx.orderLine.findMany({ where: { orderId: payment.orderId }, orderBy: { productId: 'asc' } });
-  // Taken in product order so that two orders paid at once lock products in the same order (no deadlock).
-  // Stock may go below zero: the shopper has paid, so an oversell is for the shop to resolve, not to refuse.
-  for (const line of lines) {
-    await tx.product.update({ where: { id: line.productId }, data: { stock: { decrement: line.quantity } } });
-  }
 }

@@ -1,12 +1,16 @@
 // Starting a payment attempt: a new Payment with a new OrderNo, OrderCreate at the bank, and the
 // card link or ATM account stored for the shopper. The row is written before the bank is called,
-// so an attempt the bank may know about is never missing from our side.
+// so an attempt the bank may know about is never missing from our side. It is written with the
+// order's row locked, after checking that the order takes a new attempt: two clicks, two servers
+// or a settle expiring the order at the same moment are taken one after the other.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import type { Payment } from '../generated/prisma/client';
+import type { Order, OrderLine, Payment, Prisma } from '../generated/prisma/client';
+import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import type { SinopacClient } from '../sinopac/client';
 import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
 import type { OrderCreateParams, OrderCreateResponse } from '../sinopac/messages';
+import { whyNoNewAttempt, type NoNewAttemptReason } from './payable-order';
 import { changePaymentStatus } from './payment-transition';
 import { productNameForBank } from './product-name';
 import { newSinopacOrderNo } from './sinopac-order-no';
@@ -36,34 +40,34 @@ export class PaymentStartError extends Error {
   }
 }
 
-/** The order is not waiting for a payment (already paid, refunded or cancelled): no new attempt. */
+export type NotPayableReason = NoNewAttemptReason | 'sold_out';
+
+/**
+ * No new attempt: the order is paid, refunded or cancelled (order_closed); an attempt is already
+ * open, e.g. the twin of a double click (attempt_open); or the order had expired and its products
+ * have sold out since (sold_out).
+ */
 export class OrderNotPayableError extends Error {
   override name = 'OrderNotPayableError';
-  constructor(readonly orderId: string, readonly orderStatus: string) {
-    super(`order ${orderId} is ${orderStatus} and takes no new payment attempt`);
+  constructor(readonly orderId: string, readonly reason: NotPayableReason) {
+    super(`order ${orderId} takes no new payment attempt: ${reason}`);
   }
 }
 
 /** The bank refuses ATM expiry dates more than 30 days ahead (E08xx). */
 const ATM_MAX_EXPIRE_DAYS = 30;
-/** Orders that may still take a payment; expired ones too, since the shopper may try again. */
-const PAYABLE_ORDER_STATUSES = new Set(['awaiting_payment', 'expired']);
 /** The bank's own code, shown with the virtual account; QPay accounts are at Bank SinoPac. */
 const SINOPAC_BANK_CODE = '807';
+const TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
 
-/** Creates a new Payment attempt for the order (fresh unique SinoPac OrderNo), calls OrderCreate, stores the CardPayURL or ATM account and returns the updated Payment. On failure the attempt is marked create_failed and PaymentStartError is thrown. */
+/** Creates a new Payment attempt for the order (fresh unique SinoPac OrderNo), calls OrderCreate, stores the CardPayURL or ATM account and returns the updated Payment. Throws OrderNotPayableError when the order takes no new attempt; on a bank failure the attempt is marked create_failed and PaymentStartError is thrown. */
 export async function startPaymentAttempt(
   deps: PaymentAttemptDependencies,
   input: { orderId: string; payType: 'A' | 'C' },
 ): Promise<Payment> {
   const { db, sinopac, clock, logger, settings } = deps;
-  const order = await db.order.findUniqueOrThrow({ where: { id: input.orderId }, include: { lines: { orderBy: { id: 'asc' } } } });
-  if (!PAYABLE_ORDER_STATUSES.has(order.status)) throw new OrderNotPayableError(order.id, order.status);
-
   const now = clock();
-  const payment = await db.payment.create({
-    data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType: input.payType, amount: order.totalTwd * 100 },
-  });
+  const { order, payment } = await db.$transaction((tx) => openAttempt(tx, input, now), TRANSACTION);
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
 
   const atmDay = taipeiDayAfter(now, Math.min(Math.max(settings.atmExpireDays, 1), ATM_MAX_EXPIRE_DAYS));
@@ -111,7 +115,7 @@ export async function startPaymentAttempt(
           atmDeadline: atmDay.endsAt,
         }
       : { cardPayUrl: created.CardParam.CardPayURL };
-  await db.$transaction((tx) =>
+  const accepted = await db.$transaction((tx) =>
     changePaymentStatus(tx, {
       paymentId: payment.id,
       from: 'creating',
@@ -120,8 +124,43 @@ export async function startPaymentAttempt(
       reason: 'OrderCreate accepted',
     }),
   );
+  // Only after minutes without an answer does the reconciler give a creating attempt up; a bank
+  // that slow has left the shopper long gone, and the attempt stays as the reconciler left it.
+  if (!accepted) throw new PaymentStartError('bank_unavailable', 'OrderCreate answered after the attempt was given up');
   log.info({ tsNo: created.TSNo }, 'payment attempt created');
   return db.payment.findUniqueOrThrow({ where: { id: payment.id } });
+}
+
+type OrderToPay = Order & { lines: OrderLine[] };
+
+async function openAttempt(
+  tx: Prisma.TransactionClient,
+  input: { orderId: string; payType: 'A' | 'C' },
+  now: Date,
+): Promise<{ order: OrderToPay; payment: Payment }> {
+  await tx.$queryRaw`SELECT id FROM "Order" WHERE id = ${input.orderId} FOR UPDATE`;
+  const order = await tx.order.findUniqueOrThrow({
+    where: { id: input.orderId },
+    include: { lines: { orderBy: { id: 'asc' } }, payments: { select: { status: true } } },
+  });
+  const refusal = whyNoNewAttempt(order, order.payments);
+  if (refusal) throw new OrderNotPayableError(order.id, refusal);
+  if (order.status === 'expired') await revive(tx, order);
+  const payment = await tx.payment.create({
+    data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType: input.payType, amount: order.totalTwd * 100 },
+  });
+  return { order, payment };
+}
+
+/** An expired order gave its stock back; paying it again needs that stock again, if it is still there. */
+async function revive(tx: Prisma.TransactionClient, order: OrderToPay): Promise<void> {
+  try {
+    await reserveStock(tx, order.lines);
+  } catch (error) {
+    if (error instanceof StockUnavailableError) throw new OrderNotPayableError(order.id, 'sold_out');
+    throw error;
+  }
+  await tx.order.update({ where: { id: order.id }, data: { status: 'awaiting_payment' } });
 }
 
 function startFailure(error: unknown): PaymentStartError {

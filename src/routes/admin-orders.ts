@@ -26,7 +26,8 @@ export function adminOrderRoutes(deps: Pick<AdminDependencies, 'db' | 'clock'>):
   router.get('/orders.csv', async (req, res) => {
     const filters = readInput(orderFiltersSchema, req.query);
     const orders = await findOrdersForExport(deps.db, filters);
-    const day = deps.clock().toISOString().slice(0, 10);
+    // Named for the day in Taipei (UTC+8), the merchant's day.
+    const day = new Date(deps.clock().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
     res
       .type('text/csv; charset=utf-8')
       .attachment(`orders-${day}.csv`)
@@ -38,11 +39,7 @@ export function adminOrderRoutes(deps: Pick<AdminDependencies, 'db' | 'clock'>):
     if (!order) throw new NotFoundError(`no order ${req.params.id}`);
     res.render('admin/order.njk', {
       order,
-      attempts: order.payments.map((payment) => ({
-        payment,
-        actions: refundActions(payment, payment.refunds),
-        exchanges: order.exchanges.filter((exchange) => exchange.paymentId === payment.id || exchange.orderNo === payment.orderNo),
-      })),
+      attempts: order.payments.map((payment) => ({ payment, actions: refundActions(payment, payment.refunds) })),
     });
   });
 

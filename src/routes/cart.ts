@@ -5,6 +5,7 @@ import { addToCartForm, cartItemParams, changeQuantityForm } from '../cart/cart-
 import { priceCart } from '../cart/priced-cart';
 import { findProductById } from '../catalog/products';
 import { NotFoundError } from '../web/errors';
+import { saveSession } from '../web/session';
 import { readInput } from './form-input';
 
 /** The navbar's cart badge, on every page. */
@@ -26,19 +27,22 @@ export function cartRoutes({ db }: { db: Database }): Router {
     const { productId, quantity } = readInput(addToCartForm, req.body);
     if (!(await findProductById(db, productId))) throw new NotFoundError(`no product ${productId}`);
     req.session.cart = withItemAdded(req.session.cart ?? [], productId, quantity);
+    await saveSession(req);
     res.redirect(303, '/cart');
   });
 
-  router.post('/cart/items/:productId', (req, res) => {
+  router.post('/cart/items/:productId', async (req, res) => {
     const { productId } = readInput(cartItemParams, req.params);
     const { quantity } = readInput(changeQuantityForm, req.body);
     req.session.cart = withQuantity(req.session.cart ?? [], productId, quantity);
+    await saveSession(req);
     res.redirect(303, '/cart');
   });
 
-  router.post('/cart/items/:productId/remove', (req, res) => {
+  router.post('/cart/items/:productId/remove', async (req, res) => {
     const { productId } = readInput(cartItemParams, req.params);
     req.session.cart = withoutItem(req.session.cart ?? [], productId);
+    await saveSession(req);
     res.redirect(303, '/cart');
   });
 

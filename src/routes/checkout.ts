@@ -5,6 +5,7 @@ import { checkoutTokenFor } from '../checkout/checkout-token';
 import { readCheckoutForm, type CheckoutErrors } from '../checkout/checkout-form';
 import { placeOrder } from '../checkout/place-order';
 import { ensureShopperId } from '../orders/shopper';
+import { saveSession } from '../web/session';
 
 export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
@@ -23,7 +24,8 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
     const read = readCheckoutForm(req.body);
     if ('errors' in read) return showForm(req, res, 422, req.body ?? {}, read.errors);
     const { form } = read;
-    const result = await placeOrder(deps, {
+    // The request's logger, so that the payment's log lines carry the request id.
+    const result = await placeOrder({ ...deps, logger: req.log }, {
       sessionId: req.sessionID,
       checkoutToken: form.checkoutToken,
       shopperId: ensureShopperId(req.session),
@@ -36,6 +38,7 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
       case 'placed':
         req.session.cart = [];
         delete req.session.checkoutToken;
+        await saveSession(req);
         return res.redirect(303, result.next);
       case 'already_placed':
         return res.redirect(303, result.latestOrderId ? `/orders/${result.latestOrderId}` : '/checkout');

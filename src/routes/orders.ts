@@ -1,8 +1,8 @@
 import { Router } from 'express';
-import type { PaymentAttemptDependencies } from '../payments/start-attempt';
 import { findShopperOrder, listShopperOrders } from '../orders/my-orders';
 import { orderDetail } from '../orders/order-detail';
-import { retryPayment } from '../orders/retry-payment';
+import { startNewAttempt } from '../payments/new-attempt';
+import type { PaymentAttemptDependencies } from '../payments/start-attempt';
 import { NotFoundError } from '../web/errors';
 
 export function orderRoutes(deps: PaymentAttemptDependencies): Router {
@@ -18,10 +18,26 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
     res.render('orders/detail.njk', orderDetail(order));
   });
 
+  // Another attempt in the order's own pay type; the order page then shows how it went.
   router.post('/orders/:id/payments', async (req, res) => {
-    const next = await retryPayment(deps, { orderId: req.params.id, shopperId: req.session.shopperId });
-    if (!next) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
-    res.redirect(303, next);
+    const orderPage = `/orders/${req.params.id}`;
+    const result = await startNewAttempt({ ...deps, logger: req.log }, { orderId: req.params.id, shopperId: req.session.shopperId });
+    switch (result.kind) {
+      case 'not_found':
+        throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+      case 'started':
+        return res.redirect(303, result.payment.cardPayUrl ?? orderPage);
+      case 'start_failed':
+        // The attempt is recorded as create_failed, which the order page explains.
+        req.log.warn({ reason: result.error.reason, bankCode: result.error.bankCode }, 'payment attempt could not start');
+        return res.redirect(303, orderPage);
+      case 'not_payable': {
+        if (result.reason !== 'sold_out') return res.redirect(303, orderPage);
+        const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
+        if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+        return res.status(409).render('orders/detail.njk', { ...orderDetail(order), soldOut: true, canPayAgain: false });
+      }
+    }
   });
 
   return router;

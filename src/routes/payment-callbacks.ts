@@ -6,8 +6,9 @@
 // recorded), because another delivery would end the same way and the bank stops after five.
 // {"Status":"F"} with 503 when the result could not be learned (bank unreachable, busy, or an
 // answer whose Sign failed), and with 500 on our own failure, so that the bank tries again.
-// A malformed delivery or one for another shop gets 400 and {"Status":"F"}.
-import express, { Router, type ErrorRequestHandler, type Response } from 'express';
+// A malformed delivery or one for another shop gets 400 and {"Status":"F"}; so does any refusal
+// before the handler (rate limit, body size), through the app's error handler (see app.ts).
+import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies } from '../payments/pay-token-intake';
 
@@ -35,7 +36,9 @@ const decline = (res: Response, status: number) => void res.status(status).json(
 
 export function paymentCallbackRoutes(deps: PayTokenIntakeDependencies): Router {
   const router = Router();
-  const intake = (delivery: PayTokenDelivery): Promise<IntakeResult> => receivePayToken(deps, delivery);
+  // The request's logger, so that every line the intake writes carries the request id.
+  const intake = (req: Request, delivery: PayTokenDelivery): Promise<IntakeResult> =>
+    receivePayToken({ ...deps, logger: req.log }, delivery);
 
   router.post(NOTIFY_PATH, express.text({ type: 'application/json', limit: BODY_LIMIT }), async (req, res) => {
     if (typeof req.body !== 'string') {
@@ -49,7 +52,7 @@ export function paymentCallbackRoutes(deps: PayTokenIntakeDependencies): Router 
     }
     let result: IntakeResult;
     try {
-      result = await intake({ source: 'backend', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: req.body });
+      result = await intake(req, { source: 'backend', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: req.body });
     } catch (error) {
       if (error instanceof PayResultUnavailableError) return decline(res, 503);
       req.log.error({ err: error }, 'notification could not be handled');
@@ -69,7 +72,7 @@ export function paymentCallbackRoutes(deps: PayTokenIntakeDependencies): Router 
     }
     let result: IntakeResult;
     try {
-      result = await intake({ source: 'return', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: raw });
+      result = await intake(req, { source: 'return', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: raw });
     } catch (error) {
       if (!(error instanceof PayResultUnavailableError)) throw error;
       return res.status(503).render('payments/return-problem.njk', { messageKey: 'payments.return.unavailable' });
@@ -81,13 +84,5 @@ export function paymentCallbackRoutes(deps: PayTokenIntakeDependencies): Router 
     res.redirect(303, `/orders/${result.orderId}/result`);
   });
 
-  // Body-parser refusals (oversized, bad charset) on the notification still answer in the bank's terms.
-  const notifyErrors: ErrorRequestHandler = (error, req, res, next) => {
-    const status = (error as { status?: unknown }).status;
-    if (req.path !== NOTIFY_PATH || res.headersSent || typeof status !== 'number' || status >= 500) return next(error);
-    req.log.warn({ status, reason: (error as Error).message }, 'notification refused');
-    decline(res, status);
-  };
-  router.use(notifyErrors);
   return router;
 }

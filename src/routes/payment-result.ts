@@ -1,8 +1,8 @@
 // The page the shopper lands on after the bank's card page, and its "pay again by card" button.
 import { Router, type Response } from 'express';
 import { findShopperOrder } from '../orders/my-orders';
-import { canStartNewAttempt } from '../orders/order-detail';
-import { payAgainByCard } from '../payments/pay-again';
+import { startNewAttempt } from '../payments/new-attempt';
+import { canStartNewAttempt } from '../payments/payable-order';
 import { shopperOutcome } from '../payments/payment-outcome';
 import type { PaymentAttemptDependencies, PaymentStartFailure } from '../payments/start-attempt';
 import { NotFoundError } from '../web/errors';
@@ -14,17 +14,19 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
 
   async function renderResult(
     res: Response,
-    input: { orderId: string; shopperId: string | undefined; startFailure?: PaymentStartFailure },
+    input: { orderId: string; shopperId: string | undefined; startFailure?: PaymentStartFailure; soldOut?: boolean },
   ): Promise<void> {
     const order = await findShopperOrder(deps.db, input.shopperId, input.orderId);
     if (!order) throw new NotFoundError(`no order ${input.orderId} for this shopper`);
     const outcome = shopperOutcome(order, order.payments);
-    res.status(input.startFailure ? START_FAILURE_STATUS[input.startFailure] : 200).render('orders/result.njk', {
+    const status = input.startFailure ? START_FAILURE_STATUS[input.startFailure] : input.soldOut ? 409 : 200;
+    res.status(status).render('orders/result.njk', {
       order,
       latest: order.payments.at(-1),
       outcome,
-      canPayAgain: outcome === 'failure' && canStartNewAttempt(order),
+      canPayAgain: outcome === 'failure' && !input.soldOut && canStartNewAttempt(order, order.payments),
       startFailure: input.startFailure,
+      soldOut: input.soldOut,
     });
   }
 
@@ -34,14 +36,15 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
 
   router.post('/orders/:id/pay-again', async (req, res) => {
     const input = { orderId: req.params.id, shopperId: req.session.shopperId };
-    const result = await payAgainByCard(deps, input);
+    const result = await startNewAttempt({ ...deps, logger: req.log }, { ...input, payType: 'C' });
     switch (result.kind) {
       case 'not_found':
         throw new NotFoundError(`no order ${input.orderId} for this shopper`);
-      case 'not_needed':
+      case 'not_payable':
+        if (result.reason === 'sold_out') return renderResult(res, { ...input, soldOut: true });
         return res.redirect(303, `/orders/${input.orderId}/result`);
-      case 'card_page':
-        return res.redirect(303, result.url);
+      case 'started':
+        return res.redirect(303, result.payment.cardPayUrl ?? `/orders/${input.orderId}/result`);
       case 'start_failed':
         return renderResult(res, { ...input, startFailure: result.error.reason });
     }

@@ -22,6 +22,24 @@ export class BadRequestError extends HttpError {
   }
 }
 
+export class TooManyRequestsError extends HttpError {
+  constructor(detail?: string) {
+    super(429, 'error.tooMany', detail);
+  }
+}
+
+/**
+ * For routes whose caller is a program with its own error format, not a browser: any refusal or
+ * failure there is answered with `body`, under its status. The bank reads every answer to its
+ * notification other than {"Status":"S"} as "try again later", so that one gets {"Status":"F"}.
+ */
+export function answerErrorsWith(body: Record<string, unknown>): RequestHandler {
+  return (_req, res, next) => {
+    res.locals.errorBody = body;
+    next();
+  };
+}
+
 const KEY_FOR_STATUS: Record<number, string> = {
   400: 'error.badRequest',
   403: 'error.forbidden',
@@ -47,6 +65,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
     else (req.log ?? logger).warn({ status, reason: (error as Error)?.message }, 'request refused');
     const messageKey = error instanceof HttpError ? error.messageKey : (KEY_FOR_STATUS[status] ?? 'error.server');
     res.status(status);
+    if (res.locals.errorBody) {
+      res.json(res.locals.errorBody);
+      return;
+    }
     // Stack traces and internal messages never reach the shopper.
     if (req.accepts(['html', 'json']) === 'json') {
       res.json({ error: res.locals.t ? res.locals.t(messageKey) : messageKey });

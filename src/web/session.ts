@@ -1,6 +1,6 @@
 // Cookie sessions stored in PostgreSQL (the `session` table of the Prisma schema), so a shop on
 // several processes shares them. The cart and the shopper's order-ownership token live here.
-import type { Express } from 'express';
+import type { Express, Request } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
@@ -38,4 +38,14 @@ export function setUpSession(app: Express, options: { store: session.Store; secr
       cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: THIRTY_DAYS_MS },
     }),
   );
+}
+
+/**
+ * Stores the session now. Call it before redirecting from a request that changed the session:
+ * express-session otherwise stores it while the response is already going out, and a browser
+ * follows a redirect as soon as it has the status line, so the next page could load the session as
+ * it was before (an empty cart just after "add to cart").
+ */
+export function saveSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
 }

@@ -67,7 +67,7 @@ describe('signed in', () => {
     const browser = await signedIn(h.app);
     for (const path of pages().filter((p) => p !== '/admin' && p !== '/admin/no-such-page')) {
       const response = await browser.agent.get(path);
-      expect({ path, status: response.status }).toEqual({ path, status: 200 });
+      expect({ path, status: response.status, cache: response.headers['cache-control'] }).toEqual({ path, status: 200, cache: 'no-store' });
     }
     expect((await browser.agent.get('/admin')).headers.location).toBe('/admin/orders');
     expect((await browser.agent.get('/admin/no-such-page')).status).toBe(404);

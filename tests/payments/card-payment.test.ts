@@ -68,6 +68,25 @@ describe('a card payment', () => {
     expect((await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
   });
 
+  it('pay-again clicked twice at once starts one new attempt', async () => {
+    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    const declined = await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));
+    const failurePage = await getWithCookie(shop, declined.headers.get('location')!, cookie);
+    const click = () =>
+      fetch(`${shop.baseUrl}/orders/${order.id}/pay-again`, {
+        method: 'POST',
+        redirect: 'manual',
+        headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ _csrf: hiddenField(failurePage.text, '_csrf') }).toString(),
+      });
+
+    const answers = await Promise.all([click(), click()]);
+
+    const attempts = await shop.db.payment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: 'asc' } });
+    expect(attempts.map((a) => a.status)).toEqual(['failed', 'pending']);
+    expect(answers.map((a) => a.headers.get('location')).sort()).toEqual([`/orders/${order.id}/result`, attempts[1]!.cardPayUrl].sort());
+  });
+
   it('pay-again without the form’s CSRF token starts nothing', async () => {
     const { order, payment, cookie } = await placeOrder(shop, 'C');
     await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));

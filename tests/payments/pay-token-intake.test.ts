@@ -107,6 +107,31 @@ describe('receiving a PayToken', () => {
     expect(await db.paymentEvent.count({ where: { paymentId: payment.id } })).toBe(1);
   });
 
+  it('rolls its change back and answers already_applied when another process applied the same token meanwhile', async () => {
+    const payment = await pendingAttempt();
+    const token = newToken();
+    payResults.set(token, bankResult(payment));
+    // While this delivery waits for the bank's answer, another process records the token as applied.
+    const racing = new SinopacClient({
+      apiUrl: bank.url,
+      ...SHOP,
+      timeoutMs: 2_000,
+      fetch: async (input, init) => {
+        const response = await fetch(input, init);
+        if (String(input).endsWith('/Order')) {
+          await db.payToken.create({ data: { token, source: 'return', rawBody: '{}', outcome: 'applied', paymentId: payment.id } });
+        }
+        return response;
+      },
+    });
+
+    const result = await receivePayToken({ ...deps, sinopac: racing }, { source: 'backend', shopNo: SHOP.shopNo, payToken: token, rawBody: '{}' });
+
+    expect(result).toEqual({ outcome: 'already_applied', orderId: payment.orderId });
+    expect((await tokenRows(token)).map((row) => row.outcome).sort()).toEqual(['already_applied', 'applied']);
+    expect(await db.paymentEvent.count({ where: { paymentId: payment.id } })).toBe(0);
+  });
+
   it('records a token the bank does not know as unknown', async () => {
     const token = newToken();
 

@@ -9,7 +9,7 @@ import type { ShopHarness } from '../support/shop-harness';
 export async function placeOrder(shop: ShopHarness, payType: 'A' | 'C', options: { stock?: number } = {}) {
   const product = await createProduct(shop.db, { priceTwd: 1299, stock: options.stock ?? 10 });
   const shopperId = randomUUID();
-  const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType, ownerToken: shopperId });
+  const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType, ownerToken: shopperId, reserve: true });
   const payment = await startPaymentAttempt(shop.attemptDeps, { orderId: order.id, payType });
   return { product, order, payment, shopperId, cookie: await shop.shopperCookie(shopperId) };
 }

@@ -22,7 +22,8 @@ afterAll(() => testDb.drop());
 
 async function pendingCardOrder(options: { stock?: number; quantity?: number; status?: PaymentStatus } = {}) {
   const product = await createProduct(db, { priceTwd: 450, stock: options.stock ?? 10 });
-  const order = await createOrder(db, { lines: [{ product, quantity: options.quantity ?? 2 }], payType: 'C' });
+  // Reserved as checkout does: the stock a test sees after placing is what the order holds.
+  const order = await createOrder(db, { lines: [{ product, quantity: options.quantity ?? 2 }], payType: 'C', reserve: true });
   const payment = await createPayment(db, order, options.status ?? 'pending');
   return { product, order, payment };
 }
@@ -74,7 +75,7 @@ describe('the state machine', () => {
 });
 
 describe('settling a paid result', () => {
-  it('marks the attempt and the order paid and takes the stock', async () => {
+  it('marks the attempt and the order paid, and leaves the stock the order reserved when placed', async () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 3 });
 
     const result = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend', payToken: 'tok-1' });
@@ -119,7 +120,7 @@ describe('settling a paid result', () => {
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
   });
 
-  it('takes stock once when a second attempt of an already paid order is paid too', async () => {
+  it('changes neither the order nor the stock when a second attempt of an already paid order is paid too', async () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 1 });
     const second = await createPayment(db, order, 'pending');
 
@@ -201,5 +202,83 @@ describe('settling refunds', () => {
 
     expect(result.kind).toBe('refused');
     expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: 'paid', refundedAmount: 0 });
+  });
+});
+
+describe('settling an attempt that ended unpaid', () => {
+  it('expires the order and gives its stock back once, however often and from wherever it is settled', async () => {
+    const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 3 });
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(7);
+    const other = createDatabase(testDb.url);
+    try {
+      const results = await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          settlePayment({ ...deps, db: i % 2 === 0 ? db : other }, { paymentId: payment.id, outcome: { kind: 'expired' }, source: i % 2 === 0 ? 'reconcile' : 'expiry' }),
+        ),
+      );
+      expect(results.map((r) => r.kind).sort()).toEqual(['already_applied', 'already_applied', 'already_applied', 'already_applied', 'already_applied', 'applied']);
+    } finally {
+      await other.$disconnect();
+    }
+
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('expired');
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(10);
+    expect(await db.paymentEvent.count({ where: { paymentId: payment.id, toStatus: 'expired', applied: true } })).toBe(1);
+  });
+
+  it('keeps the order and its stock while another attempt of it can still be paid', async () => {
+    const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 1 });
+    await createPayment(db, order, 'pending');
+
+    await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'reconcile' });
+
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('awaiting_payment');
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(9);
+  });
+
+  it('keeps the order and its stock when a card is declined, for the shopper to try another', async () => {
+    const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 1 });
+
+    await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'failed', code: 'E2701' }, source: 'return' });
+
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('awaiting_payment');
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(9);
+  });
+
+  it('pays an expired order when its money arrives late, taking its stock back', async () => {
+    const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 2 });
+    await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'expiry' });
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(10);
+
+    const late = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+
+    expect(late).toMatchObject({ kind: 'applied', from: 'expired', to: 'paid' });
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(8);
+  });
+
+  it('still pays an expired order whose stock sold meanwhile, taking what is left and never going below zero', async () => {
+    const { product, order, payment } = await pendingCardOrder({ stock: 3, quantity: 2 });
+    await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'expiry' });
+    await db.product.update({ where: { id: product.id }, data: { stock: 1 } });
+
+    const late = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+
+    expect(late.kind).toBe('applied');
+    expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(0);
+  });
+});
+
+describe('the database behind settle', () => {
+  it('answers already_applied, without crashing or a second row, when a unique index finds the change already made', async () => {
+    const { payment } = await pendingCardOrder();
+    // Another writer's row for this very transition, as if it had got past the row lock.
+    await db.paymentEvent.create({ data: { paymentId: payment.id, fromStatus: 'pending', toStatus: 'paid', applied: true, reason: 'elsewhere' } });
+
+    const result = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+
+    expect(result).toMatchObject({ kind: 'already_applied' });
+    expect(await db.paymentEvent.count({ where: { paymentId: payment.id, toStatus: 'paid', applied: true } })).toBe(1);
   });
 });

@@ -76,9 +76,11 @@ describe('starting a card attempt', () => {
   });
 
   it('gives every attempt its own OrderNo, never ending in 9', async () => {
-    const shopOrder = await order('C');
     const numbers = new Set<string>();
-    for (let i = 0; i < 5; i++) numbers.add((await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' })).orderNo);
+    for (let i = 0; i < 5; i++) {
+      const shopOrder = await order('C');
+      numbers.add((await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' })).orderNo);
+    }
 
     expect(numbers.size).toBe(5);
     for (const orderNo of numbers) expect(orderNo).toMatch(/^FSP260302[0-9A-Z]{15}[A-Z]$/);
@@ -142,12 +144,55 @@ describe('when OrderCreate fails', () => {
   });
 });
 
-it('refuses a new attempt for an order that is already paid', async () => {
-  const shopOrder = await order('C');
-  await db.order.update({ where: { id: shopOrder.id }, data: { status: 'paid' } });
+describe('which orders take a new attempt', () => {
+  it('refuses one for an order that is already paid', async () => {
+    const shopOrder = await order('C');
+    await db.order.update({ where: { id: shopOrder.id }, data: { status: 'paid' } });
 
-  await expect(startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' })).rejects.toBeInstanceOf(OrderNotPayableError);
-  expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(0);
+    const error = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(OrderNotPayableError);
+    expect(error).toMatchObject({ reason: 'order_closed' });
+    expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(0);
+  });
+
+  it('starts one attempt when two requests ask at the same moment (a double click)', async () => {
+    const shopOrder = await order('C');
+
+    const results = await Promise.allSettled([
+      startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }),
+      startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }),
+    ]);
+
+    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = results.find((r) => r.status === 'rejected')!.reason as unknown;
+    expect(refused).toMatchObject({ name: 'OrderNotPayableError', reason: 'attempt_open' });
+    expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(1);
+  });
+
+  it('takes an expired order back to awaiting payment, reserving its stock again', async () => {
+    const product = await createProduct(db, { priceTwd: 500, stock: 4 });
+    const shopOrder = await createOrder(db, { lines: [{ product, quantity: 3 }], payType: 'C' });
+    await db.order.update({ where: { id: shopOrder.id }, data: { status: 'expired' } });
+
+    await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+
+    expect((await db.order.findUniqueOrThrow({ where: { id: shopOrder.id } })).status).toBe('awaiting_payment');
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(1);
+  });
+
+  it('refuses an expired order whose products have sold out since, and changes nothing', async () => {
+    const product = await createProduct(db, { priceTwd: 500, stock: 2 });
+    const shopOrder = await createOrder(db, { lines: [{ product, quantity: 3 }], payType: 'A' });
+    await db.order.update({ where: { id: shopOrder.id }, data: { status: 'expired' } });
+
+    const error = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'A' }).catch((e: unknown) => e);
+
+    expect(error).toMatchObject({ name: 'OrderNotPayableError', reason: 'sold_out' });
+    expect((await db.order.findUniqueOrThrow({ where: { id: shopOrder.id } })).status).toBe('expired');
+    expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(2);
+    expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(0);
+  });
 });
 
 it('audits each bank call, tied to its attempt and without nonce or signature', async () => {

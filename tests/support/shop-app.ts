@@ -78,7 +78,8 @@ export const CUSTOMER: CheckoutDetails = { name: '王小明', email: 'xiaoming@e
 export class Shopper {
   readonly agent: ReturnType<typeof request.agent>;
 
-  constructor(app: Express) {
+  /** The app itself, or the base URL of a shop already listening. */
+  constructor(app: Express | string) {
     this.agent = request.agent(app);
   }
 

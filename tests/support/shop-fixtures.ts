@@ -2,6 +2,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Database } from '../../src/db/prisma';
 import type { Order, PaymentStatus, PayType, Product } from '../../src/generated/prisma/client';
+import { reserveStock } from '../../src/orders/stock-reservation';
 
 export async function createProduct(db: Database, fields: { priceTwd: number; stock: number; nameZh?: string }): Promise<Product> {
   const slug = `p-${randomBytes(4).toString('hex')}`;
@@ -18,11 +19,13 @@ export async function createProduct(db: Database, fields: { priceTwd: number; st
   });
 }
 
+/** `reserve`: takes the lines' stock, as placing the order at checkout does. */
 export async function createOrder(
   db: Database,
-  input: { lines: Array<{ product: Product; quantity: number }>; payType: PayType; ownerToken?: string },
+  input: { lines: Array<{ product: Product; quantity: number }>; payType: PayType; ownerToken?: string; reserve?: boolean },
 ): Promise<Order> {
   const totalTwd = input.lines.reduce((sum, line) => sum + line.product.priceTwd * line.quantity, 0);
+  if (input.reserve) await db.$transaction((tx) => reserveStock(tx, input.lines.map(({ product, quantity }) => ({ productId: product.id, quantity }))));
   return db.order.create({
     data: {
       number: `T${randomBytes(6).toString('hex').toUpperCase()}`,

@@ -6,6 +6,7 @@ import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SessionData } from 'express-session';
+import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app';
 import type { Database } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
@@ -14,6 +15,7 @@ import type { PaymentAttemptDependencies } from '../../src/payments/start-attemp
 import { DEMO_SHOP, startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox';
 import { silentLogger } from '../../src/sandbox/logger';
 import { SinopacClient } from '../../src/sinopac/client';
+import type { RateLimitSettings } from '../../src/web/rate-limits';
 import { createSessionStore, type SessionStore } from '../../src/web/session';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
@@ -33,6 +35,16 @@ export interface ShopHarness {
   close(): Promise<void>;
 }
 
+export interface ShopHarnessOptions {
+  /** Where the shop's logs go, at every level; none are kept without it. */
+  logDestination?: DestinationStream;
+  /** An X-KeyID issued to the demo shop: the sandbox then requires it and the shop's client sends it. */
+  keyId?: string;
+  rateLimits?: Partial<RateLimitSettings>;
+  /** The shop's SinopacClient timeout: how long it waits for the bank (default 3 s). */
+  bankTimeoutMs?: number;
+}
+
 function listen(server: Server): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
@@ -50,11 +62,14 @@ function saveSession(store: SessionStore['store'], sid: string, data: SessionDat
   return new Promise((resolve, reject) => store.set(sid, data, (error) => (error ? reject(error) : resolve())));
 }
 
-export async function startShopHarness(sandboxOptions: Partial<StartSandboxOptions> = {}): Promise<ShopHarness> {
+export async function startShopHarness(
+  sandboxOptions: Partial<StartSandboxOptions> = {},
+  options: ShopHarnessOptions = {},
+): Promise<ShopHarness> {
   const database: TestDatabase = await createTestDatabase();
   const { db } = database;
   const sandbox = await startSandbox({
-    shops: [DEMO_SHOP],
+    shops: [{ ...DEMO_SHOP, keyId: options.keyId }],
     port: 0,
     logger: silentLogger,
     atmAutoPayDelayMs: null,
@@ -64,13 +79,14 @@ export async function startShopHarness(sandboxOptions: Partial<StartSandboxOptio
   });
   const server = createServer();
   const baseUrl = `http://127.0.0.1:${await listen(server)}`;
-  const logger = createLogger('silent');
+  const logger = options.logDestination ? createLogger('trace', options.logDestination) : createLogger('silent');
   const audit = createExchangeAudit({ db, logger });
   const sinopac = new SinopacClient({
     apiUrl: sandbox.apiUrl,
     shopNo: DEMO_SHOP.shopNo,
     hashKeys: DEMO_SHOP.hashKeys,
-    timeoutMs: 3_000,
+    keyId: options.keyId,
+    timeoutMs: options.bankTimeoutMs ?? 3_000,
     onExchange: audit.record,
   });
   const sessions = createSessionStore(database.url);
@@ -82,7 +98,13 @@ export async function startShopHarness(sandboxOptions: Partial<StartSandboxOptio
     logger,
     clock,
     sessionStore: sessions.store,
-    settings: { ...settings, production: false, sessionSecret: SESSION_SECRET, bankOrigins: [sandbox.origin] },
+    settings: {
+      ...settings,
+      production: false,
+      sessionSecret: SESSION_SECRET,
+      bankOrigins: [sandbox.origin],
+      rateLimits: options.rateLimits,
+    },
   });
   server.on('request', app);
 

@@ -76,6 +76,7 @@ export const shop: Catalog = {
     'myOrders.startFailed.title': '付款尚未建立',
     'myOrders.startFailed.text': '我們暫時無法與銀行建立這筆付款，您沒有被扣款。請稍後再試一次。',
     'myOrders.payAgain': '重新付款',
+    'myOrders.soldOut': '很抱歉，這筆訂單逾期後商品已售完，無法再付款。',
   },
   en: {
     'catalog.title': 'All products',
@@ -151,5 +152,6 @@ export const shop: Catalog = {
     'myOrders.startFailed.title': 'The payment was not set up',
     'myOrders.startFailed.text': 'We could not set up this payment with the bank just now. You have not been charged. Please try again in a moment.',
     'myOrders.payAgain': 'Try the payment again',
+    'myOrders.soldOut': 'Sorry: after this order expired its items sold out, so it can no longer be paid.',
   },
 };

@@ -1,0 +1,84 @@
+// The shop's background jobs, on pg-boss in its own schema ("pgboss") of the shop's database, so
+// that every running instance of the shop shares one queue and no job runs twice.
+//
+// Every instance sends each job once per slot of `everySeconds` (epoch-aligned) with a singleton
+// key: the database accepts the first send of a slot and ignores the others, so however many
+// instances tick, a slot holds one job, and one worker, on whichever instance fetches it first,
+// runs it. The queues use pg-boss's "singleton" policy as well, so a pass that outlasts its slot is
+// never joined by the next one.
+import type { Logger } from 'pino';
+import PgBoss from 'pg-boss';
+
+export interface ScheduledJob {
+  /** The queue's name, e.g. "reconcile-pending". */
+  name: string;
+  run: () => Promise<unknown>;
+}
+
+export interface JobQueueOptions {
+  databaseUrl: string;
+  logger: Logger;
+  everySeconds: number;
+  jobs: readonly ScheduledJob[];
+  /** How often an idle worker looks for work (pg-boss allows 0.5 s and up). */
+  pollingIntervalSeconds?: number;
+}
+
+export interface JobQueue {
+  start(): Promise<void>;
+  /** Sends every job for the current slot; does nothing for a job already sent in this slot, by any instance. */
+  tick(): Promise<void>;
+  /** Stops sending, lets a running job finish (up to STOP_TIMEOUT_MS), and closes the queue's connections. */
+  stop(): Promise<void>;
+}
+
+export const JOB_SCHEMA = 'pgboss';
+const SINGLETON_KEY = 'every-slot';
+const STOP_TIMEOUT_MS = 20_000;
+// A pass that takes this long is stuck; pg-boss fails it, and the next slot runs afresh.
+const JOB_EXPIRE_SECONDS = 15 * 60;
+
+export function createJobQueue(options: JobQueueOptions): JobQueue {
+  const { logger, everySeconds, jobs } = options;
+  const boss = new PgBoss({
+    connectionString: options.databaseUrl,
+    schema: JOB_SCHEMA,
+    max: 4,
+    // Jobs are sent by tick(); pg-boss's own cron clock is not used.
+    schedule: false,
+  });
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+  let timer: NodeJS.Timeout | undefined;
+
+  async function tick(): Promise<void> {
+    await Promise.all(jobs.map((job) => boss.sendThrottled(job.name, {}, {}, everySeconds, SINGLETON_KEY)));
+  }
+
+  return {
+    async start() {
+      await boss.start();
+      for (const job of jobs) {
+        // Not retried: the next slot runs the same pass anyway.
+        await boss.createQueue(job.name, { name: job.name, policy: 'singleton', retryLimit: 0, expireInSeconds: JOB_EXPIRE_SECONDS });
+        await boss.work(job.name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
+          try {
+            await job.run();
+          } catch (error) {
+            logger.error({ err: error, job: job.name }, 'job failed');
+            throw error;
+          }
+        });
+      }
+      await tick();
+      timer = setInterval(() => {
+        tick().catch((error: unknown) => logger.error({ err: error }, 'could not send the scheduled jobs'));
+      }, everySeconds * 1000);
+      timer.unref();
+    },
+    tick,
+    async stop() {
+      clearInterval(timer);
+      await boss.stop({ graceful: true, wait: true, timeout: STOP_TIMEOUT_MS });
+    },
+  };
+}

@@ -1,0 +1,22 @@
+// What one pass of a payment job did, attempt by attempt: for its log line and for tests.
+import type { Logger } from 'pino';
+import type { BankCheck } from '../payments/bank-check';
+import type { SettleResult } from '../payments/settle';
+
+export interface AttemptReport {
+  paymentId: string;
+  /** What the bank said, as checkWithBank read it. */
+  check: BankCheck['kind'];
+  /** What settling did, when there was something to settle. */
+  settled?: SettleResult['kind'];
+}
+
+// Bounded, so that a pass stays short however many attempts are waiting; the rest wait for the
+// next pass, least recently asked first.
+export const ATTEMPTS_PER_PASS = 50;
+
+export function logPass(logger: Logger, job: string, reports: readonly AttemptReport[]): void {
+  if (reports.length === 0) return;
+  const settled = reports.filter((report) => report.settled === 'applied').length;
+  logger.info({ job, asked: reports.length, settled, reports }, `${job}: asked the bank about ${reports.length} attempt(s)`);
+}

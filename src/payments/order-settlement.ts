@@ -1,0 +1,59 @@
+// What a settled attempt does to its order, inside settle's transaction. The order's row is locked
+// first, so these decisions and a new attempt being started for the same order (which locks it too)
+// happen one after the other, never interleaved. Every order change is also conditional on the
+// status it was decided from, and stock moves only with the change that this call itself made:
+// that is what makes "stock is released once" hold across duplicate and concurrent settles.
+import type { Logger } from 'pino';
+import type { Payment, PaymentStatus, Prisma } from '../generated/prisma/client';
+import { releaseStock, retakeStock } from '../orders/stock-reservation';
+
+type Tx = Prisma.TransactionClient;
+
+/** Attempts in these states may still be paid by the shopper, so their order keeps its stock. */
+const OPEN_FOR_PAYMENT: PaymentStatus[] = ['creating', 'pending'];
+
+async function lockOrder(tx: Tx, orderId: string): Promise<void> {
+  await tx.$queryRaw`SELECT id FROM "Order" WHERE id = ${orderId} FOR UPDATE`;
+}
+
+const orderLines = (tx: Tx, orderId: string) =>
+  tx.orderLine.findMany({ where: { orderId }, select: { productId: true, quantity: true } });
+
+/** The attempt was paid: its order is paid, with the stock it reserved when placed. */
+export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, paidAt: Date): Promise<void> {
+  const { orderId } = payment;
+  await lockOrder(tx, orderId);
+  const reserved = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: { status: 'paid', paidAt } });
+  if (reserved.count === 1) return;
+
+  // Money that arrived after the order had expired: the payment stands, so the order is paid and
+  // takes back what stock it can; whatever is short must be found or refunded by the shop.
+  const revived = await tx.order.updateMany({ where: { id: orderId, status: 'expired' }, data: { status: 'paid', paidAt } });
+  if (revived.count === 1) {
+    const short = await retakeStock(tx, await orderLines(tx, orderId));
+    if (short.length > 0) logger.error({ orderId, paymentId: payment.id, short }, 'expired order paid late and its stock is gone: oversold');
+    return;
+  }
+
+  // A second attempt paid for the same order (e.g. an old card link used after a retry): the
+  // money is real, the order is already paid; someone has to refund one of them.
+  const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } });
+  logger.error({ orderId, paymentId: payment.id, orderStatus: order.status }, 'attempt paid for an order that is not awaiting payment: refund needed');
+}
+
+/**
+ * The attempt ended without payment (expired or cancelled at the bank). When no other attempt of
+ * the order can still be paid, the order expires and gives its stock back; the shopper may still
+ * start a new attempt, which reserves it again. A declined card does not come here: the shopper is
+ * usually still at the screen, about to try another card.
+ */
+export async function expireOrderWhenNothingOpen(tx: Tx, payment: Payment): Promise<boolean> {
+  const { orderId } = payment;
+  await lockOrder(tx, orderId);
+  const open = await tx.payment.count({ where: { orderId, id: { not: payment.id }, status: { in: OPEN_FOR_PAYMENT } } });
+  if (open > 0) return false;
+  const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: { status: 'expired' } });
+  if (count === 0) return false;
+  await releaseStock(tx, await orderLines(tx, orderId));
+  return true;
+}

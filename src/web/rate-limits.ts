@@ -1,0 +1,53 @@
+// Request limits per client address, for the POSTs that cost the shop something: a checkout or a
+// new payment attempt calls the bank, a cart change writes a session row, and each bank callback
+// asks the bank about its PayToken. A refused request goes to the one error handler as a 429.
+//
+// The callbacks' limit is generous on purpose: the bank sends every notification up to five times
+// and may send them in bursts, all from a few addresses, and a notification refused here is only
+// settled at the bank's next try (or by the reconciler). The counts live in this process's memory,
+// so a shop on several processes allows each its own count.
+import type { RequestHandler } from 'express';
+import { rateLimit } from 'express-rate-limit';
+import { TooManyRequestsError } from './errors';
+
+export interface RateLimitSettings {
+  /** The window every count runs over, in milliseconds. */
+  windowMs: number;
+  /** Checkouts and new payment attempts per address and window. */
+  checkout: number;
+  /** Cart changes per address and window. */
+  cart: number;
+  /** BackendURL notifications and ReturnURL posts together, per address and window. */
+  callbacks: number;
+}
+
+const DEFAULT_RATE_LIMITS: RateLimitSettings = {
+  windowMs: 60_000,
+  checkout: 30,
+  cart: 120,
+  callbacks: 1_000,
+};
+
+export interface RateLimits {
+  checkout: RequestHandler;
+  cart: RequestHandler;
+  callbacks: RequestHandler;
+}
+
+export function createRateLimits(settings: Partial<RateLimitSettings> = {}): RateLimits {
+  const { windowMs, ...limits } = { ...DEFAULT_RATE_LIMITS, ...settings };
+  // Keyed by req.ip (the app trusts only its loopback proxy's X-Forwarded-For), IPv6 by /56.
+  const limiter = (limit: number, what: string) =>
+    rateLimit({
+      windowMs,
+      limit,
+      standardHeaders: 'draft-8',
+      legacyHeaders: false,
+      handler: (_req, _res, next) => next(new TooManyRequestsError(`more than ${limit} ${what} in ${windowMs} ms from this address`)),
+    });
+  return {
+    checkout: limiter(limits.checkout, 'checkouts'),
+    cart: limiter(limits.cart, 'cart changes'),
+    callbacks: limiter(limits.callbacks, 'bank callbacks'),
+  };
+}

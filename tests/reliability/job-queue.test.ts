@@ -1,0 +1,65 @@
+// Two job queues on one database, as two shop servers have them: each sends the scheduled job every
+// slot and each has a worker for it, yet each slot's job runs once, and never alongside another.
+import { setTimeout as sleep } from 'node:timers/promises';
+import pg from 'pg';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { createJobQueue, JOB_SCHEMA, type JobQueue } from '../../src/jobs/job-queue';
+import { createLogger } from '../../src/logger';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+const JOB = 'reconcile-pending';
+const SLOT_SECONDS = 1;
+
+let testDb: TestDatabase;
+
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(() => testDb.drop());
+
+async function jobRows(): Promise<Array<{ state: string; slot: string }>> {
+  const client = new pg.Client({ connectionString: testDb.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query(`SELECT state, singleton_on::text AS slot FROM ${JOB_SCHEMA}.job WHERE name = $1`, [JOB]);
+    return rows;
+  } finally {
+    await client.end();
+  }
+}
+
+it('runs a scheduled job once per slot, on one of two instances, never two at once', { timeout: 30_000 }, async () => {
+  let runs = 0;
+  let running = 0;
+  let mostAtOnce = 0;
+  const job = {
+    name: JOB,
+    // Longer than a slot, so the next slot's job is due while this one still runs.
+    run: async () => {
+      runs++;
+      mostAtOnce = Math.max(mostAtOnce, ++running);
+      await sleep(1_300);
+      running--;
+    },
+  };
+  const queues: JobQueue[] = [0, 1].map(() =>
+    createJobQueue({ databaseUrl: testDb.url, logger: createLogger('silent'), everySeconds: SLOT_SECONDS, jobs: [job], pollingIntervalSeconds: 0.5 }),
+  );
+
+  await Promise.all(queues.map((queue) => queue.start()));
+  // Both instances keep sending, far more often than once a slot.
+  for (let i = 0; i < 8; i++) {
+    await Promise.all(queues.flatMap((queue) => [queue.tick(), queue.tick()]));
+    await sleep(400);
+  }
+  await Promise.all(queues.map((queue) => queue.stop()));
+
+  const rows = await jobRows();
+  const slots = new Set(rows.map((row) => row.slot));
+  expect(slots.size).toBe(rows.length);
+  expect(rows.length).toBeGreaterThanOrEqual(3);
+  const completed = rows.filter((row) => row.state === 'completed').length;
+  expect(completed).toBeGreaterThanOrEqual(2);
+  expect(runs).toBe(completed);
+  expect(mostAtOnce).toBe(1);
+});

@@ -1,0 +1,132 @@
+// What the browser tests share: the shop and the sandbox on loopback with the seeded catalog, one
+// Chromium per test file, and the steps a shopper takes, done by clicking and typing in real pages.
+import { mkdirSync } from 'node:fs';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { expect, type TestContext } from 'vitest';
+import { seedProducts } from '../../src/catalog/seed';
+import { launchChromium, screenshot } from './browser';
+import { startShopHarness, type ShopHarness } from './shop-harness';
+
+/** The README's screenshots are rewritten only on request, so ordinary test runs leave the repository clean. */
+export const UPDATE_SCREENSHOTS = process.env.UPDATE_SCREENSHOTS === '1';
+export const DOC_SCREENSHOT_DIR = 'docs/screenshots';
+
+export const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 800 }, locale: 'zh-TW', timezoneId: 'Asia/Taipei' };
+export const PHONE: BrowserContextOptions = {
+  viewport: { width: 390, height: 844 },
+  deviceScaleFactor: 2,
+  isMobile: true,
+  hasTouch: true,
+  locale: 'zh-TW',
+  timezoneId: 'Asia/Taipei',
+};
+
+export const GOOD_CARD = { number: '4999-3700-0002-3145', expiry: '12/30', cvv: '880' };
+export const DECLINED_CARD = { number: '4000-0000-0000-0002', expiry: '11/29', cvv: '123' };
+export const SHOPPER = { name: '王小明', email: 'xiaoming@example.com', phone: '0912345678' };
+
+const WAIT_MS = 10_000;
+
+export interface BrowserShop {
+  shop: ShopHarness;
+  browser: Browser;
+  /**
+   * A new browser profile (own cookies, so its own shopper) with one page open, closed when the
+   * test finishes. Pass the test context's onTestFinished: the tests of a file run concurrently.
+   */
+  newPage(test: Pick<TestContext, 'onTestFinished'>, options?: BrowserContextOptions): Promise<Page>;
+  close(): Promise<void>;
+}
+
+export async function startBrowserShop(): Promise<BrowserShop> {
+  // Deliveries every 100 ms: an ATM payment reaches the shop within a reload or two.
+  const [shop, browser] = await Promise.all([startShopHarness({ notifyIntervalMs: 100 }), launchChromium()]);
+  await seedProducts(shop.db);
+  return {
+    shop,
+    browser,
+    async newPage(test, options = DESKTOP) {
+      const context = await browser.newContext(options);
+      context.setDefaultTimeout(WAIT_MS);
+      const page = await context.newPage();
+      test.onTestFinished(async ({ task }) => {
+        // A failed test leaves a picture of where it stopped.
+        if (task.result?.state === 'fail') await screenshot(page, `FAILED ${task.name}`.replace(/[^\w-]+/g, '-')).catch(() => {});
+        await context.close();
+      });
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await shop.close();
+    },
+  };
+}
+
+/**
+ * Saves the page as a test artifact (full page); with UPDATE_SCREENSHOTS=1 and a `docName`, also
+ * the viewport as docs/screenshots/<docName>.png for the README.
+ */
+export async function capture(page: Page, name: string, docName?: string): Promise<void> {
+  await screenshot(page, name);
+  if (docName && UPDATE_SCREENSHOTS) {
+    mkdirSync(DOC_SCREENSHOT_DIR, { recursive: true });
+    // No focus ring or blinking caret in the README's pictures.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await page.screenshot({ path: `${DOC_SCREENSHOT_DIR}/${docName}.png` });
+  }
+}
+
+export const text = async (page: Page, testId: string) => (await page.getByTestId(testId).first().innerText()).trim();
+
+/** Catalog → product page → "add to cart": ends on the cart page holding the product. */
+export async function addToCart(page: Page, shop: ShopHarness, slug: string): Promise<void> {
+  await page.goto(`${shop.baseUrl}/`);
+  const card = page.locator(`[data-testid="product-card"][data-slug="${slug}"]`);
+  const name = (await card.getByTestId('product-name').innerText()).trim();
+  await card.getByTestId('product-name').click();
+  await page.waitForURL(`${shop.baseUrl}/products/${slug}`);
+  expect(await text(page, 'product-name')).toBe(name);
+  await page.getByTestId('add-to-cart').click();
+  await page.waitForURL(`${shop.baseUrl}/cart`);
+  expect(await page.getByTestId('cart-line-name').allInnerTexts()).toEqual([name]);
+}
+
+/** From the cart: opens checkout and fills the shopper's details and the payment method. */
+export async function fillCheckout(page: Page, shop: ShopHarness, payType: 'C' | 'A'): Promise<void> {
+  await page.getByTestId('go-to-checkout').click();
+  await page.waitForURL(`${shop.baseUrl}/checkout`);
+  await page.locator('#name').fill(SHOPPER.name);
+  await page.locator('#email').fill(SHOPPER.email);
+  await page.locator('#phone').fill(SHOPPER.phone);
+  await page.locator(`#payType-${payType}`).check();
+}
+
+/** Submits the checkout form; a card order lands on the sandbox's hosted card page. */
+export async function placeCardOrder(page: Page, shop: ShopHarness): Promise<void> {
+  await page.getByTestId('place-order').click();
+  await page.waitForURL(`${shop.sandbox.origin}/QPay.WebPaySite/Bridge/PayCard?**`);
+  await page.getByRole('heading', { level: 1, name: '信用卡付款', exact: true }).waitFor();
+}
+
+export async function fillCardPage(page: Page, card: typeof GOOD_CARD): Promise<void> {
+  await page.locator('#CardNo').fill(card.number);
+  await page.locator('#CardExpiry').fill(card.expiry);
+  await page.locator('#CardCVV').fill(card.cvv);
+}
+
+/**
+ * Pays on the card page; the sandbox's return page submits itself back to the shop, which shows
+ * its result page. Returns the order's id from that page's address.
+ */
+export async function submitCardPage(page: Page, shop: ShopHarness): Promise<string> {
+  await page.locator('#PayButton').click();
+  const resultUrl = new RegExp(`^${shop.baseUrl.replace(/[.]/g, '\\.')}/orders/([0-9a-f-]+)/result$`);
+  await page.waitForURL(resultUrl);
+  return resultUrl.exec(page.url())![1]!;
+}
+
+/** What overflows a page sideways: the document's width against the window's. */
+export function horizontalFit(page: Page) {
+  return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
+}
