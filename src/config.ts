@@ -42,6 +42,11 @@ const schema = z.object({
   RECONCILE_AFTER_MINUTES: integer(15, 1, 1440),
   RECONCILE_EVERY_SECONDS: integer(60, 5, 3600),
   ATM_EXPIRY_GRACE_MINUTES: integer(60, 0, 1440),
+  ADMIN_USERNAME: optionalText,
+  // The back office is only mounted with both; the hash's format is checked where it is parsed.
+  ADMIN_PASSWORD_HASH: optionalText.refine((value) => value === undefined || value.startsWith('scrypt:'), {
+    message: 'must be the value printed by npm run admin:hash-password',
+  }),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -76,11 +81,20 @@ export interface Config {
     /** How long after an ATM deadline the attempt is expired, for transfers still being notified. */
     atmExpiryGraceMinutes: number;
   };
+  /** The merchant's back-office sign-in; absent, there is no back office. */
+  admin?: { username: string; passwordHash: string };
   logLevel: string;
 }
 
 function describeIssues(error: z.ZodError): string {
   return error.issues.map((issue) => `${issue.path.join('.') || '(environment)'}: ${issue.message}`).join('; ');
+}
+
+function adminConfig(env: z.infer<typeof schema>): Config['admin'] {
+  const { ADMIN_USERNAME: username, ADMIN_PASSWORD_HASH: passwordHash } = env;
+  if (!username && !passwordHash) return undefined;
+  if (!username || !passwordHash) throw new ConfigError('ADMIN_USERNAME and ADMIN_PASSWORD_HASH must be set together');
+  return { username, passwordHash };
 }
 
 function bankConfig(env: z.infer<typeof schema>): BankConfig {
@@ -129,6 +143,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       reconcileEverySeconds: env.RECONCILE_EVERY_SECONDS,
       atmExpiryGraceMinutes: env.ATM_EXPIRY_GRACE_MINUTES,
     },
+    admin: adminConfig(env),
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -49,7 +49,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config.logLevel);
   const say = (line: string) => logger.info(line);
 
-  const databaseServer = await openDatabaseServer(config.database, say);
+  const databaseServer = await openDatabaseServer(config.database, say, { callerHandlesSignals: true });
   await migrateDatabase(databaseServer.url, say);
   const db = createDatabase(databaseServer.url);
   const seeded = await seedProducts(db);
@@ -93,12 +93,14 @@ async function main(): Promise<void> {
       atmExpireDays: config.atmExpireDays,
       cardExpMinutes: config.cardExpMinutes,
     },
+    admin: config.admin,
   });
   server.on('request', app);
   await jobs.start();
 
   const card = TEST_CARDS.find((c) => c.outcome === 'approved');
   say(`Fengshou Shop is open at http://127.0.0.1:${port}/`);
+  say(config.admin ? `Back office: http://127.0.0.1:${port}/admin` : 'Back office off: set ADMIN_USERNAME and ADMIN_PASSWORD_HASH to open /admin');
   if (bank.sandbox && card) {
     say(`Bank: embedded SinoPac sandbox; its console is ${bank.sandbox.origin}/console`);
     say(`Test card: ${card.number.replace(/(\d{4})(?=\d)/g, '$1-')}, expiry ${card.expiry}, CVV ${card.cvv}`);

@@ -12,9 +12,13 @@ export interface DatabaseServer {
   close(): Promise<void>;
 }
 
-export async function openDatabaseServer(config: Config['database'], log: (line: string) => void): Promise<DatabaseServer> {
+export async function openDatabaseServer(
+  config: Config['database'],
+  log: (line: string) => void,
+  options: { callerHandlesSignals?: boolean } = {},
+): Promise<DatabaseServer> {
   if ('url' in config) return { url: config.url, close: async () => {} };
-  const server = await startEmbeddedPostgres({ ...config.embedded, log });
+  const server = await startEmbeddedPostgres({ ...config.embedded, ...options, log });
   if (await createDatabaseIfMissing(server.urlFor('postgres'), EMBEDDED_DATABASE)) {
     log(`Created database ${EMBEDDED_DATABASE}`);
   }

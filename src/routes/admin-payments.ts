@@ -2,7 +2,7 @@
 // confirmation, then the refund itself) or cancel its authorisation (confirmation, then the cancel).
 // Every action ends in a redirect to the order's page with one notice saying what happened.
 import { randomUUID } from 'node:crypto';
-import { Router, type Response } from 'express';
+import { Router, type Request, type Response } from 'express';
 import { recheckNotice, refundNotice } from '../admin/action-notices';
 import { setNotice } from '../admin/admin-session';
 import { recheckPayment } from '../admin/recheck-payment';
@@ -16,6 +16,8 @@ import type { AdminDependencies } from './admin';
 
 export function adminPaymentRoutes(deps: Omit<AdminDependencies, 'credentials'>): Router {
   const router = Router();
+  // The request's logger, so that every line the re-check and the refund write carries the request id.
+  const withRequestLog = (req: Request) => ({ ...deps, logger: req.log });
 
   async function target(paymentId: string): Promise<RefundTarget> {
     const found = await findRefundTarget(deps.db, paymentId);
@@ -24,7 +26,7 @@ export function adminPaymentRoutes(deps: Omit<AdminDependencies, 'credentials'>)
   }
 
   router.post('/payments/:id/recheck', async (req, res) => {
-    const rechecked = await recheckPayment(deps, req.params.id);
+    const rechecked = await recheckPayment(withRequestLog(req), req.params.id);
     if (!rechecked) throw new NotFoundError(`no payment ${req.params.id}`);
     req.log.info({ paymentId: req.params.id, result: rechecked.result.kind }, 'payment re-checked with the bank');
     setNotice(req.session, recheckNotice(rechecked.result));
@@ -57,7 +59,7 @@ export function adminPaymentRoutes(deps: Omit<AdminDependencies, 'credentials'>)
     const payment = await target(req.params.id);
     const { form, problem } = toRefundForm(readInput(refundFormSchema, req.body));
     if (problem) return renderForm(res.status(422), payment, form, problem);
-    const result = await refundPayment(deps, {
+    const result = await refundPayment(withRequestLog(req), {
       paymentId: payment.id,
       kind: form.kind,
       amount: (form.amountTwd ?? 0) * 100,

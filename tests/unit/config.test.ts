@@ -63,3 +63,16 @@ describe('configuration', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/SESSION_SECRET/);
   });
 });
+
+describe('back-office configuration', () => {
+  it('is off unless both admin variables are set', () => {
+    expect(loadConfig({}).admin).toBeUndefined();
+    expect(() => loadConfig({ ADMIN_USERNAME: 'owner' })).toThrow(/ADMIN_USERNAME and ADMIN_PASSWORD_HASH/);
+  });
+
+  it('takes a username and a scrypt hash, and refuses anything else as the hash', () => {
+    const hash = 'scrypt:32768:8:1:c2FsdHNhbHRzYWx0c2FsdA:a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U';
+    expect(loadConfig({ ADMIN_USERNAME: 'owner', ADMIN_PASSWORD_HASH: hash }).admin).toEqual({ username: 'owner', passwordHash: hash });
+    expect(() => loadConfig({ ADMIN_USERNAME: 'owner', ADMIN_PASSWORD_HASH: 'hunter2' })).toThrow(/ADMIN_PASSWORD_HASH/);
+  });
+});

@@ -1,9 +1,9 @@
 // Reading OrderQuery's answer about one attempt (PROTOCOL.md §4.3, PayStatus codes §6): is it about
 // this attempt, and what does its PayStatus say happened.
 import type { Payment } from '../generated/prisma/client';
-import { taipeiMinuteToDate } from '../payments/pay-result';
-import type { BankOutcome } from '../payments/settle';
 import type { OrderQueryEntry } from '../sinopac/messages';
+import { taipeiMinuteToDate } from './pay-result';
+import type { BankOutcome } from './settle';
 
 // 1x900 is "settled to the merchant", later than paid. An authorised card (1C300) counts as paid,
 // as its PayOut result does: the money is held for the shop.
