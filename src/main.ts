@@ -47,7 +47,8 @@ async function connectBank(config: Config, log: (line: string) => void): Promise
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
-  const say = (line: string) => logger.info(line);
+  // Start-up progress is for the person at the terminal; a production server keeps it in its JSON log.
+  const say = config.env === 'production' ? (line: string) => logger.info(line) : (line: string) => console.log(line);
 
   const databaseServer = await openDatabaseServer(config.database, say, { callerHandlesSignals: true });
   await migrateDatabase(databaseServer.url, say);

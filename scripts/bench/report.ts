@@ -1,0 +1,151 @@
+// The bench's figures, printed as a table and written to BENCHMARKS.md with a guide to reading them.
+import { writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { megabytes, ms, perSecond } from './stats';
+
+/** 'ops/CPU s': operations per second of CPU time; 'CPU ms': CPU time used, per request unless said. */
+export type Unit = 'ops/CPU s' | 'req/s' | 'ms' | 'CPU ms' | 'MB' | 'count';
+
+export interface Figure {
+  section: string;
+  measure: string;
+  value: number;
+  unit: Unit;
+  /** The same thing measured without the shop, in the same run. */
+  baseline?: { label: string; value: number };
+}
+
+/** A yes/no property the run must have, such as "every payment paid exactly once". */
+export interface Check {
+  name: string;
+  passed: boolean;
+  detail: string;
+}
+
+/** What one measurement module hands back. */
+export interface Measurement {
+  figures: Figure[];
+  checks: Check[];
+}
+
+export interface BenchReport {
+  figures: Figure[];
+  checks: Check[];
+  notes: string[];
+  durationMs: number;
+}
+
+const RATES: readonly Unit[] = ['ops/CPU s', 'req/s'];
+
+function format(value: number, unit: Unit): string {
+  if (unit === 'ms') return ms(value);
+  if (unit === 'CPU ms') return `${ms(value)} CPU`;
+  if (unit === 'MB') return megabytes(value * 1024 * 1024);
+  if (unit === 'count') return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  return perSecond(value, unit);
+}
+
+/** How many times the baseline's cost the shop's is, whatever the unit: 1.0 is as cheap as the baseline. */
+export function costRatio(figure: Figure): number | undefined {
+  if (!figure.baseline || figure.baseline.value === 0 || figure.value === 0) return undefined;
+  return RATES.includes(figure.unit) ? figure.baseline.value / figure.value : figure.value / figure.baseline.value;
+}
+
+function rows(figures: Figure[]): string[][] {
+  return figures.map((figure) => {
+    const ratio = costRatio(figure);
+    return [
+      figure.section,
+      figure.measure,
+      format(figure.value, figure.unit),
+      figure.baseline ? `${format(figure.baseline.value, figure.unit)} (${figure.baseline.label})` : '—',
+      ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
+    ];
+  });
+}
+
+const HEADER = ['Section', 'Measure', 'Shop', 'Baseline (same run)', 'Cost vs baseline'];
+
+export function printReport(report: BenchReport): void {
+  const table = [HEADER, ...rows(report.figures)];
+  const widths = HEADER.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  console.log(`\n${line(HEADER)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const row of table.slice(1)) console.log(line(row));
+  console.log('');
+  for (const check of report.checks) console.log(`${check.passed ? 'PASS' : 'FAIL'}  ${check.name}: ${check.detail}`);
+  for (const note of report.notes) console.log(`note: ${note}`);
+  console.log(`\nWhole run: ${(report.durationMs / 1000).toFixed(0)} s`);
+}
+
+const GUIDE = `## How to read this
+
+Every figure stands next to a baseline measured **in the same run, on the same machine, at the same
+time**, because absolute numbers on a shared 2-core machine move by tens of percent from one run to
+the next while ratios hold. Compare runs by the last column, not by the absolute figures. The
+*CPU ms* rows (CPU time a process used, from \`/proc\`, divided by the requests it served) are the
+steadiest of all: they barely move when other processes compete for the cores, where requests per
+second and latencies drop. The load-average note under the table says how busy the machine was.
+
+**Cost vs baseline** says how many times the baseline's cost the shop pays: time per operation,
+CPU, latency or memory. 1.00× is as cheap as the baseline; 3.00× costs three times as much. For
+rates it is baseline rate ÷ shop rate, so it reads the same way.
+
+- **crypto** — one OrderCreate message (the request the shop sends at checkout) signed, encrypted,
+  decrypted and verified, as \`src/sinopac/crypto.ts\` and the client do it (JSON included), against
+  bare AES-256-CBC encryption and decryption plus two SHA-256 digests of the same number of bytes,
+  per second of CPU. The gap is what the protocol's own rules cost (sorting members for the Sign,
+  hex text, IV derivation). Set 1 ÷ rate (tens of microseconds) against the milliseconds below.
+- **database: client CPU per query** — one product lookup through Prisma, as the shop's code makes
+  it, against the same SQL on the bare \`pg\` driver underneath, in CPU of the bench process. Every
+  statement in the rows further down costs about this much CPU in the shop.
+- **checkout** — \`POST /checkout\` with a one-item cart, one request at a time, so nothing queues;
+  each checkout is a new shopper. The sandbox times its own handling of the Nonce and Order calls
+  each checkout makes (request in to response out); *shop overhead* is the checkout latency minus
+  that time: middleware, database round trips, crypto, HTTP client and loopback hops.
+- **pages** — autocannon, 10 connections, in alternating 2-second rounds against the shop's catalog
+  and product pages and against a bare Express + Nunjucks app (\`scripts/bench/bare-app.ts\`)
+  rendering the same templates with the same products held in memory: no database, session, CSRF,
+  security headers, rate limits or logging. *Returning visitor* sends a session cookie (one browser
+  per connection); *first visit* sends none, so every request creates a session row.
+- **webhook burst** — 1,000 card payments created at the sandbox and paid there with notifications
+  held back, then every PayToken posted to the shop's BackendURL 5 times at once (10 PayTokens, 50
+  callbacks, in flight). The burst takes no new PayToken after its time budget, so that the run
+  stays near three minutes: *callbacks sent* says how far it got, the checks cover exactly those
+  payments, and the payments never notified must be untouched. The baseline is the same client
+  posting the same bodies to a bare endpoint that parses the JSON and answers \`{"Status":"S"}\`.
+  *OrderPayQuery calls per PayToken* counts the shop's questions to the bank: 1 is the minimum.
+- **database** — SQL statements (each one a round trip to PostgreSQL) one step costs, counted on
+  the database client of the bench process running the shop's own functions one at a time. They
+  change only when the code does.
+- **memory** — resident set size of the shop process (a child process running \`src/main.ts\`,
+  so the figure is the shop's alone) and of the bare app; V8 keeps the heap it grew under load.
+
+The shop runs as \`npm start\` runs it in production (\`NODE_ENV=production\`, log level info, logs
+to a file, its job queue on), against the sandbox as a remote bank. The bench plays the
+TLS-terminating reverse proxy a production shop sits behind: from loopback, which the shop trusts,
+it sends \`X-Forwarded-Proto: https\`, so the Secure session cookies work on plain
+\`http://127.0.0.1\`, and \`X-Forwarded-For\` with one address per shopper, and 20 for the bank, as
+the shop's per-address rate limits expect real traffic to look.`;
+
+export function writeMarkdown(path: string, report: BenchReport): void {
+  const escape = (cell: string) => cell.replace(/\|/g, '\\|');
+  const table = [HEADER, HEADER.map(() => '---'), ...rows(report.figures)].map((row) => `| ${row.map(escape).join(' | ')} |`);
+  const checks = report.checks.map((check) => `- ${check.passed ? '✅' : '❌'} ${check.name}: ${check.detail}`);
+  const notes = report.notes.map((note) => `- ${note}`);
+  const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
+  const text = [
+    '# Benchmarks',
+    '',
+    `Written by \`npm run bench\` (\`scripts/bench/main.ts\`) on ${new Date().toISOString().slice(0, 10)}: ${machine}; the whole run took ${(report.durationMs / 1000).toFixed(0)} s.`,
+    '',
+    ...table,
+    '',
+    ...checks,
+    ...(notes.length > 0 ? ['', ...notes] : []),
+    '',
+    GUIDE,
+    '',
+  ].join('\n');
+  writeFileSync(path, text);
+}
