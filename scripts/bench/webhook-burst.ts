@@ -113,7 +113,7 @@ export async function measureWebhookBurst(context: {
     timeoutMs: 15_000,
     onExchange: audit.record,
   });
-  const deps = { db: database.db, sinopac, logger, clock: () => new Date() };
+  const deps = { db: database.db, sinopac, logger, clock: () => new Date(), inFlight: new Map() };
   const settings = { publicBaseUrl: context.shopUrl, atmExpireDays: 3, cardExpMinutes: 30 };
   const stockBefore = await stock(database.pool);
   const setup = await createPendingPayments(

@@ -3,7 +3,6 @@
 // written in the background and a failure to write it is logged, never thrown.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import type { Prisma } from '../generated/prisma/client';
 import type { SinopacExchange } from '../sinopac/client';
 
 export interface ExchangeAudit {
@@ -30,22 +29,17 @@ export function createExchangeAudit(deps: { db: Database; logger: Logger }): Exc
   const { db, logger } = deps;
   const inFlight = new Set<Promise<void>>();
 
+  // One statement per row: the attempt's id comes from a subquery on the unique OrderNo (null when
+  // there is none, or no such attempt) rather than a lookup of its own before every insert. createdAt
+  // is UTC wall time, as Prisma writes its timestamp columns.
   async function write(exchange: SinopacExchange): Promise<void> {
-    const payment = exchange.orderNo
-      ? await db.payment.findUnique({ where: { orderNo: exchange.orderNo }, select: { id: true } })
-      : null;
-    await db.gatewayExchange.create({
-      data: {
-        service: exchange.service,
-        orderNo: exchange.orderNo ?? null,
-        paymentId: payment?.id ?? null,
-        request: withoutSecrets(exchange.request) as Prisma.InputJsonObject,
-        ...(exchange.response !== undefined && { response: withoutSecrets(exchange.response) as Prisma.InputJsonObject }),
-        durationMs: exchange.durationMs,
-        outcome: exchange.outcome,
-        errorCode: exchange.errorCode ?? null,
-      },
-    });
+    const orderNo = exchange.orderNo ?? null;
+    const request = JSON.stringify(withoutSecrets(exchange.request));
+    const response = exchange.response === undefined ? null : JSON.stringify(withoutSecrets(exchange.response));
+    await db.$executeRaw`
+      INSERT INTO "GatewayExchange" ("service", "orderNo", "paymentId", "request", "response", "durationMs", "outcome", "errorCode", "createdAt")
+      VALUES (${exchange.service}, ${orderNo}, (SELECT id FROM "Payment" WHERE "orderNo" = ${orderNo}), ${request}::jsonb,
+              ${response}::jsonb, ${exchange.durationMs}, ${exchange.outcome}, ${exchange.errorCode ?? null}, now() AT TIME ZONE 'UTC')`;
   }
 
   return {

@@ -46,11 +46,18 @@ export class PayResultUnavailableError extends Error {
   }
 }
 
+/**
+ * The deliveries of each PayToken this process is handling now, by token. One per intake (the
+ * callback routes create it), so that copies of a delivery arriving together wait for the first.
+ */
+export type PayTokensInFlight = Map<string, Promise<unknown>>;
+
 export interface PayTokenIntakeDependencies {
   db: Database;
   sinopac: SinopacClient;
   clock: () => Date;
   logger: Logger;
+  inFlight: PayTokensInFlight;
 }
 
 // The bank's "no such token / no such data" answers (§6: E24xx/E25xx token, E2601 no data).
@@ -64,19 +71,37 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
   const row = await db.payToken.create({
     data: { token: delivery.payToken, source: delivery.source, shopNo: delivery.shopNo, rawBody: delivery.rawBody },
   });
-  const finish = async (result: IntakeResult & { paymentId?: string }): Promise<IntakeResult> => {
-    await db.payToken.update({ where: { id: row.id }, data: { outcome: result.outcome, paymentId: result.paymentId ?? null } });
-    return { outcome: result.outcome, ...(result.orderId && { orderId: result.orderId }) };
-  };
 
   if (delivery.shopNo !== sinopac.shopNo) {
     log.warn({ shopNo: delivery.shopNo }, 'PayToken delivery for another shop');
-    return finish({ outcome: 'foreign_shop' });
+    return recordOutcome(db, row.id, { outcome: 'foreign_shop' });
   }
 
+  // The bank sends each notification up to five times, often at once. A copy that arrives while an
+  // earlier one of the same token is in this process waits for it, and then usually finds it applied
+  // below instead of asking the bank again. Only a saving: two processes, or a copy arriving after
+  // the wait, still meet at the row lock and unique indexes in settle. Copies wait for the first
+  // delivery only, not for each other, so a hanging bank delays a copy by one bank timeout at most.
+  const first = deps.inFlight.get(delivery.payToken);
+  const handling = (async () => {
+    if (first) await first.catch(() => undefined);
+    return askAndSettle(deps, delivery, row.id);
+  })();
+  if (!first) deps.inFlight.set(delivery.payToken, handling);
+  try {
+    return await handling;
+  } finally {
+    if (deps.inFlight.get(delivery.payToken) === handling) deps.inFlight.delete(delivery.payToken);
+  }
+}
+
+async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayTokenDelivery, rowId: number): Promise<IntakeResult> {
+  const { db, sinopac, logger } = deps;
+  const log = logger.child({ source: delivery.source, payToken: delivery.payToken });
+  const finish = (result: Outcome) => recordOutcome(db, rowId, result);
   // A PayToken's result never changes at the bank, so one that was applied needs no second look.
   const earlier = await db.payToken.findFirst({
-    where: { token: delivery.payToken, outcome: 'applied', id: { not: row.id } },
+    where: { token: delivery.payToken, outcome: 'applied', id: { not: rowId } },
     select: { payment: { select: { id: true, orderId: true } } },
   });
   if (earlier?.payment) {
@@ -92,7 +117,7 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
       return finish({ outcome: 'unknown' });
     }
     const unavailable = unavailableBecause(error);
-    await db.payToken.update({ where: { id: row.id }, data: { outcome: `unavailable:${unavailable?.reason ?? 'error'}` } });
+    await db.payToken.update({ where: { id: rowId }, data: { outcome: `unavailable:${unavailable?.reason ?? 'error'}` } });
     if (!unavailable) throw error;
     log.warn({ err: error, reason: unavailable.reason }, 'could not learn the pay result; the bank will retry');
     throw unavailable;
@@ -127,9 +152,16 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
     outcome,
     source: delivery.source,
     payToken: delivery.payToken,
-    payTokenRowId: row.id,
+    payTokenRowId: rowId,
   });
   return finish({ outcome: settled.kind, ...attempt });
+}
+
+type Outcome = IntakeResult & { paymentId?: string };
+
+async function recordOutcome(db: Database, rowId: number, result: Outcome): Promise<IntakeResult> {
+  await db.payToken.update({ where: { id: rowId }, data: { outcome: result.outcome, paymentId: result.paymentId ?? null } });
+  return { outcome: result.outcome, ...(result.orderId && { orderId: result.orderId }) };
 }
 
 function isUnknownToken(error: unknown): boolean {

@@ -88,9 +88,8 @@ function isUniqueViolation(error: unknown): boolean {
 }
 
 async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
-  const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Payment" WHERE id = ${request.paymentId} FOR UPDATE`;
-  if (locked.length === 0) throw new PaymentNotFoundError(request.paymentId);
-  const payment = await tx.payment.findUniqueOrThrow({ where: { id: request.paymentId } });
+  const [payment] = await lockPayment(tx, request.paymentId);
+  if (payment === undefined) throw new PaymentNotFoundError(request.paymentId);
   const { outcome } = request;
   const base = { paymentId: payment.id, payToken: request.payToken };
   const orderId = payment.orderId;
@@ -124,6 +123,14 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     await tx.order.updateMany({ where: { id: orderId, status: { in: ['paid', 'partially_refunded'] } }, data: { status: 'refunded' } });
   }
   return { kind: 'applied', from: payment.status, to, orderId };
+}
+
+// Locks and reads the row in one round trip. Prisma types a raw row by its columns' database types,
+// which for this table are the model's own: enum columns come back as their names, timestamp
+// columns as Dates, integer columns as numbers (Int is int4; no BigInt or Decimal here). A column
+// added to Payment with another type must be checked here too.
+function lockPayment(tx: Tx, paymentId: string): Promise<LockedPayment[]> {
+  return tx.$queryRaw<LockedPayment[]>`SELECT * FROM "Payment" WHERE id = ${paymentId} FOR UPDATE`;
 }
 
 function targetStatus(payment: LockedPayment, outcome: BankOutcome): PaymentStatus {

@@ -10,7 +10,7 @@
 // before the handler (rate limit, body size), through the app's error handler (see app.ts).
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies } from '../payments/pay-token-intake';
+import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies, type PayTokensInFlight } from '../payments/pay-token-intake';
 
 export const NOTIFY_PATH = '/payments/sinopac/notify';
 export const RETURN_PATH = '/payments/sinopac/return';
@@ -34,11 +34,13 @@ function parseJson(text: string): unknown {
 const acknowledge = (res: Response) => void res.status(200).json({ Status: 'S' });
 const decline = (res: Response, status: number) => void res.status(status).json({ Status: 'F' });
 
-export function paymentCallbackRoutes(deps: PayTokenIntakeDependencies): Router {
+export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'inFlight'>): Router {
   const router = Router();
+  // One for both callbacks, so that the return and the notifications of one payment wait for each other.
+  const inFlight: PayTokensInFlight = new Map();
   // The request's logger, so that every line the intake writes carries the request id.
   const intake = (req: Request, delivery: PayTokenDelivery): Promise<IntakeResult> =>
-    receivePayToken({ ...deps, logger: req.log }, delivery);
+    receivePayToken({ ...deps, inFlight, logger: req.log }, delivery);
 
   router.post(NOTIFY_PATH, express.text({ type: 'application/json', limit: BODY_LIMIT }), async (req, res) => {
     if (typeof req.body !== 'string') {

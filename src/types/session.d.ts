@@ -7,6 +7,8 @@ declare module 'express-session' {
     shopperId?: string;
     /** One-time token of the checkout form on screen; see src/checkout/checkout-token.ts. */
     checkoutToken?: string;
+    /** When the session was last renewed (ms since epoch); see web/session.ts. */
+    renewedAt?: number;
   }
 }
 

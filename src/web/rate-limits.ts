@@ -2,10 +2,14 @@
 // new payment attempt calls the bank, a cart change writes a session row, and each bank callback
 // asks the bank about its PayToken. A refused request goes to the one error handler as a 429.
 //
-// The callbacks' limit is generous on purpose: the bank sends every notification up to five times
-// and may send them in bursts, all from a few addresses, and a notification refused here is only
-// settled at the bank's next try (or by the reconciler). The counts live in this process's memory,
-// so a shop on several processes allows each its own count.
+// The callbacks' limit is far above the others on purpose: the bank sends every notification up to
+// five times, in bursts, from a few addresses, so 1,000 payments settled in one minute are 5,000
+// callbacks from perhaps one address, and a notification refused here is only settled at the bank's
+// next try (or by the reconciler). 20,000 a minute lets such a burst through four times over; it
+// still caps what one address can make the shop do (each callback costs a log row and, for a new
+// token, a question to the bank). Keying by address stays right: a forger spread over many
+// addresses gets nothing anyway, since a callback carries only a token the bank must vouch for.
+// The counts live in this process's memory, so a shop on several processes allows each its own count.
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { TooManyRequestsError } from './errors';
@@ -25,7 +29,7 @@ const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   windowMs: 60_000,
   checkout: 30,
   cart: 120,
-  callbacks: 1_000,
+  callbacks: 20_000,
 };
 
 export interface RateLimits {

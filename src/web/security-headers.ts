@@ -6,24 +6,36 @@ import type { Express } from 'express';
 import helmet from 'helmet';
 
 export function setUpSecurityHeaders(app: Express, options: { bankOrigins: string[]; production: boolean }): void {
+  // helmet's policy is built from its directives on every request once one of them depends on the
+  // request, as the nonce does. Only the nonce changes, so the policy is written once here, in
+  // helmet's format and on top of helmet's defaults, and each response gets it with its nonce put in.
+  const [beforeNonce, afterNonce] = contentSecurityPolicy({
+    'default-src': ["'self'"],
+    'script-src': ["'self'", `'nonce-${NONCE}'`],
+    'style-src': ["'self'"],
+    'img-src': ["'self'", 'data:'],
+    'form-action': ["'self'", ...options.bankOrigins],
+    'frame-ancestors': ["'none'"],
+    'upgrade-insecure-requests': options.production ? [] : null,
+  }).split(NONCE) as [string, string];
   app.use((_req, res, next) => {
-    res.locals.cspNonce = randomBytes(16).toString('base64');
+    const nonce = randomBytes(16).toString('base64');
+    res.locals.cspNonce = nonce;
+    res.setHeader('Content-Security-Policy', `${beforeNonce}${nonce}${afterNonce}`);
     next();
   });
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: {
-          defaultSrc: ["'self'"],
-          scriptSrc: ["'self'", (_req, res) => `'nonce-${(res as unknown as { locals: { cspNonce: string } }).locals.cspNonce}'`],
-          styleSrc: ["'self'"],
-          imgSrc: ["'self'", 'data:'],
-          formAction: ["'self'", ...options.bankOrigins],
-          frameAncestors: ["'none'"],
-          upgradeInsecureRequests: options.production ? [] : null,
-        },
-      },
-      hsts: options.production,
-    }),
-  );
+  app.use(helmet({ contentSecurityPolicy: false, hsts: options.production }));
+}
+
+/** Stands for the nonce while the policy is written; no directive value can contain it. */
+const NONCE = '\u0000nonce\u0000';
+
+/** helmet's default directives with these replacing them (null drops one), as helmet writes them. */
+function contentSecurityPolicy(directives: Record<string, string[] | null>): string {
+  // helmet's defaults are all fixed strings; its types also allow functions of the request.
+  const defaults = Object.entries(helmet.contentSecurityPolicy.getDefaultDirectives()).map(([name, values]) => [name, [...values].map(String)]);
+  return Object.entries({ ...Object.fromEntries(defaults), ...directives })
+    .filter((entry): entry is [string, string[]] => entry[1] !== null)
+    .map(([name, values]) => [name, ...values].join(' '))
+    .join(';');
 }

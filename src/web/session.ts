@@ -1,11 +1,12 @@
 // Cookie sessions stored in PostgreSQL (the `session` table of the Prisma schema), so a shop on
 // several processes shares them. The cart and the shopper's order-ownership token live here.
-import type { Express, Request } from 'express';
+import type { Express, Request, RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
+const ONE_HOUR_MS = 3600 * 1000;
 
 export interface SessionStore {
   store: session.Store;
@@ -16,7 +17,8 @@ export function createSessionStore(databaseUrl: string): SessionStore {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
   const PgStore = connectPgSimple(session);
   // The table comes from the migrations; pruning expired sessions runs in the store, hourly.
-  const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 3600 });
+  // No touch: a session's expiry moves only when it is stored, see renewHourly below.
+  const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 3600, disableTouch: true });
   return {
     store,
     async close() {
@@ -34,11 +36,27 @@ export function setUpSession(app: Express, options: { store: session.Store; secr
       secret: options.secret,
       resave: false,
       saveUninitialized: false,
-      rolling: true,
+      rolling: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: THIRTY_DAYS_MS },
     }),
   );
+  app.use(renewHourly);
 }
+
+// A session lasts 30 days from the shopper's last visit, but moving its expiry on every page view
+// (rolling sessions) rewrote its row on every request. Without rolling, express-session stores a
+// session and sends its cookie, both with a fresh expiry, only when the session changed; the store's
+// touch is off, because it would move the row's expiry but not the browser's cookie. So once the
+// stored expiry is an hour old, this changes the session, and that one request renews row and
+// cookie together: an active session costs one write an hour, and still expires 30 days (less at
+// most an hour) after the last visit. A new session has a fresh expiry and is left alone: it is
+// stored only if something else puts data in it.
+const renewHourly: RequestHandler = (req, _res, next) => {
+  // maxAge is the time left until the stored expiry; originalMaxAge the full lifetime.
+  const { maxAge, originalMaxAge } = req.session.cookie;
+  if (maxAge != null && originalMaxAge != null && maxAge < originalMaxAge - ONE_HOUR_MS) req.session.renewedAt = Date.now();
+  next();
+};
 
 /**
  * Stores the session now. Call it before redirecting from a request that changed the session:

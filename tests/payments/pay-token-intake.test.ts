@@ -32,7 +32,7 @@ beforeAll(async () => {
     },
   });
   const sinopac = new SinopacClient({ apiUrl: bank.url, ...SHOP, timeoutMs: 2_000 });
-  deps = { db, sinopac, clock: () => new Date('2026-03-01T02:00:00Z'), logger: createLogger('silent') };
+  deps = { db, sinopac, clock: () => new Date('2026-03-01T02:00:00Z'), logger: createLogger('silent'), inFlight: new Map() };
 });
 afterAll(async () => {
   await bank.close();
@@ -105,6 +105,20 @@ describe('receiving a PayToken', () => {
     expect(bank.orders.length).toBe(callsBefore);
     expect((await tokenRows(token)).map((row) => row.outcome)).toEqual(['applied', 'already_applied']);
     expect(await db.paymentEvent.count({ where: { paymentId: payment.id } })).toBe(1);
+  });
+
+  it('asks the bank once for five copies of a token delivered at the same time', async () => {
+    const payment = await pendingAttempt();
+    const token = newToken();
+    payResults.set(token, bankResult(payment));
+    const callsBefore = bank.orders.length;
+
+    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => deliver(token, i === 0 ? 'return' : 'backend')));
+
+    expect(results.map((r) => r.outcome).sort()).toEqual(['already_applied', 'already_applied', 'already_applied', 'already_applied', 'applied']);
+    expect(bank.orders.slice(callsBefore).map((call) => call.message.PayToken)).toEqual([token]);
+    expect(await db.paymentEvent.count({ where: { paymentId: payment.id } })).toBe(1);
+    expect(deps.inFlight.size).toBe(0);
   });
 
   it('rolls its change back and answers already_applied when another process applied the same token meanwhile', async () => {

@@ -69,7 +69,7 @@ describe('the gateway audit', () => {
   it('logs a row it cannot write instead of throwing into the bank call', async () => {
     const lines: string[] = [];
     const logger = createLogger('error', new Writable({ write: (chunk, _enc, done) => void (lines.push(String(chunk)), done()) }));
-    const broken = { payment: { findUnique: () => Promise.reject(new Error('database down')) } } as unknown as Database;
+    const broken = { $executeRaw: () => Promise.reject(new Error('database down')) } as unknown as Database;
     const audit = createExchangeAudit({ db: broken, logger });
 
     expect(() =>
@@ -82,9 +82,10 @@ describe('the gateway audit', () => {
 
   it('strips members named like secrets, however deep', async () => {
     const created: unknown[] = [];
+    // The insert's parameters, in order: service, orderNo twice, then the request and response JSON.
     const db = {
-      payment: { findUnique: () => Promise.resolve(null) },
-      gatewayExchange: { create: (args: { data: unknown }) => Promise.resolve(void created.push(args.data)) },
+      $executeRaw: (_sql: TemplateStringsArray, ...[, , , request, response]: string[]) =>
+        Promise.resolve(void created.push({ request: JSON.parse(request!), response: JSON.parse(response!) })),
     } as unknown as Database;
     const audit = createExchangeAudit({ db, logger: createLogger('silent') });
 

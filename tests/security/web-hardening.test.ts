@@ -25,13 +25,13 @@ beforeAll(async () => {
 afterAll(() => shop.close());
 
 /** The shop's app on its own, over the harness's database unless another is given. */
-function appWith(options: { production: boolean; db?: Database }) {
+function appWith(options: { production: boolean; db?: Database; sessionStore?: session.Store }) {
   const deps: AppDependencies = {
     db: options.db ?? shop.db,
     sinopac: new SinopacClient({ apiUrl: shop.sandbox.apiUrl, shopNo: DEMO_SHOP.shopNo, hashKeys: DEMO_SHOP.hashKeys, timeoutMs: 1_000 }),
     logger: createLogger('silent'),
     clock: () => new Date(),
-    sessionStore: new session.MemoryStore(),
+    sessionStore: options.sessionStore ?? new session.MemoryStore(),
     settings: {
       production: options.production,
       sessionSecret: 'web-hardening-secret',
@@ -175,6 +175,28 @@ describe('the session cookie', () => {
     expect(cookie).toMatch(/; SameSite=Lax/);
     expect(cookie).toMatch(/; Secure/);
     expect(plain).toBeUndefined();
+  });
+
+  it('is stored again, and sent again, only once its expiry is over an hour old', async () => {
+    const DAY_MS = 24 * 3_600_000;
+    const store = new session.MemoryStore();
+    const sessions = () => new Promise<Record<string, session.SessionData>>((resolve) => store.all((_e, all) => resolve(all ?? {})));
+    const app = appWith({ production: false, sessionStore: store });
+    const cookie = sessionCookie(await request(app).get('/'))!.split(';')[0]!;
+    const [[sid, stored]] = Object.entries(await sessions()) as [[string, session.SessionData]];
+    let writes = 0;
+    const set = store.set.bind(store);
+    store.set = (id, data, done) => void (writes++, set(id, data, done));
+
+    const fresh = await request(app).get('/').set('Cookie', cookie);
+    // As if the session had last been stored two hours ago.
+    set(sid, { ...stored, cookie: { ...stored.cookie, expires: new Date(Date.now() + 30 * DAY_MS - 2 * 3_600_000) } } as session.SessionData);
+    const aged = await request(app).get('/').set('Cookie', cookie);
+
+    expect(sessionCookie(fresh)).toBeUndefined();
+    expect(sessionCookie(aged)).toMatch(/^fengshou\.sid=/);
+    expect(writes).toBe(1);
+    expect(new Date((await sessions())[sid]!.cookie.expires!).getTime()).toBeGreaterThan(Date.now() + 30 * DAY_MS - 60_000);
   });
 });
 
