@@ -8,9 +8,7 @@ import { consumeCheckoutToken } from './checkout-token';
 import { newOrderNumber } from './order-number';
 import { beginPayment } from './begin-payment';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
-
-/** The bank refuses ATM orders above NT$30,000 (E0403). */
-const ATM_MAX_TWD = 30_000;
+import { ATM_MAX_AMOUNT } from '../sinopac/messages';
 
 export interface PlaceOrderInput {
   sessionId: string;
@@ -67,7 +65,7 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
     return { productId, quantity, unitPriceTwd: product.priceTwd, nameZh: product.nameZh, nameEn: product.nameEn };
   });
   const totalTwd = lines.reduce((sum, line) => sum + line.unitPriceTwd * line.quantity, 0);
-  if (input.payType === 'A' && totalTwd > ATM_MAX_TWD) throw new OrderRefused({ outcome: 'over_atm_limit' });
+  if (input.payType === 'A' && totalTwd * 100 > ATM_MAX_AMOUNT) throw new OrderRefused({ outcome: 'over_atm_limit' });
 
   // Reserved now, for as long as the order waits for its payment; two shoppers cannot both take the last one.
   try {

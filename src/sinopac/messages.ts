@@ -53,7 +53,8 @@ const yyyyMMddHHmm = z
 /** NT$ × 100 in whole dollars: positive, at most 9 digits, ending in 00 (§4.1, E0401). */
 const requestAmount = z.number().int().positive().max(999_999_900).multipleOf(100);
 
-const ATM_MAX_AMOUNT = 3_000_000; // NT$30,000 (E0403)
+/** The most one ATM virtual account can collect, in TWD×100: NT$30,000 (E0403). */
+export const ATM_MAX_AMOUNT = 3_000_000;
 
 /** The bank sends amounts as numbers, except OrderPayQuery's, which are digit strings; both become integers. */
 const responseAmount = z.union([
