@@ -59,7 +59,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       await boss.start();
       for (const job of jobs) {
         // Not retried: the next slot runs the same pass anyway.
-        await boss.createQueue(job.name, { name: job.name, policy: 'singleton', retryLimit: 0, expireInSeconds: JOB_EXPIRE_SECONDS });
+        await createQueueOnce(boss, job.name, { name: job.name, policy: 'singleton', retryLimit: 0, expireInSeconds: JOB_EXPIRE_SECONDS });
         await boss.work(job.name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
           try {
             await job.run();
@@ -81,4 +81,19 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       await boss.stop({ graceful: true, wait: true, timeout: STOP_TIMEOUT_MS });
     },
   };
+}
+
+// Two instances starting together both create the queue (a table partition each); PostgreSQL may
+// pick one as a deadlock victim. The survivor has created it, so the loser's retry finds it there.
+async function createQueueOnce(boss: PgBoss, name: string, options: PgBoss.Queue): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name, options);
+      return;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt >= 5 || (code !== '40P01' && code !== '23505')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 * attempt));
+    }
+  }
 }
