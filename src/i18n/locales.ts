@@ -2,6 +2,9 @@ export const LOCALES = ['zh-TW', 'en'] as const;
 export type Locale = (typeof LOCALES)[number];
 export const DEFAULT_LOCALE: Locale = 'zh-TW';
 
+/** Every key of one part of the shop, in each language. Defined here, not beside the merge, so catalogs import no module that imports them. */
+export type Catalog = Record<Locale, Record<string, string>>;
+
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);
 }

@@ -1,12 +1,10 @@
 // Interface text in zh-TW and English. Catalogs live in ./catalogs, one file per part of the shop,
 // each giving every key in both languages.
-import type { Locale } from './locales';
+import type { Catalog, Locale } from './locales';
 import { admin } from './catalogs/admin';
 import { common } from './catalogs/common';
 import { payments } from './catalogs/payments';
 import { shop } from './catalogs/shop';
-
-export type Catalog = Record<Locale, Record<string, string>>;
 
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
   const merged: Catalog = { 'zh-TW': {}, en: {} };

@@ -1,8 +1,8 @@
 // Chooses the interface language: ?lang= (remembered in a cookie), then the cookie, then the
 // browser's Accept-Language, then zh-TW.
 import type { Express } from 'express';
-import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, type Locale } from '../i18n/locales';
-import { translator, type Catalog } from '../i18n/translate';
+import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, type Catalog, type Locale } from '../i18n/locales';
+import { translator } from '../i18n/translate';
 
 const COOKIE = 'lang';
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;

@@ -1,5 +1,5 @@
 // The merchant's back office under /admin.
-import type { Catalog } from '../translate';
+import type { Catalog } from '../locales';
 
 export const admin: Catalog = {
   'zh-TW': {

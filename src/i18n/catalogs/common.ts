@@ -1,4 +1,4 @@
-import type { Catalog } from '../translate';
+import type { Catalog } from '../locales';
 
 export const common: Catalog = {
   'zh-TW': {

@@ -1,4 +1,4 @@
-import type { Catalog } from '../translate';
+import type { Catalog } from '../locales';
 
 // Text of the payment result page and of the bank's return when it cannot be followed.
 // Status words come from src/orders/status-labels.ts, not from here.

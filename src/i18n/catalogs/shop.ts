@@ -1,5 +1,5 @@
 // The shopping pages: catalog, cart, checkout and "My orders".
-import type { Catalog } from '../translate';
+import type { Catalog } from '../locales';
 
 export const shop: Catalog = {
   'zh-TW': {
