@@ -6,9 +6,11 @@ import { readCheckoutForm, type CheckoutErrors } from '../checkout/checkout-form
 import { placeOrder } from '../checkout/place-order';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
+import { noStore } from './no-store';
 
 export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
+  router.use('/checkout', noStore);
 
   async function showForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: CheckoutErrors) {
     const cart = await priceCart(deps.db, req.session.cart ?? []);
