@@ -116,7 +116,8 @@ describe('checkout', () => {
 
     const page = await shopper.agent.get(res.headers.location!);
     expect(page.status).toBe(200);
-    expect(page.text).toContain(`data-testid="atm-account">${payment.atmPayNo}<`);
+    expect(page.text).toContain(`data-testid="atm-account">${payment.atmPayNo!.replace(/(\d{4})(?=\d)/g, '$1 ')}<`);
+    expect(page.text).toContain('data-testid="order-placed"');
     expect(page.text).toContain('data-testid="atm-bank-code">807<');
     expect(page.text).toContain('data-testid="atm-amount">NT$1,580<');
     expect(payment.atmDeadline!.getTime()).toBeGreaterThan(Date.now() + 2 * 24 * 3600_000);

@@ -41,9 +41,10 @@ describe('my orders', () => {
     expect(listed).toEqual([numberOf(second), numberOf(first)]);
     const cards = res.text.split('data-testid="order-card"').slice(1);
     expect(cards[0]).toContain('花蓮剝皮辣椒 380g × 1');
-    expect(cards[0]).toContain('data-testid="order-total">NT$260<');
+    // NT$260 of goods and NT$100 shipping, which orders under NT$1,000 pay.
+    expect(cards[0]).toContain('data-testid="order-total">NT$360<');
     expect(cards[0]).toContain('data-testid="order-pay-type">信用卡<');
-    expect(cards[0]).toContain('data-testid="order-status">待付款<');
+    expect(cards[0]).toMatch(/class="badge status-badge text-bg-warning[^"]*" data-testid="order-status">待付款</);
     expect(cards[1]).toContain('土鳳梨酥禮盒（12入） × 1');
     expect(cards[1]).toContain('data-testid="order-pay-type">ATM 轉帳（虛擬帳號）<');
   });
