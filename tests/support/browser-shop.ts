@@ -23,7 +23,10 @@ export const PHONE: BrowserContextOptions = {
 
 export const GOOD_CARD = { number: '4999-3700-0002-3145', expiry: '12/30', cvv: '880' };
 export const DECLINED_CARD = { number: '4000-0000-0000-0002', expiry: '11/29', cvv: '123' };
-export const SHOPPER = { name: '王小明', email: 'xiaoming@example.com', phone: '0912345678' };
+export const SHOPPER = {
+  name: '王小明', email: 'xiaoming@example.com', phone: '0912345678',
+  postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號 3 樓',
+};
 
 const WAIT_MS = 10_000;
 
@@ -99,6 +102,10 @@ export async function fillCheckout(page: Page, shop: ShopHarness, payType: 'C' |
   await page.locator('#name').fill(SHOPPER.name);
   await page.locator('#email').fill(SHOPPER.email);
   await page.locator('#phone').fill(SHOPPER.phone);
+  await page.locator('#postcode').fill(SHOPPER.postcode);
+  await page.locator('#city').selectOption(SHOPPER.city);
+  await page.locator('#district').fill(SHOPPER.district);
+  await page.locator('#street').fill(SHOPPER.street);
   await page.locator(`#payType-${payType}`).check();
 }
 
