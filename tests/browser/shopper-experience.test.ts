@@ -142,6 +142,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       await page.locator('#email').fill(SHOPPER.email);
       await page.locator('#phone').fill('＋８８６ ９１２－３４５－６７８');
       await page.locator('#postcode').fill('12');
+      if (screen === 'phone') await page.getByTestId('menu-button').tap();
       await page.getByTestId('lang-en').click();
       await page.waitForURL(`${shop.baseUrl}/checkout?lang=en`);
       expect(await page.locator('#name').inputValue()).toBe(SHOPPER.name);
@@ -165,7 +166,8 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       await page.getByTestId('atm-instructions').waitFor();
       expect(await text(page, 'delivery-address')).toContain('106 臺北市大安區復興南路一段 390 號 3 樓');
       expect(await text(page, 'delivery-address')).toContain('0912345678');
-      expect(await text(page, 'order-total')).toBe('NT$320');
+      // NT$380 of goods and NT$100 shipping.
+      expect(await text(page, 'order-total')).toBe('NT$480');
       await checkPage(page);
     });
 
