@@ -28,7 +28,7 @@ const SCREENS: Array<[string, BrowserContextOptions]> = [['desktop', DESKTOP], [
 /** Controls smaller than 44×44 CSS px on the page: buttons, form fields and navbar links. */
 async function smallTapTargets(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('button, .btn, input:not([type=hidden]), select, .nav-link, .navbar-toggler')]
+    Array.from(document.querySelectorAll<HTMLElement>('button, .btn, input:not([type=hidden]), select, .nav-link, .navbar-toggler'))
       .filter((element) => element.offsetParent !== null && !(element instanceof HTMLInputElement && ['radio', 'checkbox'].includes(element.type)))
       .map((element) => ({ element, box: element.getBoundingClientRect() }))
       .filter(({ box }) => box.height < 44 || box.width < 44)
@@ -118,7 +118,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       expect(await text(page, 'atm-deadline-zone')).toBe('（台北時間）');
       expect(await page.getByTestId('order-status').getAttribute('class')).toContain('text-bg-warning');
       await checkPage(page);
-      await capture(page, `${screen}-5-atm`, screen === 'desktop' ? 'atm-instructions' : undefined);
+      await capture(page, `${screen}-5-atm`);
 
       const orderNo = await text(page, 'payment-order-no');
       control().pay({ orderNo });
@@ -185,7 +185,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       expect(await text(page, 'not-charged')).toContain('這次沒有扣款');
       expect(await page.getByTestId('pay-again-atm').isVisible()).toBe(true);
       await checkPage(page);
-      await capture(page, `${screen}-7-declined`, screen === 'desktop' ? 'failure' : undefined);
+      await capture(page, `${screen}-7-declined`);
 
       await page.getByTestId('pay-again').click();
       await page.getByRole('heading', { level: 1, name: '信用卡付款', exact: true }).waitFor();
@@ -196,7 +196,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       expect(await text(page, 'order-items')).toContain('× 1');
       expect(await text(page, 'delivery-address')).toContain(SHOPPER.street);
       await checkPage(page);
-      await capture(page, `${screen}-7-paid`, screen === 'desktop' ? 'success' : undefined);
+      await capture(page, `${screen}-7-paid`);
     });
 
     it.concurrent('8: skip link, focus ring, labelled menu, cart count, logo, favicon and ISO dates in English', async ({ onTestFinished }) => {

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect, type TestContext } from 'vitest';
 import { seedProducts } from '../../src/catalog/seed';
+import { checkEveryPage } from './axe';
 import { launchChromium, screenshot } from './browser';
 import { startShopHarness, type ShopHarness } from './shop-harness';
 
@@ -52,10 +53,14 @@ export async function startBrowserShop(): Promise<BrowserShop> {
       const context = await browser.newContext(options);
       context.setDefaultTimeout(WAIT_MS);
       const page = await context.newPage();
+      const accessibilityProblems = checkEveryPage(page, shop.baseUrl);
       test.onTestFinished(async ({ task }) => {
         // A failed test leaves a picture of where it stopped.
         if (task.result?.state === 'fail') await screenshot(page, `FAILED ${task.name}`.replace(/[^\w-]+/g, '-')).catch(() => {});
+        const problems = await accessibilityProblems();
         await context.close();
+        // Fails the test: every page of the shop it visited must pass axe-core.
+        if (problems.length > 0) throw new Error(`axe-core found violations:\n${problems.join('\n')}`);
       });
       return page;
     },
