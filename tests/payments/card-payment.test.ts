@@ -139,6 +139,27 @@ describe('a return the bank cannot confirm yet', () => {
     expect(after.state).not.toBe(before.state);
   });
 
+  it('after its time limit, stops asking and says what happens next', async () => {
+    const { order, payment, shopperId, cookie } = await placeOrder(shop, 'C');
+    shop.sandbox.sandbox.control.setOrderFaults({ orderNo: payment.orderNo }, { payQueryFail: 1, dropFirst: 5 });
+    await postReturnForm(await payOnCardPage(payment, APPROVED_CARD));
+    await getWithCookie(shop, '/payments/confirming', cookie);
+    const fresh = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
+    expect(fresh.text).toMatch(/data-status-limit-seconds="1[12]\d"/);
+    expect(fresh.text).toMatch(/data-when-overdue data-testid="confirming-overdue" hidden>/);
+
+    // The shopper came back from the card page three minutes ago.
+    await shop.db.$executeRaw`
+      UPDATE "session" SET sess = jsonb_set(sess::jsonb, '{returnedPayments,0,at}', to_jsonb(${Date.now() - 3 * 60_000}::bigint))::json
+      WHERE sess::jsonb ->> 'shopperId' = ${shopperId}`;
+    const late = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
+
+    expect(late.text).not.toContain('data-status-limit-seconds');
+    expect(late.text).toMatch(/data-when-overdue data-testid="confirming-overdue">/);
+    expect(late.text).toContain('本店會自動再向銀行查詢');
+    expect(late.text).toContain('data-while-waiting hidden');
+  });
+
   it('says so neutrally when the browser has no order waiting on a card', async () => {
     const page = await getWithCookie(shop, '/payments/confirming', await shop.shopperCookie('nobody-' + Date.now()));
     expect(page.status).toBe(503);
