@@ -69,7 +69,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       expect(await page.getByTestId('cart-empty').isVisible()).toBe(true);
       expect(await text(page, 'unpaid-order')).toContain('NT$1,280');
       await checkPage(page);
-      await capture(page, `${screen}-1-unpaid-order`);
+      await capture(page, `${screen}-1-unpaid-order`, screen === 'phone' ? 'phone-unpaid-order' : undefined);
 
       await page.getByTestId('unpaid-continue').click();
       await page.getByTestId('card-continue').waitFor();
@@ -96,7 +96,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       expect(await page.getByTestId('pay-again').count()).toBe(0);
       expect(await page.locator('meta[http-equiv="refresh"]').count()).toBe(0);
       await checkPage(page);
-      await capture(page, `${screen}-2-confirming`);
+      await capture(page, `${screen}-2-confirming`, screen === 'desktop' ? 'confirming' : undefined);
 
       // The bank's notification arrives: the page, polling its status, turns into the result.
       control().setOrderFaults({ orderNo: payment.orderNo }, {});

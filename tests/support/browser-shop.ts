@@ -29,7 +29,8 @@ export const SHOPPER = {
   postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號 3 樓',
 };
 
-const WAIT_MS = 10_000;
+// Generous: six browser scenarios run at once per file, and the machine may be busy with more.
+const WAIT_MS = 20_000;
 
 export interface BrowserShop {
   shop: ShopHarness;
