@@ -4,7 +4,6 @@ import type { Catalog } from '../translate';
 // followed. Status words and failure reasons come from src/orders/status-labels.ts, not from here.
 export const payments: Catalog = {
   'zh-TW': {
-    'payments.result.title': '付款結果',
     'payments.result.heading.success': '付款完成',
     'payments.result.heading.pending': '正在確認您的付款',
     'payments.result.heading.failure': '付款沒有成功',
@@ -37,7 +36,6 @@ export const payments: Catalog = {
     'payments.return.unavailable': '目前無法向銀行確認付款結果。您可能已經被扣款，請不要重複付款；訂單狀態稍後會自動更新，請到「我的訂單」查看。',
   },
   en: {
-    'payments.result.title': 'Payment result',
     'payments.result.heading.success': 'Payment complete',
     'payments.result.heading.pending': 'Confirming your payment',
     'payments.result.heading.failure': 'The payment did not go through',
