@@ -80,8 +80,11 @@ export async function capture(page: Page, name: string, docName?: string): Promi
   await screenshot(page, name);
   if (docName && UPDATE_SCREENSHOTS) {
     mkdirSync(DOC_SCREENSHOT_DIR, { recursive: true });
-    // No focus ring or blinking caret in the README's pictures.
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // No focus ring or blinking caret in the README's pictures, and the page's top, not the last field filled.
+    await page.evaluate(() => {
+      (document.activeElement as HTMLElement | null)?.blur();
+      window.scrollTo(0, 0);
+    });
     await page.screenshot({ path: `${DOC_SCREENSHOT_DIR}/${docName}.png` });
   }
 }
