@@ -3,6 +3,7 @@
 import type { Database } from '../db/prisma';
 import type { Product } from '../generated/prisma/client';
 import type { Cart } from './cart';
+import { shippingFeeTwd } from './shipping';
 
 export interface PricedLine {
   product: Product;
@@ -14,7 +15,11 @@ export interface PricedLine {
 
 export interface PricedCart {
   lines: PricedLine[];
+  /** The goods alone. */
   totalTwd: number;
+  /** The fee checkout adds (src/cart/shipping.ts), and goods plus fee: what the order will cost. */
+  shippingTwd: number;
+  grandTotalTwd: number;
   /** The session's cart had products that are no longer sold; `kept` is the cart without them. */
   withdrawn: boolean;
   kept: Cart;
@@ -32,9 +37,13 @@ export async function priceCart(db: Database, cart: Cart): Promise<PricedCart> {
     lines.push({ product, quantity, lineTotalTwd: product.priceTwd * quantity, short: product.stock < quantity });
   }
   const withdrawn = lines.length < cart.length;
+  const totalTwd = lines.reduce((sum, line) => sum + line.lineTotalTwd, 0);
+  const shippingTwd = shippingFeeTwd(totalTwd);
   return {
     lines,
-    totalTwd: lines.reduce((sum, line) => sum + line.lineTotalTwd, 0),
+    totalTwd,
+    shippingTwd,
+    grandTotalTwd: totalTwd + shippingTwd,
     withdrawn,
     kept: lines.map((line) => ({ productId: line.product.id, quantity: line.quantity })),
     orderable: !withdrawn && lines.length > 0 && lines.every((line) => !line.short),

@@ -9,6 +9,8 @@ import { newOrderNumber } from './order-number';
 import { beginPayment } from './begin-payment';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import { ATM_MAX_AMOUNT } from '../sinopac/messages';
+import { shippingFeeTwd } from '../cart/shipping';
+import type { DeliveryAddress } from './checkout-form';
 
 export interface PlaceOrderInput {
   sessionId: string;
@@ -16,6 +18,7 @@ export interface PlaceOrderInput {
   shopperId: string;
   cart: Cart;
   customer: { name: string; email: string; phone: string };
+  delivery: DeliveryAddress;
   payType: PayType;
   locale: Locale;
 }
@@ -64,7 +67,9 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
     const product = byId.get(productId)!;
     return { productId, quantity, unitPriceTwd: product.priceTwd, nameZh: product.nameZh, nameEn: product.nameEn };
   });
-  const totalTwd = lines.reduce((sum, line) => sum + line.unitPriceTwd * line.quantity, 0);
+  const itemsTwd = lines.reduce((sum, line) => sum + line.unitPriceTwd * line.quantity, 0);
+  const shippingTwd = shippingFeeTwd(itemsTwd);
+  const totalTwd = itemsTwd + shippingTwd;
   if (input.payType === 'A' && totalTwd * 100 > ATM_MAX_AMOUNT) throw new OrderRefused({ outcome: 'over_atm_limit' });
 
   // Reserved now, for as long as the order waits for its payment; two shoppers cannot both take the last one.
@@ -85,6 +90,8 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
       locale: input.locale,
       payType: input.payType,
       totalTwd,
+      shippingTwd,
+      ...input.delivery,
       lines: { create: lines },
     },
     select: { id: true, payType: true },

@@ -47,6 +47,40 @@ const bankPayStatus: Labels = {
   '2C900': { 'zh-TW': '退款完成', en: 'Refund completed' },
 };
 
+// Why a payment failed, from the attempt's failureCode (the bank's Exxxx code, PROTOCOL.md §6, or
+// one of ours). Codes without words of their own get the family's, then the generic reason below.
+const failureReason: Labels = {
+  E2701: { 'zh-TW': '發卡銀行沒有核准這筆刷卡（可能是額度不足、卡片資料有誤或銀行的風險控管）。', en: 'Your card issuer did not approve the charge (for example: not enough credit, a detail mistyped, or the issuer\'s fraud checks).' },
+  E27: { 'zh-TW': '銀行沒有完成這筆交易。', en: 'The bank did not complete the transaction.' },
+  E99: { 'zh-TW': '銀行系統暫時忙碌，沒有完成這筆交易。', en: 'The bank\'s system was busy and did not complete the transaction.' },
+  no_answer: { 'zh-TW': '銀行沒有回應付款的建立。', en: 'The bank did not answer when the payment was set up.' },
+};
+const FAILURE_GENERIC: Record<Locale, string> = {
+  'zh-TW': '銀行沒有核准這筆付款。',
+  en: 'The bank did not approve this payment.',
+};
+
+/** Badge colour for a status: a class suffix, so that templates name no status themselves. */
+const orderTone: Record<string, Tone> = {
+  awaiting_payment: 'warning',
+  paid: 'success',
+  expired: 'secondary',
+  cancelled: 'secondary',
+  refunded: 'info',
+  partially_refunded: 'info',
+};
+const paymentTone: Record<string, Tone> = {
+  creating: 'warning',
+  create_failed: 'danger',
+  pending: 'warning',
+  paid: 'success',
+  failed: 'danger',
+  expired: 'secondary',
+  refunded: 'info',
+  cancelled: 'secondary',
+};
+export type Tone = 'success' | 'warning' | 'danger' | 'info' | 'secondary';
+
 const kinds = { order: orderStatus, payment: paymentStatus, payType, bank: bankPayStatus } as const;
 export type LabelKind = keyof typeof kinds;
 
@@ -54,4 +88,15 @@ export type LabelKind = keyof typeof kinds;
 export function statusLabel(kind: LabelKind, code: string | null | undefined, locale: Locale): string {
   if (!code) return '';
   return kinds[kind][code]?.[locale] ?? code;
+}
+
+/** Why a payment failed, in words; never the raw code, which means nothing to a shopper. */
+export function failureLabel(code: string | null | undefined, locale: Locale): string {
+  const words = (code && (failureReason[code] ?? failureReason[code.slice(0, 3)])) || undefined;
+  return words?.[locale] ?? FAILURE_GENERIC[locale];
+}
+
+/** The colour of a status badge (Bootstrap's text-bg-<tone>). */
+export function statusTone(kind: 'order' | 'payment', code: string | null | undefined): Tone {
+  return (kind === 'order' ? orderTone : paymentTone)[code ?? ''] ?? 'secondary';
 }

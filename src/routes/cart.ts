@@ -4,9 +4,12 @@ import { MAX_QUANTITY, itemCount, withItemAdded, withoutItem, withQuantity } fro
 import { addToCartForm, cartItemParams, changeQuantityForm } from '../cart/cart-forms';
 import { priceCart } from '../cart/priced-cart';
 import { findProductById } from '../catalog/products';
+import { canStartNewAttempt } from '../payments/payable-order';
+import { unpaidOrders } from '../orders/unpaid-order';
 import { NotFoundError } from '../web/errors';
 import { saveSession } from '../web/session';
 import { readInput } from './form-input';
+import { noStore } from './no-store';
 
 /** The navbar's cart badge, on every page. */
 export const exposeCartCount: RequestHandler = (req, res, next) => {
@@ -17,10 +20,14 @@ export const exposeCartCount: RequestHandler = (req, res, next) => {
 export function cartRoutes({ db }: { db: Database }): Router {
   const router = Router();
 
-  router.get('/cart', async (req, res) => {
-    const cart = await priceCart(db, req.session.cart ?? []);
+  router.get('/cart', noStore, async (req, res) => {
+    const [cart, [unpaid]] = await Promise.all([priceCart(db, req.session.cart ?? []), unpaidOrders(db, req.session.shopperId)]);
     if (cart.withdrawn) req.session.cart = cart.kept;
-    res.render('cart.njk', { cart, maxQuantity: MAX_QUANTITY });
+    res.render('cart.njk', {
+      cart,
+      maxQuantity: MAX_QUANTITY,
+      unpaid: unpaid && { order: unpaid, canPayAnotherWay: canStartNewAttempt(unpaid, unpaid.payments) },
+    });
   });
 
   router.post('/cart/items', async (req, res) => {

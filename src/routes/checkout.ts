@@ -2,20 +2,33 @@ import { Router, type Request, type Response } from 'express';
 import type { PaymentAttemptDependencies } from '../payments/start-attempt';
 import { priceCart } from '../cart/priced-cart';
 import { checkoutTokenFor } from '../checkout/checkout-token';
-import { readCheckoutForm, type CheckoutErrors } from '../checkout/checkout-form';
+import { CHECKOUT_FIELDS, readCheckoutForm, type CheckoutErrors } from '../checkout/checkout-form';
+import { TAIWAN_CITIES } from '../checkout/taiwan-cities';
+import { FREE_SHIPPING_FROM_TWD } from '../cart/shipping';
 import { placeOrder } from '../checkout/place-order';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
+import { noStore } from './no-store';
 
 export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
+  router.use('/checkout', noStore);
 
   async function showForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: CheckoutErrors) {
     const cart = await priceCart(deps.db, req.session.cart ?? []);
     if (!cart.orderable) return res.redirect(303, '/cart');
     // The owner token exists before the form is posted, so that two racing submits share it.
     ensureShopperId(req.session);
-    res.status(status).render('checkout.njk', { cart, values, errors, checkoutToken: checkoutTokenFor(req.session) });
+    res.status(status).render('checkout.njk', {
+      cart,
+      values,
+      errors,
+      // The summary lists the fields in the form's order.
+      errorFields: CHECKOUT_FIELDS.filter((field) => errors[field]),
+      cities: TAIWAN_CITIES,
+      freeShippingFromTwd: FREE_SHIPPING_FROM_TWD,
+      checkoutToken: checkoutTokenFor(req.session),
+    });
   }
 
   router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'C' }, {}));
@@ -31,6 +44,7 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
       shopperId: ensureShopperId(req.session),
       cart: req.session.cart ?? [],
       customer: { name: form.name, email: form.email, phone: form.phone },
+      delivery: form.delivery,
       payType: form.payType,
       locale: req.locale,
     });

@@ -1,12 +1,19 @@
 import { Router } from 'express';
 import { findShopperOrder, listShopperOrders } from '../orders/my-orders';
 import { orderDetail } from '../orders/order-detail';
+import { newAttemptForm, payOptions } from '../orders/pay-options';
+import { confirmingPayment } from '../orders/payment-return';
+import { statusState } from '../orders/status-state';
+import { shopperOutcome } from '../payments/payment-outcome';
 import { startNewAttempt } from '../payments/new-attempt';
 import type { PaymentAttemptDependencies } from '../payments/start-attempt';
 import { NotFoundError } from '../web/errors';
+import { readInput } from './form-input';
+import { noStore } from './no-store';
 
 export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
+  router.get(['/orders', '/orders/:id', '/orders/:id/status'], noStore);
 
   router.get('/orders', async (req, res) => {
     res.render('orders/list.njk', { orders: await listShopperOrders(deps.db, req.session.shopperId) });
@@ -15,13 +22,30 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   router.get('/orders/:id', async (req, res) => {
     const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
     if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
-    res.render('orders/detail.njk', orderDetail(order));
+    const detail = orderDetail(order);
+    // Back from the card page with the result not known yet: no way to pay a second time.
+    const confirming = confirmingPayment(req.session, order, deps.clock());
+    res.render('orders/detail.njk', {
+      ...detail,
+      ...(confirming && { cardPayUrl: undefined, canPayAgain: false }),
+      confirming,
+      payOptions: payOptions(order),
+      statusState: statusState(order),
+    });
   });
 
-  // Another attempt in the order's own pay type; the order page then shows how it went.
+  // What the order and result pages poll to update themselves (public/js/order-status.js).
+  router.get('/orders/:id/status', async (req, res) => {
+    const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
+    if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+    res.json({ state: statusState(order), outcome: shopperOutcome(order, order.payments) });
+  });
+
+  // Another attempt, in the pay type the shopper picked (the order's own by default); the order page then shows how it went.
   router.post('/orders/:id/payments', async (req, res) => {
     const orderPage = `/orders/${req.params.id}`;
-    const result = await startNewAttempt({ ...deps, logger: req.log }, { orderId: req.params.id, shopperId: req.session.shopperId });
+    const { payType } = readInput(newAttemptForm, req.body);
+    const result = await startNewAttempt({ ...deps, logger: req.log }, { orderId: req.params.id, shopperId: req.session.shopperId, payType });
     switch (result.kind) {
       case 'not_found':
         throw new NotFoundError(`no order ${req.params.id} for this shopper`);
@@ -35,10 +59,11 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
         if (result.reason !== 'sold_out') return res.redirect(303, orderPage);
         const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
         if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
-        return res.status(409).render('orders/detail.njk', { ...orderDetail(order), soldOut: true, canPayAgain: false });
+        return res.status(409).render('orders/detail.njk', { ...orderDetail(order), soldOut: true, canPayAgain: false, statusState: statusState(order) });
       }
     }
   });
 
   return router;
 }
+

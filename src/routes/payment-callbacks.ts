@@ -77,7 +77,8 @@ export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'in
       result = await intake(req, { source: 'return', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: raw });
     } catch (error) {
       if (!(error instanceof PayResultUnavailableError)) throw error;
-      return res.status(503).render('payments/return-problem.njk', { messageKey: 'payments.return.unavailable' });
+      // The shopper may well have paid: a neutral "confirming" page, not an error (see payment-result.ts).
+      return res.redirect(303, '/payments/confirming');
     }
     req.log.info({ outcome: result.outcome, orderId: result.orderId }, 'return from the bank handled');
     if (!result.orderId) {

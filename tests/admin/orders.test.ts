@@ -185,6 +185,20 @@ describe('an order\'s record', () => {
     expect(page.text).not.toMatch(/&quot;(Nonce|Sign|HashID)&quot;/);
   });
 
+  it('shows where the order goes and its shipping fee', async () => {
+    const m = marker();
+    const placed = await order({ number: `${m}-ADDR` });
+    await h.db.order.update({
+      where: { id: placed.id },
+      data: { recipientName: '陳美玲', recipientPhone: '0987654321', postcode: '10609', city: '臺北市', district: '大安區', street: '復興南路一段 390 號', shippingTwd: 100 },
+    });
+
+    const page = await admin.agent.get(`/admin/orders/${placed.id}?lang=zh-TW`);
+
+    expect(page.text).toMatch(/data-testid="delivery-address">陳美玲 0987654321<br>10609 臺北市大安區復興南路一段 390 號</);
+    expect(page.text).toMatch(/運費<\/span><span class="amount">NT\$100</);
+  });
+
   it('answers 404 for an order that does not exist', async () => {
     expect((await admin.agent.get('/admin/orders/1b0f6f8e-0000-4000-8000-000000000000')).status).toBe(404);
     expect((await admin.agent.get('/admin/orders/not-a-uuid')).status).toBe(404);

@@ -23,7 +23,7 @@ describe('a card payment', () => {
     expect(back.headers.get('location')).toBe(`/orders/${order.id}/result`);
     const page = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
     expect(page.status).toBe(200);
-    expect(page.text).toContain('信用卡刷卡結果');
+    expect(page.text).toContain('付款完成');
     expect(page.text).toContain(order.number);
     expect(page.text).toContain('data-testid="result-success"');
     expect(page.text).not.toContain('data-testid="pay-again"');
@@ -103,14 +103,84 @@ describe('a card payment', () => {
   });
 });
 
+describe('a return the bank cannot confirm yet', () => {
+  it('shows a neutral "confirming" page with the number and amount, offers no second payment, and reports the outcome once known', async () => {
+    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    // The return's OrderPayQuery fails once, and no notification comes meanwhile.
+    shop.sandbox.sandbox.control.setOrderFaults({ orderNo: payment.orderNo }, { payQueryFail: 1, dropFirst: 5 });
+    const form = await payOnCardPage(payment, APPROVED_CARD);
+
+    const back = await postReturnForm(form);
+    expect(back.status).toBe(303);
+    expect(back.headers.get('location')).toBe('/payments/confirming');
+    const confirming = await getWithCookie(shop, '/payments/confirming', cookie);
+    expect(confirming.status).toBe(303);
+    expect(confirming.headers.get('location')).toBe(`/orders/${order.id}/result`);
+
+    const page = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
+    expect(page.status).toBe(200);
+    expect(page.headers.get('cache-control')).toBe('no-store');
+    expect(page.text).toContain('正在確認您的付款');
+    expect(page.text).toContain(`data-testid="order-number">${order.number}<`);
+    expect(page.text).toContain('data-testid="result-amount">NT$1,299<');
+    expect(page.text).toContain('您可能已經被扣款，請不要重複付款。');
+    expect(page.text).not.toContain('alert-danger');
+    const orderPage = await getWithCookie(shop, `/orders/${order.id}`, cookie);
+    expect(orderPage.text).toContain('data-testid="confirming"');
+    expect(orderPage.text).not.toContain('data-testid="card-continue"');
+    expect(orderPage.text).not.toContain('data-testid="pay-again');
+
+    const before = JSON.parse((await getWithCookie(shop, `/orders/${order.id}/status`, cookie)).text);
+    expect(before).toMatchObject({ outcome: 'pending' });
+    // The bank answers the next time it is asked (here: the same return posted again).
+    expect((await postReturnForm(form)).status).toBe(303);
+    const after = JSON.parse((await getWithCookie(shop, `/orders/${order.id}/status`, cookie)).text);
+    expect(after.outcome).toBe('success');
+    expect(after.state).not.toBe(before.state);
+  });
+
+  it('after its time limit, stops asking and says what happens next', async () => {
+    const { order, payment, shopperId, cookie } = await placeOrder(shop, 'C');
+    shop.sandbox.sandbox.control.setOrderFaults({ orderNo: payment.orderNo }, { payQueryFail: 1, dropFirst: 5 });
+    await postReturnForm(await payOnCardPage(payment, APPROVED_CARD));
+    await getWithCookie(shop, '/payments/confirming', cookie);
+    const fresh = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
+    expect(fresh.text).toMatch(/data-status-limit-seconds="1[12]\d"/);
+    expect(fresh.text).toMatch(/data-when-overdue data-testid="confirming-overdue" hidden>/);
+
+    // The shopper came back from the card page three minutes ago.
+    await shop.db.$executeRaw`
+      UPDATE "session" SET sess = jsonb_set(sess::jsonb, '{returnedPayments,0,at}', to_jsonb(${Date.now() - 3 * 60_000}::bigint))::json
+      WHERE sess::jsonb ->> 'shopperId' = ${shopperId}`;
+    const late = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
+
+    expect(late.text).not.toContain('data-status-limit-seconds');
+    expect(late.text).toMatch(/data-when-overdue data-testid="confirming-overdue">/);
+    expect(late.text).toContain('本店會自動再向銀行查詢');
+    expect(late.text).toContain('data-while-waiting hidden');
+  });
+
+  it('says so neutrally when the browser has no order waiting on a card', async () => {
+    const page = await getWithCookie(shop, '/payments/confirming', await shop.shopperCookie('nobody-' + Date.now()));
+    expect(page.status).toBe(503);
+    expect(page.text).toContain('alert-info');
+    expect(page.text).toContain('請不要重複付款');
+  });
+});
+
 describe('the result page', () => {
-  it('says the payment is being confirmed and refreshes itself while the attempt is pending', async () => {
+  it('says the payment is being confirmed, tells not to pay again, and updates itself from the status endpoint', async () => {
     const { order, cookie } = await placeOrder(shop, 'C');
 
     const page = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
 
     expect(page.text).toContain('data-testid="result-pending"');
-    expect(page.text).toContain('<meta http-equiv="refresh" content="3">');
+    expect(page.text).toContain('data-testid="confirming-dont-pay">您可能已經被扣款，請不要重複付款。<');
+    expect(page.text).toContain(`data-status-url="/orders/${order.id}/status"`);
+    expect(page.text).toContain('<script src="/static/js/order-status.js"></script>');
+    // axe flags a timed refresh as critical; the page polls instead.
+    expect(page.text).not.toContain('http-equiv="refresh"');
+    expect(page.text).not.toContain('data-testid="pay-again');
   });
 
   it('speaks English when asked', async () => {
@@ -118,7 +188,7 @@ describe('the result page', () => {
 
     const page = await getWithCookie(shop, `/orders/${order.id}/result?lang=en`, cookie);
 
-    expect(page.text).toContain('Card payment result');
+    expect(page.text).toContain('Confirming your payment');
     expect(page.text).toContain('Waiting for payment');
   });
 

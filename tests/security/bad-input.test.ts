@@ -91,7 +91,7 @@ const formPost = (path: () => string, fields: () => Record<string, unknown>, csr
   const response = await stranger.agent.post(path()).set('X-Request-Id', id).type('form').send({ ...token, ...fields() });
   return { status: response.status, text: response.text };
 };
-const CUSTOMER_FIELDS = { name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678', payType: 'C' };
+const CUSTOMER_FIELDS = { name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678', postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號', payType: 'C' };
 
 const REFUSED = '{"Status":"F"}';
 const ACKNOWLEDGED = '{"Status":"S"}';

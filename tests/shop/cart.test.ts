@@ -24,7 +24,8 @@ describe('cart', () => {
     const cart = await shopper.agent.get('/cart');
     expect(cart.text).toContain('阿里山高山烏龍茶 150g');
     expect(cart.text).toMatch(/data-testid="cart-total">NT\$2,560</);
-    expect(cart.text).toMatch(/data-testid="nav-cart">購物車 <span class="badge[^"]*">2</);
+    expect(cart.text).toMatch(/data-testid="nav-cart">購物車 <span class="badge[^"]*" data-testid="cart-count">2</);
+    expect(cart.text).toMatch(/data-testid="cart-count-phone">2</);
   });
 
   it('adds to the quantity of a product already in the cart', async () => {

@@ -74,6 +74,75 @@ describe('checkout', () => {
     expect(res.text).toContain('Please enter a 10-digit mobile number starting with 09.');
   });
 
+  it('stores the delivery address and phones normalised from +886, dashes, spaces and full-width digits', async () => {
+    const shopper = await shopperWithCart();
+    const res = await shopper.checkout({
+      phone: '+886 912-345-678',
+      recipientName: '陳美玲',
+      recipientPhone: '０９８７　６５４　３２１',
+      postcode: '１０６０９',
+      city: '臺北市',
+      district: ' 大安區 ',
+      street: '復興南路一段 390 號 3 樓',
+    });
+
+    expect(res.status).toBe(303);
+    const [order] = await ordersOf(await shopperIdOf(shopper));
+    expect(order).toMatchObject({
+      phone: '0912345678', recipientName: '陳美玲', recipientPhone: '0987654321',
+      postcode: '10609', city: '臺北市', district: '大安區', street: '復興南路一段 390 號 3 樓',
+    });
+    const page = await shopper.agent.get(`/orders/${order!.id}`);
+    expect(page.text).toMatch(/data-testid="delivery-address">\s*陳美玲<br>\s*0987654321<br>\s*10609 臺北市大安區復興南路一段 390 號 3 樓/);
+  });
+
+  it('sends to the buyer when no recipient is given', async () => {
+    const shopper = await shopperWithCart();
+    await shopper.checkout();
+    const [order] = await ordersOf(await shopperIdOf(shopper));
+    expect(order).toMatchObject({ recipientName: '王小明', recipientPhone: '0912345678' });
+  });
+
+  it('adds the flat shipping fee below NT$1,000, in the summary, the order total and the bank amount', async () => {
+    const shopper = new Shopper(shop.app);
+    await shopper.addToCart(soap.id, 1);
+    const form = await shopper.agent.get('/checkout');
+    expect(form.text).toMatch(/data-testid="checkout-shipping">NT\$100</);
+    expect(form.text).toMatch(/data-testid="checkout-total">NT\$320</);
+
+    await shopper.checkout();
+    const [order] = await ordersOf(await shopperIdOf(shopper));
+    expect(order).toMatchObject({ totalTwd: 320, shippingTwd: 100 });
+    expect(order!.payments[0]!.amount).toBe(32_000);
+  });
+
+  it('ships free from NT$1,000 of goods', async () => {
+    const shopper = await shopperWithCart();
+    const form = await shopper.agent.get('/checkout');
+    expect(form.text).toMatch(/data-testid="checkout-shipping">免運費</);
+    await shopper.checkout();
+    const [order] = await ordersOf(await shopperIdOf(shopper));
+    expect(order).toMatchObject({ totalTwd: 1580, shippingTwd: 0 });
+  });
+
+  it('lists the errors in a summary that takes focus, and marks each field with aria-invalid and aria-describedby', async () => {
+    const shopper = await shopperWithCart();
+    const res = await shopper.checkout({ phone: '0812345678', postcode: '1', city: 'Atlantis', street: '' });
+
+    expect(res.status).toBe(422);
+    expect(res.headers['cache-control']).toBe('no-store');
+    const summary = /data-testid="checkout-errors">([\s\S]*?)<\/div>/.exec(res.text)![1]!;
+    expect([...summary.matchAll(/href="#(\w+)"/g)].map((match) => match[1])).toEqual(['phone', 'postcode', 'city', 'street']);
+    expect(res.text).toMatch(/class="alert alert-danger error-summary" role="alert" tabindex="-1"/);
+    expect(res.text).toContain('<script src="/static/js/checkout-form.js"></script>');
+    expect(res.text).toMatch(/id="phone"[^>]*aria-invalid="true" aria-describedby="phone-hint phone-error"/);
+    expect(res.text).toMatch(/id="city"[^>]*aria-invalid="true" aria-describedby="city-error"/);
+    expect(res.text).toMatch(/id="phone-error"[^>]*>請填寫 09 開頭的 10 碼手機號碼。</);
+    expect(res.text).not.toMatch(/id="name"[^>]*aria-invalid/);
+    // No placeholder that could pass for a typed value.
+    expect(res.text).not.toContain('placeholder=');
+  });
+
   it('refuses the checkout without the CSRF token', async () => {
     const shopper = await shopperWithCart();
     const { checkoutToken } = await shopper.openCheckout();
@@ -116,7 +185,8 @@ describe('checkout', () => {
 
     const page = await shopper.agent.get(res.headers.location!);
     expect(page.status).toBe(200);
-    expect(page.text).toContain(`data-testid="atm-account">${payment.atmPayNo}<`);
+    expect(page.text).toContain(`data-testid="atm-account">${payment.atmPayNo!.replace(/(\d{4})(?=\d)/g, '$1 ')}<`);
+    expect(page.text).toContain('data-testid="order-placed"');
     expect(page.text).toContain('data-testid="atm-bank-code">807<');
     expect(page.text).toContain('data-testid="atm-amount">NT$1,580<');
     expect(payment.atmDeadline!.getTime()).toBeGreaterThan(Date.now() + 2 * 24 * 3600_000);

@@ -41,9 +41,10 @@ describe('my orders', () => {
     expect(listed).toEqual([numberOf(second), numberOf(first)]);
     const cards = res.text.split('data-testid="order-card"').slice(1);
     expect(cards[0]).toContain('花蓮剝皮辣椒 380g × 1');
-    expect(cards[0]).toContain('data-testid="order-total">NT$260<');
+    // NT$260 of goods and NT$100 shipping, which orders under NT$1,000 pay.
+    expect(cards[0]).toContain('data-testid="order-total">NT$360<');
     expect(cards[0]).toContain('data-testid="order-pay-type">信用卡<');
-    expect(cards[0]).toContain('data-testid="order-status">待付款<');
+    expect(cards[0]).toMatch(/class="badge status-badge text-bg-warning[^"]*" data-testid="order-status">待付款</);
     expect(cards[1]).toContain('土鳳梨酥禮盒（12入） × 1');
     expect(cards[1]).toContain('data-testid="order-pay-type">ATM 轉帳（虛擬帳號）<');
   });
@@ -102,5 +103,52 @@ describe('my orders', () => {
     const id = await placeOrder(owner, cake, 'C');
     expect((await new Shopper(shop.app).agent.get(`/orders/${id}`)).status).toBe(404);
     expect((await owner.agent.get('/orders/1')).status).toBe(404);
+  });
+
+  it('answers the cart, order pages and status with Cache-Control: no-store, so Back never shows a stale copy', async () => {
+    const shopper = new Shopper(shop.app);
+    const id = await placeOrder(shopper, cake, 'C');
+    for (const path of ['/cart', '/orders', `/orders/${id}`, `/orders/${id}/result`, `/orders/${id}/status`]) {
+      const res = await shopper.agent.get(path);
+      expect([path, res.status, res.headers['cache-control']]).toEqual([path, 200, 'no-store']);
+    }
+  });
+
+  it('reminds in the cart of an unpaid order, with the way to continue paying it', async () => {
+    const shopper = new Shopper(shop.app);
+    const id = await placeOrder(shopper, cake, 'C');
+    const order = await shop.db.order.findUniqueOrThrow({ where: { id } });
+
+    const cart = await shopper.agent.get('/cart');
+
+    expect(cart.text).toContain('data-testid="unpaid-order"');
+    expect(cart.text).toContain(`訂單 ${order.number}（NT$580）還在等待付款`);
+    expect(cart.text).toContain(`href="/orders/${id}" data-testid="unpaid-continue"`);
+    // The card attempt is still open: no other way until it has ended.
+    expect(cart.text).not.toContain('data-testid="unpaid-another-way"');
+
+    await shop.db.payment.updateMany({ where: { orderId: id }, data: { status: 'failed', failureCode: 'E2701' } });
+    const later = await shopper.agent.get('/cart');
+    expect(later.text).toContain(`href="/orders/${id}#pay-options" data-testid="unpaid-another-way"`);
+    const orderPage = await shopper.agent.get(`/orders/${id}`);
+    expect(orderPage.text).toContain('id="pay-options"');
+    expect(orderPage.text).toContain('data-testid="pay-again-atm"');
+
+    await shop.db.order.update({ where: { id }, data: { status: 'paid' } });
+    expect((await shopper.agent.get('/cart')).text).not.toContain('data-testid="unpaid-order"');
+  });
+
+  it('gives the order page a live status and coloured badges', async () => {
+    const shopper = new Shopper(shop.app);
+    const id = await placeOrder(shopper, cake, 'A');
+    const res = await shopper.agent.get(`/orders/${id}?lang=en`);
+    expect(res.text).toContain(`data-status-url="/orders/${id}/status"`);
+    expect(res.text).toContain('<script src="/static/js/order-status.js"></script>');
+    expect(res.text).toMatch(/text-bg-warning" data-testid="order-status">Awaiting payment</);
+    expect(res.text).toMatch(/data-testid="atm-deadline">\d{4}-\d{2}-\d{2} \d{2}:\d{2}<\/span> <span[^>]*>\(Taipei time\)</);
+    expect(res.text).toContain('Your order is placed');
+    const status = await shopper.agent.get(`/orders/${id}/status`);
+    expect(status.body).toMatchObject({ outcome: 'pending' });
+    expect(status.body.state).toMatch(/^awaiting_payment\//);
   });
 });

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect, type TestContext } from 'vitest';
 import { seedProducts } from '../../src/catalog/seed';
+import { checkEveryPage } from './axe';
 import { launchChromium, screenshot } from './browser';
 import { startShopHarness, type ShopHarness } from './shop-harness';
 
@@ -23,9 +24,13 @@ export const PHONE: BrowserContextOptions = {
 
 export const GOOD_CARD = { number: '4999-3700-0002-3145', expiry: '12/30', cvv: '880' };
 export const DECLINED_CARD = { number: '4000-0000-0000-0002', expiry: '11/29', cvv: '123' };
-export const SHOPPER = { name: '王小明', email: 'xiaoming@example.com', phone: '0912345678' };
+export const SHOPPER = {
+  name: '王小明', email: 'xiaoming@example.com', phone: '0912345678',
+  postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號 3 樓',
+};
 
-const WAIT_MS = 10_000;
+// Generous: six browser scenarios run at once per file, and the machine may be busy with more.
+const WAIT_MS = 20_000;
 
 export interface BrowserShop {
   shop: ShopHarness;
@@ -49,10 +54,14 @@ export async function startBrowserShop(): Promise<BrowserShop> {
       const context = await browser.newContext(options);
       context.setDefaultTimeout(WAIT_MS);
       const page = await context.newPage();
+      const accessibilityProblems = checkEveryPage(page, shop.baseUrl);
       test.onTestFinished(async ({ task }) => {
         // A failed test leaves a picture of where it stopped.
         if (task.result?.state === 'fail') await screenshot(page, `FAILED ${task.name}`.replace(/[^\w-]+/g, '-')).catch(() => {});
+        const problems = await accessibilityProblems();
         await context.close();
+        // Fails the test: every page of the shop it visited must pass axe-core.
+        if (problems.length > 0) throw new Error(`axe-core found violations:\n${problems.join('\n')}`);
       });
       return page;
     },
@@ -71,8 +80,11 @@ export async function capture(page: Page, name: string, docName?: string): Promi
   await screenshot(page, name);
   if (docName && UPDATE_SCREENSHOTS) {
     mkdirSync(DOC_SCREENSHOT_DIR, { recursive: true });
-    // No focus ring or blinking caret in the README's pictures.
-    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    // No focus ring or blinking caret in the README's pictures, and the page's top, not the last field filled.
+    await page.evaluate(() => {
+      (document.activeElement as HTMLElement | null)?.blur();
+      window.scrollTo(0, 0);
+    });
     await page.screenshot({ path: `${DOC_SCREENSHOT_DIR}/${docName}.png` });
   }
 }
@@ -99,6 +111,10 @@ export async function fillCheckout(page: Page, shop: ShopHarness, payType: 'C' |
   await page.locator('#name').fill(SHOPPER.name);
   await page.locator('#email').fill(SHOPPER.email);
   await page.locator('#phone').fill(SHOPPER.phone);
+  await page.locator('#postcode').fill(SHOPPER.postcode);
+  await page.locator('#city').selectOption(SHOPPER.city);
+  await page.locator('#district').fill(SHOPPER.district);
+  await page.locator('#street').fill(SHOPPER.street);
   await page.locator(`#payType-${payType}`).check();
 }
 

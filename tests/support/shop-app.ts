@@ -70,10 +70,20 @@ export interface CheckoutDetails {
   name: string;
   email: string;
   phone: string;
+  postcode: string;
+  city: string;
+  district: string;
+  street: string;
+  recipientName?: string;
+  recipientPhone?: string;
   payType: 'A' | 'C';
 }
 
-export const CUSTOMER: CheckoutDetails = { name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678', payType: 'C' };
+export const CUSTOMER: CheckoutDetails = {
+  name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678',
+  postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號 3 樓',
+  payType: 'C',
+};
 
 export class Shopper {
   readonly agent: ReturnType<typeof request.agent>;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { statusLabel } from '../../src/orders/status-labels';
+import { failureLabel, statusLabel, statusTone } from '../../src/orders/status-labels';
 import { $Enums } from '../../src/generated/prisma/client';
 
 describe('status labels', () => {
@@ -22,5 +22,18 @@ describe('status labels', () => {
   it('shows an unknown code as itself', () => {
     expect(statusLabel('bank', '9Z999', 'en')).toBe('9Z999');
     expect(statusLabel('order', undefined, 'en')).toBe('');
+  });
+
+  it("says why a payment failed in words, from the bank's code or its family", () => {
+    expect(failureLabel('E2701', 'zh-TW')).toContain('發卡銀行沒有核准');
+    expect(failureLabel('E2799', 'en')).toBe('The bank did not complete the transaction.');
+    expect(failureLabel('X1234', 'en')).toBe('The bank did not approve this payment.');
+    expect(failureLabel(null, 'zh-TW')).not.toContain('null');
+  });
+
+  it('gives waiting and paid different badge colours', () => {
+    expect(statusTone('order', 'awaiting_payment')).toBe('warning');
+    expect(statusTone('order', 'paid')).toBe('success');
+    expect(statusTone('payment', 'failed')).toBe('danger');
   });
 });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import express from 'express';
 import request from 'supertest';
 import { afterEach, describe, expect, it } from 'vitest';
-import { formatTaipeiDateTime, setUpViews } from '../../src/web/views';
+import { formatTaipeiDateTime, groupDigits, setUpViews } from '../../src/web/views';
 
 describe('views', () => {
   let viewsDir: string;
@@ -44,7 +44,12 @@ describe('views', () => {
   it('shows dates in Taipei time in either language, midnight as 00', () => {
     const date = new Date('2026-01-31T16:05:00Z');
     expect(formatTaipeiDateTime(date, 'zh-TW')).toMatch(/^2026\/02\/01\s00:05$/);
-    expect(formatTaipeiDateTime(date, 'en')).toBe('01/02/2026, 00:05');
+    expect(formatTaipeiDateTime(date, 'en')).toBe('2026-02-01 00:05');
     expect(formatTaipeiDateTime(null, 'en')).toBe('');
+  });
+
+  it('groups an account number in fours for reading', () => {
+    expect(groupDigits('12345678901234')).toBe('1234 5678 9012 34');
+    expect(groupDigits(null)).toBe('');
   });
 });
