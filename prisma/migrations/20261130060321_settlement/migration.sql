@@ -46,6 +46,7 @@ CREATE TABLE "SettlementDifference" (
     "id" SERIAL NOT NULL,
     "day" TEXT NOT NULL,
     "kind" "SettlementDifferenceKind" NOT NULL,
+    "linePosition" INTEGER,
     "orderNo" TEXT NOT NULL,
     "tsType" TEXT NOT NULL,
     "bankAmount" INTEGER,
