@@ -78,6 +78,8 @@ export function matchDay(day: string, lines: readonly BankLine[], bookings: Shop
   const used = new Set<ShopPayment | ShopRefund>();
   const differences: Difference[] = [];
   const leftover: BankLine[] = [];
+  // The attempt an OrderNo names, booked or not: what a difference links to.
+  const attemptOf = (orderNo: string | undefined) => bookings.payments.find((p) => p.orderNo === orderNo);
 
   const differ = (kind: SettlementDifferenceKind, line: BankLine | undefined, booking: Booking | undefined, tsType: 'P' | 'R') => {
     const entry = booking?.entry;
@@ -95,7 +97,6 @@ export function matchDay(day: string, lines: readonly BankLine[], bookings: Shop
       orderId: entry?.orderId ?? attemptOf(line?.orderNo)?.orderId ?? null,
     });
   };
-  const attemptOf = (orderNo: string | undefined) => bookings.payments.find((p) => p.orderNo === orderNo);
 
   for (const line of lines) {
     const booking = line.tsType === 'P' ? paymentFor(line) : refundFor(line);
