@@ -15,6 +15,7 @@ import { createSessionStore } from './web/session';
 import { createApp } from './app';
 import { createJobQueue } from './jobs/job-queue';
 import { paymentJobs } from './jobs/payment-jobs';
+import { settlementJob } from './settlement/settlement-job';
 import { gracefulShutdown } from './shutdown';
 import { DEMO_SHOP, startSandbox, TEST_CARDS, type RunningSandbox } from './sandbox';
 
@@ -68,12 +69,12 @@ async function main(): Promise<void> {
   });
   const sessions = createSessionStore(databaseServer.url);
   const clock = () => new Date();
-  // The reconciler and the ATM expiry, shared with every other instance on this database.
+  // The reconciler, the ATM expiry and the daily settlement, shared with every other instance on this database.
   const jobs = createJobQueue({
     databaseUrl: databaseServer.url,
     logger,
     everySeconds: config.jobs.reconcileEverySeconds,
-    jobs: paymentJobs({ db, sinopac, clock, logger }, config.jobs),
+    jobs: [...paymentJobs({ db, sinopac, clock, logger }, config.jobs), settlementJob({ db, sinopac, clock, logger })],
   });
 
   const server = createServer();

@@ -13,6 +13,8 @@ export interface ScheduledJob {
   /** The queue's name, e.g. "reconcile-pending". */
   name: string;
   run: () => Promise<unknown>;
+  /** Its own slot length, when it runs less often than the queue's `everySeconds` (e.g. hourly). */
+  everySeconds?: number;
 }
 
 export interface JobQueueOptions {
@@ -51,7 +53,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   let timer: NodeJS.Timeout | undefined;
 
   async function tick(): Promise<void> {
-    await Promise.all(jobs.map((job) => boss.sendThrottled(job.name, {}, {}, everySeconds, SINGLETON_KEY)));
+    await Promise.all(jobs.map((job) => boss.sendThrottled(job.name, {}, {}, job.everySeconds ?? everySeconds, SINGLETON_KEY)));
   }
 
   return {

@@ -81,7 +81,31 @@ const paymentTone: Record<string, Tone> = {
 };
 export type Tone = 'success' | 'warning' | 'danger' | 'info' | 'secondary';
 
-const kinds = { order: orderStatus, payment: paymentStatus, payType, bank: bankPayStatus } as const;
+
+// A day of the daily settlement (src/settlement/) and what matching it found.
+const settlementState: Labels = {
+  balanced: { 'zh-TW': '帳目相符', en: 'Balanced' },
+  differences: { 'zh-TW': '有差異', en: 'Differences' },
+  not_fetched: { 'zh-TW': '尚未取得', en: 'Not fetched' },
+};
+
+const settlementDifference: Labels = {
+  missing_in_shop: { 'zh-TW': '銀行有、商店未入帳', en: 'At the bank, not booked in the shop' },
+  missing_at_bank: { 'zh-TW': '商店已入帳、銀行沒有', en: 'Booked in the shop, not at the bank' },
+  amount_mismatch: { 'zh-TW': '金額不符', en: 'Amount differs' },
+  type_mismatch: { 'zh-TW': '類型不符', en: 'Type differs' },
+  date_mismatch: { 'zh-TW': '日期不符', en: 'Date differs' },
+};
+
+const billLineType: Labels = {
+  P: { 'zh-TW': '收款', en: 'Payment' },
+  R: { 'zh-TW': '退款', en: 'Refund' },
+};
+
+const kinds = {
+  order: orderStatus, payment: paymentStatus, payType, bank: bankPayStatus,
+  settlement: settlementState, difference: settlementDifference, billLine: billLineType,
+} as const;
 export type LabelKind = keyof typeof kinds;
 
 /** The words for a code; an unknown code is shown as itself rather than hidden. */

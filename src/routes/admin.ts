@@ -9,6 +9,7 @@ import type { SinopacClient } from '../sinopac/client';
 import { adminLoginRoutes } from './admin-login';
 import { adminOrderRoutes } from './admin-orders';
 import { adminPaymentRoutes } from './admin-payments';
+import { adminSettlementRoutes } from './admin-settlement';
 
 export interface AdminDependencies {
   db: Database;
@@ -25,5 +26,6 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   router.get('/', (_req, res) => res.redirect(303, '/admin/orders'));
   router.use(adminOrderRoutes(deps));
   router.use(adminPaymentRoutes(deps));
+  router.use(adminSettlementRoutes(deps));
   return router;
 }

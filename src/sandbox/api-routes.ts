@@ -21,9 +21,10 @@ export interface ApiRouteOptions {
   logger: SandboxLogger;
 }
 
-// Any prefix works: /funBIZ/, /funBIZ-Sbx/, or none, like the bank's several base URLs (§1).
-const NONCE_PATH = /\/QPay\.WebAPI\/api\/Nonce\/?$/i;
-const ORDER_PATH = /\/QPay\.WebAPI\/api\/Order\/?$/i;
+// Any prefix works: /funBIZ/, /funBIZ-Sbx/, or none, like the bank's several base URLs (§1). A
+// doubled slash is accepted too: the bank's PHP toolkit joins a base URL ending in "/" with "/Nonce".
+const NONCE_PATH = /\/QPay\.WebAPI\/api\/+Nonce\/?$/i;
+const ORDER_PATH = /\/QPay\.WebAPI\/api\/+Order\/?$/i;
 
 /** What the error handler needs to answer a failed Order call with an envelope. */
 interface Exchange {
@@ -63,8 +64,11 @@ function parseBody(body: unknown): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-function keyIdMatches(shop: ShopKeys, req: Request): boolean {
-  return shop.keyId === undefined || req.get('X-KeyID') === shop.keyId;
+// X-KeyID is a credential of the HTTP call, not of the message (§1): like a gateway in front of the
+// API, the sandbox refuses a missing or wrong one with HTTP 401 on Nonce and Order alike, before
+// reading any envelope, so a client never gets a signed answer to a call it was not allowed to make.
+function requireKeyId(shop: ShopKeys, req: Request): void {
+  if (shop.keyId !== undefined && req.get('X-KeyID') !== shop.keyId) throw new HttpRejection(401, 'E0103');
 }
 
 export function apiRoutes(options: ApiRouteOptions): Router {
@@ -86,18 +90,16 @@ export function apiRoutes(options: ApiRouteOptions): Router {
 
   router.post(NONCE_PATH, body, (req, res) => {
     const shop = shopOf(parseBody(req.body));
-    if (!keyIdMatches(shop, req)) throw new HttpRejection(401, 'E0103');
+    requireKeyId(shop, req);
     res.json({ Nonce: options.nonces.issue(shop.shopNo, clientIp(req)) });
   });
 
   router.post(ORDER_PATH, body, (req, res) => {
     const payload = parseBody(req.body);
-    const exchange: Exchange = {
-      shop: shopOf(payload),
-      apiService: typeof payload.APIService === 'string' ? payload.APIService : '',
-    };
+    const shop = shopOf(payload);
+    requireKeyId(shop, req);
+    const exchange: Exchange = { shop, apiService: typeof payload.APIService === 'string' ? payload.APIService : '' };
     res.locals.exchange = exchange;
-    if (!keyIdMatches(exchange.shop, req)) throw new BankError('E0103');
     const envelope = readEnvelope(payload);
     if (envelope.Version !== API_VERSION) throw new BankError('E3301');
     exchange.service = findService(envelope.APIService);

@@ -8,6 +8,9 @@ import { z } from 'zod';
  * - delayMs: each delivery attempt waits this long before sending.
  * - payQueryFail K / payQueryHang K: the next K OrderPayQuery calls answer HTTP 500 / never answer.
  * - wrongAmount D: OrderPayQuery and OrderQuery report the amount plus D (TWD×100).
+ * - billOmit: BillQuery leaves the order's lines out.
+ * - billAlter {…}: BillQuery reports these members instead of the order's own in its lines.
+ * - billExtraLines N: BillQuery adds N payment lines of orders that never existed (instance-wide).
  */
 export const faultsSchema = z.strictObject({
   duplicate: z.number().int().min(0).max(20).optional(),
@@ -17,6 +20,15 @@ export const faultsSchema = z.strictObject({
   payQueryFail: z.number().int().min(0).optional(),
   payQueryHang: z.number().int().min(0).optional(),
   wrongAmount: z.number().int().optional(),
+  billOmit: z.boolean().optional(),
+  billAlter: z
+    .strictObject({
+      Amount: z.number().int().min(0).optional(),
+      PayType: z.enum(['A', 'C']).optional(),
+      TSType: z.enum(['P', 'R']).optional(),
+    })
+    .optional(),
+  billExtraLines: z.number().int().min(0).max(100).optional(),
 });
 
 export type Faults = z.infer<typeof faultsSchema>;

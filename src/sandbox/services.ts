@@ -1,12 +1,14 @@
 // The bank side of each APIService (PROTOCOL.md §4): validated request in, response message out.
+import { billLines } from './bill';
 import { BankError, describe, type ResultCode } from './codes';
 import type { ServiceMessage } from './envelope';
 import type { FaultBook } from './faults';
 import type { Lifecycle } from './lifecycle';
 import type { Order, OrderBook, PaymentResult } from './orders';
-import { taipeiMinute } from './taipei-time';
+import { DAY_MS, taipeiMinute } from './taipei-time';
 import {
-  validateOrderCreate, validateOrderMaintain, validateOrderPayQuery, validateOrderQuery, type OrderQueryRequest,
+  validateBillQuery, validateOrderCreate, validateOrderMaintain, validateOrderPayQuery, validateOrderQuery,
+  validateUnCapturedQuery, type OrderQueryRequest,
 } from './validation';
 
 export interface ServiceContext {
@@ -112,6 +114,13 @@ function listEntry(order: Order, amount: number): ServiceMessage {
     const captured = order.payStatus === '1C400';
     entry.CardParam = {
       CardPayURL: card.payUrl,
+      // Instalment and bonus-point amounts are empty when zero (§4.3); the sandbox has one-off payments only.
+      StagingFirstAmount: '',
+      StagingEachAmount: '',
+      BonusCount: '',
+      BonusAmount: '',
+      BonusPayAmount: '',
+      BonusLastCount: '',
       LeftCCNo: captured ? orNull(card.leftCCNo) : null,
       RightCCNo: captured ? orNull(card.rightCCNo) : null,
       AuthCode: orNull(order.approvedAt ? card.authCode : undefined),
@@ -198,11 +207,68 @@ const orderMaintain: Service = {
   echo: (message) => pick(message, 'OrderNo', 'Command'),
 };
 
+const billQuery: Service = {
+  handle(message, context) {
+    const { billDate } = validateBillQuery(message, context.now);
+    const orders = context.book.all().filter((order) => order.shopNo === context.shopNo);
+    for (const order of orders) context.lifecycle.refresh(order);
+    const lines = billLines(orders, billDate, context.faults);
+    return {
+      ShopNo: context.shopNo,
+      Date: taipeiMinute(context.now),
+      BillDate: billDate,
+      ...success(lines.length > 0 ? 'S0000' : 'S0001'),
+      OrderList: lines,
+    };
+  },
+  echo: (message) => pick(message, 'BillDate'),
+};
+
+// Card orders authorised and not yet captured (1C300). The schema follows the bank's PHP toolkit
+// (§4.5); ExpireDate is assumed to be when the sandbox captures by itself (ExpBillingDays), and
+// null without a scheduled capture. Without an OrderNo every such order of the shop is listed.
+const orderUnCapturedQuery: Service = {
+  handle(message, context) {
+    const { orderNo } = validateUnCapturedQuery(message);
+    const found = context.book.all()
+      .filter((order) => order.shopNo === context.shopNo && (orderNo === undefined || order.orderNo === orderNo))
+      .filter((order) => {
+        context.lifecycle.refresh(order);
+        return order.payStatus === '1C300';
+      })
+      .slice(0, ORDER_QUERY_LIMIT);
+    return {
+      ShopNo: context.shopNo,
+      Date: taipeiMinute(context.now),
+      ...success(found.length > 0 ? 'S0000' : 'S0001'),
+      OrderList: found.map((order) => {
+        const days = order.card?.expBillingDays;
+        const capture = days !== undefined && order.approvedAt ? new Date(order.approvedAt.getTime() + days * DAY_MS) : undefined;
+        return {
+          OrderNo: order.orderNo,
+          TSNo: order.tsNo,
+          TSDate: taipeiMinute(order.createdAt),
+          ApprovedDate: minuteOrNull(order.approvedAt),
+          ExpireDate: minuteOrNull(capture),
+          Amount: reportedAmount(order, context.faults),
+          PayType: order.payType,
+          PrdtName: order.prdtName,
+          Memo: orNull(order.memo),
+          PayStatus: order.payStatus,
+        };
+      }),
+    };
+  },
+  echo: (message) => pick(message, 'OrderNo'),
+};
+
 const SERVICES: Record<string, Service> = {
   OrderCreate: orderCreate,
   OrderQuery: orderQuery,
   OrderPayQuery: orderPayQuery,
   OrderMaintain: orderMaintain,
+  OrderUnCapturedQuery: orderUnCapturedQuery,
+  BillQuery: billQuery,
 };
 
 export function findService(apiService: string): Service {

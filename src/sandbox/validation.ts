@@ -233,6 +233,20 @@ export function validateOrderPayQuery(message: ServiceMessage): { payToken: stri
   return { payToken };
 }
 
+/** BillQuery's BillDate: a Taipei day `yyyyMMdd` (an assumption, §4.5), today at the latest. */
+export function validateBillQuery(message: ServiceMessage, now: Date): { billDate: string } {
+  const billDate = text(message.BillDate, 'E2901');
+  if (billDate === undefined || parseTaipeiDay(billDate) === undefined) throw new BankError('E2901');
+  if (billDate > taipeiDay(now)) throw new BankError('E2902');
+  return { billDate };
+}
+
+/** OrderUnCapturedQuery's request: an optional OrderNo (§4.5; without one, every uncaptured order). */
+export function validateUnCapturedQuery(message: ServiceMessage): { orderNo?: string } {
+  const number = text(message.OrderNo, 'E0303');
+  return number === undefined ? {} : { orderNo: orderNo(number) };
+}
+
 export function validateOrderMaintain(message: ServiceMessage): OrderMaintainRequest {
   const number = orderNo(message.OrderNo);
   const command = text(message.Command, 'E1801');

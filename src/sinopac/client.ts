@@ -12,6 +12,8 @@ import {
   type TransportFailure,
 } from './errors';
 import {
+  billQueryRequestSchema,
+  billQueryResponseSchema,
   envelopeSchema,
   nonceRequestSchema,
   nonceResponseSchema,
@@ -24,6 +26,8 @@ import {
   orderQueryRequestSchema,
   orderQueryResponseSchema,
   responseStatusSchema,
+  type BillQueryParams,
+  type BillQueryResponse,
   type Envelope,
   type OrderCreateParams,
   type OrderCreateResponse,
@@ -104,6 +108,15 @@ const ORDER_MAINTAIN = {
   echoed: ['ShopNo', 'OrderNo'],
 } satisfies ServiceSpec<typeof orderMaintainResponseSchema>;
 
+// BillDate is not checked as an echo: its format in the answer is unknown (§4.5); the bill's own
+// caller compares the day it gets back.
+const BILL_QUERY = {
+  service: 'BillQuery',
+  request: billQueryRequestSchema,
+  response: billQueryResponseSchema,
+  echoed: ['ShopNo'],
+} satisfies ServiceSpec<typeof billQueryResponseSchema>;
+
 export class SinopacClient {
   readonly shopNo: string;
   // Private (#) so that neither key material nor the X-KeyID credential shows in logs, inspect() or JSON.
@@ -152,6 +165,11 @@ export class SinopacClient {
 
   orderMaintain(params: OrderMaintainParams): Promise<OrderMaintainResponse> {
     return this.#call(ORDER_MAINTAIN, params);
+  }
+
+  /** One Taipei day's collections and refunds (§4.5). Dates in the lines stay text: their format is unknown. */
+  billQuery(params: BillQueryParams): Promise<BillQueryResponse> {
+    return this.#call(BILL_QUERY, params);
   }
 
   async #call<Res extends z.ZodType>(spec: ServiceSpec<Res>, params: object): Promise<z.output<Res>> {

@@ -3,7 +3,7 @@
 // Responses are lenient about extra members and nulls, and strict about what the shop relies on.
 import { z } from 'zod';
 
-export const sinopacServices = ['OrderCreate', 'OrderQuery', 'OrderPayQuery', 'OrderMaintain'] as const;
+export const sinopacServices = ['OrderCreate', 'OrderQuery', 'OrderPayQuery', 'OrderMaintain', 'BillQuery'] as const;
 export type SinopacService = (typeof sinopacServices)[number];
 
 /** What callers pass: the client fills in ShopNo. Distributes over unions so PayType still discriminates. */
@@ -343,3 +343,53 @@ export const orderMaintainResponseSchema = z.object({
   Description: z.string(),
 });
 export type OrderMaintainResponse = z.output<typeof orderMaintainResponseSchema>;
+
+// ---------------------------------------------------------------------------------------------
+// BillQuery (§4.5, from the bank's sample toolkits; unverified against the bank)
+//
+// What is assumed, since no public source shows a real answer:
+// - BillDate is sent as `yyyyMMdd`, the format of every other date the bank takes (CS comments say
+//   `yyMMdd`, most likely a typo, §4.5); it is the Taipei calendar day asked about.
+// - TSDate and PayDate are kept as the bank wrote them (text, or a number turned into text), since
+//   their format is unknown (`yyyyMMddHHmm` like the other services, or CS's `yyMMddHHmm`). The
+//   settlement reads them with parseBankDateTime and never trusts one it cannot read.
+// - TSType is P (a collection) or R (a refund); anything else is an answer we do not understand.
+// - Amount is TWD×100 like everywhere else, as a number or a digit string.
+
+/** A date or time whose format is unknown: text as sent (a number becomes its digits), or undefined. */
+const bankDateText = z
+  .union([z.string(), z.number()])
+  .nullish()
+  .transform((v) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim()));
+
+export const billQueryRequestSchema = z.strictObject({ ShopNo: shopNo, BillDate: yyyyMMdd });
+export type BillQueryRequest = z.output<typeof billQueryRequestSchema>;
+export type BillQueryParams = WithoutShopNo<z.input<typeof billQueryRequestSchema>>;
+
+export const billLineSchema = z.object({
+  TSNo: optionalText,
+  OrderNo: z.string().min(1),
+  TSType: z.enum(['P', 'R']),
+  TSDate: bankDateText,
+  PayDate: bankDateText,
+  PayType: optionalText,
+  Amount: responseAmount,
+  Param1: optionalText,
+  Param2: optionalText,
+  Param3: optionalText,
+});
+export type BillLine = z.output<typeof billLineSchema>;
+
+export const billQueryResponseSchema = z.object({
+  ShopNo: z.string(),
+  Date: bankDateText,
+  BillDate: bankDateText,
+  Status: status,
+  Description: z.string(),
+  // A day with nothing may come without a list at all, like OrderQuery's "S0001 – no data".
+  OrderList: z
+    .array(billLineSchema)
+    .nullish()
+    .transform((v) => v ?? []),
+});
+export type BillQueryResponse = z.output<typeof billQueryResponseSchema>;

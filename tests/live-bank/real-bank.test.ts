@@ -11,6 +11,8 @@ import { createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
 import { startPaymentAttempt, type PaymentAttemptDependencies } from '../../src/payments/start-attempt';
+import { addDays, parseBankDateTime, taipeiDayOf } from '../../src/settlement/bank-dates';
+import { reconcileDay } from '../../src/settlement/reconcile-day';
 import { SinopacClient } from '../../src/sinopac/client';
 import { createSessionStore, type SessionStore } from '../../src/web/session';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -75,6 +77,24 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
     const payment = await startPaymentAttempt(deps, { orderId: order.id, payType: 'C' });
     expect(payment.status).toBe('pending');
     expect(new URL(payment.cardPayUrl!).hostname).toMatch(/sinopac\.com$/);
+  });
+
+  it("answers BillQuery for yesterday with a bill of the shape the settlement assumes", async () => {
+    const yesterday = addDays(taipeiDayOf(new Date()), -1);
+    // The client has already checked the Sign and the schema (TSType P|R, whole amounts, a list).
+    const bill = await deps.sinopac.billQuery({ BillDate: yesterday });
+    expect(bill.ShopNo).toBe(credentials.shopNo);
+    expect(bill.Description).toMatch(/^S000[01]/);
+    if (bill.BillDate !== undefined) expect([yesterday, yesterday.slice(2)]).toContain(bill.BillDate.replace(/\D/g, ''));
+    for (const line of bill.OrderList) {
+      expect(line.Amount % 100).toBe(0);
+      if (line.PayDate !== undefined) expect(parseBankDateTime(line.PayDate), `PayDate ${line.PayDate}`).toBeDefined();
+      if (line.TSDate !== undefined) expect(parseBankDateTime(line.TSDate), `TSDate ${line.TSDate}`).toBeDefined();
+    }
+    // The formats are unconfirmed (PROTOCOL.md §4.5): show what the bank really sends.
+    console.info('BillQuery answer:', JSON.stringify({ Date: bill.Date, BillDate: bill.BillDate, lines: bill.OrderList.length, first: bill.OrderList[0] }));
+    const stored = await reconcileDay(deps, yesterday);
+    expect(stored.bankPayments + stored.bankRefunds).toBe(bill.OrderList.length);
   });
 
   it('answers a notification with a token the bank does not know, and records it', async () => {

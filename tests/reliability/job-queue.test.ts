@@ -63,3 +63,20 @@ it('runs a scheduled job once per slot, on one of two instances, never two at on
   expect(runs).toBe(completed);
   expect(mostAtOnce).toBe(1);
 });
+
+it('runs a job with its own, longer slot once in that slot, however often two instances tick', { timeout: 30_000 }, async () => {
+  let hourlyRuns = 0;
+  const hourly = { name: 'settlement', everySeconds: 3_600, run: async () => void hourlyRuns++ };
+  const queues: JobQueue[] = [0, 1].map(() =>
+    createJobQueue({ databaseUrl: testDb.url, logger: createLogger('silent'), everySeconds: SLOT_SECONDS, jobs: [hourly], pollingIntervalSeconds: 0.5 }),
+  );
+  await Promise.all(queues.map((queue) => queue.start()));
+  for (let i = 0; i < 6; i++) {
+    await Promise.all(queues.flatMap((queue) => [queue.tick(), queue.tick()]));
+    await sleep(400);
+  }
+  await Promise.all(queues.map((queue) => queue.stop()));
+  // A slot boundary (a full hour) can fall inside the test; then the next slot runs once too.
+  expect(hourlyRuns).toBeGreaterThanOrEqual(1);
+  expect(hourlyRuns).toBeLessThanOrEqual(2);
+});

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postRaw, resultCode } from '../support/sandbox-client';
+import { postRaw, resultCode, SandboxProtocolClient } from '../support/sandbox-client';
 import { atmOrder, KEYED_SHOP, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
 
 let sb: TestSandbox;
@@ -41,6 +41,23 @@ describe('Nonce', () => {
     expect((await sb.keyedClient.nonceRaw({ ShopNo: KEYED_SHOP.shopNo }, { keyId: null })).status).toBe(401);
     expect((await sb.keyedClient.nonceRaw({ ShopNo: KEYED_SHOP.shopNo }, { keyId: 'wrong' })).status).toBe(401);
     expect(await sb.keyedClient.nonce()).toHaveLength(108);
+  });
+
+  it('refuses an Order call with a wrong or missing X-KeyID the way it refuses a Nonce call: HTTP 401, no envelope', async () => {
+    for (const keyId of [null, 'sandbox-test-key-9999']) {
+      const nonce = await sb.keyedClient.nonce();
+      const reply = await sb.keyedClient.send('OrderQuery', { ShopNo: KEYED_SHOP.shopNo, PayFlag: 'Y' }, { nonce, keyId });
+      expect(reply.status).toBe(401);
+      expect(JSON.parse(reply.text)).toEqual({ Status: 'F', Code: 'E0103', Description: 'E0103 – X-KeyID 驗證失敗' });
+    }
+  });
+
+  it('accepts the doubled slash of clients that join a base URL ending in "/" with "/Nonce" and "/Order"', async () => {
+    const doubled = new SandboxProtocolClient({ apiUrl: `${sb.running.apiUrl}/`, ...TEST_SHOP });
+    const nonce = await doubled.nonceRaw({ ShopNo: TEST_SHOP.shopNo });
+    expect(nonce.status).toBe(200);
+    const { message } = await doubled.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo, PayFlag: 'Y' });
+    expect(message.Status).toBe('S');
   });
 
   it('binds a nonce to the IP that fetched it', async () => {

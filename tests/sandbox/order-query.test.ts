@@ -114,6 +114,12 @@ describe('OrderQuery', () => {
     expect(expired.ExpireDate).toBe('202506101405');
   });
 
+  it("lists CardParam's instalment and bonus members, empty because every sandbox payment is one-off (§4.3)", async () => {
+    const { list } = await query({ OrderNo: orders.cardCaptured! });
+    const members = ['StagingFirstAmount', 'StagingEachAmount', 'BonusCount', 'BonusAmount', 'BonusPayAmount', 'BonusLastCount'];
+    expect(Object.fromEntries(members.map((m) => [m, (list[0]!.CardParam as Message)[m]]))).toEqual(Object.fromEntries(members.map((m) => [m, ''])));
+  });
+
   it('returns at most 300 rows', async () => {
     const { book } = sb.running.sandbox.state;
     for (let i = 0; i < 305; i++) {

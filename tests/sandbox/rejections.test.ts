@@ -49,10 +49,6 @@ const cases: Array<[string, string, () => Promise<CallResult>]> = [
     sb.clock.advance(61_000);
     return sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo, PayFlag: 'Y' }, { nonce });
   })],
-  ['wrong X-KeyID', 'E0103', () => withNonceThen(sb.keyedClient, (nonce) =>
-    sb.keyedClient.call('OrderQuery', { ShopNo: KEYED_SHOP.shopNo, PayFlag: 'Y' }, { nonce, keyId: 'sandbox-test-key-9999' }))],
-  ['missing X-KeyID', 'E0103', () => withNonceThen(sb.keyedClient, (nonce) =>
-    sb.keyedClient.call('OrderQuery', { ShopNo: KEYED_SHOP.shopNo, PayFlag: 'Y' }, { nonce, keyId: null }))],
   ['unknown APIService', 'E3401', () => sb.client.call('OrderDelete', { ShopNo: TEST_SHOP.shopNo })],
   ['wrong Version', 'E3301', () => sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo, PayFlag: 'Y' }, { envelope: { Version: '2.0.0' } })],
   ['Message that is not hex', 'E3501', () => sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo }, { envelope: { Message: 'not-hex!' } })],

@@ -37,11 +37,13 @@ export interface AdminHarness {
   close(): Promise<void>;
 }
 
-export async function startAdminHarness(options: { backOffice?: boolean } = {}): Promise<AdminHarness> {
+export async function startAdminHarness(options: { backOffice?: boolean; clock?: () => Date } = {}): Promise<AdminHarness> {
   const database = await createTestDatabase();
   const { db } = database;
   await seedProducts(db);
-  const sandbox = await startSandbox({ shops: [DEMO_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null, maxDeliveries: 1 });
+  // One clock for the shop and the bank, so that both agree on what day it is.
+  const clock = options.clock ?? (() => new Date());
+  const sandbox = await startSandbox({ shops: [DEMO_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null, maxDeliveries: 1, clock });
   const logger = createLogger('silent');
   const audit = createExchangeAudit({ db, logger });
   const sinopac = new SinopacClient({
@@ -53,7 +55,6 @@ export async function startAdminHarness(options: { backOffice?: boolean } = {}):
   });
   const sessions = createSessionStore(database.url);
   const settings = { publicBaseUrl: LOST_NOTIFICATIONS_URL, atmExpireDays: 3, cardExpMinutes: 10 };
-  const clock = () => new Date();
   const app = createApp({
     db,
     sinopac,

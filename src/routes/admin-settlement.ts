@@ -1,0 +1,62 @@
+// The daily settlement in the back office: the recent days, one day's lines and differences, "fetch
+// again", and both as CSV for the accountant.
+import { Router } from 'express';
+import { z } from 'zod';
+import { setNotice, type AdminNotice } from '../admin/admin-session';
+import { isBillDay } from '../settlement/bank-dates';
+import { fetchDayAgain, type FetchAgainResult } from '../settlement/fetch-again';
+import { dayCsv, daysCsv } from '../settlement/settlement-csv';
+import { dayDetail, recentDays } from '../settlement/settlement-report';
+import { readInput } from './form-input';
+import type { AdminDependencies } from './admin';
+
+const dayParams = z.object({ day: z.string().refine(isBillDay, 'must be a yyyyMMdd day') });
+
+function fetchNotice(result: FetchAgainResult): AdminNotice {
+  switch (result.kind) {
+    case 'fetched':
+      return result.day.state === 'balanced'
+        ? { tone: 'success', messageKey: 'admin.settlement.fetched.balanced' }
+        : { tone: 'warning', messageKey: 'admin.settlement.fetched.differences' };
+    case 'not_over':
+      return { tone: 'warning', messageKey: 'admin.settlement.notOver' };
+    case 'bank_refused':
+      return { tone: 'danger', messageKey: 'admin.settlement.bankRefused', params: { code: result.code } };
+    case 'bank_unavailable':
+      return { tone: 'danger', messageKey: 'admin.settlement.bankUnavailable' };
+  }
+}
+
+export function adminSettlementRoutes(deps: Omit<AdminDependencies, 'credentials'>): Router {
+  const router = Router();
+
+  router.get('/settlement', async (_req, res) => {
+    res.render('admin/settlement.njk', { days: await recentDays(deps.db, deps.clock()) });
+  });
+
+  router.get('/settlement.csv', async (req, res) => {
+    const days = await recentDays(deps.db, deps.clock());
+    res.type('text/csv; charset=utf-8').attachment('settlement.csv').send(daysCsv(days, { t: res.locals.t, locale: req.locale }));
+  });
+
+  router.get('/settlement/:day.csv', async (req, res) => {
+    const { day } = readInput(dayParams, req.params);
+    const detail = await dayDetail(deps.db, day);
+    res.type('text/csv; charset=utf-8').attachment(`settlement-${day}.csv`).send(dayCsv(detail, { t: res.locals.t, locale: req.locale }));
+  });
+
+  router.get('/settlement/:day', async (req, res) => {
+    const { day } = readInput(dayParams, req.params);
+    res.render('admin/settlement-day.njk', { detail: await dayDetail(deps.db, day) });
+  });
+
+  router.post('/settlement/:day/fetch', async (req, res) => {
+    const { day } = readInput(dayParams, req.params);
+    const result = await fetchDayAgain({ ...deps, logger: req.log }, day);
+    req.log.info({ day, result: result.kind }, 'settlement day fetched again');
+    setNotice(req.session, fetchNotice(result));
+    res.redirect(303, `/admin/settlement/${day}`);
+  });
+
+  return router;
+}
