@@ -5,6 +5,8 @@ import { admin } from './catalogs/admin';
 import { common } from './catalogs/common';
 import { payments } from './catalogs/payments';
 import { shop } from './catalogs/shop';
+import { mail } from './catalogs/mail';
+import { orderLookup } from './catalogs/order-lookup';
 
 export type Catalog = Record<Locale, Record<string, string>>;
 
@@ -31,4 +33,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, payments, admin];
+export const defaultCatalogs: Catalog[] = [common, shop, payments, admin, orderLookup, mail];

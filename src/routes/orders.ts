@@ -3,7 +3,7 @@ import { findShopperOrder, listShopperOrders } from '../orders/my-orders';
 import { orderDetail } from '../orders/order-detail';
 import { startNewAttempt } from '../payments/new-attempt';
 import type { PaymentAttemptDependencies } from '../payments/start-attempt';
-import { NotFoundError } from '../web/errors';
+import { OrderNotFoundError } from '../web/errors';
 
 export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
@@ -14,7 +14,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
 
   router.get('/orders/:id', async (req, res) => {
     const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
-    if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
     res.render('orders/detail.njk', orderDetail(order));
   });
 
@@ -24,7 +24,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
     const result = await startNewAttempt({ ...deps, logger: req.log }, { orderId: req.params.id, shopperId: req.session.shopperId });
     switch (result.kind) {
       case 'not_found':
-        throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+        throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
       case 'started':
         return res.redirect(303, result.payment.cardPayUrl ?? orderPage);
       case 'start_failed':
@@ -34,7 +34,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
       case 'not_payable': {
         if (result.reason !== 'sold_out') return res.redirect(303, orderPage);
         const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
-        if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+        if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
         return res.status(409).render('orders/detail.njk', { ...orderDetail(order), soldOut: true, canPayAgain: false });
       }
     }
