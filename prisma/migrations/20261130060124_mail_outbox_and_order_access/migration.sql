@@ -42,10 +42,10 @@ ALTER TABLE "OrderAccess" ADD CONSTRAINT "OrderAccess_orderId_fkey" FOREIGN KEY 
 ALTER TABLE "MailOutbox" ADD CONSTRAINT "MailOutbox_orderId_fkey" FOREIGN KEY ("orderId") REFERENCES "Order"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 
--- What the outbox's drain looks for: rows neither sent nor given up, by when they are due. Sent
+-- What the drain of the outbox looks for: rows neither sent nor given up, by when they are due. Sent
 -- rows stay (the record of what went out) without weighing on the index.
 CREATE INDEX "MailOutbox_due_idx" ON "MailOutbox"("nextAttemptAt") WHERE "sentAt" IS NULL AND "gaveUpAt" IS NULL;
 
--- A row is sent, given up or neither, never both; and claimed with its token or not at all.
+-- A row is sent, given up or neither, never both, and claimed with its token or not at all.
 ALTER TABLE "MailOutbox" ADD CONSTRAINT "MailOutbox_sent_or_gave_up_check" CHECK ("sentAt" IS NULL OR "gaveUpAt" IS NULL);
 ALTER TABLE "MailOutbox" ADD CONSTRAINT "MailOutbox_claim_check" CHECK (("claimedUntil" IS NULL) = ("claimToken" IS NULL));
