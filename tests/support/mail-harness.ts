@@ -24,7 +24,10 @@ export async function startCatcher(): Promise<MailCatcher> {
 }
 
 /** Deliveries to `catcher` (or through `sender`), at the time `clock` gives. */
-export function deliveryDeps(db: Database, input: { catcher?: MailCatcher; sender?: MailSender; clock?: () => Date }): MailDeliveryDependencies {
+export function deliveryDeps(
+  db: Database,
+  input: { catcher?: MailCatcher; sender?: MailSender; clock?: () => Date; publicBaseUrl?: string; linkSecret?: string },
+): MailDeliveryDependencies {
   const clock = input.clock ?? (() => new Date());
   return {
     db,
@@ -33,7 +36,7 @@ export function deliveryDeps(db: Database, input: { catcher?: MailCatcher; sende
     clock,
     logger: createLogger('silent'),
     from: MAIL_FROM,
-    orderLinks: createOrderLinks(LINK_SECRET, clock),
-    publicBaseUrl: 'https://shop.example',
+    orderLinks: createOrderLinks(input.linkSecret ?? LINK_SECRET, clock),
+    publicBaseUrl: input.publicBaseUrl ?? 'https://shop.example',
   };
 }
