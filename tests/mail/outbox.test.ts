@@ -12,6 +12,9 @@ import { createSmtpSender } from '../../src/mail/sender';
 import type { MailCatcher } from '../../src/sandbox';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
+import { eventually } from '../support/shop-harness';
+import { createLogger } from '../../src/logger';
+import { listenForOutbox } from '../../src/mail/outbox-wakeup';
 import { deliveryDeps, MAIL_FROM, renderMail, startCatcher } from '../support/mail-harness';
 
 let testDb: TestDatabase;
@@ -212,6 +215,30 @@ describe('the mail outbox', () => {
       expect(row.lastError).toContain('550');
     } finally {
       await new Promise<void>((resolve) => refusing.close(() => resolve()));
+    }
+  });
+
+  it('wakes the drain when the transaction that wrote a row commits, not before', async () => {
+    const { order, payment } = await atmOrder();
+    let wakes = 0;
+    const wakeup = await listenForOutbox({ databaseUrl: testDb.url, logger: createLogger('silent'), onWake: () => wakes++ });
+    try {
+      await eventually(async () => wakes === 1); // the wake-up on connecting, for rows written unheard
+      let commit!: () => void;
+      const committing = testDb.db.$transaction(async (tx) => {
+        await enqueueMail(tx, { orderId: order.id, kind: 'order_placed', paymentId: payment.id });
+        await new Promise<void>((resolve) => (commit = resolve));
+      });
+      await eventually(async () => commit !== undefined);
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(wakes).toBe(1);
+
+      commit();
+      await committing;
+
+      await eventually(async () => wakes === 2);
+    } finally {
+      await wakeup.close();
     }
   });
 
