@@ -21,6 +21,8 @@ import { catalogRoutes } from './routes/catalog';
 import { cartRoutes, exposeCartCount } from './routes/cart';
 import { checkoutRoutes } from './routes/checkout';
 import { orderRoutes } from './routes/orders';
+import { orderLookupRoutes } from './routes/order-lookup';
+import { createOrderLinks } from './orders/order-link';
 import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/payment-callbacks';
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
@@ -86,6 +88,8 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(catalogRoutes(deps));
   app.use(cartRoutes(deps));
   app.use(checkoutRoutes(deps));
+  // Before the order pages, whose /orders/:id would take "lookup" for an order id.
+  app.use(orderLookupRoutes({ db: deps.db, orderLinks: createOrderLinks(settings.sessionSecret, deps.clock) }));
   app.use(orderRoutes(deps));
   app.use(paymentResultRoutes(deps));
 

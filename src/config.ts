@@ -47,6 +47,11 @@ const schema = z.object({
   ADMIN_PASSWORD_HASH: optionalText.refine((value) => value === undefined || value.startsWith('scrypt:'), {
     message: 'must be the value printed by npm run admin:hash-password',
   }),
+  // A real mail server, e.g. smtps://user:password@smtp.example.com:465; its password is a secret.
+  SMTP_URL: optionalText.refine((value) => value === undefined || /^smtps?:\/\/[^\s]+$/.test(value), {
+    message: 'must be an smtp:// or smtps:// URL',
+  }),
+  MAIL_FROM: optionalText,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -83,6 +88,8 @@ export interface Config {
   };
   /** The merchant's back-office sign-in; absent, there is no back office. */
   admin?: { username: string; passwordHash: string };
+  /** Where e-mails go: a real SMTP server, or (no smtpUrl, never in production) the sandbox's mail catcher. */
+  mail: { smtpUrl?: string; from: string };
   logLevel: string;
 }
 
@@ -120,12 +127,20 @@ function bankConfig(env: z.infer<typeof schema>): BankConfig {
   };
 }
 
+function defaultMailFrom(publicBaseUrl: string | undefined): string {
+  const host = publicBaseUrl ? new URL(publicBaseUrl).hostname : 'localhost';
+  return `"豐收商店 Fengshou Shop" <no-reply@${host}>`;
+}
+
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(source);
   if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`);
   const env = parsed.data;
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     throw new ConfigError('SESSION_SECRET must be set in production');
+  }
+  if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
+    throw new ConfigError('SMTP_URL must be set in production: without it no e-mail reaches a shopper');
   }
   return {
     env: env.NODE_ENV,
@@ -144,6 +159,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       atmExpiryGraceMinutes: env.ATM_EXPIRY_GRACE_MINUTES,
     },
     admin: adminConfig(env),
+    mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? defaultMailFrom(env.PUBLIC_BASE_URL) },
     logLevel: env.LOG_LEVEL,
   };
 }

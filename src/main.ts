@@ -2,6 +2,7 @@
 // PostgreSQL and an embedded SinoPac sandbox, so a fresh clone is a working shop.
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type BankCredentials, type Config } from './config';
@@ -17,7 +18,13 @@ import { createJobQueue } from './jobs/job-queue';
 import { paymentJobs } from './jobs/payment-jobs';
 import { settlementJob } from './settlement/settlement-job';
 import { gracefulShutdown } from './shutdown';
-import { DEMO_SHOP, startSandbox, TEST_CARDS, type RunningSandbox } from './sandbox';
+import { DEMO_SHOP, startMailCatcher, startSandbox, TEST_CARDS, type MailCatcher, type RunningSandbox } from './sandbox';
+import { defaultCatalogs, mergeCatalogs } from './i18n/translate';
+import { createOrderLinks } from './orders/order-link';
+import { createSmtpSender } from './mail/sender';
+import { createMailRenderer } from './mail/templates';
+import { MAIL_OUTBOX_JOB, mailJobs } from './mail/mail-jobs';
+import { listenForOutbox } from './mail/outbox-wakeup';
 
 // The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
 const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];
@@ -36,12 +43,12 @@ interface Bank {
   sandbox?: RunningSandbox;
 }
 
-async function connectBank(config: Config, log: (line: string) => void): Promise<Bank> {
+async function connectBank(config: Config, log: (line: string) => void, mailCatcher: MailCatcher | undefined): Promise<Bank> {
   if (config.bank.mode === 'remote') {
     return { apiUrl: config.bank.apiUrl, credentials: config.bank.credentials, pageOrigins: BANK_PAGE_ORIGINS };
   }
   log('No SinoPac credentials configured: starting the embedded SinoPac sandbox ...');
-  const sandbox = await startSandbox({ port: config.bank.sandboxPort, shops: [DEMO_SHOP] });
+  const sandbox = await startSandbox({ port: config.bank.sandboxPort, shops: [DEMO_SHOP], mailbox: mailCatcher });
   return { apiUrl: sandbox.apiUrl, credentials: DEMO_SHOP, pageOrigins: [sandbox.origin], sandbox };
 }
 
@@ -57,7 +64,11 @@ async function main(): Promise<void> {
   const seeded = await seedProducts(db);
   if (seeded > 0) say(`Seeded ${seeded} products`);
 
-  const bank = await connectBank(config, say);
+  // Without SMTP_URL (never in production) the shop's e-mails go to a catcher on loopback, shown
+  // on the sandbox console's Mail page.
+  const mailCatcher = config.mail.smtpUrl ? undefined : await startMailCatcher({ port: 0 });
+  const mailSender = createSmtpSender(config.mail.smtpUrl ?? mailCatcher!.url);
+  const bank = await connectBank(config, say, mailCatcher);
   const audit = createExchangeAudit({ db, logger });
   const sinopac = new SinopacClient({
     apiUrl: bank.apiUrl,
@@ -69,17 +80,32 @@ async function main(): Promise<void> {
   });
   const sessions = createSessionStore(databaseServer.url);
   const clock = () => new Date();
-  // The reconciler, the ATM expiry and the daily settlement, shared with every other instance on this database.
+  const server = createServer();
+  const port = await listen(server, config.port);
+  const publicBaseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
+  // Outside production a per-start secret is enough: sessions only need to outlive one run.
+  const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('hex');
+
+  // The reconciler, the ATM expiry, the daily settlement and the mail outbox, shared with every other instance on this database.
   const jobs = createJobQueue({
     databaseUrl: databaseServer.url,
     logger,
     everySeconds: config.jobs.reconcileEverySeconds,
-    jobs: [...paymentJobs({ db, sinopac, clock, logger }, config.jobs), settlementJob({ db, sinopac, clock, logger })],
+    jobs: [
+      ...paymentJobs({ db, sinopac, clock, logger }, config.jobs),
+      settlementJob({ db, sinopac, clock, logger }),
+      ...mailJobs({
+        db,
+        sender: mailSender,
+        render: createMailRenderer({ viewsDir: fileURLToPath(new URL('../views', import.meta.url)), catalog: mergeCatalogs(...defaultCatalogs) }),
+        clock,
+        logger,
+        from: config.mail.from,
+        orderLinks: createOrderLinks(sessionSecret, clock),
+        publicBaseUrl,
+      }),
+    ],
   });
-
-  const server = createServer();
-  const port = await listen(server, config.port);
-  const publicBaseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
   const app = createApp({
     db,
     sinopac,
@@ -88,8 +114,7 @@ async function main(): Promise<void> {
     sessionStore: sessions.store,
     settings: {
       production: config.env === 'production',
-      // Outside production a per-start secret is enough: sessions only need to outlive one run.
-      sessionSecret: config.sessionSecret ?? randomBytes(32).toString('hex'),
+      sessionSecret,
       publicBaseUrl,
       bankOrigins: bank.pageOrigins,
       atmExpireDays: config.atmExpireDays,
@@ -99,6 +124,11 @@ async function main(): Promise<void> {
   });
   server.on('request', app);
   await jobs.start();
+  const outboxWakeup = await listenForOutbox({
+    databaseUrl: databaseServer.url,
+    logger,
+    onWake: () => void jobs.kick(MAIL_OUTBOX_JOB).catch((error: unknown) => logger.error({ err: error }, 'could not kick the mail outbox')),
+  });
 
   const card = TEST_CARDS.find((c) => c.outcome === 'approved');
   say(`Fengshou Shop is open at http://127.0.0.1:${port}/`);
@@ -108,6 +138,9 @@ async function main(): Promise<void> {
     say(`Test card: ${card.number.replace(/(\d{4})(?=\d)/g, '$1-')}, expiry ${card.expiry}, CVV ${card.cvv}`);
   } else {
     say(`Bank: ${bank.apiUrl} as shop ${bank.credentials.shopNo}`);
+  }
+  if (mailCatcher) {
+    say(bank.sandbox ? `Mail: caught on loopback, not delivered; read it at ${bank.sandbox.origin}/console/mail` : 'Mail: caught on loopback, not delivered (set SMTP_URL to send it)');
   }
 
   let stopping = false;
@@ -120,7 +153,10 @@ async function main(): Promise<void> {
     const clean = await gracefulShutdown(
       server,
       [
+        { name: 'mail outbox listener', close: () => outboxWakeup.close() },
         { name: 'job queue', close: () => jobs.stop() },
+        { name: 'mail sender', close: () => mailSender.close() },
+        { name: 'mail catcher', close: () => mailCatcher?.close() },
         { name: 'sandbox', close: () => bank.sandbox?.close() },
         { name: 'gateway audit', close: () => audit.flush() },
         { name: 'sessions', close: () => sessions.close() },

@@ -5,6 +5,8 @@ import { admin } from './catalogs/admin';
 import { common } from './catalogs/common';
 import { payments } from './catalogs/payments';
 import { shop } from './catalogs/shop';
+import { mail } from './catalogs/mail';
+import { orderLookup } from './catalogs/order-lookup';
 
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
   const merged: Catalog = { 'zh-TW': {}, en: {} };
@@ -29,4 +31,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, payments, admin];
+export const defaultCatalogs: Catalog[] = [common, shop, payments, admin, orderLookup, mail];

@@ -15,6 +15,12 @@ export interface ScheduledJob {
   run: () => Promise<unknown>;
   /** Its own slot length, when it runs less often than the queue's `everySeconds` (e.g. hourly). */
   everySeconds?: number;
+  /**
+   * Whether kick() may run it between its slots (default no). Such a queue uses pg-boss's "stately"
+   * policy instead: at most one pass waiting besides the one running, so a burst of kicks makes
+   * one more pass, and a kick during a pass still gets a pass after it.
+   */
+  kickable?: boolean;
 }
 
 export interface JobQueueOptions {
@@ -30,6 +36,8 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Sends every job for the current slot; does nothing for a job already sent in this slot, by any instance. */
   tick(): Promise<void>;
+  /** Asks for a pass of a kickable job now, besides its slots. */
+  kick(name: string): Promise<void>;
   /** Stops sending, lets a running job finish (up to STOP_TIMEOUT_MS), and closes the queue's connections. */
   stop(): Promise<void>;
 }
@@ -61,7 +69,8 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       await boss.start();
       for (const job of jobs) {
         // Not retried: the next slot runs the same pass anyway.
-        await createQueueOnce(boss, job.name, { name: job.name, policy: 'singleton', retryLimit: 0, expireInSeconds: JOB_EXPIRE_SECONDS });
+        const policy = job.kickable ? 'stately' : 'singleton';
+        await createQueueOnce(boss, job.name, { name: job.name, policy, retryLimit: 0, expireInSeconds: JOB_EXPIRE_SECONDS });
         await boss.work(job.name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
           try {
             await job.run();
@@ -78,6 +87,11 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       timer.unref();
     },
     tick,
+    async kick(name) {
+      if (!jobs.some((job) => job.name === name && job.kickable)) throw new Error(`${name} is not a kickable job`);
+      // The slots' key: under "stately" a pass already waiting, scheduled or kicked, absorbs this one.
+      await boss.send(name, {}, { singletonKey: SINGLETON_KEY });
+    },
     async stop() {
       clearInterval(timer);
       await boss.stop({ graceful: true, wait: true, timeout: STOP_TIMEOUT_MS });

@@ -12,6 +12,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import { Prisma, type PaymentStatus } from '../generated/prisma/client';
+import { enqueueMail } from '../mail/outbox';
 import { expireOrderWhenNothingOpen, markOrderPaid } from './order-settlement';
 import { canTransition } from './payment-states';
 import { changePaymentStatus, recordRefusedChange } from './payment-transition';
@@ -117,7 +118,11 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     await tx.payToken.update({ where: { id: request.payTokenRowId }, data: { outcome: 'applied', paymentId: payment.id } });
   }
 
-  if (to === 'paid' && outcome.kind === 'paid') await markOrderPaid(tx, deps.logger, payment, outcome.payDate ?? deps.clock());
+  if (to === 'paid' && outcome.kind === 'paid') {
+    await markOrderPaid(tx, deps.logger, payment, outcome.payDate ?? deps.clock());
+    // MAIL HOOK (issue 13): the payment-received e-mail, written in this transaction (once per order).
+    await enqueueMail(tx, { orderId, kind: 'payment_received', paymentId: payment.id });
+  }
   if (to === 'expired' || to === 'cancelled') await expireOrderWhenNothingOpen(tx, payment);
   if (to === 'refunded') {
     await tx.order.updateMany({ where: { id: orderId, status: { in: ['paid', 'partially_refunded'] } }, data: { status: 'refunded' } });

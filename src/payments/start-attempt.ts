@@ -5,6 +5,7 @@
 // or a settle expiring the order at the same moment are taken one after the other.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
+import { enqueueMail } from '../mail/outbox';
 import type { Order, OrderLine, Payment, Prisma } from '../generated/prisma/client';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import type { SinopacClient } from '../sinopac/client';
@@ -115,15 +116,19 @@ export async function startPaymentAttempt(
           atmDeadline: atmDay.endsAt,
         }
       : { cardPayUrl: created.CardParam.CardPayURL };
-  const accepted = await db.$transaction((tx) =>
-    changePaymentStatus(tx, {
+  const accepted = await db.$transaction(async (tx) => {
+    const changed = await changePaymentStatus(tx, {
       paymentId: payment.id,
       from: 'creating',
       to: 'pending',
       data: { tsNo: created.TSNo, ...stored },
       reason: 'OrderCreate accepted',
-    }),
-  );
+    });
+    // MAIL HOOK (issue 13): the order confirmation, with this attempt's ATM account when ATM,
+    // written in this transaction; once per order, so a later attempt sends none.
+    if (changed) await enqueueMail(tx, { orderId: order.id, kind: 'order_placed', paymentId: payment.id });
+    return changed;
+  });
   // Only after minutes without an answer does the reconciler give a creating attempt up; a bank
   // that slow has left the shopper long gone, and the attempt stays as the reconciler left it.
   if (!accepted) throw new PaymentStartError('bank_unavailable', 'OrderCreate answered after the attempt was given up');

@@ -7,7 +7,7 @@ import { statusState } from '../orders/status-state';
 import { shopperOutcome } from '../payments/payment-outcome';
 import { startNewAttempt } from '../payments/new-attempt';
 import type { PaymentAttemptDependencies } from '../payments/start-attempt';
-import { NotFoundError } from '../web/errors';
+import { OrderNotFoundError } from '../web/errors';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
 
@@ -21,7 +21,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
 
   router.get('/orders/:id', async (req, res) => {
     const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
-    if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
     const detail = orderDetail(order);
     // Back from the card page with the result not known yet: no way to pay a second time.
     const confirming = confirmingPayment(req.session, order, deps.clock());
@@ -37,7 +37,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   // What the order and result pages poll to update themselves (public/js/order-status.js).
   router.get('/orders/:id/status', async (req, res) => {
     const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
-    if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
     res.json({ state: statusState(order), outcome: shopperOutcome(order, order.payments) });
   });
 
@@ -48,7 +48,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
     const result = await startNewAttempt({ ...deps, logger: req.log }, { orderId: req.params.id, shopperId: req.session.shopperId, payType });
     switch (result.kind) {
       case 'not_found':
-        throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+        throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
       case 'started':
         return res.redirect(303, result.payment.cardPayUrl ?? orderPage);
       case 'start_failed':
@@ -58,7 +58,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
       case 'not_payable': {
         if (result.reason !== 'sold_out') return res.redirect(303, orderPage);
         const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
-        if (!order) throw new NotFoundError(`no order ${req.params.id} for this shopper`);
+        if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
         return res.status(409).render('orders/detail.njk', { ...orderDetail(order), soldOut: true, canPayAgain: false, statusState: statusState(order) });
       }
     }

@@ -10,7 +10,7 @@ import { startNewAttempt } from '../payments/new-attempt';
 import { canStartNewAttempt } from '../payments/payable-order';
 import { shopperOutcome } from '../payments/payment-outcome';
 import type { PaymentAttemptDependencies, PaymentStartFailure } from '../payments/start-attempt';
-import { NotFoundError } from '../web/errors';
+import { OrderNotFoundError } from '../web/errors';
 import { saveSession } from '../web/session';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
@@ -27,7 +27,7 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
     input: { orderId: string; startFailure?: PaymentStartFailure; soldOut?: boolean },
   ): Promise<void> {
     const order = await findShopperOrder(deps.db, req.session.shopperId, input.orderId);
-    if (!order) throw new NotFoundError(`no order ${input.orderId} for this shopper`);
+    if (!order) throw new OrderNotFoundError(`no order ${input.orderId} for this shopper`);
     // Only the card page sends shoppers here: an undecided attempt is one they may have paid.
     noteReturn(req.session, order, deps.clock());
     const outcome = shopperOutcome(order, order.payments);
@@ -65,7 +65,7 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
     const result = await startNewAttempt({ ...deps, logger: req.log }, { ...input, payType });
     switch (result.kind) {
       case 'not_found':
-        throw new NotFoundError(`no order ${input.orderId} for this shopper`);
+        throw new OrderNotFoundError(`no order ${input.orderId} for this shopper`);
       case 'not_payable':
         if (result.reason === 'sold_out') return renderResult(req, res, { ...input, soldOut: true });
         return res.redirect(303, `/orders/${input.orderId}/result`);

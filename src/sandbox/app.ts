@@ -4,6 +4,7 @@ import { assetRoutes } from './assets';
 import { atmPageRoutes } from './atm-page';
 import { cardPageRoutes } from './card-page';
 import { consoleRoutes } from './console';
+import { CONSOLE_MAIL_PATH, consoleMailRoutes } from './console-mail';
 import { SandboxControl } from './control';
 import { CONTROL_API_PREFIX, controlApiRoutes } from './control-api';
 import { FaultBook } from './faults';
@@ -58,7 +59,9 @@ export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
   app.use(assetRoutes());
   app.use(cardPageRoutes({ book, lifecycle, clock }));
   app.use(atmPageRoutes({ book, lifecycle }));
-  app.use(consoleRoutes(control));
+  const { mailbox } = sandboxOptions;
+  app.use(consoleRoutes(control, mailbox && { mailPath: CONSOLE_MAIL_PATH, mailCount: () => mailbox.mails().length }));
+  if (mailbox) app.use(consoleMailRoutes(mailbox));
   app.use(CONTROL_API_PREFIX, controlApiRoutes(control));
   app.get('/', (_req, res) => res.redirect('/console'));
   // Browsers ask for it on every page; an empty answer keeps their consoles free of 404s.

@@ -46,7 +46,7 @@ function orderRow(order: OrderView) {
 }
 
 /** The sandbox console: every order, its notifications, and buttons to pay, expire and re-notify. */
-export function consoleRoutes(control: SandboxControl): Router {
+export function consoleRoutes(control: SandboxControl, options: { mailPath?: string; mailCount?: () => number } = {}): Router {
   const router = Router();
 
   router.get(CONSOLE_PATH, (req, res) => {
@@ -57,6 +57,7 @@ export function consoleRoutes(control: SandboxControl): Router {
 <h1>SinoPac 模擬器主控台</h1>
 ${typeof notice === 'string' ? html`<p class="notice notice-ok" role="status">${notice}</p>` : ''}
 ${typeof error === 'string' ? html`<p class="notice notice-error" role="alert">${error}</p>` : ''}
+${options.mailPath ? html`<p class="hint"><a href="${options.mailPath}" data-testid="console-mail-link">收到的郵件（${options.mailCount?.() ?? 0}）</a>：商店寄出的郵件</p>` : ''}
 <p class="hint">全域故障注入：<code>${Object.keys(faults).length > 0 ? JSON.stringify(faults) : '無'}</code>（以 <code>PUT /__sandbox/faults</code> 設定）。<a href="${CONSOLE_PATH}">重新整理</a></p>
 <h2>訂單（${orders.length}）</h2>
 ${orders.length === 0 ? html`<p>尚無訂單。</p>` : html`<table>

@@ -8,3 +8,4 @@ export type { Faults } from './faults';
 export { silentLogger, type SandboxLogger } from './logger';
 export type { Delivery, Notification } from './notifier';
 export type { OrderView, CardOutcome } from './control';
+export { startMailCatcher, type CaughtMail, type Mailbox, type MailCatcher, type MailCatcherOptions } from './mail-catcher';

@@ -1,6 +1,7 @@
 import { hashId, type HashKeys } from '../sinopac/crypto';
 import type { Faults } from './faults';
 import { consoleLogger, type SandboxLogger } from './logger';
+import type { Mailbox } from './mail-catcher';
 
 export interface SandboxShop {
   shopNo: string;
@@ -29,6 +30,8 @@ export interface SandboxOptions {
   outOfOrderWindowMs?: number;
   logger?: SandboxLogger;
   fetch?: typeof fetch;
+  /** Mails caught on loopback (mail-catcher.ts), shown on the console's Mail page; without it there is no such page. */
+  mailbox?: Mailbox;
 }
 
 /** A shop as the sandbox keeps it: the HashID is derived once and the four keys are not kept. */

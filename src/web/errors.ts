@@ -2,9 +2,16 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from 'pino';
 
+/** A way out the error page offers: a link, its text a message key. */
+export interface ErrorHelp {
+  key: string;
+  href: string;
+}
+
 /** An error whose status and message key are safe to show the shopper. */
 export class HttpError extends Error {
   override name = 'HttpError';
+  help?: ErrorHelp;
   constructor(readonly status: number, readonly messageKey: string, detail?: string) {
     super(detail ?? messageKey);
   }
@@ -14,6 +21,11 @@ export class NotFoundError extends HttpError {
   constructor(detail?: string) {
     super(404, 'error.notFound', detail);
   }
+}
+
+/** An order this browser may not see, or none: says how to open one's own from another device. */
+export class OrderNotFoundError extends NotFoundError {
+  override help = { key: 'lookup.notYours', href: '/orders/lookup' };
 }
 
 export class BadRequestError extends HttpError {
@@ -74,6 +86,6 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.json({ error: res.locals.t ? res.locals.t(messageKey) : messageKey });
       return;
     }
-    res.render('error.njk', { status, messageKey });
+    res.render('error.njk', { status, messageKey, help: error instanceof HttpError ? error.help : undefined });
   };
 }

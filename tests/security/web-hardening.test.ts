@@ -45,9 +45,13 @@ function appWith(options: { production: boolean; db?: Database; sessionStore?: s
 }
 
 const VIEWS = fileURLToPath(new URL('../../views', import.meta.url));
-const views = readdirSync(VIEWS, { recursive: true, encoding: 'utf8' })
+const templates = readdirSync(VIEWS, { recursive: true, encoding: 'utf8' })
   .filter((name) => name.endsWith('.njk'))
   .map((name) => [name, readFileSync(join(VIEWS, name), 'utf8')] as const);
+// E-mails (views/mail/) are no pages: no CSP applies, and mail programs keep only inline styles.
+const isMail = (name: string) => name.startsWith('mail/');
+const views = templates.filter(([name]) => !isMail(name));
+const mails = templates.filter(([name]) => isMail(name));
 
 describe('the templates', () => {
   it.each(views)('%s: no inline script, event handler or style attribute', (_name, template) => {
@@ -56,6 +60,12 @@ describe('the templates', () => {
     expect(template).not.toMatch(/javascript:/i);
     // The policy allows styles from our origin only: an inline style would silently do nothing.
     expect(template).not.toMatch(/<[^>]*\sstyle\s*=/i);
+  });
+
+  it.each(mails)('%s: no script, event handler or javascript: link in an e-mail', (_name, template) => {
+    expect(template).not.toMatch(/<script\b/i);
+    expect(template).not.toMatch(/<[^>]*\son[a-z]+\s*=/i);
+    expect(template).not.toMatch(/javascript:/i);
   });
 
   it.each(views.filter(([, template]) => /<form\b[^>]*method="post"/i.test(template)))('%s: every form that posts carries the CSRF token', (_name, template) => {

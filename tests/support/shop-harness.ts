@@ -19,13 +19,15 @@ import type { RateLimitSettings } from '../../src/web/rate-limits';
 import { createSessionStore, type SessionStore } from '../../src/web/session';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
-const SESSION_SECRET = 'shop-harness-session-secret';
+export const SESSION_SECRET = 'shop-harness-session-secret';
 const SESSION_COOKIE = 'fengshou.sid';
 
 export interface ShopHarness {
   /** e.g. http://127.0.0.1:40123 — also the shop's publicBaseUrl. */
   baseUrl: string;
   db: Database;
+  /** The test database's URL, for parts that open their own connections (the job queue). */
+  databaseUrl: string;
   sandbox: RunningSandbox;
   audit: ExchangeAudit;
   /** What startPaymentAttempt needs, wired like the app's own. */
@@ -111,6 +113,7 @@ export async function startShopHarness(
   return {
     baseUrl,
     db,
+    databaseUrl: database.url,
     sandbox,
     audit,
     attemptDeps: { db, sinopac, clock, logger, settings },

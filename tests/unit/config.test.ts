@@ -64,6 +64,27 @@ describe('configuration', () => {
   });
 });
 
+describe('mail configuration', () => {
+  it('has no SMTP server outside production, so the mail catcher takes the mail', () => {
+    expect(loadConfig({}).mail).toEqual({ smtpUrl: undefined, from: '"豐收商店 Fengshou Shop" <no-reply@localhost>' });
+  });
+
+  it('requires SMTP_URL in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32) })).toThrow(/SMTP_URL must be set in production/);
+    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), SMTP_URL: 'smtps://shop:pw@smtp.example.com:465' });
+    expect(config.mail.smtpUrl).toBe('smtps://shop:pw@smtp.example.com:465');
+  });
+
+  it('takes only smtp:// and smtps:// URLs, and names the variable when not', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://smtp.example.com' })).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
+  });
+
+  it('sends from MAIL_FROM, or from no-reply at the public host', () => {
+    expect(loadConfig({ MAIL_FROM: 'Shop <shop@shop.example>' }).mail.from).toBe('Shop <shop@shop.example>');
+    expect(loadConfig({ PUBLIC_BASE_URL: 'https://shop.example.tw' }).mail.from).toContain('<no-reply@shop.example.tw>');
+  });
+});
+
 describe('back-office configuration', () => {
   it('is off unless both admin variables are set', () => {
     expect(loadConfig({}).admin).toBeUndefined();

@@ -1,0 +1,43 @@
+// "Find my order" and the signed order link of the shop's e-mails.
+import type { Catalog } from '../locales';
+
+export const orderLookup: Catalog = {
+  'zh-TW': {
+    'lookup.title': '查詢訂單',
+    'lookup.intro': '在其他手機或電腦上，輸入訂單編號和訂購時填寫的電子郵件或手機號碼，就能在這個瀏覽器開啟訂單。',
+    'lookup.orderNumber': '訂單編號',
+    'lookup.orderNumberHint': '在訂單確認信或訂單頁面上，以 FS 開頭。',
+    'lookup.contact': '電子郵件或手機號碼',
+    'lookup.contactHint': '訂購時填寫的電子郵件，或手機號碼（如 0912345678）。',
+    'lookup.submit': '查詢並開啟訂單',
+    'lookup.emailLinkHint': '訂單確認信中的「查看訂單」連結也能直接開啟訂單。',
+    'lookup.invalid': '請填寫標示的欄位。',
+    'lookup.error.orderNumber': '請填寫訂單編號。',
+    'lookup.error.contact': '請填寫電子郵件或手機號碼。',
+    'lookup.notFound': '找不到符合的訂單。請確認訂單編號，以及訂購時填寫的電子郵件或手機號碼。',
+    'lookup.throttled': '查詢次數太多，請 15 分鐘後再試，或使用訂單確認信中的連結。',
+    'lookup.linkExpired': '這個訂單連結已過期。請輸入訂單編號和電子郵件或手機號碼查詢。',
+    'lookup.linkInvalid': '這個訂單連結無效。請輸入訂單編號和電子郵件或手機號碼查詢。',
+    'lookup.notYours': '這筆訂單是在其他裝置上成立的嗎？以訂單編號和電子郵件或手機號碼查詢訂單。',
+    'lookup.fromAnotherDevice': '在其他裝置下的訂單？查詢訂單',
+  },
+  en: {
+    'lookup.title': 'Find my order',
+    'lookup.intro': 'On another phone or computer, enter the order number and the e-mail address or mobile number given at checkout to open the order in this browser.',
+    'lookup.orderNumber': 'Order number',
+    'lookup.orderNumberHint': 'On the order confirmation e-mail or the order page; it starts with FS.',
+    'lookup.contact': 'E-mail address or mobile number',
+    'lookup.contactHint': 'The e-mail address given at checkout, or the mobile number (e.g. 0912345678).',
+    'lookup.submit': 'Find and open the order',
+    'lookup.emailLinkHint': 'The "View your order" link in the confirmation e-mail opens the order too.',
+    'lookup.invalid': 'Please fill in the marked fields.',
+    'lookup.error.orderNumber': 'Please enter the order number.',
+    'lookup.error.contact': 'Please enter an e-mail address or mobile number.',
+    'lookup.notFound': 'No matching order found. Check the order number and the e-mail address or mobile number given at checkout.',
+    'lookup.throttled': 'Too many look-ups. Please try again in 15 minutes, or use the link in your confirmation e-mail.',
+    'lookup.linkExpired': 'This order link has expired. Enter the order number and your e-mail address or mobile number instead.',
+    'lookup.linkInvalid': 'This order link is not valid. Enter the order number and your e-mail address or mobile number instead.',
+    'lookup.notYours': 'Placed this order on another device? Find it with its order number and your e-mail address or mobile number.',
+    'lookup.fromAnotherDevice': 'Ordered on another device? Find my order',
+  },
+};

@@ -1,0 +1,56 @@
+// What one outbox row's mail says, read from the order as it is when the mail is sent: the order,
+// its lines, and the attempt the row names (the ATM account, or the payment received).
+import type { Database } from '../db/prisma';
+import type { MailOutbox } from '../generated/prisma/client';
+import { isLocale, DEFAULT_LOCALE } from '../i18n/locales';
+import { ORDER_LINK_TTL_MS, type OrderLinks } from '../orders/order-link';
+import { statusLabel } from '../orders/status-labels';
+import { formatTaipeiDateTime, formatTwd } from '../web/views';
+import type { MailView } from './templates';
+
+export interface MailContentDependencies {
+  db: Database;
+  orderLinks: OrderLinks;
+  publicBaseUrl: string;
+}
+
+/** The 14-digit account in groups of four, as people read and type it. */
+const grouped = (account: string) => account.replace(/(\d{4})(?=\d)/g, '$1 ');
+
+export async function composeMail(deps: MailContentDependencies, mail: MailOutbox): Promise<{ to: string; view: MailView }> {
+  const order = await deps.db.order.findUniqueOrThrow({ where: { id: mail.orderId }, include: { lines: { orderBy: { id: 'asc' } } } });
+  const payment = mail.paymentId ? await deps.db.payment.findUnique({ where: { id: mail.paymentId } }) : null;
+  const locale = isLocale(order.locale) ? order.locale : DEFAULT_LOCALE;
+  const cents = (amount: number) => formatTwd(Math.round(amount / 100));
+
+  const view: MailView = {
+    locale,
+    customerName: order.customerName,
+    number: order.number,
+    payType: statusLabel('payType', order.payType, locale),
+    lines: order.lines.map((line) => ({
+      name: locale === 'en' ? line.nameEn : line.nameZh,
+      quantity: line.quantity,
+      total: formatTwd(line.unitPriceTwd * line.quantity),
+    })),
+    total: formatTwd(order.totalTwd),
+    orderUrl: `${deps.publicBaseUrl}${deps.orderLinks.pathFor(order.id)}`,
+    lookupUrl: `${deps.publicBaseUrl}/orders/lookup`,
+    linkDays: Math.round(ORDER_LINK_TTL_MS / 86_400_000),
+  };
+  if (mail.kind === 'order_placed' && payment?.payType === 'A' && payment.atmPayNo) {
+    view.atm = {
+      bankCode: payment.atmBankCode ?? '',
+      account: grouped(payment.atmPayNo),
+      amount: cents(payment.amount),
+      deadline: formatTaipeiDateTime(payment.atmDeadline, locale),
+    };
+  }
+  if (mail.kind === 'payment_received') {
+    view.paid = {
+      amount: cents(payment?.amount ?? order.totalTwd * 100),
+      at: formatTaipeiDateTime(payment?.payDate ?? order.paidAt ?? mail.createdAt, locale),
+    };
+  }
+  return { to: order.email, view };
+}

@@ -1,0 +1,103 @@
+// The transactional outbox of e-mails. A business change that owes the shopper a mail writes an
+// outbox row in its own transaction (enqueueMail), so the mail exists exactly when the change does:
+// a rolled-back payment writes none, a committed one cannot lose it. The job queue drains the rows
+// (deliver.ts) with a claim and a lease, so a crashed sender's rows are taken up again.
+//
+// Delivery is AT LEAST ONCE, on purpose: a row is marked sent only after the SMTP server accepted
+// the message, so a crash between the two sends it again after its lease. The other side, marking
+// first, would lose the mail on such a crash, and a lost ATM account costs the shopper far more
+// than a repeat. A repeat is the same message: its Message-ID is made from the row's id
+// (messageIdFor), so mail servers and clients that recognise Message-IDs show it once.
+import { randomUUID } from 'node:crypto';
+import type { Database } from '../db/prisma';
+import type { MailKind, MailOutbox, Prisma } from '../generated/prisma/client';
+
+type Tx = Prisma.TransactionClient;
+
+/** Wakes the drain as soon as the writing transaction commits (outbox-wakeup.ts listens). */
+export const OUTBOX_CHANNEL = 'mail_outbox';
+
+export interface EnqueueMail {
+  orderId: string;
+  kind: MailKind;
+  /** The attempt the mail describes (its ATM account, or the payment received). */
+  paymentId?: string;
+}
+
+/**
+ * Writes the mail's outbox row inside the caller's transaction; a second call for the same order
+ * and kind does nothing (the unique (orderId, kind) index), so each mail is owed once however
+ * often the change that owes it is replayed. Returns whether a row was written.
+ */
+export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
+  const { count } = await tx.mailOutbox.createMany({
+    data: [{ orderId: mail.orderId, kind: mail.kind, paymentId: mail.paymentId ?? null }],
+    skipDuplicates: true,
+  });
+  // Delivered by PostgreSQL only if and when this transaction commits.
+  if (count > 0) await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
+  return count > 0;
+}
+
+export interface ClaimSettings {
+  /** How long a sender holds a claimed row; far longer than one SMTP exchange may take (sender.ts). */
+  leaseMs: number;
+  batchSize: number;
+}
+
+export type ClaimedMail = MailOutbox & { claimToken: string };
+
+/**
+ * Takes up to batchSize due rows for this sender until now + leaseMs: unsent, not given up, due,
+ * and not held by a live lease. SKIP LOCKED lets several drains (instances) take disjoint rows.
+ */
+export async function claimDueMail(db: Database, now: Date, settings: ClaimSettings): Promise<ClaimedMail[]> {
+  const token = randomUUID();
+  const until = new Date(now.getTime() + settings.leaseMs);
+  return db.$queryRaw<ClaimedMail[]>`
+    UPDATE "MailOutbox" SET "claimedUntil" = ${until}, "claimToken" = ${token}, "attempts" = "attempts" + 1
+    WHERE id IN (
+      SELECT id FROM "MailOutbox"
+      WHERE "sentAt" IS NULL AND "gaveUpAt" IS NULL AND "nextAttemptAt" <= ${now}
+        AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${now})
+      ORDER BY "nextAttemptAt"
+      LIMIT ${settings.batchSize}
+      FOR UPDATE SKIP LOCKED)
+    RETURNING *`;
+}
+
+/** Whether this sender still holds the row and it is unsent: checked right before sending. */
+export async function stillClaimed(db: Database, mail: ClaimedMail): Promise<boolean> {
+  const held = await db.mailOutbox.count({ where: { id: mail.id, claimToken: mail.claimToken, sentAt: null, gaveUpAt: null } });
+  return held === 1;
+}
+
+/**
+ * The server accepted the message. Marked whoever holds the row now: it went out, and a sender
+ * whose lease ran out must not make another send it again.
+ */
+export async function markSent(db: Database, mail: ClaimedMail, now: Date): Promise<void> {
+  await db.mailOutbox.updateMany({
+    where: { id: mail.id, sentAt: null },
+    data: { sentAt: now, claimedUntil: null, claimToken: null, lastError: null },
+  });
+}
+
+/** Gives the row back for another try at `retryAt`, or gives it up; only while this sender holds it. */
+export async function markFailed(db: Database, mail: ClaimedMail, outcome: { error: string; retryAt?: Date; now: Date }): Promise<void> {
+  await db.mailOutbox.updateMany({
+    where: { id: mail.id, claimToken: mail.claimToken, sentAt: null },
+    data: {
+      claimedUntil: null,
+      claimToken: null,
+      lastError: outcome.error.slice(0, 500),
+      ...(outcome.retryAt ? { nextAttemptAt: outcome.retryAt } : { gaveUpAt: outcome.now }),
+    },
+  });
+}
+
+/** The same for every send of one row, whichever sender and however often; the From address's domain on the right. */
+export function messageIdFor(mail: { id: string }, from: string): string {
+  const domain = /@([^\s>@]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
+  return `<${mail.id}@${domain}>`;
+}

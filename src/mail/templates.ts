@@ -1,0 +1,53 @@
+// The e-mails' words and layout: views/mail/<kind>.txt.njk and .html.njk, in the order's language
+// through the i18n catalogs. The HTML is escaped as the shop's pages are; the plain text is not
+// (it is not HTML), and holds nothing but these texts and the view's values.
+import nunjucks from 'nunjucks';
+import type { MailKind } from '../generated/prisma/client';
+import type { Catalog, Locale } from '../i18n/locales';
+import { translator } from '../i18n/translate';
+
+/** Everything a mail shows, already formatted: templates only place it. No card data, ever. */
+export interface MailView {
+  locale: Locale;
+  customerName: string;
+  number: string;
+  payType: string;
+  lines: Array<{ name: string; quantity: number; total: string }>;
+  total: string;
+  /** order_placed of an ATM order: where to transfer, how much, by when. */
+  atm?: { bankCode: string; account: string; amount: string; deadline: string };
+  /** payment_received. */
+  paid?: { amount: string; at: string };
+  /** The signed link that opens the order in any browser. */
+  orderUrl: string;
+  lookupUrl: string;
+  linkDays: number;
+}
+
+export interface MailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+const TEMPLATE: Record<MailKind, { file: string; subject: string }> = {
+  order_placed: { file: 'order-placed', subject: 'mail.orderPlaced.subject' },
+  payment_received: { file: 'payment-received', subject: 'mail.paymentReceived.subject' },
+};
+
+export type MailRenderer = (kind: MailKind, view: MailView) => MailContent;
+
+export function createMailRenderer(options: { viewsDir: string; catalog: Catalog }): MailRenderer {
+  const html = new nunjucks.Environment(new nunjucks.FileSystemLoader(options.viewsDir), { autoescape: true });
+  const text = new nunjucks.Environment(new nunjucks.FileSystemLoader(options.viewsDir), { autoescape: false, trimBlocks: true });
+  return (kind, view) => {
+    const t = translator(options.catalog, view.locale);
+    const subject = t(TEMPLATE[kind].subject, { number: view.number });
+    const context = { ...view, t, subject };
+    return {
+      subject,
+      text: text.render(`mail/${TEMPLATE[kind].file}.txt.njk`, context),
+      html: html.render(`mail/${TEMPLATE[kind].file}.html.njk`, context),
+    };
+  };
+}
