@@ -1,6 +1,6 @@
 // The configuration of Prisma 6.19's CLI (package alias `prisma6`), which runs Migrate on its
 // WebAssembly schema engine; the shop's client and `prisma generate` are Prisma 7 (../prisma.config.ts).
-// scripts/prisma6.ts passes this file with --config.
+// src/db/prisma-cli.ts passes this file with --config.
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'prisma6/config';
 import { migrationAdapter } from './migration-adapter';
