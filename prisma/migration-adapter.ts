@@ -1,5 +1,7 @@
 // The driver adapter Prisma Migrate uses in the CLI process. Prisma 6's WebAssembly schema engine
 // needs no downloaded binary, but adapter-pg needs four fixes to drive it (three from shared/PLATFORM.md, one for PostgreSQL 18).
+// It is the shop's own adapter-pg (7.x), which Prisma 6.19's engine drives as it did 6.19's; the
+// types are 6.19's, the interface that CLI expects.
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlDriverAdapter, SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';

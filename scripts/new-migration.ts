@@ -5,12 +5,15 @@
 // without a downloaded binary), `migrate dev` fails as soon as a migration already exists
 // ("PostgreSQL shadow DB must be provided through an external factory" in EvaluateDataLoss).
 // `migrate diff --from-migrations` replays the history in a shadow database through our adapter
-// and writes the same SQL `migrate dev` would.
+// and writes the same SQL `migrate dev` would. It reads the schema through Migrate's copy of it
+// (prisma/migrate-schema.ts), which Prisma 6 can read.
 import 'dotenv/config';
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../src/config';
 import { openDatabaseServer } from '../src/db/database-server';
+import { migrateSchemaPath } from '../prisma/migrate-schema';
+import { prismaInvocation } from '../src/db/prisma-cli';
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -18,12 +21,9 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 
-function prisma(args: string[], url: string, capture = false) {
-  const result = spawnSync(process.execPath, ['node_modules/prisma/build/index.js', ...args], {
-    stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit',
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: url, CHECKPOINT_DISABLE: '1' },
-  });
+function prisma(args: string[], url?: string, capture = false) {
+  const { file, args: nodeArgs, options } = prismaInvocation(args, url);
+  const result = spawnSync(file, nodeArgs, { ...options, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' });
   if (result.status !== 0) throw new Error(`prisma ${args[0]} ${args[1] ?? ''} failed`);
   return result.stdout ?? '';
 }
@@ -32,7 +32,7 @@ const config = loadConfig(process.env);
 const server = await openDatabaseServer(config.database, console.log);
 try {
   const sql = prisma(
-    ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema-datamodel', 'prisma/schema.prisma', '--script'],
+    ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema-datamodel', migrateSchemaPath, '--script'],
     server.url,
     true,
   );
@@ -45,7 +45,7 @@ try {
     writeFileSync(`${dir}/migration.sql`, sql);
     console.log(`Created ${dir}/migration.sql`);
     prisma(['migrate', 'deploy'], server.url);
-    prisma(['generate'], server.url);
+    prisma(['generate']);
   }
 } finally {
   await server.close();

@@ -1,15 +1,20 @@
-// Runs a Prisma CLI command against the development database, e.g. `npm run prisma -- migrate dev --name add_x`.
-// Without DATABASE_URL it starts the embedded PostgreSQL first, exactly as `npm start` does.
+// Runs a Prisma CLI command, e.g. `npm run prisma -- migrate status` or `npm run prisma -- generate`
+// (src/db/prisma-cli.ts says which of the two Prisma CLIs runs it). Migrate commands run against the
+// development database: without DATABASE_URL the embedded PostgreSQL starts first, as for `npm start`.
 import 'dotenv/config';
 import { spawnSync } from 'node:child_process';
 import { loadConfig } from '../src/config';
 import { openDatabaseServer } from '../src/db/database-server';
+import { needsDatabase, prismaInvocation } from '../src/db/prisma-cli';
 
-const config = loadConfig(process.env);
-const server = await openDatabaseServer(config.database, console.log);
-const result = spawnSync(process.execPath, ['node_modules/prisma/build/index.js', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, DATABASE_URL: server.url, CHECKPOINT_DISABLE: '1' },
-});
+function run(args: string[], databaseUrl?: string): number {
+  const { file, args: nodeArgs, options } = prismaInvocation(args, databaseUrl);
+  return spawnSync(file, nodeArgs, { ...options, stdio: 'inherit' }).status ?? 1;
+}
+
+const args = process.argv.slice(2);
+if (!needsDatabase(args)) process.exit(run(args));
+const server = await openDatabaseServer(loadConfig(process.env).database, console.log);
+const status = run(args, server.url);
 await server.close();
-process.exit(result.status ?? 1);
+process.exit(status);
