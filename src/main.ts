@@ -73,7 +73,7 @@ async function main(): Promise<void> {
     databaseUrl: databaseServer.url,
     logger,
     everySeconds: config.jobs.reconcileEverySeconds,
-    jobs: paymentJobs({ db, sinopac, clock, logger }, config.jobs),
+    jobs: paymentJobs({ db, sinopac, clock, logger }, { ...config.jobs, cardExpMinutes: config.cardExpMinutes }),
   });
 
   const server = createServer();

@@ -38,6 +38,8 @@ export function refundNotice(result: Exclude<RefundResult, { kind: 'not_found' |
       const reason = settled.kind === 'refused' ? settled.reason : settled.kind;
       return { tone: 'warning', messageKey: 'admin.refund.notApplied', params: { amount, reason } };
     }
+    case 'needs_review':
+      return { tone: 'danger', messageKey: 'admin.refund.needsReview', params: { amount, reason: result.reason } };
     case 'duplicate':
       return { tone: 'warning', messageKey: 'admin.refund.duplicate', params: { amount } };
     case 'bank_refused':

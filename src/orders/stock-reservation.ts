@@ -4,6 +4,7 @@
 // ends unpaid, and never touched by a payment. Callers make "once" hold by calling these only after
 // a conditional change of the order's status that they themselves made.
 import type { Prisma } from '../generated/prisma/client';
+import { lockProductStock } from '../db/row-locks';
 
 type Tx = Prisma.TransactionClient;
 
@@ -49,8 +50,7 @@ export async function releaseStock(tx: Tx, lines: readonly StockLine[]): Promise
 export async function retakeStock(tx: Tx, lines: readonly StockLine[]): Promise<StockLine[]> {
   const short: StockLine[] = [];
   for (const { productId, quantity } of byProduct(lines)) {
-    const [row] = await tx.$queryRaw<{ stock: number }[]>`SELECT stock FROM "Product" WHERE id = ${productId} FOR UPDATE`;
-    const taken = Math.min(row?.stock ?? 0, quantity);
+    const taken = Math.min((await lockProductStock(tx, productId)) ?? 0, quantity);
     if (taken > 0) await tx.product.update({ where: { id: productId }, data: { stock: { decrement: taken } } });
     if (taken < quantity) short.push({ productId, quantity: quantity - taken });
   }

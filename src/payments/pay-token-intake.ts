@@ -6,8 +6,8 @@ import type { Database } from '../db/prisma';
 import type { PayTokenSource } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
 import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import { answerMismatches, isUnknownTokenCode, paymentOfPayResult } from '../sinopac/bank-answers';
 import type { PayResult } from '../sinopac/messages';
-import { outcomeOfPayResult, payResultMismatches } from './pay-result';
 import { recordRefusedChange } from './payment-transition';
 import { settlePayment } from './settle';
 
@@ -59,10 +59,6 @@ export interface PayTokenIntakeDependencies {
   logger: Logger;
   inFlight: PayTokensInFlight;
 }
-
-// The bank's "no such token / no such data" answers (§6: E24xx/E25xx token, E2601 no data).
-// Any other refusal (E9900 busy, M0001 maintenance...) may pass, so it counts as unavailable.
-const UNKNOWN_TOKEN_CODE = /^(E24\d\d|E25\d\d|E2601)$/;
 
 export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery: PayTokenDelivery): Promise<IntakeResult> {
   const { db, sinopac, logger } = deps;
@@ -130,8 +126,8 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
   }
   const attempt = { paymentId: payment.id, orderId: payment.orderId };
 
-  const mismatches = payResultMismatches(result, payment, sinopac.shopNo);
-  const outcome = outcomeOfPayResult(result);
+  const mismatches = answerMismatches(result, payment, sinopac.shopNo);
+  const outcome = paymentOfPayResult(result);
   if (mismatches.length > 0 || outcome === undefined) {
     const reason = mismatches.length > 0 ? `mismatch: ${mismatches.join('; ')}` : `unsupported APType ${result.APType}`;
     await recordRefusedChange(db, {
@@ -165,7 +161,8 @@ async function recordOutcome(db: Database, rowId: number, result: Outcome): Prom
 }
 
 function isUnknownToken(error: unknown): boolean {
-  if (error instanceof SinopacBusinessError) return error.code !== undefined && UNKNOWN_TOKEN_CODE.test(error.code);
+  // Any other refusal (E9900 busy, M0001 maintenance...) may pass, so it counts as unavailable.
+  if (error instanceof SinopacBusinessError) return isUnknownTokenCode(error.code);
   // A token the bank's own rules reject (too long, not ASCII) cannot name a payment.
   return error instanceof SinopacRequestError;
 }

@@ -11,13 +11,28 @@
 // Stock is not this function's: the order reserved it when placed (see order-settlement.ts).
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import { Prisma, type PaymentStatus } from '../generated/prisma/client';
-import { expireOrderWhenNothingOpen, markOrderPaid } from './order-settlement';
+import type { Prisma, PaymentStatus } from '../generated/prisma/client';
+import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
+import { expireOrderWhenNothingOpen, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
 import { canTransition } from './payment-states';
 import { changePaymentStatus, recordRefusedChange } from './payment-transition';
 
+/** What the bank's card link or ATM account for a new attempt is, from OrderCreate's answer. */
+export interface CreatedAttempt {
+  tsNo: string;
+  cardPayUrl?: string;
+  atmPayNo?: string;
+  atmBankCode?: string;
+  webAtmUrl?: string | null;
+  atmDeadline?: Date;
+}
+
 /** What the bank says happened to the attempt, already checked against it by the caller. */
 export type BankOutcome =
+  /** OrderCreate accepted the attempt: the shopper can pay it now. Only from creating. */
+  | ({ kind: 'created' } & CreatedAttempt)
+  /** OrderCreate was refused or never answered; `code` is the bank's, or ours (timeout, no_answer...). */
+  | { kind: 'create_failed'; code?: string; description?: string }
   | { kind: 'paid'; payDate?: Date; tsNo?: string; cardLast4?: string }
   | { kind: 'failed'; code?: string; description?: string }
   | { kind: 'expired' }
@@ -26,7 +41,7 @@ export type BankOutcome =
   | { kind: 'refunded'; amount: number };
 
 /** Where the outcome came from, for the audit trail. */
-export type SettleSource = 'backend' | 'return' | 'reconcile' | 'expiry' | 'admin';
+export type SettleSource = 'checkout' | 'backend' | 'return' | 'reconcile' | 'expiry' | 'admin';
 
 export interface SettleRequest {
   paymentId: string;
@@ -35,6 +50,11 @@ export interface SettleRequest {
   payToken?: string;
   /** The PayToken log row of the delivery being settled: marked applied in the same transaction. */
   payTokenRowId?: number;
+  /**
+   * With a "refunded" outcome: the Refund row it completes, marked succeeded in the same
+   * transaction, so a refund is booked exactly once however often its answer is applied.
+   */
+  refundId?: string;
 }
 
 export type SettleResult =
@@ -62,14 +82,12 @@ export class ConcurrentChangeError extends Error {
   override name = 'ConcurrentChangeError';
 }
 
-const TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
 type Tx = Prisma.TransactionClient;
-type LockedPayment = Prisma.PaymentGetPayload<object>;
 
 export async function settlePayment(deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
   let result: SettleResult;
   try {
-    result = await deps.db.$transaction((tx) => settleLocked(tx, deps, request), TRANSACTION);
+    result = await deps.db.$transaction((tx) => settleLocked(tx, deps, request), MONEY_TRANSACTION);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // One of the unique indexes found this change already made: by another settle, so nothing is lost.
@@ -83,12 +101,8 @@ export async function settlePayment(deps: SettleDependencies, request: SettleReq
   return result;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
-
 async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
-  const [payment] = await lockPayment(tx, request.paymentId);
+  const payment = await lockPayment(tx, request.paymentId);
   if (payment === undefined) throw new PaymentNotFoundError(request.paymentId);
   const { outcome } = request;
   const base = { paymentId: payment.id, payToken: request.payToken };
@@ -98,16 +112,19 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   const partialRefund = outcome.kind === 'refunded' && to === 'paid';
   if (to === payment.status && !partialRefund) return { kind: 'already_applied', status: to, orderId };
 
-  const refusal = refusalReason(payment, to, outcome);
+  const refund = request.refundId === undefined ? undefined : await tx.refund.findUnique({ where: { id: request.refundId } });
+  if (refund?.status === 'succeeded') return { kind: 'already_applied', status: payment.status, orderId };
+  const refusal = refusalReason(payment, to, outcome) ?? (refund && refund.status !== 'requested' ? `refund ${refund.id} is ${refund.status}` : undefined);
   if (refusal !== undefined) {
     await recordRefusedChange(tx, { ...base, from: payment.status, to, reason: `${refusal} (${request.source})` });
     return { kind: 'refused', from: payment.status, to, orderId, reason: refusal };
   }
 
   const reason = `${outcome.kind} (${request.source})`;
+  if (refund) await tx.refund.update({ where: { id: refund.id }, data: { status: 'succeeded' } });
   if (partialRefund) {
     await refundPart(tx, payment, outcome.amount, { ...base, reason });
-    await tx.order.updateMany({ where: { id: orderId, status: 'paid' }, data: { status: 'partially_refunded' } });
+    await updateOrderAfterRefund(tx, orderId);
     return { kind: 'applied', from: 'paid', to: 'paid', orderId };
   }
 
@@ -117,23 +134,15 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     await tx.payToken.update({ where: { id: request.payTokenRowId }, data: { outcome: 'applied', paymentId: payment.id } });
   }
 
+  // Reaching pending is an attempt that started: its card link or ATM account is now stored.
   if (to === 'paid' && outcome.kind === 'paid') await markOrderPaid(tx, deps.logger, payment, outcome.payDate ?? deps.clock());
   if (to === 'expired' || to === 'cancelled') await expireOrderWhenNothingOpen(tx, payment);
-  if (to === 'refunded') {
-    await tx.order.updateMany({ where: { id: orderId, status: { in: ['paid', 'partially_refunded'] } }, data: { status: 'refunded' } });
-  }
+  if (to === 'refunded') await updateOrderAfterRefund(tx, orderId);
   return { kind: 'applied', from: payment.status, to, orderId };
 }
 
-// Locks and reads the row in one round trip. Prisma types a raw row by its columns' database types,
-// which for this table are the model's own: enum columns come back as their names, timestamp
-// columns as Dates, integer columns as numbers (Int is int4; no BigInt or Decimal here). A column
-// added to Payment with another type must be checked here too.
-function lockPayment(tx: Tx, paymentId: string): Promise<LockedPayment[]> {
-  return tx.$queryRaw<LockedPayment[]>`SELECT * FROM "Payment" WHERE id = ${paymentId} FOR UPDATE`;
-}
-
 function targetStatus(payment: LockedPayment, outcome: BankOutcome): PaymentStatus {
+  if (outcome.kind === 'created') return 'pending';
   if (outcome.kind !== 'refunded') return outcome.kind;
   return payment.refundedAmount + outcome.amount >= payment.amount ? 'refunded' : 'paid';
 }
@@ -147,6 +156,9 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
     }
     return undefined;
   }
+  // A late OrderCreate answer must not reopen an attempt the reconciler gave up on: the order may
+  // have a newer one by now.
+  if (outcome.kind === 'created' && payment.status !== 'creating') return `OrderCreate answered after the attempt became ${payment.status}`;
   if (!canTransition(payment.status, to)) {
     // Money the bank took for an attempt we gave up on must be refunded by hand; the refusal row says so.
     return to === 'paid' ? `bank reports paid for an attempt that is ${payment.status}: refund by hand` : `${payment.status} → ${to} is not allowed`;
@@ -156,6 +168,12 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
 
 function columnsFor(outcome: BankOutcome, payment: LockedPayment): Prisma.PaymentUncheckedUpdateManyInput {
   switch (outcome.kind) {
+    case 'created': {
+      const { kind: _kind, ...columns } = outcome;
+      return columns;
+    }
+    case 'create_failed':
+      return { failureCode: outcome.code ?? null, failureReason: outcome.description ?? null };
     case 'paid':
       return {
         payDate: outcome.payDate ?? null,

@@ -1,5 +1,6 @@
 // Failures of a QPay call, one class per kind so callers can decide what is retryable and what to show.
 // None of them ever holds key material: messages are built from service names, codes and bank text only.
+import { resultCodeOf } from './bank-answers';
 import type { SinopacService } from './messages';
 
 export type SinopacEndpoint = 'Nonce' | 'Order';
@@ -58,9 +59,6 @@ export class SinopacProtocolError extends SinopacError {
   }
 }
 
-// Description is "<code> – <text>" with an EN DASH (§6), e.g. "E0302 – 訂單編號重複".
-const DESCRIPTION_CODE = /^\s*([A-Z]\d{4})(?!\d)/;
-
 /** The bank answered, authentically, with Status "F". */
 export class SinopacBusinessError extends SinopacError {
   override name = 'SinopacBusinessError';
@@ -73,6 +71,6 @@ export class SinopacBusinessError extends SinopacError {
     const text = description ?? '';
     super(service, `the bank refused: ${text || '(no description)'}`);
     this.description = text;
-    this.code = DESCRIPTION_CODE.exec(text)?.[1];
+    this.code = resultCodeOf(text);
   }
 }
