@@ -4,6 +4,7 @@ import { filterQuery, orderFiltersSchema } from '../admin/order-filters';
 import { findOrderPage, findOrdersForExport, mainAttempt } from '../admin/order-list';
 import { findOrderRecord } from '../admin/order-record';
 import { ordersCsv } from '../admin/orders-csv';
+import { needsAttention } from '../admin/payments-needing-attention';
 import { refundActions } from '../admin/refund-rules';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
@@ -39,7 +40,7 @@ export function adminOrderRoutes(deps: Pick<AdminDependencies, 'db' | 'clock'>):
     if (!order) throw new NotFoundError(`no order ${req.params.id}`);
     res.render('admin/order.njk', {
       order,
-      attempts: order.payments.map((payment) => ({ payment, actions: refundActions(payment, payment.refunds) })),
+      attempts: order.payments.map((payment) => ({ payment, actions: refundActions(payment, payment.refunds), needsAttention: needsAttention(payment) })),
     });
   });
 
