@@ -1,6 +1,8 @@
 // Time as the bank and the merchant count it: Asia/Taipei, which is UTC+8 all year (no daylight
 // saving), so plain arithmetic on the offset is exact and needs no time-zone database.
 export const TAIPEI_OFFSET_MS = 8 * 3_600_000;
+/** For Intl formatting of times shown to people. */
+export const TAIPEI_TIME_ZONE = 'Asia/Taipei';
 const DAY_MS = 24 * 3_600_000;
 
 /** The instant shifted so that its UTC fields read as Taipei's wall clock. */
