@@ -6,12 +6,12 @@
 // booked is the one asked for, and an answer that disagrees is left for review.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import type { Payment, Prisma, Refund, RefundKind } from '../generated/prisma/client';
+import type { Payment, Refund, RefundKind } from '../generated/prisma/client';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION } from '../db/row-locks';
 import { applyRefundAnswer, markRefund } from '../payments/refund-outcome';
 import type { SettleResult } from '../payments/settle';
 import type { SinopacClient } from '../sinopac/client';
-import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
 import type { OrderMaintainResponse } from '../sinopac/messages';
 import { refundProblem, type RefundProblem } from './refund-rules';
 
@@ -46,7 +46,6 @@ export type RefundResult =
 
 type Reservation = { kind: 'reserved'; refund: Refund; payment: Payment } | Exclude<RefundResult, { kind: 'succeeded' | 'needs_review' | 'bank_refused' | 'outcome_unknown' }>;
 
-
 export async function refundPayment(deps: RefundDependencies, request: RefundRequest): Promise<RefundResult> {
   const reservation = await reserve(deps.db, request);
   if (reservation.kind !== 'reserved') return reservation;
@@ -63,21 +62,20 @@ export async function refundPayment(deps: RefundDependencies, request: RefundReq
       ...(refund.remark && { Remark: refund.remark }),
     });
   } catch (error) {
-    if (error instanceof SinopacBusinessError) {
-      log.warn({ code: error.code }, 'the bank refused the refund');
-      const failed = await markRefund(deps, refund.id, 'failed', { bankCode: error.code ?? null, bankDescription: error.description });
+    const failure = bankFailureOf(error);
+    if (failure?.kind === 'refused') {
+      log.warn({ code: failure.code }, 'the bank refused the refund');
+      const failed = await markRefund(deps, refund.id, 'failed', { bankCode: failure.code ?? null, bankDescription: failure.description });
       return { kind: 'bank_refused', refund: failed };
     }
-    if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
-      log.error({ err: error }, 'refund sent but no trustworthy answer: check it at the bank');
+    if (failure?.kind === 'no_answer' || failure?.kind === 'untrusted') {
+      log.error({ err: error }, 'refund sent but no trustworthy answer: the reconciler will ask the bank');
       // The reconciler asks the bank about it later (recheck-refunds.ts) and books what it finds.
-      const unknown = await deps.db.refund.update({ where: { id: refund.id }, data: { bankDescription: error.message } });
+      const unknown = await deps.db.refund.update({ where: { id: refund.id }, data: { bankDescription: failure.detail } });
       return { kind: 'outcome_unknown', refund: unknown };
     }
-    if (error instanceof SinopacRequestError) {
-      // Nothing left the shop, so nothing stays reserved.
-      await markRefund(deps, refund.id, 'failed', { bankDescription: error.message });
-    }
+    // Nothing left the shop, so nothing stays reserved.
+    if (failure?.kind === 'not_sent') await markRefund(deps, refund.id, 'failed', { bankDescription: failure.detail });
     throw error;
   }
 

@@ -11,7 +11,7 @@ import type { Payment, Refund } from '../generated/prisma/client';
 import type { BankCheckDependencies } from '../payments/bank-check';
 import { applyRefundAnswer, markRefund } from '../payments/refund-outcome';
 import { NO_DATA_CODE, paymentOfOrderEntry, refundsOfOrderEntry } from '../sinopac/bank-answers';
-import { SinopacBusinessError, SinopacError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
 import type { OrderQueryEntry } from '../sinopac/messages';
 import { minutesUntilNextCheck } from './bank-check-schedule';
 import { logPass } from './pass-report';
@@ -47,37 +47,42 @@ export async function recheckUnknownRefunds(deps: BankCheckDependencies, setting
   });
   const reports: RefundReport[] = [];
   for (const refund of due) {
-    let report: RefundReport;
+    let outcome: { report: RefundReport; unreachable?: boolean };
     try {
-      report = await recheck(deps, refund);
+      outcome = await recheck(deps, refund);
     } catch (error) {
+      // A defect or a database hiccup about this one refund: logged, asked again later, and the pass goes on.
       deps.logger.error({ err: error, refundId: refund.id }, 'could not re-check the refund with the bank');
-      report = { refundId: refund.id, decision: 'unanswered' };
-      if (error instanceof SinopacTransportError) {
-        await schedule(deps, refund, now, settings);
-        reports.push(report);
-        break;
-      }
+      outcome = { report: { refundId: refund.id, decision: 'unanswered' } };
     }
-    if (report.decision === 'waiting' || report.decision === 'unanswered') await schedule(deps, refund, now, settings);
-    reports.push(report);
+    const { decision } = outcome.report;
+    if (decision === 'waiting' || decision === 'unanswered') await schedule(deps, refund, now, settings);
+    reports.push(outcome.report);
+    // No answer at all: the bank is down, and the others would only wait for their timeouts too.
+    if (outcome.unreachable) break;
   }
   logPass(deps.logger, 'recheck-refunds', reports);
   return reports;
 }
 
-async function recheck(deps: BankCheckDependencies, refund: OpenRefund): Promise<RefundReport> {
+async function recheck(deps: BankCheckDependencies, refund: OpenRefund): Promise<{ report: RefundReport; unreachable?: boolean }> {
   const { payment } = refund;
   let entry: OrderQueryEntry | undefined;
   try {
     const answer = await deps.sinopac.orderQuery({ OrderNo: payment.orderNo });
     entry = answer.OrderList.find((listed) => listed.OrderNo === payment.orderNo);
   } catch (error) {
-    if (!(error instanceof SinopacBusinessError && error.code === NO_DATA_CODE)) {
-      if (error instanceof SinopacError && !(error instanceof SinopacTransportError)) return { refundId: refund.id, decision: 'unanswered' };
-      throw error;
+    const failure = bankFailureOf(error);
+    if (!failure) throw error;
+    if (!(failure.kind === 'refused' && failure.code === NO_DATA_CODE)) {
+      deps.logger.warn({ err: error, refundId: refund.id }, 'the bank gave no usable answer about the refund');
+      return { report: { refundId: refund.id, decision: 'unanswered' }, unreachable: failure.kind === 'no_answer' };
     }
   }
+  return { report: await decideAndApply(deps, refund, entry) };
+}
+
+async function decideAndApply(deps: BankCheckDependencies, refund: OpenRefund, entry: OrderQueryEntry | undefined): Promise<RefundReport> {
   const decision = entry ? decide(refund, entry) : 'needs_review';
   const description = entry ? `OrderQuery: RefundFlag ${entry.RefundFlag ?? '-'}, RefundStatus ${entry.RefundStatus ?? '-'}, PayStatus ${entry.PayStatus}` : 'OrderQuery: no such order';
   switch (decision) {

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Payment } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
-import { SinopacBusinessError, SinopacProtocolError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
 import type { OrderQueryEntry } from '../sinopac/messages';
 import { answerMismatches, NO_DATA_CODE, paymentOfOrderEntry } from '../sinopac/bank-answers';
 import { recordRefusedChange } from './payment-transition';
@@ -49,16 +49,16 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
     const answer = await sinopac.orderQuery({ OrderNo: payment.orderNo });
     entry = answer.OrderList.find((listed) => listed.OrderNo === payment.orderNo);
   } catch (error) {
-    if (error instanceof SinopacBusinessError && error.code === NO_DATA_CODE) {
+    const failure = bankFailureOf(error);
+    if (!failure) throw error;
+    if (failure.kind === 'refused' && failure.code === NO_DATA_CODE) {
       entry = undefined;
-    } else if (error instanceof SinopacBusinessError) {
+    } else if (failure.kind === 'refused') {
       log.warn({ err: error }, 'the bank refused to say what became of the attempt');
-      return { kind: 'bank_unavailable', refusal: { code: error.code }, unreachable: false, detail: error.description };
-    } else if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
-      log.warn({ err: error }, 'could not ask the bank about the attempt');
-      return { kind: 'bank_unavailable', unreachable: error instanceof SinopacTransportError, detail: error.message };
+      return { kind: 'bank_unavailable', refusal: { code: failure.code }, unreachable: false, detail: failure.description };
     } else {
-      throw error;
+      log.warn({ err: error }, 'could not ask the bank about the attempt');
+      return { kind: 'bank_unavailable', unreachable: failure.kind === 'no_answer', detail: failure.detail };
     }
   }
   // Each attempt is asked about at most once per reconcile interval, whoever asks.

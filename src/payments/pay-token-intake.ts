@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { PayTokenSource } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
-import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
 import { answerMismatches, isUnknownTokenCode, paymentOfPayResult } from '../sinopac/bank-answers';
 import type { PayResult } from '../sinopac/messages';
 import { recordRefusedChange } from './payment-transition';
@@ -161,16 +161,18 @@ async function recordOutcome(db: Database, rowId: number, result: Outcome): Prom
 }
 
 function isUnknownToken(error: unknown): boolean {
+  const failure = bankFailureOf(error);
   // Any other refusal (E9900 busy, M0001 maintenance...) may pass, so it counts as unavailable.
-  if (error instanceof SinopacBusinessError) return isUnknownTokenCode(error.code);
+  if (failure?.kind === 'refused') return isUnknownTokenCode(failure.code);
   // A token the bank's own rules reject (too long, not ASCII) cannot name a payment.
-  return error instanceof SinopacRequestError;
+  return failure?.kind === 'not_sent';
 }
+
+const UNAVAILABLE_BECAUSE = { no_answer: 'bank_unreachable', untrusted: 'untrusted_answer', refused: 'bank_busy' } as const;
 
 /** Undefined for an error that is not the bank's: a defect, passed on as it is. */
 function unavailableBecause(error: unknown): PayResultUnavailableError | undefined {
-  if (error instanceof SinopacTransportError) return new PayResultUnavailableError('bank_unreachable', { cause: error });
-  if (error instanceof SinopacProtocolError) return new PayResultUnavailableError('untrusted_answer', { cause: error });
-  if (error instanceof SinopacBusinessError) return new PayResultUnavailableError('bank_busy', { cause: error });
-  return undefined;
+  const failure = bankFailureOf(error);
+  if (!failure || failure.kind === 'not_sent') return undefined;
+  return new PayResultUnavailableError(UNAVAILABLE_BECAUSE[failure.kind], { cause: error });
 }

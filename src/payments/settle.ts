@@ -15,6 +15,7 @@ import type { Prisma, PaymentStatus } from '../generated/prisma/client';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
 import { expireOrderWhenNothingOpen, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
 import { canTransition } from './payment-states';
+import type { PaymentAtBank } from '../sinopac/bank-answers';
 import { changePaymentStatus, recordRefusedChange } from './payment-transition';
 
 /** What the bank's card link or ATM account for a new attempt is, from OrderCreate's answer. */
@@ -27,16 +28,16 @@ export interface CreatedAttempt {
   atmDeadline?: Date;
 }
 
-/** What the bank says happened to the attempt, already checked against it by the caller. */
+/**
+ * What the bank says happened to the attempt, already checked against it by the caller: a payment
+ * outcome as src/sinopac/bank-answers.ts reads the bank's answers, or one of these.
+ */
 export type BankOutcome =
+  | PaymentAtBank
   /** OrderCreate accepted the attempt: the shopper can pay it now. Only from creating. */
   | ({ kind: 'created' } & CreatedAttempt)
   /** OrderCreate was refused or never answered; `code` is the bank's, or ours (timeout, no_answer...). */
   | { kind: 'create_failed'; code?: string; description?: string }
-  | { kind: 'paid'; payDate?: Date; tsNo?: string; cardLast4?: string }
-  | { kind: 'failed'; code?: string; description?: string }
-  | { kind: 'expired' }
-  | { kind: 'cancelled' }
   /** `amount` in TWD×100; a refund of less than what remains keeps the attempt paid. */
   | { kind: 'refunded'; amount: number };
 

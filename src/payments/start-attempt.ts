@@ -8,7 +8,7 @@ import type { Database } from '../db/prisma';
 import type { Order, OrderLine, Payment, Prisma } from '../generated/prisma/client';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import type { SinopacClient } from '../sinopac/client';
-import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
 import type { OrderCreateParams, OrderCreateResponse } from '../sinopac/messages';
 import { whyNoNewAttempt, type NoNewAttemptReason } from './payable-order';
 import { lockOrder, MONEY_TRANSACTION } from '../db/row-locks';
@@ -157,20 +157,24 @@ async function revive(tx: Prisma.TransactionClient, order: OrderToPay): Promise<
 }
 
 function startFailure(error: unknown): PaymentStartError {
-  if (error instanceof SinopacBusinessError) {
-    return new PaymentStartError('bank_refused', error.message, { cause: error, ...(error.code !== undefined && { bankCode: error.code }) });
+  const failure = bankFailureOf(error);
+  switch (failure?.kind) {
+    case 'refused':
+      return new PaymentStartError('bank_refused', (error as Error).message, { cause: error, ...(failure.code !== undefined && { bankCode: failure.code }) });
+    // Nothing was sent; the bank would have refused the same message.
+    case 'not_sent':
+      return new PaymentStartError('bank_refused', failure.detail, { cause: error });
+    // No answer, or one we cannot trust: whether the bank created the order is unknown.
+    case 'no_answer':
+    case 'untrusted':
+      return new PaymentStartError('bank_unavailable', failure.detail, { cause: error });
+    default:
+      return new PaymentStartError('bank_unavailable', 'OrderCreate failed unexpectedly', { cause: error });
   }
-  // Nothing was sent; the bank would have refused the same message.
-  if (error instanceof SinopacRequestError) return new PaymentStartError('bank_refused', error.message, { cause: error });
-  // No answer, or one we cannot trust: whether the bank created the order is unknown.
-  if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
-    return new PaymentStartError('bank_unavailable', error.message, { cause: error });
-  }
-  return new PaymentStartError('bank_unavailable', 'OrderCreate failed unexpectedly', { cause: error });
 }
 
 function failureCode(error: unknown): string | undefined {
-  if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) return error.reason;
-  if (error instanceof SinopacRequestError) return 'invalid_request';
-  return undefined;
+  const failure = bankFailureOf(error);
+  if (failure?.kind === 'no_answer' || failure?.kind === 'untrusted') return failure.reason;
+  return failure?.kind === 'not_sent' ? 'invalid_request' : undefined;
 }
