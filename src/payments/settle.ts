@@ -1,6 +1,7 @@
-// THE one function that decides what a bank result does to a payment attempt and its order.
-// The webhook, the return page, the reconciler, the ATM expiry and the admin re-check all come
-// through here.
+// THE one function that decides what a bank result does to a payment attempt and its order, and
+// the only code that changes an attempt's status. Starting an attempt (OrderCreate's answer or its
+// failure), the webhook, the return page, the reconciler (also giving up an OrderCreate that was
+// never answered), the ATM expiry, refunds and the admin re-check all come through here.
 //
 // Exactly once, by the database rather than by luck: the attempt's row is locked (SELECT … FOR
 // UPDATE) for the whole transaction, so concurrent settles of one attempt run one after the other

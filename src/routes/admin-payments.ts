@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { recheckNotice, refundNotice } from '../admin/action-notices';
 import { setNotice } from '../admin/admin-session';
-import { findPaymentsNeedingAttention } from '../admin/payments-needing-attention';
+import { findPaymentsNeedingAttention, findRefundsNeedingReview } from '../admin/payments-needing-attention';
 import { recheckPayment } from '../admin/recheck-payment';
 import { refundFormSchema, toRefundForm, type RefundForm } from '../admin/refund-form';
 import { refundPayment } from '../admin/refund-payment';
@@ -29,7 +29,8 @@ export function adminPaymentRoutes(deps: Omit<AdminDependencies, 'credentials'>)
   }
 
   router.get('/payments/attention', async (_req, res) => {
-    res.render('admin/attention.njk', { payments: await findPaymentsNeedingAttention(deps.db), threshold: ATTENTION_AFTER_FAILURES });
+    const [payments, refunds] = await Promise.all([findPaymentsNeedingAttention(deps.db), findRefundsNeedingReview(deps.db)]);
+    res.render('admin/attention.njk', { payments, refunds, threshold: ATTENTION_AFTER_FAILURES });
   });
 
   router.post('/payments/:id/recheck', async (req, res) => {

@@ -99,6 +99,11 @@ describe('attempts needing attention', () => {
     const orderPage = await admin.agent.get(`/admin/orders/${order.id}?lang=en`);
     expect(orderPage.text).toContain('data-testid="needs-attention"');
 
+    const review = await h.db.refund.create({
+      data: { paymentId: healthy.id, kind: 'refund', amount: 10_000, idempotencyKey: crypto.randomUUID(), createdBy: 'merchant', status: 'needs_review', bankDescription: 'the bank answered Amount 50000 for a refund of 10000' },
+    });
+    expect((await admin.agent.get('/admin/payments/attention')).text).toContain(`data-refund-id="${review.id}"`);
+
     await h.db.payment.update({ where: { id: stuck.id }, data: { status: 'expired' } });
     expect((await admin.agent.get('/admin/payments/attention')).text).not.toContain(`data-order-no="${stuck.orderNo}"`);
   });
