@@ -61,9 +61,14 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
       return { kind: 'bank_unavailable', unreachable: failure.kind === 'no_answer', detail: failure.detail };
     }
   }
-  // Each attempt is asked about at most once per reconcile interval, whoever asks.
-  await db.payment.update({ where: { id: payment.id }, data: { lastBankCheckAt: clock() } });
-  if (!entry) return { kind: 'not_at_bank' };
+  // A usable answer, whoever asked, ends a run of failures (jobs/bank-check-schedule.ts); a
+  // disagreeing one does not.
+  const answered = { lastBankCheckAt: clock() };
+  const usable = { ...answered, bankCheckFailures: 0, lastBankError: null };
+  if (!entry) {
+    await db.payment.update({ where: { id: payment.id }, data: usable });
+    return { kind: 'not_at_bank' };
+  }
 
   const payStatus = entry.PayStatus;
   const mismatches = answerMismatches(entry, payment);
@@ -72,7 +77,9 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
     const reason = `mismatch: ${mismatches.join('; ')} (${ASKER_IN_HISTORY[askedBy]})`;
     await recordRefusedChange(db, { paymentId: payment.id, from: payment.status, to: outcome?.kind ?? payment.status, reason });
     log.error({ mismatches, payStatus }, 'the bank’s order disagrees with the attempt: check it by hand');
+    await db.payment.update({ where: { id: payment.id }, data: answered });
     return { kind: 'mismatch', payStatus, mismatches };
   }
+  await db.payment.update({ where: { id: payment.id }, data: usable });
   return { kind: 'status', payStatus, outcome };
 }
