@@ -55,7 +55,7 @@ export async function applyRefundAnswer(
 export async function markRefund(
   deps: Pick<SettleDependencies, 'db'>,
   id: string,
-  status: Exclude<RefundStatus, 'succeeded'> ,
+  status: Exclude<RefundStatus, 'succeeded' | 'requested'>,
   data: { bankCode?: string | null; bankDescription?: string | null },
 ): Promise<Refund> {
   await deps.db.refund.updateMany({ where: { id, status: 'requested' }, data: { status, ...data } });

@@ -116,7 +116,9 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
 
   const refund = request.refundId === undefined ? undefined : await tx.refund.findUnique({ where: { id: request.refundId } });
   if (refund?.status === 'succeeded') return { kind: 'already_applied', status: payment.status, orderId };
-  const refusal = refusalReason(payment, to, outcome) ?? (refund && refund.status !== 'requested' ? `refund ${refund.id} is ${refund.status}` : undefined);
+  const refusal =
+    refusalReason(payment, to, outcome) ??
+    (refund === null ? `refund ${request.refundId} does not exist` : refund && refundRefusal(refund, payment));
   if (refusal !== undefined) {
     await recordRefusedChange(tx, { ...base, from: payment.status, to, reason: `${refusal} (${request.source})` });
     return { kind: 'refused', from: payment.status, to, orderId, reason: refusal };
@@ -136,11 +138,18 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     await tx.payToken.update({ where: { id: request.payTokenRowId }, data: { outcome: 'applied', paymentId: payment.id } });
   }
 
-  // Reaching pending is an attempt that started: its card link or ATM account is now stored.
+  // What the change does to the order. Reaching pending (outcome "created") is an attempt that
+  // started, its card link or ATM account now stored; it leaves the order as it is.
   if (to === 'paid' && outcome.kind === 'paid') await markOrderPaid(tx, deps.logger, payment, outcome.payDate ?? deps.clock());
   if (to === 'expired' || to === 'cancelled') await expireOrderWhenNothingOpen(tx, payment);
   if (to === 'refunded') await updateOrderAfterRefund(tx, orderId);
   return { kind: 'applied', from: payment.status, to, orderId };
+}
+
+/** A refund applies only to its own attempt, and only once, from "requested". */
+function refundRefusal(refund: { id: string; paymentId: string; status: string }, payment: LockedPayment): string | undefined {
+  if (refund.paymentId !== payment.id) return `refund ${refund.id} is for another attempt`;
+  return refund.status === 'requested' ? undefined : `refund ${refund.id} is ${refund.status}`;
 }
 
 function targetStatus(payment: LockedPayment, outcome: BankOutcome): PaymentStatus {
