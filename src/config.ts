@@ -42,6 +42,7 @@ const schema = z.object({
   RECONCILE_AFTER_MINUTES: integer(15, 1, 1440),
   RECONCILE_EVERY_SECONDS: integer(60, 5, 3600),
   ATM_EXPIRY_GRACE_MINUTES: integer(60, 0, 1440),
+  STOCK_HOLD_MINUTES: integer(30, 5, 10_080),
   ADMIN_USERNAME: optionalText,
   // The back office is only mounted with both; the hash's format is checked where it is parsed.
   ADMIN_PASSWORD_HASH: optionalText.refine((value) => value === undefined || value.startsWith('scrypt:'), {
@@ -79,12 +80,14 @@ export interface Config {
   cardExpMinutes: number;
   /** The reconciler and the ATM expiry (src/jobs/). */
   jobs: {
-    /** An undecided attempt is asked about at this age, and then at most once per this many minutes. */
+    /** An undecided attempt is first asked about at this age; later questions thin out (jobs/bank-check-schedule.ts). */
     reconcileAfterMinutes: number;
     /** How often each job runs, across all instances together. */
     reconcileEverySeconds: number;
     /** How long after an ATM deadline the attempt is expired, for transfers still being notified. */
     atmExpiryGraceMinutes: number;
+    /** How long an unpaid order with no open attempt keeps its stock (jobs/release-stock-holds.ts). */
+    stockHoldMinutes: number;
   };
   /** The merchant's back-office sign-in; absent, there is no back office. */
   admin?: { username: string; passwordHash: string };
@@ -157,6 +160,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       reconcileAfterMinutes: env.RECONCILE_AFTER_MINUTES,
       reconcileEverySeconds: env.RECONCILE_EVERY_SECONDS,
       atmExpiryGraceMinutes: env.ATM_EXPIRY_GRACE_MINUTES,
+      stockHoldMinutes: env.STOCK_HOLD_MINUTES,
     },
     admin: adminConfig(env),
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? defaultMailFrom(env.PUBLIC_BASE_URL) },

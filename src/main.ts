@@ -92,7 +92,7 @@ async function main(): Promise<void> {
     logger,
     everySeconds: config.jobs.reconcileEverySeconds,
     jobs: [
-      ...paymentJobs({ db, sinopac, clock, logger }, config.jobs),
+      ...paymentJobs({ db, sinopac, clock, logger }, { ...config.jobs, cardExpMinutes: config.cardExpMinutes }),
       settlementJob({ db, sinopac, clock, logger }),
       ...mailJobs({
         db,

@@ -32,12 +32,11 @@ export function refundNotice(result: Exclude<RefundResult, { kind: 'not_found' |
   const { refund } = result;
   const amount = refund.amount;
   switch (result.kind) {
-    case 'succeeded': {
-      const { settled } = result;
-      if (settled.kind === 'applied') return { tone: 'success', messageKey: `admin.${refund.kind}.done`, params: { amount } };
-      const reason = settled.kind === 'refused' ? settled.reason : settled.kind;
-      return { tone: 'warning', messageKey: 'admin.refund.notApplied', params: { amount, reason } };
-    }
+    // Booked, by this request or already by the reconciler's re-check; a change settle refused is needs_review.
+    case 'succeeded':
+      return { tone: 'success', messageKey: `admin.${refund.kind}.done`, params: { amount } };
+    case 'needs_review':
+      return { tone: 'danger', messageKey: 'admin.refund.needsReview', params: { amount, reason: result.reason } };
     case 'duplicate':
       return { tone: 'warning', messageKey: 'admin.refund.duplicate', params: { amount } };
     case 'bank_refused':

@@ -2,8 +2,8 @@
 // stands for. Dates are calendar days in Asia/Taipei (UTC+8 all year), as the merchant reads them.
 import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
+import { startOfTaipeiDay } from '../time/taipei';
 
-const TAIPEI_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
 
 /** An empty form field means "no filter". */
@@ -23,10 +23,6 @@ export const orderFiltersSchema = z
 
 export type OrderFilters = z.output<typeof orderFiltersSchema>;
 
-/** The first instant of a Taipei calendar day, "yyyy-mm-dd". */
-export function taipeiDayStart(day: string): Date {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - TAIPEI_OFFSET_MS);
-}
 
 export function orderCondition(filters: OrderFilters): Prisma.OrderWhereInput {
   const conditions: Prisma.OrderWhereInput[] = [];
@@ -43,9 +39,9 @@ export function orderCondition(filters: OrderFilters): Prisma.OrderWhereInput {
   }
   if (status) conditions.push({ status });
   if (payType) conditions.push({ payType });
-  if (from) conditions.push({ createdAt: { gte: taipeiDayStart(from) } });
+  if (from) conditions.push({ createdAt: { gte: startOfTaipeiDay(from) } });
   // The "to" day is included: everything before the next day starts.
-  if (to) conditions.push({ createdAt: { lt: new Date(taipeiDayStart(to).getTime() + DAY_MS) } });
+  if (to) conditions.push({ createdAt: { lt: new Date(startOfTaipeiDay(to).getTime() + DAY_MS) } });
   return { AND: conditions };
 }
 

@@ -2,6 +2,7 @@
 // time on screen and all at once for the CSV export.
 import type { Database } from '../db/prisma';
 import type { Order, Payment } from '../generated/prisma/client';
+import { TOOK_MONEY } from '../payments/payment-states';
 import { orderCondition, type OrderFilters } from './order-filters';
 
 export const PAGE_SIZE = 25;
@@ -32,8 +33,6 @@ export async function findOrderPage(db: Database, filters: OrderFilters): Promis
 export function findOrdersForExport(db: Database, filters: OrderFilters): Promise<ListedOrder[]> {
   return db.order.findMany({ where: orderCondition(filters), orderBy: [...newestFirst], include: attemptsOldestFirst });
 }
-
-const TOOK_MONEY = new Set<Payment['status']>(['paid', 'refunded']);
 
 /** The attempt a list row shows: the one that took the money, or else the latest. */
 export function mainAttempt(order: ListedOrder): Payment | undefined {

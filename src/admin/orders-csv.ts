@@ -3,11 +3,12 @@
 import type { Translate } from '../i18n/translate';
 import type { Locale } from '../i18n/locales';
 import { statusLabel } from '../orders/status-labels';
+import { TAIPEI_TIME_ZONE } from '../time/taipei';
 import { toCsv, type CsvCell } from './csv';
 import { mainAttempt, type ListedOrder } from './order-list';
 
 const taipeiMinute = new Intl.DateTimeFormat('sv-SE', {
-  timeZone: 'Asia/Taipei', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
+  timeZone: TAIPEI_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
 });
 
 const when = (date: Date | null) => (date ? taipeiMinute.format(date) : '');

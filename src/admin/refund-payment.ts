@@ -2,13 +2,16 @@
 // cancel of an authorisation (C). Clicking twice refunds once: the form's idempotency key is
 // reserved in the database, in a Refund row, before the bank is called; a second submission finds
 // the key taken and never reaches the bank. The bank's answer is recorded on that row and applied
-// through settlePayment, the one path that changes a payment's state.
+// through settlePayment, the one path that changes a payment's state (refund-outcome.ts): the amount
+// booked is the one asked for, and an answer that disagrees is left for review.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import { Prisma, type Payment, type Refund, type RefundKind } from '../generated/prisma/client';
-import { settlePayment, type SettleResult } from '../payments/settle';
+import type { Payment, Refund, RefundKind } from '../generated/prisma/client';
+import { isUniqueViolation, lockPayment, MONEY_TRANSACTION } from '../db/row-locks';
+import { applyRefundAnswer, markRefund } from '../payments/refund-outcome';
+import type { SettleResult } from '../payments/settle';
 import type { SinopacClient } from '../sinopac/client';
-import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
 import type { OrderMaintainResponse } from '../sinopac/messages';
 import { refundProblem, type RefundProblem } from './refund-rules';
 
@@ -35,14 +38,13 @@ export type RefundResult =
   /** The key was used before: nothing was sent to the bank this time. */
   | { kind: 'duplicate'; refund: Refund }
   | { kind: 'succeeded'; refund: Refund; settled: SettleResult }
+  /** The bank's answer cannot be squared with what was asked (another amount, or a change settle refused): nothing booked. */
+  | { kind: 'needs_review'; refund: Refund; reason: string }
   | { kind: 'bank_refused'; refund: Refund }
   /** No trustworthy answer: the bank may or may not have refunded. The row stays "requested" and keeps its amount reserved. */
   | { kind: 'outcome_unknown'; refund: Refund };
 
-type Reservation = { kind: 'reserved'; refund: Refund; payment: Payment } | Exclude<RefundResult, { kind: 'succeeded' | 'bank_refused' | 'outcome_unknown' }>;
-
-const TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
-const RESULT_CODE = /^\s*([A-Z]\d{4})(?!\d)/;
+type Reservation = { kind: 'reserved'; refund: Refund; payment: Payment } | Exclude<RefundResult, { kind: 'succeeded' | 'needs_review' | 'bank_refused' | 'outcome_unknown' }>;
 
 export async function refundPayment(deps: RefundDependencies, request: RefundRequest): Promise<RefundResult> {
   const reservation = await reserve(deps.db, request);
@@ -60,40 +62,25 @@ export async function refundPayment(deps: RefundDependencies, request: RefundReq
       ...(refund.remark && { Remark: refund.remark }),
     });
   } catch (error) {
-    if (error instanceof SinopacBusinessError) {
-      log.warn({ code: error.code }, 'the bank refused the refund');
-      const failed = await finish(deps.db, refund.id, { status: 'failed', bankCode: error.code ?? null, bankDescription: error.description });
+    const failure = bankFailureOf(error);
+    if (failure?.kind === 'refused') {
+      log.warn({ code: failure.code }, 'the bank refused the refund');
+      const failed = await markRefund(deps, refund.id, 'failed', { bankCode: failure.code ?? null, bankDescription: failure.description });
       return { kind: 'bank_refused', refund: failed };
     }
-    if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
-      log.error({ err: error }, 'refund sent but no trustworthy answer: check it at the bank');
-      const unknown = await finish(deps.db, refund.id, { bankDescription: error.message });
+    if (failure?.kind === 'no_answer' || failure?.kind === 'untrusted') {
+      log.error({ err: error }, 'refund sent but no trustworthy answer: the reconciler will ask the bank');
+      // The reconciler asks the bank about it later (recheck-refunds.ts) and books what it finds.
+      const unknown = await deps.db.refund.update({ where: { id: refund.id }, data: { bankDescription: failure.detail } });
       return { kind: 'outcome_unknown', refund: unknown };
     }
-    if (error instanceof SinopacRequestError) {
-      // Nothing left the shop, so nothing stays reserved.
-      await finish(deps.db, refund.id, { status: 'failed', bankDescription: error.message });
-    }
+    // Nothing left the shop, so nothing stays reserved.
+    if (failure?.kind === 'not_sent') await markRefund(deps, refund.id, 'failed', { bankDescription: failure.detail });
     throw error;
   }
 
-  // The bank's own figure is what it gave back, should it ever differ from what was asked.
-  const amount = refund.kind === 'refund' ? (answer.Amount ?? refund.amount) : refund.amount;
-  if (amount !== refund.amount) log.warn({ asked: refund.amount, refunded: amount }, 'the bank refunded another amount than asked');
-  // A cancelled authorisation gives the whole payment back. The state machine ends a paid attempt
-  // only by a refund, so that is how it is applied; the Refund row keeps that it was a cancel.
-  const settled = await settlePayment(deps, {
-    paymentId: payment.id,
-    outcome: { kind: 'refunded', amount },
-    source: 'admin',
-  });
-  const succeeded = await finish(deps.db, refund.id, {
-    status: 'succeeded',
-    amount,
-    bankCode: RESULT_CODE.exec(answer.Description)?.[1] ?? null,
-    bankDescription: answer.Description,
-  });
-  return { kind: 'succeeded', refund: succeeded, settled };
+  const applied = await applyRefundAnswer(deps, refund, { amount: answer.Amount, description: answer.Description }, 'admin');
+  return applied.kind === 'succeeded' ? applied : { kind: 'needs_review', refund: applied.refund, reason: applied.reason };
 }
 
 /** Takes the key and checks the amount while holding the attempt's row lock, so two different refunds cannot both take the last of it. */
@@ -102,8 +89,7 @@ async function reserve(db: Database, request: RefundRequest): Promise<Reservatio
   if (taken) return { kind: 'duplicate', refund: taken };
   try {
     return await db.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<{ id: string }[]>`SELECT id FROM "Payment" WHERE id = ${request.paymentId} FOR UPDATE`;
-      if (locked.length === 0) return { kind: 'not_found' };
+      if (!(await lockPayment(tx, request.paymentId))) return { kind: 'not_found' };
       // Read again under the lock: a submission that waited for it finds the key its twin just took.
       const twin = await tx.refund.findUnique({ where: { idempotencyKey: request.idempotencyKey } });
       if (twin) return { kind: 'duplicate', refund: twin };
@@ -122,16 +108,12 @@ async function reserve(db: Database, request: RefundRequest): Promise<Reservatio
         },
       });
       return { kind: 'reserved', refund, payment };
-    }, TRANSACTION);
+    }, MONEY_TRANSACTION);
   } catch (error) {
     // The same key submitted for another attempt at the same moment: the other submission has it.
-    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+    if (isUniqueViolation(error)) {
       return { kind: 'duplicate', refund: await db.refund.findUniqueOrThrow({ where: { idempotencyKey: request.idempotencyKey } }) };
     }
     throw error;
   }
-}
-
-function finish(db: Database, id: string, data: Prisma.RefundUpdateInput): Promise<Refund> {
-  return db.refund.update({ where: { id }, data });
 }

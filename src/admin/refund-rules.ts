@@ -7,12 +7,17 @@ import type { Payment, Refund, RefundKind } from '../generated/prisma/client';
  * - not_paid: only an attempt that took money has anything to give back.
  * - not_positive / over_remaining: the amount must be more than nothing and at most what is left.
  * - already_refunded: an authorisation can only be cancelled whole, before any refund.
+ * - captured: the attempt was sent with AutoBilling Y, so the bank captured it at once and refuses
+ *   to cancel its authorisation (E2001); only a refund gives the money back.
  */
-export type RefundProblem = 'not_card' | 'not_paid' | 'not_positive' | 'over_remaining' | 'already_refunded';
+export type RefundProblem = 'not_card' | 'not_paid' | 'not_positive' | 'over_remaining' | 'already_refunded' | 'captured';
 
-/** TWD×100 that can still be refunded: paid, less refunded, less refunds whose outcome is not known yet. */
+/** Refunds that may have moved money without the shop having booked it: their amount is held back. */
+const UNSETTLED_REFUND = new Set<Refund['status']>(['requested', 'needs_review']);
+
+/** TWD×100 that can still be refunded: paid, less refunded, less refunds not booked either way yet. */
 export function refundableAmount(payment: Payment, refunds: readonly Pick<Refund, 'status' | 'amount'>[]): number {
-  const inFlight = refunds.filter((refund) => refund.status === 'requested').reduce((sum, refund) => sum + refund.amount, 0);
+  const inFlight = refunds.filter((refund) => UNSETTLED_REFUND.has(refund.status)).reduce((sum, refund) => sum + refund.amount, 0);
   return Math.max(0, payment.amount - payment.refundedAmount - inFlight);
 }
 
@@ -24,6 +29,7 @@ export function refundProblem(
   if (payment.payType !== 'C') return 'not_card';
   if (payment.status !== 'paid') return 'not_paid';
   if (request.kind === 'cancel') {
+    if (payment.autoBilling) return 'captured';
     return refunds.some((refund) => refund.status !== 'failed') || payment.refundedAmount > 0 ? 'already_refunded' : undefined;
   }
   if (!Number.isInteger(request.amount) || request.amount <= 0) return 'not_positive';

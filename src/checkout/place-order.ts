@@ -1,5 +1,7 @@
 // Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
-// the first payment attempt is started.
+// the first payment attempt is started. The order and its attempt are written in two transactions;
+// should the process stop between them, the order's stock is given back after STOCK_HOLD_MINUTES
+// (jobs/release-stock-holds.ts).
 import type { Locale } from '../i18n/locales';
 import type { PayType, Prisma } from '../generated/prisma/client';
 import type { PaymentAttemptDependencies } from '../payments/start-attempt';

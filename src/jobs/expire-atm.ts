@@ -2,44 +2,51 @@
 // passed by more than a grace period: a transfer made at 23:59 may still be on its way to us, its
 // notification retried for up to 40 minutes. The bank is asked once; paid is settled as paid, and
 // anything else as expired, which expires the order and gives its stock back (the shopper may
-// still pay again, see order-settlement.ts).
+// still pay again, see order-settlement.ts). An attempt the bank gives no usable answer about is
+// recorded, asked again on the reconciler's schedule, and passed over meanwhile.
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
 import { settlePayment, type BankOutcome } from '../payments/settle';
+import { recordAttemptCheck } from './bank-check-schedule';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
+import { checkResult } from './reconcile-pending';
 
 export interface AtmExpirySettings {
   atmExpiryGraceMinutes: number;
-  /** The reconciler's spacing: an attempt it asked about just now is not asked again at once. */
+  /** The base of the question schedule (bank-check-schedule.ts). */
   reconcileAfterMinutes: number;
 }
 
 /** One pass over the overdue ATM attempts. */
 export async function expireOverdueAtmPayments(deps: BankCheckDependencies, settings: AtmExpirySettings): Promise<AttemptReport[]> {
-  const now = deps.clock().getTime();
-  const overdue = new Date(now - settings.atmExpiryGraceMinutes * 60_000);
-  const recentlyAsked = new Date(now - settings.reconcileAfterMinutes * 60_000);
+  const now = deps.clock();
+  const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
   const due = await deps.db.payment.findMany({
     where: {
       payType: 'A',
       status: 'pending',
       atmDeadline: { lt: overdue },
-      OR: [{ lastBankCheckAt: null }, { lastBankCheckAt: { lt: recentlyAsked } }],
+      OR: [{ nextBankCheckAt: null }, { nextBankCheckAt: { lte: now } }],
     },
     orderBy: { atmDeadline: 'asc' },
     take: ATTEMPTS_PER_PASS,
   });
   const reports: AttemptReport[] = [];
   for (const payment of due) {
-    const check = await checkWithBank(deps, payment, 'expiry');
-    const outcome = outcomeAfterDeadline(check);
-    if (!outcome) {
-      reports.push({ paymentId: payment.id, check: check.kind });
-      // The bank is down or not to be trusted just now: the others would only wait for their timeouts too.
-      if (check.kind === 'bank_unavailable') break;
+    let check: BankCheck;
+    try {
+      check = await checkWithBank(deps, payment, 'expiry');
+      const outcome = outcomeAfterDeadline(check);
+      const settled = outcome && (await settlePayment(deps, { paymentId: payment.id, outcome, source: 'expiry' }));
+      reports.push({ paymentId: payment.id, check: check.kind, ...(settled && { settled: settled.kind }) });
+    } catch (error) {
+      deps.logger.error({ err: error, paymentId: payment.id }, 'expiring the ATM attempt failed');
+      await recordAttemptCheck(deps.db, payment, { ok: false, error: String(error) }, { now, baseMinutes: settings.reconcileAfterMinutes });
+      reports.push({ paymentId: payment.id, check: 'error' });
       continue;
     }
-    const settled = await settlePayment(deps, { paymentId: payment.id, outcome, source: 'expiry' });
-    reports.push({ paymentId: payment.id, check: check.kind, settled: settled.kind });
+    await recordAttemptCheck(deps.db, payment, checkResult(check), { now, baseMinutes: settings.reconcileAfterMinutes });
+    // No answer at all: the bank is down, and the others would only wait for their timeouts too.
+    if (check.kind === 'bank_unavailable' && check.unreachable) break;
   }
   logPass(deps.logger, 'expire-atm', reports);
   return reports;

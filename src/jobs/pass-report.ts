@@ -5,18 +5,18 @@ import type { SettleResult } from '../payments/settle';
 
 export interface AttemptReport {
   paymentId: string;
-  /** What the bank said, as checkWithBank read it. */
-  check: BankCheck['kind'];
+  /** What the bank said, as checkWithBank read it; "error" when handling the attempt threw. */
+  check: BankCheck['kind'] | 'error';
   /** What settling did, when there was something to settle. */
   settled?: SettleResult['kind'];
 }
 
 // Bounded, so that a pass stays short however many attempts are waiting; the rest wait for the
-// next pass, least recently asked first.
+// next pass, earliest due first.
 export const ATTEMPTS_PER_PASS = 50;
 
-export function logPass(logger: Logger, job: string, reports: readonly AttemptReport[]): void {
+export function logPass(logger: Logger, job: string, reports: readonly { settled?: string }[]): void {
   if (reports.length === 0) return;
   const settled = reports.filter((report) => report.settled === 'applied').length;
-  logger.info({ job, asked: reports.length, settled, reports }, `${job}: asked the bank about ${reports.length} attempt(s)`);
+  logger.info({ job, asked: reports.length, settled, reports }, `${job}: asked the bank about ${reports.length} item(s)`);
 }

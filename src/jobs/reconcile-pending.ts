@@ -1,49 +1,77 @@
 // The reconciler: attempts that should have been decided by now and are not (every notification
 // lost, the shopper never came back, OrderCreate timed out or the process stopped during it) are
-// asked about by OrderNo and settled through the same settlePayment as the bank's callbacks.
-import type { Payment, PaymentStatus } from '../generated/prisma/client';
+// asked about by OrderNo and settled through the same settlePayment as the bank's callbacks. Each
+// attempt is asked on its own schedule (bank-check-schedule.ts); one the bank cannot describe is
+// recorded and passed over, so it never holds up the others.
+import type { Payment } from '../generated/prisma/client';
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
-import { changePaymentStatus } from '../payments/payment-transition';
+import { UNDECIDED_AT_BANK } from '../payments/payment-states';
 import { settlePayment, type BankOutcome } from '../payments/settle';
+import { recordAttemptCheck, type CheckResult } from './bank-check-schedule';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
 
 export interface ReconcileSettings {
-  /** An attempt is asked about once it is this old, and after that at most once per this many minutes. */
+  /** An attempt is first asked about once it is this old; later questions thin out from there. */
   reconcileAfterMinutes: number;
+  /** ATM attempts past their deadline by this much belong to the ATM expiry, which asks once more. */
+  atmExpiryGraceMinutes: number;
 }
 
-const UNDECIDED: PaymentStatus[] = ['creating', 'pending', 'create_failed'];
-
-/** One pass: asks the bank about every attempt that is due, oldest question first, and settles what it says. */
+/** One pass: asks the bank about every attempt that is due, earliest due first, and settles what it says. */
 export async function reconcilePendingPayments(deps: BankCheckDependencies, settings: ReconcileSettings): Promise<AttemptReport[]> {
-  const cutoff = new Date(deps.clock().getTime() - settings.reconcileAfterMinutes * 60_000);
+  const now = deps.clock();
+  const cutoff = new Date(now.getTime() - settings.reconcileAfterMinutes * 60_000);
+  const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
   const due = await deps.db.payment.findMany({
     where: {
-      status: { in: UNDECIDED },
+      status: { in: [...UNDECIDED_AT_BANK] },
       createdAt: { lt: cutoff },
-      OR: [{ lastBankCheckAt: null }, { lastBankCheckAt: { lt: cutoff } }],
+      AND: [
+        { OR: [{ nextBankCheckAt: null }, { nextBankCheckAt: { lte: now } }] },
+        { OR: [{ payType: 'C' }, { atmDeadline: null }, { atmDeadline: { gt: overdue } }] },
+      ],
     },
-    orderBy: [{ lastBankCheckAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }],
+    orderBy: [{ nextBankCheckAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }],
     take: ATTEMPTS_PER_PASS,
   });
   const reports: AttemptReport[] = [];
   for (const payment of due) {
-    const report = await reconcile(deps, payment);
+    const { report, result, unreachable } = await reconcileOne(deps, payment);
+    const notAfter = payment.atmDeadline && new Date(payment.atmDeadline.getTime() + settings.atmExpiryGraceMinutes * 60_000);
+    await recordAttemptCheck(deps.db, payment, result, { now, baseMinutes: settings.reconcileAfterMinutes, notAfter });
     reports.push(report);
-    // The bank is down or not to be trusted just now: the others would only wait for their timeouts too.
-    if (report.check === 'bank_unavailable') break;
+    // No answer at all: the bank is down, and the others would only wait for their timeouts too.
+    if (unreachable) break;
   }
   logPass(deps.logger, 'reconcile', reports);
   return reports;
 }
 
-async function reconcile(deps: BankCheckDependencies, found: Payment): Promise<AttemptReport> {
-  const payment = found.status === 'creating' ? await giveUpCreating(deps, found) : found;
-  const check = await checkWithBank(deps, payment, 'reconcile');
-  const outcome = outcomeToSettle(payment, check);
-  if (!outcome) return { paymentId: payment.id, check: check.kind };
-  const settled = await settlePayment(deps, { paymentId: payment.id, outcome, source: 'reconcile' });
-  return { paymentId: payment.id, check: check.kind, settled: settled.kind };
+async function reconcileOne(
+  deps: BankCheckDependencies,
+  found: Payment,
+): Promise<{ report: AttemptReport; result: CheckResult; unreachable: boolean }> {
+  try {
+    const payment = found.status === 'creating' ? await giveUpCreating(deps, found) : found;
+    const check = await checkWithBank(deps, payment, 'reconcile');
+    const outcome = outcomeToSettle(payment, check);
+    const settled = outcome && (await settlePayment(deps, { paymentId: payment.id, outcome, source: 'reconcile' }));
+    return {
+      report: { paymentId: payment.id, check: check.kind, ...(settled && { settled: settled.kind }) },
+      result: checkResult(check),
+      unreachable: check.kind === 'bank_unavailable' && check.unreachable,
+    };
+  } catch (error) {
+    // A defect or a database hiccup about this one attempt: recorded on it, and the pass goes on.
+    deps.logger.error({ err: error, paymentId: found.id }, 'reconciling the attempt failed');
+    return { report: { paymentId: found.id, check: 'error' }, result: { ok: false, error: String(error) }, unreachable: false };
+  }
+}
+
+export function checkResult(check: BankCheck): CheckResult {
+  if (check.kind === 'bank_unavailable') return { ok: false, error: check.detail };
+  if (check.kind === 'mismatch') return { ok: false, error: `mismatch: ${check.mismatches.join('; ')}` };
+  return { ok: true };
 }
 
 function outcomeToSettle(payment: Payment, check: BankCheck): BankOutcome | undefined {
@@ -59,14 +87,10 @@ function outcomeToSettle(payment: Payment, check: BankCheck): BankOutcome | unde
  * the order for a new attempt, and the bank is asked what became of it.
  */
 async function giveUpCreating(deps: BankCheckDependencies, payment: Payment): Promise<Payment> {
-  await deps.db.$transaction((tx) =>
-    changePaymentStatus(tx, {
-      paymentId: payment.id,
-      from: 'creating',
-      to: 'create_failed',
-      data: { failureCode: 'no_answer', failureReason: 'OrderCreate was never answered' },
-      reason: 'OrderCreate never answered (reconcile)',
-    }),
-  );
+  await settlePayment(deps, {
+    paymentId: payment.id,
+    outcome: { kind: 'create_failed', code: 'no_answer', description: 'OrderCreate was never answered' },
+    source: 'reconcile',
+  });
   return deps.db.payment.findUniqueOrThrow({ where: { id: payment.id } });
 }

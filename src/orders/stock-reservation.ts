@@ -1,9 +1,11 @@
 // Stock belongs to an order from the moment it is placed until it ends unpaid: an ATM order may
 // wait days for its transfer, and must not find its goods sold to someone else meanwhile. So stock
 // is reserved once, when the order is placed (or revived by a new attempt), released once, when it
-// ends unpaid, and never touched by a payment. Callers make "once" hold by calling these only after
+// ends unpaid (its attempts expired, or none of them can be paid any more and the hold has passed:
+// jobs/release-stock-holds.ts), and never touched by a payment. Callers make "once" hold by calling these only after
 // a conditional change of the order's status that they themselves made.
 import type { Prisma } from '../generated/prisma/client';
+import { lockProductStock } from '../db/row-locks';
 
 type Tx = Prisma.TransactionClient;
 
@@ -49,8 +51,7 @@ export async function releaseStock(tx: Tx, lines: readonly StockLine[]): Promise
 export async function retakeStock(tx: Tx, lines: readonly StockLine[]): Promise<StockLine[]> {
   const short: StockLine[] = [];
   for (const { productId, quantity } of byProduct(lines)) {
-    const [row] = await tx.$queryRaw<{ stock: number }[]>`SELECT stock FROM "Product" WHERE id = ${productId} FOR UPDATE`;
-    const taken = Math.min(row?.stock ?? 0, quantity);
+    const taken = Math.min((await lockProductStock(tx, productId)) ?? 0, quantity);
     if (taken > 0) await tx.product.update({ where: { id: productId }, data: { stock: { decrement: taken } } });
     if (taken < quantity) short.push({ productId, quantity: quantity - taken });
   }

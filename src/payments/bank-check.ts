@@ -7,9 +7,9 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Payment } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
-import { SinopacBusinessError, SinopacProtocolError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
 import type { OrderQueryEntry } from '../sinopac/messages';
-import { entryMismatches, outcomeOfPayStatus } from './bank-pay-status';
+import { answerMismatches, NO_DATA_CODE, paymentOfOrderEntry } from '../sinopac/bank-answers';
 import { recordRefusedChange } from './payment-transition';
 import type { BankOutcome, SettleSource } from './settle';
 
@@ -32,12 +32,10 @@ export type BankCheck =
   | { kind: 'mismatch'; payStatus: string; mismatches: string[] }
   /**
    * No trustworthy answer now; ask again later. `refusal` when the bank did answer, with Status "F":
-   * the merchant is shown its code, the jobs simply ask again.
+   * the merchant is shown its code. `unreachable` when no answer came at all (the bank is down for
+   * every attempt, not just this one). `detail` is what went wrong, for the attempt's record.
    */
-  | { kind: 'bank_unavailable'; refusal?: { code: string | undefined } };
-
-// The bank says "no such order" with an empty list (S0001), or with E2601 "no data" (PROTOCOL.md §6).
-const NO_DATA_CODE = 'E2601';
+  | { kind: 'bank_unavailable'; refusal?: { code: string | undefined }; unreachable: boolean; detail: string };
 
 // How the attempt's history names who asked, in the reason of a refused change.
 const ASKER_IN_HISTORY: Record<BankAsker, string> = { reconcile: 'reconcile', expiry: 'expiry', admin: 'admin re-check' };
@@ -51,30 +49,37 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
     const answer = await sinopac.orderQuery({ OrderNo: payment.orderNo });
     entry = answer.OrderList.find((listed) => listed.OrderNo === payment.orderNo);
   } catch (error) {
-    if (error instanceof SinopacBusinessError && error.code === NO_DATA_CODE) {
+    const failure = bankFailureOf(error);
+    if (!failure) throw error;
+    if (failure.kind === 'refused' && failure.code === NO_DATA_CODE) {
       entry = undefined;
-    } else if (error instanceof SinopacBusinessError) {
+    } else if (failure.kind === 'refused') {
       log.warn({ err: error }, 'the bank refused to say what became of the attempt');
-      return { kind: 'bank_unavailable', refusal: { code: error.code } };
-    } else if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
-      log.warn({ err: error }, 'could not ask the bank about the attempt');
-      return { kind: 'bank_unavailable' };
+      return { kind: 'bank_unavailable', refusal: { code: failure.code }, unreachable: false, detail: failure.description };
     } else {
-      throw error;
+      log.warn({ err: error }, 'could not ask the bank about the attempt');
+      return { kind: 'bank_unavailable', unreachable: failure.kind === 'no_answer', detail: failure.detail };
     }
   }
-  // Each attempt is asked about at most once per reconcile interval, whoever asks.
-  await db.payment.update({ where: { id: payment.id }, data: { lastBankCheckAt: clock() } });
-  if (!entry) return { kind: 'not_at_bank' };
+  // A usable answer, whoever asked, ends a run of failures (jobs/bank-check-schedule.ts); a
+  // disagreeing one does not.
+  const answered = { lastBankCheckAt: clock() };
+  const usable = { ...answered, bankCheckFailures: 0, lastBankError: null };
+  if (!entry) {
+    await db.payment.update({ where: { id: payment.id }, data: usable });
+    return { kind: 'not_at_bank' };
+  }
 
   const payStatus = entry.PayStatus;
-  const mismatches = entryMismatches(entry, payment);
-  const outcome = outcomeOfPayStatus(entry);
+  const mismatches = answerMismatches(entry, payment);
+  const outcome = paymentOfOrderEntry(entry);
   if (mismatches.length > 0) {
     const reason = `mismatch: ${mismatches.join('; ')} (${ASKER_IN_HISTORY[askedBy]})`;
     await recordRefusedChange(db, { paymentId: payment.id, from: payment.status, to: outcome?.kind ?? payment.status, reason });
     log.error({ mismatches, payStatus }, 'the bank’s order disagrees with the attempt: check it by hand');
+    await db.payment.update({ where: { id: payment.id }, data: answered });
     return { kind: 'mismatch', payStatus, mismatches };
   }
+  await db.payment.update({ where: { id: payment.id }, data: usable });
   return { kind: 'status', payStatus, outcome };
 }

@@ -4,17 +4,13 @@
 // status it was decided from, and stock moves only with the change that this call itself made:
 // that is what makes "stock is released once" hold across duplicate and concurrent settles.
 import type { Logger } from 'pino';
-import type { Payment, PaymentStatus, Prisma } from '../generated/prisma/client';
+import type { Database } from '../db/prisma';
+import type { Payment, Prisma } from '../generated/prisma/client';
+import { lockOrder, MONEY_TRANSACTION } from '../db/row-locks';
 import { releaseStock, retakeStock } from '../orders/stock-reservation';
+import { OPEN_FOR_PAYMENT, PAID_ORDER, paidOrderStatus } from './payment-states';
 
 type Tx = Prisma.TransactionClient;
-
-/** Attempts in these states may still be paid by the shopper, so their order keeps its stock. */
-const OPEN_FOR_PAYMENT: PaymentStatus[] = ['creating', 'pending'];
-
-async function lockOrder(tx: Tx, orderId: string): Promise<void> {
-  await tx.$queryRaw`SELECT id FROM "Order" WHERE id = ${orderId} FOR UPDATE`;
-}
 
 const orderLines = (tx: Tx, orderId: string) =>
   tx.orderLine.findMany({ where: { orderId }, select: { productId: true, quantity: true } });
@@ -50,10 +46,38 @@ export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, pa
 export async function expireOrderWhenNothingOpen(tx: Tx, payment: Payment): Promise<boolean> {
   const { orderId } = payment;
   await lockOrder(tx, orderId);
-  const open = await tx.payment.count({ where: { orderId, id: { not: payment.id }, status: { in: OPEN_FOR_PAYMENT } } });
+  const open = await tx.payment.count({ where: { orderId, id: { not: payment.id }, status: { in: [...OPEN_FOR_PAYMENT] } } });
   if (open > 0) return false;
   const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: { status: 'expired' } });
   if (count === 0) return false;
   await releaseStock(tx, await orderLines(tx, orderId));
   return true;
+}
+
+/** After a refund: the order's status from the money all its attempts still hold (payment-states.ts). */
+export async function updateOrderAfterRefund(tx: Tx, orderId: string): Promise<void> {
+  await lockOrder(tx, orderId);
+  const order = await tx.order.findUniqueOrThrow({
+    where: { id: orderId },
+    select: { status: true, totalTwd: true, payments: { select: { status: true, amount: true, refundedAmount: true } } },
+  });
+  if (!PAID_ORDER.has(order.status)) return;
+  const status = paidOrderStatus(order.totalTwd, order.payments);
+  if (status !== order.status) await tx.order.update({ where: { id: orderId }, data: { status } });
+}
+
+/**
+ * An unpaid order none of whose attempts holds its stock any more (`holding`: the attempts that
+ * would, see jobs/release-stock-holds.ts) expires and gives its stock back. Decided again with the
+ * order's row locked, so an attempt started at the same moment (which locks it too) keeps it.
+ */
+export async function expireAbandonedOrder(db: Database, orderId: string, holding: Prisma.PaymentWhereInput): Promise<boolean> {
+  return db.$transaction(async (tx) => {
+    await lockOrder(tx, orderId);
+    if ((await tx.payment.count({ where: { AND: [{ orderId }, holding] } })) > 0) return false;
+    const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: { status: 'expired' } });
+    if (count === 0) return false;
+    await releaseStock(tx, await orderLines(tx, orderId));
+    return true;
+  }, MONEY_TRANSACTION);
 }

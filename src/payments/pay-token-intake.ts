@@ -5,9 +5,9 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { PayTokenSource } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
-import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
+import { answerMismatches, isUnknownTokenCode, paymentOfPayResult } from '../sinopac/bank-answers';
 import type { PayResult } from '../sinopac/messages';
-import { outcomeOfPayResult, payResultMismatches } from './pay-result';
 import { recordRefusedChange } from './payment-transition';
 import { settlePayment } from './settle';
 
@@ -59,10 +59,6 @@ export interface PayTokenIntakeDependencies {
   logger: Logger;
   inFlight: PayTokensInFlight;
 }
-
-// The bank's "no such token / no such data" answers (§6: E24xx/E25xx token, E2601 no data).
-// Any other refusal (E9900 busy, M0001 maintenance...) may pass, so it counts as unavailable.
-const UNKNOWN_TOKEN_CODE = /^(E24\d\d|E25\d\d|E2601)$/;
 
 export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery: PayTokenDelivery): Promise<IntakeResult> {
   const { db, sinopac, logger } = deps;
@@ -130,8 +126,8 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
   }
   const attempt = { paymentId: payment.id, orderId: payment.orderId };
 
-  const mismatches = payResultMismatches(result, payment, sinopac.shopNo);
-  const outcome = outcomeOfPayResult(result);
+  const mismatches = answerMismatches(result, payment, sinopac.shopNo);
+  const outcome = paymentOfPayResult(result);
   if (mismatches.length > 0 || outcome === undefined) {
     const reason = mismatches.length > 0 ? `mismatch: ${mismatches.join('; ')}` : `unsupported APType ${result.APType}`;
     await recordRefusedChange(db, {
@@ -165,15 +161,18 @@ async function recordOutcome(db: Database, rowId: number, result: Outcome): Prom
 }
 
 function isUnknownToken(error: unknown): boolean {
-  if (error instanceof SinopacBusinessError) return error.code !== undefined && UNKNOWN_TOKEN_CODE.test(error.code);
+  const failure = bankFailureOf(error);
+  // Any other refusal (E9900 busy, M0001 maintenance...) may pass, so it counts as unavailable.
+  if (failure?.kind === 'refused') return isUnknownTokenCode(failure.code);
   // A token the bank's own rules reject (too long, not ASCII) cannot name a payment.
-  return error instanceof SinopacRequestError;
+  return failure?.kind === 'not_sent';
 }
+
+const UNAVAILABLE_BECAUSE = { no_answer: 'bank_unreachable', untrusted: 'untrusted_answer', refused: 'bank_busy' } as const;
 
 /** Undefined for an error that is not the bank's: a defect, passed on as it is. */
 function unavailableBecause(error: unknown): PayResultUnavailableError | undefined {
-  if (error instanceof SinopacTransportError) return new PayResultUnavailableError('bank_unreachable', { cause: error });
-  if (error instanceof SinopacProtocolError) return new PayResultUnavailableError('untrusted_answer', { cause: error });
-  if (error instanceof SinopacBusinessError) return new PayResultUnavailableError('bank_busy', { cause: error });
-  return undefined;
+  const failure = bankFailureOf(error);
+  if (!failure || failure.kind === 'not_sent') return undefined;
+  return new PayResultUnavailableError(UNAVAILABLE_BECAUSE[failure.kind], { cause: error });
 }

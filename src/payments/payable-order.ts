@@ -2,11 +2,7 @@
 // rule, and startPaymentAttempt applies it again with the order's row locked, where it also stops
 // a double click from starting two attempts.
 import type { Order, Payment } from '../generated/prisma/client';
-
-/** An attempt in any of these states may still take or hold the shopper's money. */
-const OPEN_ATTEMPT = new Set<Payment['status']>(['creating', 'pending', 'paid', 'refunded']);
-/** Expired orders too: their stock was released, and a new attempt reserves it again. */
-const PAYABLE_ORDER = new Set<Order['status']>(['awaiting_payment', 'expired']);
+import { BLOCKS_NEW_ATTEMPT, PAYABLE_ORDER } from './payment-states';
 
 export type NoNewAttemptReason = 'order_closed' | 'attempt_open';
 
@@ -15,7 +11,7 @@ export function whyNoNewAttempt(
   payments: readonly Pick<Payment, 'status'>[],
 ): NoNewAttemptReason | undefined {
   if (!PAYABLE_ORDER.has(order.status)) return 'order_closed';
-  if (payments.some((payment) => OPEN_ATTEMPT.has(payment.status))) return 'attempt_open';
+  if (payments.some((payment) => BLOCKS_NEW_ATTEMPT.has(payment.status))) return 'attempt_open';
   return undefined;
 }
 

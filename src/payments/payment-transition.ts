@@ -1,5 +1,6 @@
-// The one way a payment attempt changes status: a conditional update (only if it is still in the
-// status the caller saw) plus its PaymentEvent row, in the caller's transaction. Two processes
+// The one way a payment attempt changes status, called only by settlePayment (settle.ts): a
+// conditional update (only if it is still in the status the caller saw) plus its PaymentEvent
+// row, in the caller's transaction. Two processes
 // racing for the same change both issue the update; the database lets exactly one of them match.
 import type { PaymentStatus, Prisma } from '../generated/prisma/client';
 import { canTransition } from './payment-states';

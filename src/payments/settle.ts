@@ -1,6 +1,7 @@
-// THE one function that decides what a bank result does to a payment attempt and its order.
-// The webhook, the return page, the reconciler, the ATM expiry and the admin re-check all come
-// through here.
+// THE one function that decides what a bank result does to a payment attempt and its order, and
+// the only code that changes an attempt's status. Starting an attempt (OrderCreate's answer or its
+// failure), the webhook, the return page, the reconciler (also giving up an OrderCreate that was
+// never answered), the ATM expiry, refunds and the admin re-check all come through here.
 //
 // Exactly once, by the database rather than by luck: the attempt's row is locked (SELECT … FOR
 // UPDATE) for the whole transaction, so concurrent settles of one attempt run one after the other
@@ -11,23 +12,39 @@
 // Stock is not this function's: the order reserved it when placed (see order-settlement.ts).
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import { Prisma, type PaymentStatus } from '../generated/prisma/client';
+import type { Prisma, PaymentStatus } from '../generated/prisma/client';
 import { enqueueMail } from '../mail/outbox';
-import { expireOrderWhenNothingOpen, markOrderPaid } from './order-settlement';
+import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
+import { expireOrderWhenNothingOpen, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
 import { canTransition } from './payment-states';
+import type { PaymentAtBank } from '../sinopac/bank-answers';
 import { changePaymentStatus, recordRefusedChange } from './payment-transition';
 
-/** What the bank says happened to the attempt, already checked against it by the caller. */
+/** What the bank's card link or ATM account for a new attempt is, from OrderCreate's answer. */
+export interface CreatedAttempt {
+  tsNo: string;
+  cardPayUrl?: string;
+  atmPayNo?: string;
+  atmBankCode?: string;
+  webAtmUrl?: string | null;
+  atmDeadline?: Date;
+}
+
+/**
+ * What the bank says happened to the attempt, already checked against it by the caller: a payment
+ * outcome as src/sinopac/bank-answers.ts reads the bank's answers, or one of these.
+ */
 export type BankOutcome =
-  | { kind: 'paid'; payDate?: Date; tsNo?: string; cardLast4?: string }
-  | { kind: 'failed'; code?: string; description?: string }
-  | { kind: 'expired' }
-  | { kind: 'cancelled' }
+  | PaymentAtBank
+  /** OrderCreate accepted the attempt: the shopper can pay it now. Only from creating. */
+  | ({ kind: 'created' } & CreatedAttempt)
+  /** OrderCreate was refused or never answered; `code` is the bank's, or ours (timeout, no_answer...). */
+  | { kind: 'create_failed'; code?: string; description?: string }
   /** `amount` in TWD×100; a refund of less than what remains keeps the attempt paid. */
   | { kind: 'refunded'; amount: number };
 
 /** Where the outcome came from, for the audit trail. */
-export type SettleSource = 'backend' | 'return' | 'reconcile' | 'expiry' | 'admin';
+export type SettleSource = 'checkout' | 'backend' | 'return' | 'reconcile' | 'expiry' | 'admin';
 
 export interface SettleRequest {
   paymentId: string;
@@ -36,6 +53,11 @@ export interface SettleRequest {
   payToken?: string;
   /** The PayToken log row of the delivery being settled: marked applied in the same transaction. */
   payTokenRowId?: number;
+  /**
+   * With a "refunded" outcome: the Refund row it completes, marked succeeded in the same
+   * transaction, so a refund is booked exactly once however often its answer is applied.
+   */
+  refundId?: string;
 }
 
 export type SettleResult =
@@ -63,14 +85,12 @@ export class ConcurrentChangeError extends Error {
   override name = 'ConcurrentChangeError';
 }
 
-const TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
 type Tx = Prisma.TransactionClient;
-type LockedPayment = Prisma.PaymentGetPayload<object>;
 
 export async function settlePayment(deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
   let result: SettleResult;
   try {
-    result = await deps.db.$transaction((tx) => settleLocked(tx, deps, request), TRANSACTION);
+    result = await deps.db.$transaction((tx) => settleLocked(tx, deps, request), MONEY_TRANSACTION);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // One of the unique indexes found this change already made: by another settle, so nothing is lost.
@@ -84,12 +104,8 @@ export async function settlePayment(deps: SettleDependencies, request: SettleReq
   return result;
 }
 
-function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-}
-
 async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
-  const [payment] = await lockPayment(tx, request.paymentId);
+  const payment = await lockPayment(tx, request.paymentId);
   if (payment === undefined) throw new PaymentNotFoundError(request.paymentId);
   const { outcome } = request;
   const base = { paymentId: payment.id, payToken: request.payToken };
@@ -99,16 +115,21 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   const partialRefund = outcome.kind === 'refunded' && to === 'paid';
   if (to === payment.status && !partialRefund) return { kind: 'already_applied', status: to, orderId };
 
-  const refusal = refusalReason(payment, to, outcome);
+  const refund = request.refundId === undefined ? undefined : await tx.refund.findUnique({ where: { id: request.refundId } });
+  if (refund?.status === 'succeeded') return { kind: 'already_applied', status: payment.status, orderId };
+  const refusal =
+    refusalReason(payment, to, outcome) ??
+    (refund === null ? `refund ${request.refundId} does not exist` : refund && refundRefusal(refund, payment));
   if (refusal !== undefined) {
     await recordRefusedChange(tx, { ...base, from: payment.status, to, reason: `${refusal} (${request.source})` });
     return { kind: 'refused', from: payment.status, to, orderId, reason: refusal };
   }
 
   const reason = `${outcome.kind} (${request.source})`;
+  if (refund) await tx.refund.update({ where: { id: refund.id }, data: { status: 'succeeded' } });
   if (partialRefund) {
     await refundPart(tx, payment, outcome.amount, { ...base, reason });
-    await tx.order.updateMany({ where: { id: orderId, status: 'paid' }, data: { status: 'partially_refunded' } });
+    await updateOrderAfterRefund(tx, orderId);
     return { kind: 'applied', from: 'paid', to: 'paid', orderId };
   }
 
@@ -118,27 +139,28 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     await tx.payToken.update({ where: { id: request.payTokenRowId }, data: { outcome: 'applied', paymentId: payment.id } });
   }
 
+  // What the change does to the order. Reaching pending (outcome "created") is an attempt that
+  // started, its card link or ATM account now stored; it leaves the order as it is.
+  // Each e-mail is written in this transaction, once per order (src/mail/outbox.ts): the
+  // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
+  if (to === 'pending' && outcome.kind === 'created') await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
   if (to === 'paid' && outcome.kind === 'paid') {
     await markOrderPaid(tx, deps.logger, payment, outcome.payDate ?? deps.clock());
-    // MAIL HOOK (issue 13): the payment-received e-mail, written in this transaction (once per order).
     await enqueueMail(tx, { orderId, kind: 'payment_received', paymentId: payment.id });
   }
   if (to === 'expired' || to === 'cancelled') await expireOrderWhenNothingOpen(tx, payment);
-  if (to === 'refunded') {
-    await tx.order.updateMany({ where: { id: orderId, status: { in: ['paid', 'partially_refunded'] } }, data: { status: 'refunded' } });
-  }
+  if (to === 'refunded') await updateOrderAfterRefund(tx, orderId);
   return { kind: 'applied', from: payment.status, to, orderId };
 }
 
-// Locks and reads the row in one round trip. Prisma types a raw row by its columns' database types,
-// which for this table are the model's own: enum columns come back as their names, timestamp
-// columns as Dates, integer columns as numbers (Int is int4; no BigInt or Decimal here). A column
-// added to Payment with another type must be checked here too.
-function lockPayment(tx: Tx, paymentId: string): Promise<LockedPayment[]> {
-  return tx.$queryRaw<LockedPayment[]>`SELECT * FROM "Payment" WHERE id = ${paymentId} FOR UPDATE`;
+/** A refund applies only to its own attempt, and only once, from "requested". */
+function refundRefusal(refund: { id: string; paymentId: string; status: string }, payment: LockedPayment): string | undefined {
+  if (refund.paymentId !== payment.id) return `refund ${refund.id} is for another attempt`;
+  return refund.status === 'requested' ? undefined : `refund ${refund.id} is ${refund.status}`;
 }
 
 function targetStatus(payment: LockedPayment, outcome: BankOutcome): PaymentStatus {
+  if (outcome.kind === 'created') return 'pending';
   if (outcome.kind !== 'refunded') return outcome.kind;
   return payment.refundedAmount + outcome.amount >= payment.amount ? 'refunded' : 'paid';
 }
@@ -152,6 +174,9 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
     }
     return undefined;
   }
+  // A late OrderCreate answer must not reopen an attempt the reconciler gave up on: the order may
+  // have a newer one by now.
+  if (outcome.kind === 'created' && payment.status !== 'creating') return `OrderCreate answered after the attempt became ${payment.status}`;
   if (!canTransition(payment.status, to)) {
     // Money the bank took for an attempt we gave up on must be refunded by hand; the refusal row says so.
     return to === 'paid' ? `bank reports paid for an attempt that is ${payment.status}: refund by hand` : `${payment.status} → ${to} is not allowed`;
@@ -161,6 +186,12 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
 
 function columnsFor(outcome: BankOutcome, payment: LockedPayment): Prisma.PaymentUncheckedUpdateManyInput {
   switch (outcome.kind) {
+    case 'created': {
+      const { kind: _kind, ...columns } = outcome;
+      return columns;
+    }
+    case 'create_failed':
+      return { failureCode: outcome.code ?? null, failureReason: outcome.description ?? null };
     case 'paid':
       return {
         payDate: outcome.payDate ?? null,

@@ -1,6 +1,7 @@
 // The bank's OrderNo for one payment attempt. Each attempt gets a new one and none is ever reused
 // (the bank refuses a duplicate with E0302, and an old number may still be live at the bank).
 import { randomInt } from 'node:crypto';
+import { taipeiYYMMDD } from '../time/taipei';
 
 const ALPHABET = '0123456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 const LETTERS = 'ABCDEFGHJKLMNPQRSTUVWXYZ';
@@ -18,8 +19,7 @@ function pick(chars: string): string {
  * (PROTOCOL.md §7), which would leave tests waiting for a payment that never comes.
  */
 export function newSinopacOrderNo(now: Date): string {
-  const taipeiDate = new Date(now.getTime() + 8 * 3_600_000).toISOString().slice(2, 10).replaceAll('-', '');
   let random = '';
   for (let i = 0; i < RANDOM_LENGTH; i++) random += pick(ALPHABET);
-  return `FSP${taipeiDate}${random}${pick(LETTERS)}`;
+  return `FSP${taipeiYYMMDD(now)}${random}${pick(LETTERS)}`;
 }

@@ -5,17 +5,17 @@
 // or a settle expiring the order at the same moment are taken one after the other.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import { enqueueMail } from '../mail/outbox';
 import type { Order, OrderLine, Payment, Prisma } from '../generated/prisma/client';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import type { SinopacClient } from '../sinopac/client';
-import { SinopacBusinessError, SinopacProtocolError, SinopacRequestError, SinopacTransportError } from '../sinopac/errors';
+import { bankFailureOf } from '../sinopac/errors';
 import type { OrderCreateParams, OrderCreateResponse } from '../sinopac/messages';
 import { whyNoNewAttempt, type NoNewAttemptReason } from './payable-order';
-import { changePaymentStatus } from './payment-transition';
+import { lockOrder, MONEY_TRANSACTION } from '../db/row-locks';
+import { settlePayment } from './settle';
 import { productNameForBank } from './product-name';
 import { newSinopacOrderNo } from './sinopac-order-no';
-import { taipeiDayAfter } from './taipei-calendar';
+import { taipeiDayAfter } from '../time/taipei';
 
 export interface PaymentAttemptDependencies {
   db: Database;
@@ -59,7 +59,6 @@ export class OrderNotPayableError extends Error {
 const ATM_MAX_EXPIRE_DAYS = 30;
 /** The bank's own code, shown with the virtual account; QPay accounts are at Bank SinoPac. */
 const SINOPAC_BANK_CODE = '807';
-const TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
 
 /** Creates a new Payment attempt for the order (fresh unique SinoPac OrderNo), calls OrderCreate, stores the CardPayURL or ATM account and returns the updated Payment. Throws OrderNotPayableError when the order takes no new attempt; on a bank failure the attempt is marked create_failed and PaymentStartError is thrown. */
 export async function startPaymentAttempt(
@@ -68,7 +67,7 @@ export async function startPaymentAttempt(
 ): Promise<Payment> {
   const { db, sinopac, clock, logger, settings } = deps;
   const now = clock();
-  const { order, payment } = await db.$transaction((tx) => openAttempt(tx, input, now), TRANSACTION);
+  const { order, payment } = await db.$transaction((tx) => openAttempt(tx, input, now), MONEY_TRANSACTION);
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
 
   const atmDay = taipeiDayAfter(now, Math.min(Math.max(settings.atmExpireDays, 1), ATM_MAX_EXPIRE_DAYS));
@@ -94,15 +93,12 @@ export async function startPaymentAttempt(
     const failure = startFailure(error);
     // The OrderNo stays on the failed attempt: after a timeout the bank may hold the order, and
     // the reconciler asks about it by that number. A retry is a new attempt with a new number.
-    await db.$transaction((tx) =>
-      changePaymentStatus(tx, {
-        paymentId: payment.id,
-        from: 'creating',
-        to: 'create_failed',
-        data: { failureCode: failure.bankCode ?? failureCode(error), failureReason: failure.message },
-        reason: `OrderCreate failed: ${failure.reason}`,
-      }),
-    );
+    const code = failure.bankCode ?? failureCode(error);
+    await settlePayment(deps, {
+      paymentId: payment.id,
+      outcome: { kind: 'create_failed', ...(code !== undefined && { code }), description: failure.message },
+      source: 'checkout',
+    });
     log.warn({ reason: failure.reason, bankCode: failure.bankCode, err: error }, 'payment attempt could not be created');
     throw failure;
   }
@@ -116,22 +112,14 @@ export async function startPaymentAttempt(
           atmDeadline: atmDay.endsAt,
         }
       : { cardPayUrl: created.CardParam.CardPayURL };
-  const accepted = await db.$transaction(async (tx) => {
-    const changed = await changePaymentStatus(tx, {
-      paymentId: payment.id,
-      from: 'creating',
-      to: 'pending',
-      data: { tsNo: created.TSNo, ...stored },
-      reason: 'OrderCreate accepted',
-    });
-    // MAIL HOOK (issue 13): the order confirmation, with this attempt's ATM account when ATM,
-    // written in this transaction; once per order, so a later attempt sends none.
-    if (changed) await enqueueMail(tx, { orderId: order.id, kind: 'order_placed', paymentId: payment.id });
-    return changed;
+  const accepted = await settlePayment(deps, {
+    paymentId: payment.id,
+    outcome: { kind: 'created', tsNo: created.TSNo, ...stored },
+    source: 'checkout',
   });
   // Only after minutes without an answer does the reconciler give a creating attempt up; a bank
   // that slow has left the shopper long gone, and the attempt stays as the reconciler left it.
-  if (!accepted) throw new PaymentStartError('bank_unavailable', 'OrderCreate answered after the attempt was given up');
+  if (accepted.kind !== 'applied') throw new PaymentStartError('bank_unavailable', 'OrderCreate answered after the attempt was given up');
   log.info({ tsNo: created.TSNo }, 'payment attempt created');
   return db.payment.findUniqueOrThrow({ where: { id: payment.id } });
 }
@@ -143,7 +131,7 @@ async function openAttempt(
   input: { orderId: string; payType: 'A' | 'C' },
   now: Date,
 ): Promise<{ order: OrderToPay; payment: Payment }> {
-  await tx.$queryRaw`SELECT id FROM "Order" WHERE id = ${input.orderId} FOR UPDATE`;
+  await lockOrder(tx, input.orderId);
   const order = await tx.order.findUniqueOrThrow({
     where: { id: input.orderId },
     include: { lines: { orderBy: { id: 'asc' } }, payments: { select: { status: true } } },
@@ -169,20 +157,24 @@ async function revive(tx: Prisma.TransactionClient, order: OrderToPay): Promise<
 }
 
 function startFailure(error: unknown): PaymentStartError {
-  if (error instanceof SinopacBusinessError) {
-    return new PaymentStartError('bank_refused', error.message, { cause: error, ...(error.code !== undefined && { bankCode: error.code }) });
+  const failure = bankFailureOf(error);
+  switch (failure?.kind) {
+    case 'refused':
+      return new PaymentStartError('bank_refused', (error as Error).message, { cause: error, ...(failure.code !== undefined && { bankCode: failure.code }) });
+    // Nothing was sent; the bank would have refused the same message.
+    case 'not_sent':
+      return new PaymentStartError('bank_refused', failure.detail, { cause: error });
+    // No answer, or one we cannot trust: whether the bank created the order is unknown.
+    case 'no_answer':
+    case 'untrusted':
+      return new PaymentStartError('bank_unavailable', failure.detail, { cause: error });
+    default:
+      return new PaymentStartError('bank_unavailable', 'OrderCreate failed unexpectedly', { cause: error });
   }
-  // Nothing was sent; the bank would have refused the same message.
-  if (error instanceof SinopacRequestError) return new PaymentStartError('bank_refused', error.message, { cause: error });
-  // No answer, or one we cannot trust: whether the bank created the order is unknown.
-  if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) {
-    return new PaymentStartError('bank_unavailable', error.message, { cause: error });
-  }
-  return new PaymentStartError('bank_unavailable', 'OrderCreate failed unexpectedly', { cause: error });
 }
 
 function failureCode(error: unknown): string | undefined {
-  if (error instanceof SinopacTransportError || error instanceof SinopacProtocolError) return error.reason;
-  if (error instanceof SinopacRequestError) return 'invalid_request';
-  return undefined;
+  const failure = bankFailureOf(error);
+  if (failure?.kind === 'no_answer' || failure?.kind === 'untrusted') return failure.reason;
+  return failure?.kind === 'not_sent' ? 'invalid_request' : undefined;
 }

@@ -4,7 +4,9 @@ import { filterQuery, orderFiltersSchema } from '../admin/order-filters';
 import { findOrderPage, findOrdersForExport, mainAttempt } from '../admin/order-list';
 import { findOrderRecord } from '../admin/order-record';
 import { ordersCsv } from '../admin/orders-csv';
+import { needsAttention } from '../admin/payments-needing-attention';
 import { refundActions } from '../admin/refund-rules';
+import { taipeiDate } from '../time/taipei';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
 import type { AdminDependencies } from './admin';
@@ -27,7 +29,7 @@ export function adminOrderRoutes(deps: Pick<AdminDependencies, 'db' | 'clock'>):
     const filters = readInput(orderFiltersSchema, req.query);
     const orders = await findOrdersForExport(deps.db, filters);
     // Named for the day in Taipei (UTC+8), the merchant's day.
-    const day = new Date(deps.clock().getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    const day = taipeiDate(deps.clock());
     res
       .type('text/csv; charset=utf-8')
       .attachment(`orders-${day}.csv`)
@@ -39,7 +41,7 @@ export function adminOrderRoutes(deps: Pick<AdminDependencies, 'db' | 'clock'>):
     if (!order) throw new NotFoundError(`no order ${req.params.id}`);
     res.render('admin/order.njk', {
       order,
-      attempts: order.payments.map((payment) => ({ payment, actions: refundActions(payment, payment.refunds) })),
+      attempts: order.payments.map((payment) => ({ payment, actions: refundActions(payment, payment.refunds), needsAttention: needsAttention(payment) })),
     });
   });
 

@@ -1,15 +1,18 @@
 // What the merchant can do to one payment attempt: re-check it with the bank, refund it (form,
-// confirmation, then the refund itself) or cancel its authorisation (confirmation, then the cancel).
+// confirmation, then the refund itself) or cancel its authorisation (confirmation, then the cancel);
+// and the list of attempts the bank keeps failing to describe.
 // Every action ends in a redirect to the order's page with one notice saying what happened.
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { recheckNotice, refundNotice } from '../admin/action-notices';
 import { setNotice } from '../admin/admin-session';
+import { findPaymentsNeedingAttention, findRefundsNeedingReview } from '../admin/payments-needing-attention';
 import { recheckPayment } from '../admin/recheck-payment';
 import { refundFormSchema, toRefundForm, type RefundForm } from '../admin/refund-form';
 import { refundPayment } from '../admin/refund-payment';
 import { refundActions, refundProblem } from '../admin/refund-rules';
 import { findRefundTarget, type RefundTarget } from '../admin/refund-target';
+import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
 import type { AdminDependencies } from './admin';
@@ -24,6 +27,11 @@ export function adminPaymentRoutes(deps: Omit<AdminDependencies, 'credentials'>)
     if (!found) throw new NotFoundError(`no payment ${paymentId}`);
     return found;
   }
+
+  router.get('/payments/attention', async (_req, res) => {
+    const [payments, refunds] = await Promise.all([findPaymentsNeedingAttention(deps.db), findRefundsNeedingReview(deps.db)]);
+    res.render('admin/attention.njk', { payments, refunds, threshold: ATTENTION_AFTER_FAILURES });
+  });
 
   router.post('/payments/:id/recheck', async (req, res) => {
     const rechecked = await recheckPayment(withRequestLog(req), req.params.id);

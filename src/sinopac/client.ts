@@ -76,7 +76,7 @@ interface ServiceSpec<Res extends z.ZodType> {
   service: SinopacService;
   request: z.ZodType<Record<string, unknown>>;
   response: Res;
-  /** Members the answer must repeat unchanged from the request, so one order's answer is never taken for another's. */
+  /** Members the answer must repeat (as parsed: amounts may come as digit strings), so one order's answer is never taken for another's. */
   echoed: readonly string[];
 }
 
@@ -84,7 +84,8 @@ const ORDER_CREATE = {
   service: 'OrderCreate',
   request: orderCreateRequestSchema,
   response: orderCreateResponseSchema,
-  echoed: ['ShopNo', 'OrderNo'],
+  // Amount and PayType too: an answer for another amount or pay type must not become a pay link.
+  echoed: ['ShopNo', 'OrderNo', 'Amount', 'PayType'],
 } satisfies ServiceSpec<typeof orderCreateResponseSchema>;
 
 const ORDER_QUERY = {
@@ -329,8 +330,9 @@ function interpret<Res extends z.ZodType>(
 
   const parsed = spec.response.safeParse(response);
   if (!parsed.success) throw new SinopacProtocolError(service, 'bad_message', describeIssues(parsed.error).join('; '));
+  const answered = parsed.data as Record<string, unknown>;
   for (const member of spec.echoed) {
-    if (response[member] !== request[member]) {
+    if (answered[member] !== request[member]) {
       throw new SinopacProtocolError(service, 'mismatch', `${member} in the answer differs from the request`);
     }
   }

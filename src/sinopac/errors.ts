@@ -1,5 +1,6 @@
 // Failures of a QPay call, one class per kind so callers can decide what is retryable and what to show.
 // None of them ever holds key material: messages are built from service names, codes and bank text only.
+import { resultCodeOf } from './bank-answers';
 import type { SinopacService } from './messages';
 
 export type SinopacEndpoint = 'Nonce' | 'Order';
@@ -58,9 +59,6 @@ export class SinopacProtocolError extends SinopacError {
   }
 }
 
-// Description is "<code> – <text>" with an EN DASH (§6), e.g. "E0302 – 訂單編號重複".
-const DESCRIPTION_CODE = /^\s*([A-Z]\d{4})(?!\d)/;
-
 /** The bank answered, authentically, with Status "F". */
 export class SinopacBusinessError extends SinopacError {
   override name = 'SinopacBusinessError';
@@ -73,6 +71,28 @@ export class SinopacBusinessError extends SinopacError {
     const text = description ?? '';
     super(service, `the bank refused: ${text || '(no description)'}`);
     this.description = text;
-    this.code = DESCRIPTION_CODE.exec(text)?.[1];
+    this.code = resultCodeOf(text);
   }
+}
+
+/**
+ * A failed call in the terms the shop decides by:
+ * - refused: the bank answered, authentically, no (with its code when the Description has one);
+ * - not_sent: the request broke the protocol's rules and never left the shop;
+ * - no_answer: nothing usable came back, so whether the bank acted is unknown;
+ * - untrusted: an answer came back that cannot be trusted or understood, so it is not acted on.
+ * Undefined for an error that is not the bank's (a defect), which callers pass on.
+ */
+export type BankFailure =
+  | { kind: 'refused'; code: string | undefined; description: string }
+  | { kind: 'not_sent'; detail: string }
+  | { kind: 'no_answer'; reason: TransportFailure; detail: string }
+  | { kind: 'untrusted'; reason: ProtocolFailure; detail: string };
+
+export function bankFailureOf(error: unknown): BankFailure | undefined {
+  if (error instanceof SinopacBusinessError) return { kind: 'refused', code: error.code, description: error.description };
+  if (error instanceof SinopacRequestError) return { kind: 'not_sent', detail: error.message };
+  if (error instanceof SinopacTransportError) return { kind: 'no_answer', reason: error.reason, detail: error.message };
+  if (error instanceof SinopacProtocolError) return { kind: 'untrusted', reason: error.reason, detail: error.message };
+  return undefined;
 }

@@ -5,8 +5,7 @@ import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import { failureLabel, statusLabel, statusTone, type LabelKind } from '../orders/status-labels';
 import type { Locale } from '../i18n/locales';
-
-const TAIPEI = 'Asia/Taipei';
+import { TAIPEI_TIME_ZONE } from '../time/taipei';
 
 export function formatTwd(amountTwd: number): string {
   return `NT$${amountTwd.toLocaleString('en-US')}`;
@@ -14,7 +13,7 @@ export function formatTwd(amountTwd: number): string {
 
 // hourCycle h23, not hour12: false, with which zh-TW writes a minute past midnight as "24:01".
 const DATE_TIME: Intl.DateTimeFormatOptions = {
-  timeZone: TAIPEI, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
+  timeZone: TAIPEI_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23',
 };
 // Made once: building a DateTimeFormat costs about 100 µs, a hundred times what formatting a date does.
 const zhDateTime = new Intl.DateTimeFormat('zh-TW', DATE_TIME);

@@ -23,6 +23,7 @@ const pages = () => [
   `/admin/orders/${orderId}`,
   `/admin/payments/${paymentId}/refund`,
   `/admin/payments/${paymentId}/cancel`,
+  '/admin/payments/attention',
   '/admin/no-such-page',
 ];
 

@@ -4,7 +4,7 @@ import { refundActions, refundProblem, refundableAmount } from '../../src/admin/
 import type { Payment } from '../../src/generated/prisma/client';
 
 const payment = (fields: Partial<Payment> = {}): Payment => ({
-  id: 'p1', orderId: 'o1', orderNo: 'FS1', payType: 'C', amount: 150_000, status: 'paid', tsNo: 'NA000100000001', refundedAmount: 0, ...fields,
+  id: 'p1', orderId: 'o1', orderNo: 'FS1', payType: 'C', amount: 150_000, status: 'paid', tsNo: 'NA000100000001', refundedAmount: 0, autoBilling: false, ...fields,
 } as Payment);
 
 describe('refund rules', () => {
@@ -27,6 +27,15 @@ describe('refund rules', () => {
     expect(refundProblem(payment(), [failed], { kind: 'cancel', amount: 150_000 })).toBeUndefined();
     expect(refundProblem(payment(), [requested], { kind: 'cancel', amount: 150_000 })).toBe('already_refunded');
     expect(refundProblem(payment({ refundedAmount: 100 }), [], { kind: 'cancel', amount: 150_000 })).toBe('already_refunded');
+  });
+
+  it('cancels no authorisation the bank captured at once (AutoBilling Y, as the shop always sends)', () => {
+    expect(refundProblem(payment({ autoBilling: true }), [], { kind: 'cancel', amount: 150_000 })).toBe('captured');
+    expect(refundActions(payment({ autoBilling: true }), [])).toEqual({ refundable: 150_000, canRefund: true, canCancel: false });
+  });
+
+  it('holds back the amount of a refund waiting for review, as of one waiting for the bank', () => {
+    expect(refundableAmount(payment(), [{ status: 'needs_review', amount: 30_000 }])).toBe(120_000);
   });
 
   it('offers the buttons that would be accepted', () => {

@@ -81,3 +81,30 @@ describe('re-checking an attempt with the bank', () => {
     expect((await admin.post('/admin/payments/3e9c1d1a-0000-4000-8000-000000000000/recheck')).status).toBe(404);
   });
 });
+
+describe('attempts needing attention', () => {
+  it('are listed with the bank’s last answer, and flagged on their order’s page, until they are decided', async () => {
+    const product = await createProduct(h.db, { priceTwd: 500, stock: 5 });
+    const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+    const stuck = await createPayment(h.db, order, 'pending');
+    const healthy = await createPayment(h.db, await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' }), 'pending');
+    await h.db.payment.update({ where: { id: stuck.id }, data: { bankCheckFailures: 5, lastBankError: 'E9999 – 系統忙碌', nextBankCheckAt: new Date() } });
+    await h.db.payment.update({ where: { id: healthy.id }, data: { bankCheckFailures: 1, lastBankError: 'E9999 – 系統忙碌' } });
+
+    const list = await admin.agent.get('/admin/payments/attention?lang=en');
+    expect(list.status).toBe(200);
+    expect(list.text).toContain(`data-order-no="${stuck.orderNo}"`);
+    expect(list.text).toContain('E9999 – 系統忙碌');
+    expect(list.text).not.toContain(`data-order-no="${healthy.orderNo}"`);
+    const orderPage = await admin.agent.get(`/admin/orders/${order.id}?lang=en`);
+    expect(orderPage.text).toContain('data-testid="needs-attention"');
+
+    const review = await h.db.refund.create({
+      data: { paymentId: healthy.id, kind: 'refund', amount: 10_000, idempotencyKey: crypto.randomUUID(), createdBy: 'merchant', status: 'needs_review', bankDescription: 'the bank answered Amount 50000 for a refund of 10000' },
+    });
+    expect((await admin.agent.get('/admin/payments/attention')).text).toContain(`data-refund-id="${review.id}"`);
+
+    await h.db.payment.update({ where: { id: stuck.id }, data: { status: 'expired' } });
+    expect((await admin.agent.get('/admin/payments/attention')).text).not.toContain(`data-order-no="${stuck.orderNo}"`);
+  });
+});

@@ -1,5 +1,6 @@
 // Refunds and cancelled authorisations through OrderMaintain against the sandbox: the form, the
 // confirmation, the refund itself, and what the shop, the bank and the shopper then see.
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Payment } from '../../src/generated/prisma/client';
 import {
@@ -213,17 +214,23 @@ describe('cancelling an authorisation', () => {
     expect(await h.db.paymentEvent.count({ where: { paymentId: payment.id, applied: false } })).toBe(0);
   });
 
-  it('records the bank\'s refusal to cancel a payment it has already captured, and changes nothing', async () => {
+  it('is not offered for a payment the bank captured at once, and is refused without asking the bank', async () => {
     const { payment } = await paidCardAttempt(h);
 
+    const orderPage = await admin.agent.get(`/admin/orders/${payment.orderId}`);
+    expect(orderPage.text).toContain('data-testid="refund-link"');
+    expect(orderPage.text).not.toContain('data-testid="cancel-link"');
     const confirmation = await admin.agent.get(`/admin/payments/${payment.id}/cancel`);
-    expect(await noticeAfter(await confirm(confirmation.text))).toMatch(/^admin\.refund\.bankRefused \| The bank refused the request for NT\$1,500: E2001/);
+    expect(confirmation.text).toContain('data-problem="captured"');
+    const sent = await admin.agent.post(`/admin/payments/${payment.id}/refunds`).type('form').send({
+      _csrf: hiddenField(orderPage.text, '_csrf'),
+      kind: 'cancel',
+      idempotencyKey: randomUUID(),
+    });
 
-    const after = await reload(payment);
-    expect(after).toMatchObject({ status: 'paid', refundedAmount: 0 });
-    expect(after.refunds).toEqual([expect.objectContaining({ kind: 'cancel', status: 'failed', bankCode: 'E2001' })]);
-    expect(h.sandbox.sandbox.control.order({ orderNo: payment.orderNo }).payStatus).toBe('1C400');
-    // A refused request reserves nothing: the whole amount can still be refunded.
-    expect((await admin.agent.get(`/admin/payments/${payment.id}/refund`)).text).toMatch(/data-testid="refundable">NT\$1,500</);
+    expect(sent.status).toBe(422);
+    expect(sent.text).toContain('data-problem="captured"');
+    expect(await maintainRequests(payment)).toEqual([]);
+    expect(await reload(payment)).toMatchObject({ status: 'paid', refundedAmount: 0, refunds: [] });
   });
 });

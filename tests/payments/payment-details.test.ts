@@ -3,11 +3,11 @@ import { describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
-import { taipeiMinuteToDate } from '../../src/payments/pay-result';
+import { parseTaipeiMinute as taipeiMinuteToDate } from '../../src/time/taipei';
 import { shopperOutcome } from '../../src/payments/payment-outcome';
 import { productNameForBank } from '../../src/payments/product-name';
 import { newSinopacOrderNo } from '../../src/payments/sinopac-order-no';
-import { taipeiDayAfter } from '../../src/payments/taipei-calendar';
+import { taipeiDayAfter } from '../../src/time/taipei';
 
 describe('the product name sent to the bank', () => {
   it('lists the lines with their quantities', () => {

@@ -70,13 +70,14 @@ describe('the reconciler', () => {
     expect(await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: 'paid', cardLast4: '3145' });
   });
 
-  it('leaves an attempt the bank still waits on, and asks about it again only a reconcile interval later', async () => {
+  it('leaves an attempt the bank still waits on, and asks about it again only an hour later', async () => {
     const { payment } = await placeOrder(shop, 'A');
 
     const first = await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
-    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 25)), SETTINGS);
-    expect(await orderQueriesAbout(payment)).toBe(1);
     await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 32)), SETTINGS);
+    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 70)), SETTINGS);
+    expect(await orderQueriesAbout(payment)).toBe(1);
+    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 77)), SETTINGS);
 
     expect(reportFor(first, payment)).toEqual({ paymentId: payment.id, check: 'status' });
     expect(await statusOf(payment)).toBe('pending');

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Payment } from '../../src/generated/prisma/client';
-import { taipeiDayAfter } from '../../src/payments/taipei-calendar';
+import { taipeiDayAfter } from '../../src/time/taipei';
 import { NOTIFY_PATH, RETURN_PATH } from '../../src/routes/payment-callbacks';
 import { DEMO_SHOP } from '../../src/sandbox';
 import { SinopacClient } from '../../src/sinopac/client';

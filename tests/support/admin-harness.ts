@@ -163,7 +163,7 @@ export async function authorisedCardAttempt(h: AdminHarness): Promise<{ order: O
     CardParam: { AutoBilling: 'N', ExpBillingDays: 7 },
   });
   const payment = await h.db.payment.create({
-    data: { orderId: order.id, orderNo, payType: 'C', amount: order.totalTwd * 100, status: 'pending', tsNo: created.TSNo },
+    data: { orderId: order.id, orderNo, payType: 'C', amount: order.totalTwd * 100, status: 'pending', tsNo: created.TSNo, autoBilling: false },
   });
   await deliverReturn(h, payAtBank(h, payment));
   return { order, payment: await h.db.payment.findUniqueOrThrow({ where: { id: payment.id } }) };

@@ -48,15 +48,19 @@ describe('configuration', () => {
   });
 
   it('reads the reconciler and ATM expiry settings, with defaults, and refuses values out of range', () => {
-    expect(loadConfig({}).jobs).toEqual({ reconcileAfterMinutes: 15, reconcileEverySeconds: 60, atmExpiryGraceMinutes: 60 });
-    expect(loadConfig({ RECONCILE_AFTER_MINUTES: '30', RECONCILE_EVERY_SECONDS: '10', ATM_EXPIRY_GRACE_MINUTES: '0' }).jobs).toEqual({
+    expect(loadConfig({}).jobs).toEqual({ reconcileAfterMinutes: 15, reconcileEverySeconds: 60, atmExpiryGraceMinutes: 60, stockHoldMinutes: 30 });
+    expect(
+      loadConfig({ RECONCILE_AFTER_MINUTES: '30', RECONCILE_EVERY_SECONDS: '10', ATM_EXPIRY_GRACE_MINUTES: '0', STOCK_HOLD_MINUTES: '45' }).jobs,
+    ).toEqual({
       reconcileAfterMinutes: 30,
       reconcileEverySeconds: 10,
       atmExpiryGraceMinutes: 0,
+      stockHoldMinutes: 45,
     });
     expect(() => loadConfig({ RECONCILE_AFTER_MINUTES: '0' })).toThrow(/RECONCILE_AFTER_MINUTES/);
     expect(() => loadConfig({ RECONCILE_EVERY_SECONDS: '1' })).toThrow(/RECONCILE_EVERY_SECONDS/);
     expect(() => loadConfig({ ATM_EXPIRY_GRACE_MINUTES: '-5' })).toThrow(/ATM_EXPIRY_GRACE_MINUTES/);
+    expect(() => loadConfig({ STOCK_HOLD_MINUTES: '1' })).toThrow(/STOCK_HOLD_MINUTES/);
   });
 
   it('requires a session secret in production', () => {

@@ -1,7 +1,8 @@
-// What the bank's PayStatus means for an attempt, and whether an OrderQuery answer is about it at all.
+// What the bank's answers mean (src/sinopac/bank-answers.ts): PayStatus, refund flags, result
+// codes, and whether an answer is about the attempt at all.
 import { describe, expect, it } from 'vitest';
 import type { Payment } from '../../src/generated/prisma/client';
-import { entryMismatches, outcomeOfPayStatus } from '../../src/payments/bank-pay-status';
+import { answerMismatches as entryMismatches, paymentOfOrderEntry as outcomeOfPayStatus, refundsOfOrderEntry, resultCodeOf } from '../../src/sinopac/bank-answers';
 import type { OrderQueryEntry } from '../../src/sinopac/messages';
 
 const entry = (fields: Partial<OrderQueryEntry>): OrderQueryEntry => ({
@@ -38,5 +39,21 @@ describe('PayStatus', () => {
     expect(entryMismatches(entry({ Amount: 1, PayType: 'A', TSNo: 'X' }), payment())).toEqual([
       'Amount 1 is not 150000', 'PayType A is not C', 'TSNo X is not NA000100000001',
     ]);
+  });
+});
+
+describe('refunds and result codes', () => {
+  it('reads RefundFlag as a count and RefundStatus as the latest refund’s state', () => {
+    expect(refundsOfOrderEntry(entry({ RefundFlag: 'N' }))).toEqual({ count: 0, latest: 'none' });
+    expect(refundsOfOrderEntry(entry({ RefundFlag: 'Y', RefundStatus: '2C900' }))).toEqual({ count: 1, latest: 'done' });
+    expect(refundsOfOrderEntry(entry({ RefundFlag: 'R', RefundStatus: '2C400' }))).toEqual({ count: 'several', latest: 'in_progress' });
+    expect(refundsOfOrderEntry(entry({ RefundFlag: 'Y', RefundStatus: '2F900' }))).toEqual({ count: 1, latest: 'failed' });
+  });
+
+  it('finds the code at the start of a Description, and nothing in other text', () => {
+    expect(resultCodeOf('E2001 – 訂單狀態不符')).toBe('E2001');
+    expect(resultCodeOf('S0000 – 處理成功')).toBe('S0000');
+    expect(resultCodeOf('E20011 – too long')).toBeUndefined();
+    expect(resultCodeOf(undefined)).toBeUndefined();
   });
 });
