@@ -60,7 +60,11 @@ it('runs a scheduled job once per slot, on one of two instances, never two at on
   expect(rows.length).toBeGreaterThanOrEqual(3);
   const completed = rows.filter((row) => row.state === 'completed').length;
   expect(completed).toBeGreaterThanOrEqual(2);
-  expect(runs).toBe(completed);
+  // A job fetched while the queues stop may run without its completion being written (pg-boss
+  // closes its pool first): it stays active until it expires. It still ran once, for its own slot.
+  const cutOff = rows.filter((row) => row.state === 'active').length;
+  expect(runs).toBeGreaterThanOrEqual(completed);
+  expect(runs).toBeLessThanOrEqual(completed + cutOff);
   expect(mostAtOnce).toBe(1);
 });
 
