@@ -120,12 +120,45 @@ function bankConfig(env: z.infer<typeof schema>): BankConfig {
   };
 }
 
+const MIN_SECRET_BYTES = 32;
+
+/** The secret's size in random bytes, counted as the hex or base64 text it was most likely made as. */
+function secretBytes(secret: string): number {
+  if (/^[0-9a-fA-F]+$/.test(secret)) return Math.floor(secret.length / 2);
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(secret)) return Math.floor((secret.replace(/=+$/, '').length * 6) / 8);
+  return secret.length;
+}
+
+// A shop in production must never fall back to the embedded sandbox (its demo keys are public, and
+// its test card would mark real orders paid) nor to the embedded database, and must not send
+// shoppers or the bank to a plain-HTTP origin. Each problem names its variable, all at once.
+function productionProblems(env: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  for (const name of ['SINOPAC_API_URL', ...BANK_VARIABLES] as const) {
+    if (env[name] === undefined) problems.push(`${name} must be set (the embedded sandbox is for development only)`);
+  }
+  if (env.SINOPAC_API_URL !== undefined && !env.SINOPAC_API_URL.startsWith('https://')) {
+    problems.push('SINOPAC_API_URL must be an https:// URL');
+  }
+  if (env.DATABASE_URL === undefined) problems.push('DATABASE_URL must be set (the embedded PostgreSQL is for development only)');
+  if (env.PUBLIC_BASE_URL === undefined) problems.push('PUBLIC_BASE_URL must be set to the shop\'s public https:// origin');
+  else if (!env.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL must be an https:// URL');
+  if (env.SESSION_SECRET === undefined) problems.push(`SESSION_SECRET must be set to at least ${MIN_SECRET_BYTES} random bytes`);
+  else if (secretBytes(env.SESSION_SECRET) < MIN_SECRET_BYTES || new Set(env.SESSION_SECRET).size < 10) {
+    problems.push(`SESSION_SECRET must hold at least ${MIN_SECRET_BYTES} random bytes, e.g. openssl rand -hex 32`);
+  }
+  return problems;
+}
+
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(source);
   if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`);
   const env = parsed.data;
-  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-    throw new ConfigError('SESSION_SECRET must be set in production');
+  if (env.NODE_ENV === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length > 0) {
+      throw new ConfigError(`Refusing to start in production: ${problems.join('; ')}`);
+    }
   }
   return {
     env: env.NODE_ENV,

@@ -64,6 +64,63 @@ describe('configuration', () => {
   });
 });
 
+describe('production configuration', () => {
+  const production = {
+    NODE_ENV: 'production',
+    ...bank,
+    DATABASE_URL: 'postgresql://u:p@db.internal:5432/shop',
+    PUBLIC_BASE_URL: 'https://shop.example.com.tw',
+    SESSION_SECRET: 'c5f1a8e29b7d4036e1f2a9b8c7d6e5f40123456789abcdef0fedcba987654321',
+  };
+  const without = (name: keyof typeof production) => Object.fromEntries(Object.entries(production).filter(([key]) => key !== name));
+
+  it('starts when the bank, the database, the public origin and the session secret are all real', () => {
+    const config = loadConfig(production);
+    expect(config.bank.mode).toBe('remote');
+    expect(config.database).toEqual({ url: production.DATABASE_URL });
+  });
+
+  it('refuses the embedded sandbox and database, naming every missing variable at once', () => {
+    let message = '';
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    for (const name of ['SINOPAC_API_URL', 'SINOPAC_SHOP_NO', 'SINOPAC_HASH_A1', 'SINOPAC_HASH_A2', 'SINOPAC_HASH_B1', 'SINOPAC_HASH_B2', 'DATABASE_URL', 'PUBLIC_BASE_URL', 'SESSION_SECRET']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it.each(['SINOPAC_API_URL', 'SINOPAC_SHOP_NO', 'SINOPAC_HASH_A1', 'SINOPAC_HASH_A2', 'SINOPAC_HASH_B1', 'SINOPAC_HASH_B2', 'DATABASE_URL', 'PUBLIC_BASE_URL', 'SESSION_SECRET'] as const)(
+    'refuses to start without %s',
+    (name) => {
+      expect(() => loadConfig(without(name))).toThrow(new RegExp(`${name} must`));
+    },
+  );
+
+  it('refuses a plain-HTTP bank API', () => {
+    expect(() => loadConfig({ ...production, SINOPAC_API_URL: 'http://apisbx.sinopac.com/funBIZ/QPay.WebAPI/api' })).toThrow(/SINOPAC_API_URL must be an https/);
+  });
+
+  it('refuses a plain-HTTP public origin', () => {
+    expect(() => loadConfig({ ...production, PUBLIC_BASE_URL: 'http://shop.example.com.tw' })).toThrow(/PUBLIC_BASE_URL must be an https/);
+  });
+
+  it.each([
+    ['too short', 'deadbeefdeadbeefdeadbeef'],
+    ['long but not random', 'x'.repeat(80)],
+    ['a word repeated', 'changeme'.repeat(8)],
+  ])('refuses a session secret that is %s', (_case, secret) => {
+    expect(() => loadConfig({ ...production, SESSION_SECRET: secret })).toThrow(/SESSION_SECRET must hold at least 32 random bytes/);
+  });
+
+  it('accepts 32 random bytes written as base64', () => {
+    expect(loadConfig({ ...production, SESSION_SECRET: 'q3Zx9+Lm2Pd7Rt/Yb0Nc4Wk8Hs1Jf6Ua5Ve3Gi7To2M=' }).sessionSecret).toBeDefined();
+  });
+});
+
 describe('back-office configuration', () => {
   it('is off unless both admin variables are set', () => {
     expect(loadConfig({}).admin).toBeUndefined();
