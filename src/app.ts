@@ -6,7 +6,8 @@ import type { Logger } from 'pino';
 import type session from 'express-session';
 import type { Database } from './db/prisma';
 import type { SinopacClient } from './sinopac/client';
-import { defaultCatalogs, mergeCatalogs, type Catalog } from './i18n/translate';
+import { defaultCatalogs, mergeCatalogs, translator, type Catalog } from './i18n/translate';
+import { DEFAULT_LOCALE } from './i18n/locales';
 import { setUpRequestLogging } from './web/request-logging';
 import { setUpSecurityHeaders } from './web/security-headers';
 import { setUpStaticFiles } from './web/static-files';
@@ -89,6 +90,6 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(paymentResultRoutes(deps));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, translator(catalog, DEFAULT_LOCALE)));
   return app;
 }

@@ -52,7 +52,9 @@ async function main(): Promise<void> {
 
   const databaseServer = await openDatabaseServer(config.database, say, { callerHandlesSignals: true });
   await migrateDatabase(databaseServer.url, say);
-  const db = createDatabase(databaseServer.url);
+  const db = createDatabase(databaseServer.url, {
+    onPoolError: (error) => logger.warn({ err: error }, 'database: idle connection lost'),
+  });
   const seeded = await seedProducts(db);
   if (seeded > 0) say(`Seeded ${seeded} products`);
 
@@ -66,7 +68,7 @@ async function main(): Promise<void> {
     timeoutMs: config.bank.timeoutMs,
     onExchange: audit.record,
   });
-  const sessions = createSessionStore(databaseServer.url);
+  const sessions = createSessionStore(databaseServer.url, logger);
   const clock = () => new Date();
   // The reconciler and the ATM expiry, shared with every other instance on this database.
   const jobs = createJobQueue({

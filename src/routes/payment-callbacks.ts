@@ -10,6 +10,7 @@
 // before the handler (rate limit, body size), through the app's error handler (see app.ts).
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
 import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies, type PayTokensInFlight } from '../payments/pay-token-intake';
 
 export const NOTIFY_PATH = '/payments/sinopac/notify';
@@ -57,6 +58,10 @@ export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'in
       result = await intake(req, { source: 'backend', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: req.body });
     } catch (error) {
       if (error instanceof PayResultUnavailableError) return decline(res, 503);
+      if (isDatabaseUnavailable(error)) {
+        req.log.warn({ reason: (error as Error).message }, 'notification not handled: database unavailable');
+        return decline(res, 503);
+      }
       req.log.error({ err: error }, 'notification could not be handled');
       return decline(res, 500);
     }

@@ -4,6 +4,7 @@ import type { Express, Request, RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 const ONE_HOUR_MS = 3600 * 1000;
@@ -13,8 +14,11 @@ export interface SessionStore {
   close(): Promise<void>;
 }
 
-export function createSessionStore(databaseUrl: string): SessionStore {
+export function createSessionStore(databaseUrl: string, logger: Logger): SessionStore {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // An idle connection cut by a database restart emits 'error' on the pool; unheard, it would end
+  // the process. The pool drops that connection and opens a new one for the next session query.
+  pool.on('error', (error) => logger.warn({ err: error }, 'session store: idle database connection lost'));
   const PgStore = connectPgSimple(session);
   // The table comes from the migrations; pruning expired sessions runs in the store, hourly.
   // No touch: a session's expiry moves only when it is stored, see renewHourly below.

@@ -201,7 +201,8 @@ describe('the session cookie', () => {
 });
 
 describe('a failure inside the shop', () => {
-  const failure = new Error('connect ECONNREFUSED /var/run/postgresql/.s.PGSQL.5432');
+  // Not a database outage (that is a 503, tests/reliability/database-restart.test.ts): a fault of our own.
+  const failure = new TypeError('Cannot read properties of undefined (reading \'secretColumn\')');
   const brokenDb = new Proxy({}, {
     get: () => {
       throw failure;
@@ -209,7 +210,7 @@ describe('a failure inside the shop', () => {
   }) as Database;
 
   function expectNothingInternal(body: string) {
-    expect(body).not.toContain('ECONNREFUSED');
+    expect(body).not.toContain('secretColumn');
     expect(body).not.toMatch(/\/work\/|\/src\/|node_modules|\.ts:\d+|\bat \S+ \(/);
     for (const line of failure.stack!.split('\n').slice(1)) expect(body).not.toContain(line.trim());
   }

@@ -51,7 +51,7 @@ export async function startAdminHarness(options: { backOffice?: boolean } = {}):
     timeoutMs: 3_000,
     onExchange: audit.record,
   });
-  const sessions = createSessionStore(database.url);
+  const sessions = createSessionStore(database.url, logger);
   const settings = { publicBaseUrl: LOST_NOTIFICATIONS_URL, atmExpireDays: 3, cardExpMinutes: 10 };
   const clock = () => new Date();
   const app = createApp({

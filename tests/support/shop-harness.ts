@@ -89,7 +89,7 @@ export async function startShopHarness(
     timeoutMs: options.bankTimeoutMs ?? 3_000,
     onExchange: audit.record,
   });
-  const sessions = createSessionStore(database.url);
+  const sessions = createSessionStore(database.url, logger);
   const settings = { publicBaseUrl: baseUrl, atmExpireDays: 3, cardExpMinutes: 10 };
   const clock = () => new Date();
   const app = createApp({
