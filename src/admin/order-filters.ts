@@ -2,6 +2,7 @@
 // stands for. Dates are calendar days in Asia/Taipei (UTC+8 all year), as the merchant reads them.
 import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
+import { hasNoControlCharacters } from '../web/plain-text';
 
 const TAIPEI_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 24 * 3_600_000;
@@ -12,7 +13,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 export const orderFiltersSchema = z
   .object({
-    q: optional(z.string().trim().max(100)),
+    q: optional(z.string().trim().max(100).refine(hasNoControlCharacters, 'must not contain control characters')),
     status: optional(z.enum(['awaiting_payment', 'paid', 'expired', 'cancelled', 'refunded', 'partially_refunded'])),
     payType: optional(z.enum(['A', 'C'])),
     from: optional(z.iso.date()),

@@ -1,11 +1,12 @@
 // The checkout form: who is buying and how they pay. Messages are translation keys.
 import { z } from 'zod';
 import { PayType } from '../generated/prisma/client';
+import { hasNoControlCharacters } from '../web/plain-text';
 
 const TAIWAN_MOBILE = /^09\d{8}$/;
 
 const checkoutForm = z.object({
-  name: z.string('checkout.error.name').trim().min(1, 'checkout.error.name').max(50, 'checkout.error.nameLength'),
+  name: z.string('checkout.error.name').trim().min(1, 'checkout.error.name').max(50, 'checkout.error.nameLength').refine(hasNoControlCharacters, 'checkout.error.name'),
   email: z.string('checkout.error.email').trim().max(254, 'checkout.error.email').pipe(z.email('checkout.error.email')),
   // People write 0912-345-678 or 0912 345 678; the bank and we keep the digits.
   phone: z
@@ -14,7 +15,7 @@ const checkoutForm = z.object({
     .pipe(z.string().regex(TAIWAN_MOBILE, 'checkout.error.phone')),
   payType: z.enum([PayType.C, PayType.A], 'checkout.error.payType'),
   // A missing token is not the shopper's mistake to fix: it simply matches no checkout.
-  checkoutToken: z.string().default(''),
+  checkoutToken: z.string().regex(/^[\w-]{1,100}$/).catch(''),
 });
 
 export type CheckoutForm = z.output<typeof checkoutForm>;

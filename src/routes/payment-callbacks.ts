@@ -32,6 +32,10 @@ function parseJson(text: string): unknown {
   }
 }
 
+// A delivery is kept whatever it holds, but PostgreSQL's text cannot hold NUL: it is stored as the
+// six characters \u0000. (The body is read as UTF-8, so it is the text received, not its bytes.)
+const storable = (text: string) => text.replaceAll('\0', '\\u0000');
+
 const acknowledge = (res: Response) => void res.status(200).json({ Status: 'S' });
 const decline = (res: Response, status: number) => void res.status(status).json({ Status: 'F' });
 
@@ -55,7 +59,7 @@ export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'in
     }
     let result: IntakeResult;
     try {
-      result = await intake(req, { source: 'backend', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: req.body });
+      result = await intake(req, { source: 'backend', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(req.body) });
     } catch (error) {
       if (error instanceof PayResultUnavailableError) return decline(res, 503);
       if (isDatabaseUnavailable(error)) {
@@ -79,7 +83,7 @@ export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'in
     }
     let result: IntakeResult;
     try {
-      result = await intake(req, { source: 'return', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: raw });
+      result = await intake(req, { source: 'return', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(raw) });
     } catch (error) {
       if (!(error instanceof PayResultUnavailableError)) throw error;
       return res.status(503).render('payments/return-problem.njk', { messageKey: 'payments.return.unavailable' });

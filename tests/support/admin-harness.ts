@@ -89,7 +89,7 @@ export function hiddenField(html: string, name: string): string {
 export class AdminBrowser {
   readonly agent: ReturnType<typeof request.agent>;
 
-  constructor(app: Express) {
+  constructor(app: Express | string) {
     this.agent = request.agent(app);
   }
 

@@ -2,6 +2,7 @@
 // ways, so the sandbox's notifications reach the shop's BackendURL and its card page posts to the
 // shop's ReturnURL. A shopper is a session cookie made for a shopperId, since the tests place
 // orders straight in the database.
+import type { AdminCredentials } from '../../src/admin/admin-login';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -43,6 +44,8 @@ export interface ShopHarnessOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** The shop's SinopacClient timeout: how long it waits for the bank (default 3 s). */
   bankTimeoutMs?: number;
+  /** Opens the back office with this sign-in. */
+  admin?: AdminCredentials;
 }
 
 function listen(server: Server): Promise<number> {
@@ -105,6 +108,7 @@ export async function startShopHarness(
       bankOrigins: [sandbox.origin],
       rateLimits: options.rateLimits,
     },
+    admin: options.admin,
   });
   server.on('request', app);
 
