@@ -17,6 +17,7 @@ import { setUpSession } from './web/session';
 import { setUpCsrf } from './web/csrf';
 import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
 import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
+import { createCallbackScreening, type CallbackScreeningSettings } from './web/callback-screening';
 import { catalogRoutes } from './routes/catalog';
 import { cartRoutes, exposeCartCount } from './routes/cart';
 import { checkoutRoutes } from './routes/checkout';
@@ -43,6 +44,8 @@ export interface AppDependencies {
     cardExpMinutes: number;
     /** Requests per client address; each one left out keeps its default (web/rate-limits.ts). */
     rateLimits?: Partial<RateLimitSettings>;
+    /** The bank's source addresses and the unknown-token budget (web/callback-screening.ts). */
+    callbackScreening?: CallbackScreeningSettings;
   };
   /** The merchant's back-office sign-in; without it there is no back office and /admin answers 404. */
   admin?: AdminCredentials;
@@ -74,7 +77,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.post('/cart{/*rest}', limits.cart);
 
   // The bank's callbacks: before sessions and CSRF, since the bank has neither.
-  app.use(paymentCallbackRoutes(deps));
+  app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
 
   setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));

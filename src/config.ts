@@ -2,6 +2,7 @@
 // a message that names the variable. Only this module reads process.env.
 import { z } from 'zod';
 import type { HashKeys } from './sinopac/crypto';
+import { parseAllowList } from './web/callback-screening';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -35,6 +36,16 @@ const schema = z.object({
   SINOPAC_HASH_B2: hashKey,
   SINOPAC_KEY_ID: optionalText,
   SINOPAC_TIMEOUT_MS: integer(15_000, 100, 120_000),
+  // Comma-separated addresses or CIDR blocks the bank's notifications may come from.
+  SINOPAC_CALLBACK_ALLOW: optionalText
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean))
+    .superRefine((entries, context) => {
+      try {
+        parseAllowList(entries);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   SANDBOX_PORT: integer(4010, 0, 65535),
   SESSION_SECRET: optionalText,
   ATM_EXPIRE_DAYS: integer(3, 1, 30),
@@ -69,6 +80,8 @@ export interface Config {
   publicBaseUrl?: string;
   database: { url: string } | { embedded: { port: number; dataDir: string } };
   bank: BankConfig;
+  /** Where BackendURL notifications may come from; empty: anywhere. */
+  callbackAllow: string[];
   sessionSecret?: string;
   atmExpireDays: number;
   cardExpMinutes: number;
@@ -168,6 +181,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ? { url: env.DATABASE_URL }
       : { embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DIR } },
     bank: bankConfig(env),
+    callbackAllow: env.SINOPAC_CALLBACK_ALLOW,
     sessionSecret: env.SESSION_SECRET,
     atmExpireDays: env.ATM_EXPIRE_DAYS,
     cardExpMinutes: env.CARD_EXP_MINUTES,

@@ -95,6 +95,7 @@ async function main(): Promise<void> {
       bankOrigins: bank.pageOrigins,
       atmExpireDays: config.atmExpireDays,
       cardExpMinutes: config.cardExpMinutes,
+      callbackScreening: { allow: config.callbackAllow },
     },
     admin: config.admin,
   });

@@ -11,6 +11,8 @@
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
+import type { CallbackScreening, Screening } from '../web/callback-screening';
+import { TooManyRequestsError } from '../web/errors';
 import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies, type PayTokensInFlight } from '../payments/pay-token-intake';
 
 export const NOTIFY_PATH = '/payments/sinopac/notify';
@@ -39,13 +41,27 @@ const storable = (text: string) => text.replaceAll('\0', '\\u0000');
 const acknowledge = (res: Response) => void res.status(200).json({ Status: 'S' });
 const decline = (res: Response, status: number) => void res.status(status).json({ Status: 'F' });
 
-export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'inFlight'>): Router {
+export interface PaymentCallbackDependencies extends Omit<PayTokenIntakeDependencies, 'inFlight'> {
+  /** Refuses what cannot be the bank's before it costs a bank call (web/callback-screening.ts). */
+  screening: CallbackScreening;
+}
+
+export function paymentCallbackRoutes({ screening, ...deps }: PaymentCallbackDependencies): Router {
   const router = Router();
   // One for both callbacks, so that the return and the notifications of one payment wait for each other.
   const inFlight: PayTokensInFlight = new Map();
-  // The request's logger, so that every line the intake writes carries the request id.
-  const intake = (req: Request, delivery: PayTokenDelivery): Promise<IntakeResult> =>
-    receivePayToken({ ...deps, inFlight, logger: req.log }, delivery);
+  // The request's logger, so that every line the intake writes carries the request id. The
+  // screening learns how the token turned out, whatever happens.
+  const intake = async (req: Request, screened: Extract<Screening, { verdict: 'pass' }>, delivery: PayTokenDelivery): Promise<IntakeResult> => {
+    let outcome = 'failed';
+    try {
+      const result = await receivePayToken({ ...deps, inFlight, logger: req.log }, delivery);
+      outcome = result.outcome;
+      return result;
+    } finally {
+      screened.settle(outcome);
+    }
+  };
 
   router.post(NOTIFY_PATH, express.text({ type: 'application/json', limit: BODY_LIMIT }), async (req, res) => {
     if (typeof req.body !== 'string') {
@@ -57,9 +73,23 @@ export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'in
       req.log.warn({ issues: body.error.issues.map((issue) => issue.path.join('.')) }, 'malformed notification');
       return decline(res, 400);
     }
+    const screened = await screening.notification(req.ip, body.data.PayToken);
+    switch (screened.verdict) {
+      case 'address_not_allowed':
+        req.log.warn({ address: req.ip }, 'notification from an address outside SINOPAC_CALLBACK_ALLOW');
+        return decline(res, 403);
+      case 'malformed_token':
+        req.log.warn({ issues: ['PayToken'] }, 'malformed notification');
+        return decline(res, 400);
+      case 'known_unknown':
+        req.log.warn('the bank did not know this PayToken a moment ago: not asked again');
+        return acknowledge(res);
+      case 'unknown_budget_spent':
+        throw new TooManyRequestsError('too many unknown PayTokens from this address: not asking the bank');
+    }
     let result: IntakeResult;
     try {
-      result = await intake(req, { source: 'backend', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(req.body) });
+      result = await intake(req, screened, { source: 'backend', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(req.body) });
     } catch (error) {
       if (error instanceof PayResultUnavailableError) return decline(res, 503);
       if (isDatabaseUnavailable(error)) {
@@ -81,9 +111,21 @@ export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'in
       req.log.warn('malformed return from the bank');
       return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.invalid' });
     }
+    const screened = await screening.return(req.ip, body.data.PayToken);
+    switch (screened.verdict) {
+      case 'address_not_allowed':
+      case 'malformed_token':
+        req.log.warn('malformed return from the bank');
+        return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.invalid' });
+      case 'known_unknown':
+        req.log.warn('the bank did not know this PayToken a moment ago: not asked again');
+        return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.unknown' });
+      case 'unknown_budget_spent':
+        throw new TooManyRequestsError('too many unknown PayTokens from this address: not asking the bank');
+    }
     let result: IntakeResult;
     try {
-      result = await intake(req, { source: 'return', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(raw) });
+      result = await intake(req, screened, { source: 'return', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(raw) });
     } catch (error) {
       if (!(error instanceof PayResultUnavailableError)) throw error;
       return res.status(503).render('payments/return-problem.njk', { messageKey: 'payments.return.unavailable' });

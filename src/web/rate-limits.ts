@@ -3,13 +3,11 @@
 // asks the bank about its PayToken. A refused request goes to the one error handler as a 429.
 //
 // The callbacks' limit is far above the others on purpose: the bank sends every notification up to
-// five times, in bursts, from a few addresses, so 1,000 payments settled in one minute are 5,000
-// callbacks from perhaps one address, and a notification refused here is only settled at the bank's
-// next try (or by the reconciler). 20,000 a minute lets such a burst through four times over; it
-// still caps what one address can make the shop do (each callback costs a log row and, for a new
-// token, a question to the bank). Keying by address stays right: a forger spread over many
-// addresses gets nothing anyway, since a callback carries only a token the bank must vouch for.
-// The counts live in this process's memory, so a shop on several processes allows each its own count.
+// five times (PROTOCOL.md §5), from a few addresses, so a payment costs at most five callbacks from
+// one address, and a notification refused here is only settled at the bank's next try (or by the
+// reconciler). 5,000 a minute is 1,000 payments a minute with all five deliveries of each landing in
+// the same minute. What a forger can make the shop ask the bank is capped separately and far lower
+// (web/callback-screening.ts): this limit only bounds the log rows one address can write.
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import { TooManyRequestsError } from './errors';
@@ -29,7 +27,7 @@ const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   windowMs: 60_000,
   checkout: 30,
   cart: 120,
-  callbacks: 20_000,
+  callbacks: 5_000,
 };
 
 export interface RateLimits {

@@ -305,7 +305,9 @@ describe('nobody can mark an order paid without the bank saying so', () => {
     const notified = await notifyWith(claim)('forged-notify');
     const returned = await returnWith(claim)('forged-return');
 
-    expect([notified.status, returned.status]).toEqual([200, 400]);
+    // Acknowledged as unknown, or refused for a shape no PayToken has (a TSNo is too short).
+    expect([200, 400]).toContain(notified.status);
+    expect(returned.status).toBe(400);
     expect((await shop.db.payment.findUniqueOrThrow({ where: { id: pending.payment.id } })).status).toBe('pending');
     expect((await shop.db.order.findUniqueOrThrow({ where: { id: pending.order.id } })).status).toBe('awaiting_payment');
     expect(await shop.db.paymentEvent.count({ where: { paymentId: pending.payment.id, applied: true, toStatus: 'paid' } })).toBe(0);

@@ -1,6 +1,7 @@
 // The shop's browser-facing defences: a script policy with a nonce and no inline script, CSRF on
 // every form with only the two bank callbacks exempt, session cookies a script cannot read, and
 // error pages that never show how the shop is built.
+import { createCallbackScreening } from '../../src/web/callback-screening';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -119,7 +120,7 @@ describe('the pages', () => {
 
 describe('CSRF', () => {
   it('only the two bank callbacks are routes mounted ahead of the CSRF check', () => {
-    const router = paymentCallbackRoutes({ db: shop.db, sinopac: {} as SinopacClient, clock: () => new Date(), logger: createLogger('silent') });
+    const router = paymentCallbackRoutes({ db: shop.db, sinopac: {} as SinopacClient, clock: () => new Date(), logger: createLogger('silent'), screening: createCallbackScreening() });
 
     const routes = router.stack.map((layer) => ({ path: layer.route?.path, methods: Object.keys((layer.route as { methods?: object } | undefined)?.methods ?? {}) }));
 

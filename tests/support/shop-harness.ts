@@ -2,6 +2,7 @@
 // ways, so the sandbox's notifications reach the shop's BackendURL and its card page posts to the
 // shop's ReturnURL. A shopper is a session cookie made for a shopperId, since the tests place
 // orders straight in the database.
+import type { CallbackScreeningSettings } from '../../src/web/callback-screening';
 import type { AdminCredentials } from '../../src/admin/admin-login';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -44,6 +45,7 @@ export interface ShopHarnessOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** The shop's SinopacClient timeout: how long it waits for the bank (default 3 s). */
   bankTimeoutMs?: number;
+  callbackScreening?: CallbackScreeningSettings;
   /** Opens the back office with this sign-in. */
   admin?: AdminCredentials;
 }
@@ -107,6 +109,7 @@ export async function startShopHarness(
       sessionSecret: SESSION_SECRET,
       bankOrigins: [sandbox.origin],
       rateLimits: options.rateLimits,
+      callbackScreening: options.callbackScreening,
     },
     admin: options.admin,
   });
