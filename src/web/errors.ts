@@ -8,7 +8,8 @@ import type { Translate } from '../i18n/translate';
 /** An error whose status and message key are safe to show the shopper. */
 export class HttpError extends Error {
   override name = 'HttpError';
-  constructor(readonly status: number, readonly messageKey: string, detail?: string) {
+  /** `retryAfterSeconds` becomes the Retry-After header. */
+  constructor(readonly status: number, readonly messageKey: string, detail?: string, readonly retryAfterSeconds?: number) {
     super(detail ?? messageKey);
   }
 }
@@ -74,6 +75,7 @@ export function errorHandler(logger: Logger, fallback: Translate): ErrorRequestH
     const messageKey = error instanceof HttpError ? error.messageKey : (KEY_FOR_STATUS[status] ?? 'error.server');
     res.status(status);
     if (status === 503) res.setHeader('Retry-After', '5');
+    if (error instanceof HttpError && error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
     if (res.locals.errorBody) {
       res.json(res.locals.errorBody);
       return;
