@@ -190,8 +190,8 @@ describe('the session cookie', () => {
     store.set = (id, data, done) => void (writes++, set(id, data, done));
 
     const fresh = await request(app).get('/').set('Cookie', cookie);
-    // As if the session had last been stored two hours ago.
-    set(sid, { ...stored, cookie: { ...stored.cookie, expires: new Date(Date.now() + 30 * DAY_MS - 2 * 3_600_000) } } as session.SessionData);
+    // As if the session, holding a cart, had last been stored two hours ago.
+    set(sid, { ...stored, cart: [{ productId: 1, quantity: 1 }], cookie: { ...stored.cookie, expires: new Date(Date.now() + 30 * DAY_MS - 2 * 3_600_000) } } as session.SessionData);
     const aged = await request(app).get('/').set('Cookie', cookie);
 
     expect(sessionCookie(fresh)).toBeUndefined();
