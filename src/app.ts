@@ -71,7 +71,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(NOTIFY_PATH, answerErrorsWith({ Status: 'F' }));
 
   // Limits per client address, before any session or database work.
-  const limits = createRateLimits(settings.rateLimits);
+  const limits = createRateLimits(deps.db, settings.rateLimits);
   app.post([NOTIFY_PATH, RETURN_PATH], limits.callbacks);
   app.post(['/checkout', '/orders/:id/payments', '/orders/:id/pay-again'], limits.checkout);
   app.post('/cart{/*rest}', limits.cart);

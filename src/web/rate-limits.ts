@@ -8,9 +8,12 @@
 // reconciler). 5,000 a minute is 1,000 payments a minute with all five deliveries of each landing in
 // the same minute. What a forger can make the shop ask the bank is capped separately and far lower
 // (web/callback-screening.ts): this limit only bounds the log rows one address can write.
+// The counts live in PostgreSQL (web/rate-limit-store.ts): the limits hold for all processes together.
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import type { Database } from '../db/prisma';
 import { TooManyRequestsError } from './errors';
+import { PostgresRateLimitStore } from './rate-limit-store';
 
 export interface RateLimitSettings {
   /** The window every count runs over, in milliseconds. */
@@ -36,13 +39,14 @@ export interface RateLimits {
   callbacks: RequestHandler;
 }
 
-export function createRateLimits(settings: Partial<RateLimitSettings> = {}): RateLimits {
+export function createRateLimits(db: Database, settings: Partial<RateLimitSettings> = {}): RateLimits {
   const { windowMs, ...limits } = { ...DEFAULT_RATE_LIMITS, ...settings };
   // Keyed by req.ip (the app trusts only its loopback proxy's X-Forwarded-For), IPv6 by /56.
   const limiter = (limit: number, what: string) =>
     rateLimit({
       windowMs,
       limit,
+      store: new PostgresRateLimitStore(db, `${what}:`),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       handler: (_req, _res, next) => next(new TooManyRequestsError(`more than ${limit} ${what} in ${windowMs} ms from this address`)),
