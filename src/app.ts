@@ -9,6 +9,8 @@ import type { SinopacClient } from './sinopac/client';
 import { defaultCatalogs, mergeCatalogs, translator, type Catalog } from './i18n/translate';
 import { DEFAULT_LOCALE } from './i18n/locales';
 import { setUpRequestLogging } from './web/request-logging';
+import { setUpHealth } from './web/health';
+import type { ShopMetrics } from './metrics';
 import { setUpSecurityHeaders } from './web/security-headers';
 import { setUpStaticFiles } from './web/static-files';
 import { setUpViews } from './web/views';
@@ -33,6 +35,8 @@ export interface AppDependencies {
   logger: Logger;
   clock: () => Date;
   sessionStore: session.Store;
+  /** Prometheus metrics, served at /metrics; without them /metrics answers 404. */
+  metrics?: ShopMetrics;
   settings: {
     production: boolean;
     sessionSecret: string;
@@ -46,6 +50,8 @@ export interface AppDependencies {
     rateLimits?: Partial<RateLimitSettings>;
     /** The bank's source addresses and the unknown-token budget (web/callback-screening.ts). */
     callbackScreening?: CallbackScreeningSettings;
+    /** Lets /metrics be read from other than loopback, as "Authorization: Bearer <token>". */
+    metricsToken?: string;
   };
   /** The merchant's back-office sign-in; without it there is no back office and /admin answers 404. */
   admin?: AdminCredentials;
@@ -61,7 +67,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.set('trust proxy', 'loopback');
 
   setUpRequestLogging(app, deps.logger);
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  setUpHealth(app, { db: deps.db, metrics: deps.metrics, metricsToken: settings.metricsToken });
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
   setUpViews(app, { viewsDir, watch: !settings.production });

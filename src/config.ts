@@ -48,6 +48,8 @@ const schema = z.object({
     }),
   SANDBOX_PORT: integer(4010, 0, 65535),
   SESSION_SECRET: optionalText,
+  // Lets /metrics be read from other than loopback, as "Authorization: Bearer <token>".
+  METRICS_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 24, { message: 'must be at least 24 characters' }),
   ATM_EXPIRE_DAYS: integer(3, 1, 30),
   CARD_EXP_MINUTES: integer(10, 1, 30),
   RECONCILE_AFTER_MINUTES: integer(15, 1, 1440),
@@ -83,6 +85,7 @@ export interface Config {
   /** Where BackendURL notifications may come from; empty: anywhere. */
   callbackAllow: string[];
   sessionSecret?: string;
+  metricsToken?: string;
   atmExpireDays: number;
   cardExpMinutes: number;
   /** The reconciler and the ATM expiry (src/jobs/). */
@@ -183,6 +186,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     bank: bankConfig(env),
     callbackAllow: env.SINOPAC_CALLBACK_ALLOW,
     sessionSecret: env.SESSION_SECRET,
+    metricsToken: env.METRICS_TOKEN,
     atmExpireDays: env.ATM_EXPIRE_DAYS,
     cardExpMinutes: env.CARD_EXP_MINUTES,
     jobs: {

@@ -17,6 +17,7 @@ import { createApp } from './app';
 import { createJobQueue } from './jobs/job-queue';
 import { paymentJobs } from './jobs/payment-jobs';
 import { gracefulShutdown } from './shutdown';
+import { createMetrics } from './metrics';
 import { DEMO_SHOP, startSandbox, TEST_CARDS, type RunningSandbox } from './sandbox';
 
 // The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
@@ -61,13 +62,17 @@ async function main(): Promise<void> {
 
   const bank = await connectBank(config, say);
   const audit = createExchangeAudit({ db, logger });
+  const metrics = createMetrics({ processMetrics: true });
   const sinopac = new SinopacClient({
     apiUrl: bank.apiUrl,
     shopNo: bank.credentials.shopNo,
     hashKeys: bank.credentials.hashKeys,
     keyId: bank.credentials.keyId,
     timeoutMs: config.bank.timeoutMs,
-    onExchange: audit.record,
+    onExchange: (exchange) => {
+      audit.record(exchange);
+      metrics.bankExchange(exchange);
+    },
   });
   const sessions = createSessionStore(databaseServer.url, logger);
   const clock = () => new Date();
@@ -76,7 +81,7 @@ async function main(): Promise<void> {
     databaseUrl: databaseServer.url,
     logger,
     everySeconds: config.jobs.reconcileEverySeconds,
-    jobs: paymentJobs({ db, sinopac, clock, logger }, config.jobs),
+    jobs: paymentJobs({ db, sinopac, clock, logger }, config.jobs).map(metrics.timedJob),
   });
 
   const server = createServer();
@@ -88,6 +93,7 @@ async function main(): Promise<void> {
     logger,
     clock,
     sessionStore: sessions.store,
+    metrics,
     settings: {
       production: config.env === 'production',
       // Outside production a per-start secret is enough: sessions only need to outlive one run.
@@ -97,6 +103,7 @@ async function main(): Promise<void> {
       atmExpireDays: config.atmExpireDays,
       cardExpMinutes: config.cardExpMinutes,
       callbackScreening: { allow: config.callbackAllow },
+      metricsToken: config.metricsToken,
     },
     admin: config.admin,
   });

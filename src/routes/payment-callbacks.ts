@@ -12,6 +12,7 @@ import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { CallbackScreening, Screening } from '../web/callback-screening';
+import type { ShopMetrics } from '../metrics';
 import { TooManyRequestsError } from '../web/errors';
 import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies, type PayTokensInFlight } from '../payments/pay-token-intake';
 
@@ -44,9 +45,10 @@ const decline = (res: Response, status: number) => void res.status(status).json(
 export interface PaymentCallbackDependencies extends Omit<PayTokenIntakeDependencies, 'inFlight'> {
   /** Refuses what cannot be the bank's before it costs a bank call (web/callback-screening.ts). */
   screening: CallbackScreening;
+  metrics?: ShopMetrics;
 }
 
-export function paymentCallbackRoutes({ screening, ...deps }: PaymentCallbackDependencies): Router {
+export function paymentCallbackRoutes({ screening, metrics, ...deps }: PaymentCallbackDependencies): Router {
   const router = Router();
   // One for both callbacks, so that the return and the notifications of one payment wait for each other.
   const inFlight: PayTokensInFlight = new Map();
@@ -54,12 +56,17 @@ export function paymentCallbackRoutes({ screening, ...deps }: PaymentCallbackDep
   // screening learns how the token turned out, whatever happens.
   const intake = async (req: Request, screened: Extract<Screening, { verdict: 'pass' }>, delivery: PayTokenDelivery): Promise<IntakeResult> => {
     let outcome = 'failed';
+    const started = performance.now();
     try {
       const result = await receivePayToken({ ...deps, inFlight, logger: req.log }, delivery);
       outcome = result.outcome;
       return result;
+    } catch (error) {
+      if (error instanceof PayResultUnavailableError) outcome = `unavailable:${error.reason}`;
+      throw error;
     } finally {
       screened.settle(outcome);
+      metrics?.callbackHandled(delivery.source, outcome, (performance.now() - started) / 1000);
     }
   };
 
@@ -74,6 +81,7 @@ export function paymentCallbackRoutes({ screening, ...deps }: PaymentCallbackDep
       return decline(res, 400);
     }
     const screened = await screening.notification(req.ip, body.data.PayToken);
+    if (screened.verdict !== 'pass') metrics?.callbackHandled('backend', screened.verdict);
     switch (screened.verdict) {
       case 'address_not_allowed':
         req.log.warn({ address: req.ip }, 'notification from an address outside SINOPAC_CALLBACK_ALLOW');
@@ -112,6 +120,7 @@ export function paymentCallbackRoutes({ screening, ...deps }: PaymentCallbackDep
       return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.invalid' });
     }
     const screened = await screening.return(req.ip, body.data.PayToken);
+    if (screened.verdict !== 'pass') metrics?.callbackHandled('return', screened.verdict);
     switch (screened.verdict) {
       case 'address_not_allowed':
       case 'malformed_token':
