@@ -60,6 +60,8 @@ const schema = z.object({
   ADMIN_PASSWORD_HASH: optionalText.refine((value) => value === undefined || value.startsWith('scrypt:'), {
     message: 'must be the value printed by npm run admin:hash-password',
   }),
+  // `npm run bench` only: production settings against a sandbox on loopback (see productionProblems).
+  ALLOW_LOOPBACK_BANK_IN_PRODUCTION: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -148,17 +150,28 @@ function secretBytes(secret: string): number {
 // A shop in production must never fall back to the embedded sandbox (its demo keys are public, and
 // its test card would mark real orders paid) nor to the embedded database, and must not send
 // shoppers or the bank to a plain-HTTP origin. Each problem names its variable, all at once.
+// The benchmark runs the shop with production settings against a sandbox on loopback, which no real
+// shopper or bank can reach: with ALLOW_LOOPBACK_BANK_IN_PRODUCTION=1 and both URLs on loopback
+// (PUBLIC_BASE_URL may then be left out), plain HTTP is let through; nothing else is.
+const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
 function productionProblems(env: z.infer<typeof schema>): string[] {
   const problems: string[] = [];
   for (const name of ['SINOPAC_API_URL', ...BANK_VARIABLES] as const) {
     if (env[name] === undefined) problems.push(`${name} must be set (the embedded sandbox is for development only)`);
   }
-  if (env.SINOPAC_API_URL !== undefined && !env.SINOPAC_API_URL.startsWith('https://')) {
+  const loopbackBench =
+    env.ALLOW_LOOPBACK_BANK_IN_PRODUCTION === '1' &&
+    LOOPBACK_URL.test(env.SINOPAC_API_URL ?? '') &&
+    (env.PUBLIC_BASE_URL === undefined || LOOPBACK_URL.test(env.PUBLIC_BASE_URL));
+  if (env.SINOPAC_API_URL !== undefined && !env.SINOPAC_API_URL.startsWith('https://') && !loopbackBench) {
     problems.push('SINOPAC_API_URL must be an https:// URL');
   }
   if (env.DATABASE_URL === undefined) problems.push('DATABASE_URL must be set (the embedded PostgreSQL is for development only)');
-  if (env.PUBLIC_BASE_URL === undefined) problems.push('PUBLIC_BASE_URL must be set to the shop\'s public https:// origin');
-  else if (!env.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL must be an https:// URL');
+  if (!loopbackBench) {
+    if (env.PUBLIC_BASE_URL === undefined) problems.push('PUBLIC_BASE_URL must be set to the shop\'s public https:// origin');
+    else if (!env.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL must be an https:// URL');
+  }
   if (env.SESSION_SECRET === undefined) problems.push(`SESSION_SECRET must be set to at least ${MIN_SECRET_BYTES} random bytes`);
   else if (secretBytes(env.SESSION_SECRET) < MIN_SECRET_BYTES || new Set(env.SESSION_SECRET).size < 10) {
     problems.push(`SESSION_SECRET must hold at least ${MIN_SECRET_BYTES} random bytes, e.g. openssl rand -hex 32`);

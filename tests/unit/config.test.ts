@@ -116,6 +116,14 @@ describe('production configuration', () => {
     expect(() => loadConfig({ ...production, SESSION_SECRET: secret })).toThrow(/SESSION_SECRET must hold at least 32 random bytes/);
   });
 
+  it('lets a loopback bank through only when asked, as the benchmark does, and never a remote plain-HTTP one', () => {
+    const bench = { ...without('PUBLIC_BASE_URL'), SINOPAC_API_URL: 'http://127.0.0.1:4010/funBIZ/QPay.WebAPI/api' };
+    expect(() => loadConfig(bench)).toThrow(/SINOPAC_API_URL must be an https.*PUBLIC_BASE_URL must be set/);
+    expect(loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1' }).bank.mode).toBe('remote');
+    expect(() => loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1', SINOPAC_API_URL: 'http://bank.example/api' })).toThrow(/SINOPAC_API_URL must be an https/);
+    expect(() => loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1', PUBLIC_BASE_URL: 'http://shop.example' })).toThrow(/PUBLIC_BASE_URL must be an https/);
+  });
+
   it('accepts 32 random bytes written as base64', () => {
     expect(loadConfig({ ...production, SESSION_SECRET: 'q3Zx9+Lm2Pd7Rt/Yb0Nc4Wk8Hs1Jf6Ua5Ve3Gi7To2M=' }).sessionSecret).toBeDefined();
   });
