@@ -4,7 +4,9 @@
 // stopping it disturbs no other test file.
 import { randomBytes } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import pg from 'pg';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { JOB_SCHEMA } from '../../src/jobs/job-queue';
 import { createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres';
 import { freePort } from '../../src/db/free-port';
@@ -79,6 +81,18 @@ it('the shop survives a database restart: 503 while it is down, serving again wi
   expect(Date.now() - back).toBeLessThan(10_000);
   expect((await shopper.agent.get('/cart')).status).toBe(200);
   expect((await notify(running.baseUrl)).status).toBe(200);
+  // The job queue's pool came back too: a reconciler pass completes after the return.
+  const jobs = new pg.Client({ connectionString: databaseUrl(postgres.urlFor('postgres'), 'shop') });
+  await jobs.connect();
+  try {
+    const completedSince = async () =>
+      (await jobs.query(`SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = 'reconcile-pending' AND state = 'completed' AND completed_on > $1`, [new Date(back)])).rows[0].n as number;
+    const waitFrom = Date.now();
+    while ((await completedSince()) === 0 && Date.now() - waitFrom < 20_000) await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(await completedSince()).toBeGreaterThan(0);
+  } finally {
+    await jobs.end();
+  }
   expect(running.running()).toBe(true);
   expect(running.output()).not.toMatch(/Unhandled|uncaught/i);
 }, 120_000);
