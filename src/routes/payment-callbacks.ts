@@ -8,6 +8,10 @@
 // answer whose Sign failed), and with 500 on our own failure, so that the bank tries again.
 // A malformed delivery or one for another shop gets 400 and {"Status":"F"}; so does any refusal
 // before the handler (rate limit, body size), through the app's error handler (see app.ts).
+// Before the intake, what cannot be the bank's is refused without a bank call (web/callback-screening.ts):
+// 403 from outside SINOPAC_CALLBACK_ALLOW, 400 for a token of no PayToken's shape, 429 once the
+// address has spent its budget of unknown tokens (each {"Status":"F"}), and {"Status":"S"} for a
+// token the bank did not know moments ago, as when it was asked. The database being away is a 503.
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
