@@ -6,9 +6,11 @@ import type { Logger } from 'pino';
 import type session from 'express-session';
 import type { Database } from './db/prisma';
 import type { SinopacClient } from './sinopac/client';
-import type { Catalog } from './i18n/locales';
-import { defaultCatalogs, mergeCatalogs } from './i18n/translate';
+import { DEFAULT_LOCALE, type Catalog } from './i18n/locales';
+import { defaultCatalogs, mergeCatalogs, translator } from './i18n/translate';
 import { setUpRequestLogging } from './web/request-logging';
+import { setUpHealth } from './web/health';
+import type { ShopMetrics } from './metrics';
 import { setUpSecurityHeaders } from './web/security-headers';
 import { setUpStaticFiles } from './web/static-files';
 import { setUpViews } from './web/views';
@@ -17,6 +19,7 @@ import { setUpSession } from './web/session';
 import { setUpCsrf } from './web/csrf';
 import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
 import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
+import { createCallbackScreening, type CallbackScreeningSettings } from './web/callback-screening';
 import { catalogRoutes } from './routes/catalog';
 import { cartRoutes, exposeCartCount } from './routes/cart';
 import { checkoutRoutes } from './routes/checkout';
@@ -34,6 +37,8 @@ export interface AppDependencies {
   logger: Logger;
   clock: () => Date;
   sessionStore: session.Store;
+  /** Prometheus metrics, served at /metrics; without them /metrics answers 404. */
+  metrics?: ShopMetrics;
   settings: {
     production: boolean;
     sessionSecret: string;
@@ -45,6 +50,10 @@ export interface AppDependencies {
     cardExpMinutes: number;
     /** Requests per client address; each one left out keeps its default (web/rate-limits.ts). */
     rateLimits?: Partial<RateLimitSettings>;
+    /** The bank's source addresses and the unknown-token budget (web/callback-screening.ts). */
+    callbackScreening?: CallbackScreeningSettings;
+    /** Lets /metrics be read from other than loopback, as "Authorization: Bearer <token>". */
+    metricsToken?: string;
   };
   /** The merchant's back-office sign-in; without it there is no back office and /admin answers 404. */
   admin?: AdminCredentials;
@@ -60,7 +69,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.set('trust proxy', 'loopback');
 
   setUpRequestLogging(app, deps.logger);
-  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+  setUpHealth(app, { db: deps.db, metrics: deps.metrics, metricsToken: settings.metricsToken });
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
   setUpViews(app, { viewsDir, watch: !settings.production });
@@ -70,13 +79,13 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(NOTIFY_PATH, answerErrorsWith({ Status: 'F' }));
 
   // Limits per client address, before any session or database work.
-  const limits = createRateLimits(settings.rateLimits);
+  const limits = createRateLimits(deps.db, settings.rateLimits);
   app.post([NOTIFY_PATH, RETURN_PATH], limits.callbacks);
   app.post(['/checkout', '/orders/:id/payments', '/orders/:id/pay-again'], limits.checkout);
   app.post('/cart{/*rest}', limits.cart);
 
   // The bank's callbacks: before sessions and CSRF, since the bank has neither.
-  app.use(paymentCallbackRoutes(deps));
+  app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
 
   setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
@@ -94,6 +103,6 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(paymentResultRoutes(deps));
 
   app.use(notFoundHandler);
-  app.use(errorHandler(deps.logger));
+  app.use(errorHandler(deps.logger, translator(catalog, DEFAULT_LOCALE)));
   return app;
 }

@@ -2,6 +2,7 @@
 // a message that names the variable. Only this module reads process.env.
 import { z } from 'zod';
 import type { HashKeys } from './sinopac/crypto';
+import { parseAllowList } from './web/callback-screening';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -35,8 +36,20 @@ const schema = z.object({
   SINOPAC_HASH_B2: hashKey,
   SINOPAC_KEY_ID: optionalText,
   SINOPAC_TIMEOUT_MS: integer(15_000, 100, 120_000),
+  // Comma-separated addresses or CIDR blocks the bank's notifications may come from.
+  SINOPAC_CALLBACK_ALLOW: optionalText
+    .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean))
+    .superRefine((entries, context) => {
+      try {
+        parseAllowList(entries);
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: (error as Error).message });
+      }
+    }),
   SANDBOX_PORT: integer(4010, 0, 65535),
   SESSION_SECRET: optionalText,
+  // Lets /metrics be read from other than loopback, as "Authorization: Bearer <token>".
+  METRICS_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 24, { message: 'must be at least 24 characters' }),
   ATM_EXPIRE_DAYS: integer(3, 1, 30),
   CARD_EXP_MINUTES: integer(10, 1, 30),
   RECONCILE_AFTER_MINUTES: integer(15, 1, 1440),
@@ -53,6 +66,8 @@ const schema = z.object({
     message: 'must be an smtp:// or smtps:// URL',
   }),
   MAIL_FROM: optionalText,
+  // `npm run bench` only: production settings against a sandbox on loopback (see productionProblems).
+  ALLOW_LOOPBACK_BANK_IN_PRODUCTION: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -75,7 +90,10 @@ export interface Config {
   publicBaseUrl?: string;
   database: { url: string } | { embedded: { port: number; dataDir: string } };
   bank: BankConfig;
+  /** Where BackendURL notifications may come from; empty: anywhere. */
+  callbackAllow: string[];
   sessionSecret?: string;
+  metricsToken?: string;
   atmExpireDays: number;
   cardExpMinutes: number;
   /** The reconciler and the ATM expiry (src/jobs/). */
@@ -135,15 +153,57 @@ function defaultMailFrom(publicBaseUrl: string | undefined): string {
   return `"豐收商店 Fengshou Shop" <no-reply@${host}>`;
 }
 
+const MIN_SECRET_BYTES = 32;
+
+/** The secret's size in random bytes, counted as the hex or base64 text it was most likely made as. */
+function secretBytes(secret: string): number {
+  if (/^[0-9a-fA-F]+$/.test(secret)) return Math.floor(secret.length / 2);
+  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(secret)) return Math.floor((secret.replace(/=+$/, '').length * 6) / 8);
+  return secret.length;
+}
+
+// A shop in production must never fall back to the embedded sandbox (its demo keys are public, and
+// its test card would mark real orders paid) nor to the embedded database, and must not send
+// shoppers or the bank to a plain-HTTP origin. Each problem names its variable, all at once.
+// The benchmark runs the shop with production settings against a sandbox on loopback, which no real
+// shopper or bank can reach: with ALLOW_LOOPBACK_BANK_IN_PRODUCTION=1 and both URLs on loopback
+// (PUBLIC_BASE_URL may then be left out), plain HTTP is let through; nothing else is.
+const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
+
+function productionProblems(env: z.infer<typeof schema>): string[] {
+  const problems: string[] = [];
+  for (const name of ['SINOPAC_API_URL', ...BANK_VARIABLES] as const) {
+    if (env[name] === undefined) problems.push(`${name} must be set (the embedded sandbox is for development only)`);
+  }
+  const loopbackBench =
+    env.ALLOW_LOOPBACK_BANK_IN_PRODUCTION === '1' &&
+    LOOPBACK_URL.test(env.SINOPAC_API_URL ?? '') &&
+    (env.PUBLIC_BASE_URL === undefined || LOOPBACK_URL.test(env.PUBLIC_BASE_URL));
+  if (env.SINOPAC_API_URL !== undefined && !env.SINOPAC_API_URL.startsWith('https://') && !loopbackBench) {
+    problems.push('SINOPAC_API_URL must be an https:// URL');
+  }
+  if (env.DATABASE_URL === undefined) problems.push('DATABASE_URL must be set (the embedded PostgreSQL is for development only)');
+  if (!loopbackBench) {
+    if (env.PUBLIC_BASE_URL === undefined) problems.push('PUBLIC_BASE_URL must be set to the shop\'s public https:// origin');
+    else if (!env.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL must be an https:// URL');
+  }
+  if (env.SMTP_URL === undefined) problems.push('SMTP_URL must be set: without it no e-mail reaches a shopper');
+  if (env.SESSION_SECRET === undefined) problems.push(`SESSION_SECRET must be set to at least ${MIN_SECRET_BYTES} random bytes`);
+  else if (secretBytes(env.SESSION_SECRET) < MIN_SECRET_BYTES || new Set(env.SESSION_SECRET).size < 10) {
+    problems.push(`SESSION_SECRET must hold at least ${MIN_SECRET_BYTES} random bytes, e.g. openssl rand -hex 32`);
+  }
+  return problems;
+}
+
 export function loadConfig(source: Record<string, string | undefined>): Config {
   const parsed = schema.safeParse(source);
   if (!parsed.success) throw new ConfigError(`Invalid configuration: ${describeIssues(parsed.error)}`);
   const env = parsed.data;
-  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-    throw new ConfigError('SESSION_SECRET must be set in production');
-  }
-  if (env.NODE_ENV === 'production' && !env.SMTP_URL) {
-    throw new ConfigError('SMTP_URL must be set in production: without it no e-mail reaches a shopper');
+  if (env.NODE_ENV === 'production') {
+    const problems = productionProblems(env);
+    if (problems.length > 0) {
+      throw new ConfigError(`Refusing to start in production: ${problems.join('; ')}`);
+    }
   }
   return {
     env: env.NODE_ENV,
@@ -153,7 +213,9 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ? { url: env.DATABASE_URL }
       : { embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DIR } },
     bank: bankConfig(env),
+    callbackAllow: env.SINOPAC_CALLBACK_ALLOW,
     sessionSecret: env.SESSION_SECRET,
+    metricsToken: env.METRICS_TOKEN,
     atmExpireDays: env.ATM_EXPIRE_DAYS,
     cardExpMinutes: env.CARD_EXP_MINUTES,
     jobs: {

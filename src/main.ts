@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type BankCredentials, type Config } from './config';
 import { createLogger } from './logger';
 import { migrateDatabase, openDatabaseServer } from './db/database-server';
+import { EmbeddedPostgresAccessError } from './db/embedded-postgres';
 import { createDatabase } from './db/prisma';
 import { seedProducts } from './catalog/seed';
 import { createExchangeAudit } from './payments/exchange-audit';
@@ -18,6 +19,7 @@ import { createJobQueue } from './jobs/job-queue';
 import { paymentJobs } from './jobs/payment-jobs';
 import { settlementJob } from './settlement/settlement-job';
 import { gracefulShutdown } from './shutdown';
+import { createMetrics } from './metrics';
 import { DEMO_SHOP, startMailCatcher, startSandbox, TEST_CARDS, type MailCatcher, type RunningSandbox } from './sandbox';
 import { defaultCatalogs, mergeCatalogs } from './i18n/translate';
 import { createOrderLinks } from './orders/order-link';
@@ -60,7 +62,9 @@ async function main(): Promise<void> {
 
   const databaseServer = await openDatabaseServer(config.database, say, { callerHandlesSignals: true });
   await migrateDatabase(databaseServer.url, say);
-  const db = createDatabase(databaseServer.url);
+  const db = createDatabase(databaseServer.url, {
+    onPoolError: (error) => logger.warn({ err: error }, 'database: idle connection lost'),
+  });
   const seeded = await seedProducts(db);
   if (seeded > 0) say(`Seeded ${seeded} products`);
 
@@ -70,15 +74,19 @@ async function main(): Promise<void> {
   const mailSender = createSmtpSender(config.mail.smtpUrl ?? mailCatcher!.url);
   const bank = await connectBank(config, say, mailCatcher);
   const audit = createExchangeAudit({ db, logger });
+  const metrics = createMetrics({ processMetrics: true });
   const sinopac = new SinopacClient({
     apiUrl: bank.apiUrl,
     shopNo: bank.credentials.shopNo,
     hashKeys: bank.credentials.hashKeys,
     keyId: bank.credentials.keyId,
     timeoutMs: config.bank.timeoutMs,
-    onExchange: audit.record,
+    onExchange: (exchange) => {
+      audit.record(exchange);
+      metrics.bankExchange(exchange);
+    },
   });
-  const sessions = createSessionStore(databaseServer.url);
+  const sessions = createSessionStore(databaseServer.url, logger);
   const clock = () => new Date();
   const server = createServer();
   const port = await listen(server, config.port);
@@ -104,7 +112,7 @@ async function main(): Promise<void> {
         orderLinks: createOrderLinks(sessionSecret, clock),
         publicBaseUrl,
       }),
-    ],
+    ].map(metrics.timedJob),
   });
   const app = createApp({
     db,
@@ -112,6 +120,7 @@ async function main(): Promise<void> {
     logger,
     clock,
     sessionStore: sessions.store,
+    metrics,
     settings: {
       production: config.env === 'production',
       sessionSecret,
@@ -119,6 +128,8 @@ async function main(): Promise<void> {
       bankOrigins: bank.pageOrigins,
       atmExpireDays: config.atmExpireDays,
       cardExpMinutes: config.cardExpMinutes,
+      callbackScreening: { allow: config.callbackAllow },
+      metricsToken: config.metricsToken,
     },
     admin: config.admin,
   });
@@ -172,7 +183,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresAccessError) console.error(error.message);
   else console.error('Fengshou Shop failed to start:', error);
   process.exit(1);
 });

@@ -3,6 +3,7 @@
 import { z } from 'zod';
 import type { Prisma } from '../generated/prisma/client';
 import { startOfTaipeiDay } from '../time/taipei';
+import { hasNoControlCharacters } from '../web/plain-text';
 
 const DAY_MS = 24 * 3_600_000;
 
@@ -12,7 +13,7 @@ const optional = <T extends z.ZodType>(schema: T) =>
 
 export const orderFiltersSchema = z
   .object({
-    q: optional(z.string().trim().max(100)),
+    q: optional(z.string().trim().max(100).refine(hasNoControlCharacters, 'must not contain control characters')),
     status: optional(z.enum(['awaiting_payment', 'paid', 'expired', 'cancelled', 'refunded', 'partially_refunded'])),
     payType: optional(z.enum(['A', 'C'])),
     from: optional(z.iso.date()),

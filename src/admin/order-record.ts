@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import type { Database } from '../db/prisma';
 import type { GatewayExchange, Prisma } from '../generated/prisma/client';
+import { withoutSecrets } from '../payments/exchange-audit';
 
 const oldestFirst = { orderBy: { id: 'asc' } } as const;
 
@@ -45,7 +46,10 @@ export async function findOrderRecord(db: Database, id: string): Promise<OrderRe
     ...order,
     payments: order.payments.map((payment) => ({
       ...payment,
-      exchanges: exchanges.filter((exchange) => exchange.paymentId === payment.id || exchange.orderNo === payment.orderNo),
+      exchanges: exchanges
+        .filter((exchange) => exchange.paymentId === payment.id || exchange.orderNo === payment.orderNo)
+        // Rows written before card digits were masked are masked on the way out.
+        .map((exchange) => ({ ...exchange, request: withoutSecrets(exchange.request), response: withoutSecrets(exchange.response) }) as GatewayExchange),
     })),
   };
 }

@@ -13,13 +13,17 @@ export interface ScryptCost {
   p: number;
 }
 
-/** About 32 MiB and a few hundred milliseconds per login: slow for guessing, fine for one merchant. */
-export const DEFAULT_COST: ScryptCost = { N: 2 ** 15, r: 8, p: 1 };
+/**
+ * OWASP's minimum for scrypt (N = 2^17, r = 8, p = 1): 128 MiB and a few hundred milliseconds per
+ * login, slow for guessing, fine for one merchant. Hashes made at a lower cost (2^15 before) still
+ * verify, at the cost written in them; `npm run admin:hash-password` makes a new one at this cost.
+ */
+export const DEFAULT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
 const SALT_LENGTH = 16;
 
 function derive(password: string, salt: Buffer, cost: ScryptCost, length: number): Promise<Buffer> {
-  // scrypt needs 128·N·r bytes; Node's default ceiling (32 MiB) is exactly what the default cost needs, so allow twice that.
+  // scrypt needs 128·N·r bytes, more than Node's default ceiling (32 MiB) at our cost: allow twice that.
   const options: ScryptOptions = { ...cost, maxmem: 256 * cost.N * cost.r };
   return new Promise((resolve, reject) => {
     scrypt(password.normalize('NFKC'), salt, length, options, (error, key) => (error ? reject(error) : resolve(key)));

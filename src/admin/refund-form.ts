@@ -15,8 +15,9 @@ export interface RefundForm {
 /** A form field the merchant has to correct. */
 export type RefundFormProblem = 'amount' | 'remark';
 
-// The bank refuses ' " % in free text and surrounding spaces (PROTOCOL.md §4); the length is ours.
-const REMARK = /^[^'"%]{1,60}$/;
+// The bank refuses ' " % in free text and surrounding spaces (PROTOCOL.md §4); the length is ours,
+// and control characters are refused as in every free-text field (web/plain-text.ts).
+const REMARK = /^[^'"%\p{Cc}]{1,60}$/u;
 const WHOLE_TWD = /^\d{1,9}$/;
 
 // Kind and key come from hidden fields the shop wrote: anything else is a tampered form, a plain 400.

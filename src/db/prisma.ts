@@ -4,6 +4,8 @@ import { PrismaClient } from '../generated/prisma/client';
 
 export type Database = PrismaClient;
 
-export function createDatabase(url: string, options: { poolSize?: number } = {}): Database {
-  return new PrismaClient({ adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }) });
+export function createDatabase(url: string, options: { poolSize?: number; onPoolError?: (error: Error) => void } = {}): Database {
+  return new PrismaClient({
+    adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }, { onPoolError: options.onPoolError }),
+  });
 }

@@ -15,13 +15,17 @@ export interface ExchangeAudit {
 // The client's reports hold no secrets; this is a second line, should a message ever carry one.
 const SECRET_NAME = /nonce|^sign(ature)?$|hash|key(id)?$|cctoken|password|secret/i;
 
-function withoutSecrets(value: unknown): unknown {
+// Card digits the bank's OrderQuery answer carries once a payment is captured: kept as their shape only.
+const CARD_DIGITS = new Set(['LeftCCNo', 'RightCCNo', 'CCExpDate']);
+
+/** A message as the audit keeps it: no secrets, and card digits masked. Also for rows written before masking. */
+export function withoutSecrets(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutSecrets);
   if (typeof value !== 'object' || value === null) return value;
   return Object.fromEntries(
     Object.entries(value)
       .filter(([name]) => !SECRET_NAME.test(name))
-      .map(([name, member]) => [name, withoutSecrets(member)]),
+      .map(([name, member]) => [name, CARD_DIGITS.has(name) && typeof member === 'string' ? member.replace(/\d/g, '*') : withoutSecrets(member)]),
   );
 }
 

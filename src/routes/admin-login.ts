@@ -3,7 +3,7 @@ import { Router } from 'express';
 import { z } from 'zod';
 import { adminLoginChecker } from '../admin/admin-login';
 import { endAdminSession, signedInAdmin, startAdminSession } from '../admin/admin-session';
-import { loginThrottle } from '../admin/login-throttle';
+import { createLoginThrottle, usernameDigest } from '../admin/login-throttle';
 import { afterLoginPath } from '../admin/require-admin';
 import { readInput } from './form-input';
 import type { AdminDependencies } from './admin';
@@ -17,19 +17,25 @@ const loginFormSchema = z.object({
 export function adminLoginRoutes(deps: Pick<AdminDependencies, 'clock' | 'credentials'>): Router {
   const router = Router();
   const checkLogin = adminLoginChecker(deps.credentials);
+  const throttle = createLoginThrottle(() => deps.clock().getTime());
 
   router.get('/login', (req, res) => {
     if (signedInAdmin(req.session, deps.clock())) return res.redirect(303, '/admin/orders');
     res.render('admin/login.njk', { next: afterLoginPath(req.query.next) });
   });
 
-  router.post('/login', ...loginThrottle(), async (req, res) => {
+  router.post('/login', async (req, res) => {
     const form = readInput(loginFormSchema, req.body);
     const next = afterLoginPath(form.next);
+    const address = req.ip ?? '';
+    throttle.check(form.username, address);
     if (!(await checkLogin(form.username, form.password))) {
-      req.log.warn({ username: form.username }, 'back-office login failed');
+      throttle.failed(form.username, address);
+      // The name typed may be a password typed in the wrong field: only a digest of it is logged.
+      req.log.warn({ usernameDigest: usernameDigest(form.username) }, 'back-office login failed');
       return res.status(401).render('admin/login.njk', { next, username: form.username, failed: true });
     }
+    throttle.succeeded(form.username, address);
     await startAdminSession(req, { username: deps.credentials.username, signedInAt: deps.clock().getTime() });
     req.log.info({ username: deps.credentials.username }, 'back-office login');
     res.redirect(303, next);

@@ -4,6 +4,9 @@ import { MAX_QUANTITY } from '../cart/cart';
 import { findProductBySlug, listProducts } from '../catalog/products';
 import { NotFoundError } from '../web/errors';
 
+// Slugs are lower-case words and hyphens; anything else (a NUL, say) names no product.
+const SLUG = /^[a-z0-9-]{1,100}$/;
+
 export function catalogRoutes({ db }: { db: Database }): Router {
   const router = Router();
 
@@ -12,7 +15,7 @@ export function catalogRoutes({ db }: { db: Database }): Router {
   });
 
   router.get('/products/:slug', async (req, res) => {
-    const product = await findProductBySlug(db, req.params.slug);
+    const product = SLUG.test(req.params.slug) ? await findProductBySlug(db, req.params.slug) : null;
     if (!product) throw new NotFoundError(`no product ${req.params.slug}`);
     res.render('product.njk', { product, maxQuantity: MAX_QUANTITY });
   });

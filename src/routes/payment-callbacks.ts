@@ -8,8 +8,16 @@
 // answer whose Sign failed), and with 500 on our own failure, so that the bank tries again.
 // A malformed delivery or one for another shop gets 400 and {"Status":"F"}; so does any refusal
 // before the handler (rate limit, body size), through the app's error handler (see app.ts).
+// Before the intake, what cannot be the bank's is refused without a bank call (web/callback-screening.ts):
+// 403 from outside SINOPAC_CALLBACK_ALLOW, 400 for a token of no PayToken's shape, 429 once the
+// address has spent its budget of unknown tokens (each {"Status":"F"}), and {"Status":"S"} for a
+// token the bank did not know moments ago, as when it was asked. The database being away is a 503.
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
+import { isDatabaseUnavailable } from '../db/database-unavailable';
+import type { CallbackScreening, Screening } from '../web/callback-screening';
+import type { ShopMetrics } from '../metrics';
+import { TooManyRequestsError } from '../web/errors';
 import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies, type PayTokensInFlight } from '../payments/pay-token-intake';
 
 export const NOTIFY_PATH = '/payments/sinopac/notify';
@@ -31,16 +39,40 @@ function parseJson(text: string): unknown {
   }
 }
 
+// A delivery is kept whatever it holds, but PostgreSQL's text cannot hold NUL: it is stored as the
+// six characters \u0000. (The body is read as UTF-8, so it is the text received, not its bytes.)
+const storable = (text: string) => text.replaceAll('\0', '\\u0000');
+
 const acknowledge = (res: Response) => void res.status(200).json({ Status: 'S' });
 const decline = (res: Response, status: number) => void res.status(status).json({ Status: 'F' });
 
-export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'inFlight'>): Router {
+export interface PaymentCallbackDependencies extends Omit<PayTokenIntakeDependencies, 'inFlight'> {
+  /** Refuses what cannot be the bank's before it costs a bank call (web/callback-screening.ts). */
+  screening: CallbackScreening;
+  metrics?: ShopMetrics;
+}
+
+export function paymentCallbackRoutes({ screening, metrics, ...deps }: PaymentCallbackDependencies): Router {
   const router = Router();
   // One for both callbacks, so that the return and the notifications of one payment wait for each other.
   const inFlight: PayTokensInFlight = new Map();
-  // The request's logger, so that every line the intake writes carries the request id.
-  const intake = (req: Request, delivery: PayTokenDelivery): Promise<IntakeResult> =>
-    receivePayToken({ ...deps, inFlight, logger: req.log }, delivery);
+  // The request's logger, so that every line the intake writes carries the request id. The
+  // screening learns how the token turned out, whatever happens.
+  const intake = async (req: Request, screened: Extract<Screening, { verdict: 'pass' }>, delivery: PayTokenDelivery): Promise<IntakeResult> => {
+    let outcome = 'failed';
+    const started = performance.now();
+    try {
+      const result = await receivePayToken({ ...deps, inFlight, logger: req.log }, delivery);
+      outcome = result.outcome;
+      return result;
+    } catch (error) {
+      if (error instanceof PayResultUnavailableError) outcome = `unavailable:${error.reason}`;
+      throw error;
+    } finally {
+      screened.settle(outcome);
+      metrics?.callbackHandled(delivery.source, outcome, (performance.now() - started) / 1000);
+    }
+  };
 
   router.post(NOTIFY_PATH, express.text({ type: 'application/json', limit: BODY_LIMIT }), async (req, res) => {
     if (typeof req.body !== 'string') {
@@ -52,11 +84,30 @@ export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'in
       req.log.warn({ issues: body.error.issues.map((issue) => issue.path.join('.')) }, 'malformed notification');
       return decline(res, 400);
     }
+    const screened = await screening.notification(req.ip, body.data.PayToken);
+    if (screened.verdict !== 'pass') metrics?.callbackHandled('backend', screened.verdict);
+    switch (screened.verdict) {
+      case 'address_not_allowed':
+        req.log.warn({ address: req.ip }, 'notification from an address outside SINOPAC_CALLBACK_ALLOW');
+        return decline(res, 403);
+      case 'malformed_token':
+        req.log.warn({ issues: ['PayToken'] }, 'malformed notification');
+        return decline(res, 400);
+      case 'known_unknown':
+        req.log.warn('the bank did not know this PayToken a moment ago: not asked again');
+        return acknowledge(res);
+      case 'unknown_budget_spent':
+        throw new TooManyRequestsError('too many unknown PayTokens from this address: not asking the bank');
+    }
     let result: IntakeResult;
     try {
-      result = await intake(req, { source: 'backend', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: req.body });
+      result = await intake(req, screened, { source: 'backend', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(req.body) });
     } catch (error) {
       if (error instanceof PayResultUnavailableError) return decline(res, 503);
+      if (isDatabaseUnavailable(error)) {
+        req.log.warn({ reason: (error as Error).message }, 'notification not handled: database unavailable');
+        return decline(res, 503);
+      }
       req.log.error({ err: error }, 'notification could not be handled');
       return decline(res, 500);
     }
@@ -72,9 +123,22 @@ export function paymentCallbackRoutes(deps: Omit<PayTokenIntakeDependencies, 'in
       req.log.warn('malformed return from the bank');
       return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.invalid' });
     }
+    const screened = await screening.return(req.ip, body.data.PayToken);
+    if (screened.verdict !== 'pass') metrics?.callbackHandled('return', screened.verdict);
+    switch (screened.verdict) {
+      case 'address_not_allowed':
+      case 'malformed_token':
+        req.log.warn('malformed return from the bank');
+        return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.invalid' });
+      case 'known_unknown':
+        req.log.warn('the bank did not know this PayToken a moment ago: not asked again');
+        return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.unknown' });
+      case 'unknown_budget_spent':
+        throw new TooManyRequestsError('too many unknown PayTokens from this address: not asking the bank');
+    }
     let result: IntakeResult;
     try {
-      result = await intake(req, { source: 'return', shopNo: body.data.ShopNo, payToken: body.data.PayToken, rawBody: raw });
+      result = await intake(req, screened, { source: 'return', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(raw) });
     } catch (error) {
       if (!(error instanceof PayResultUnavailableError)) throw error;
       // The shopper may well have paid: a neutral "confirming" page, not an error (see payment-result.ts).

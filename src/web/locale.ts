@@ -10,7 +10,14 @@ const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 function cookieValue(header: string | undefined, name: string): string | undefined {
   for (const part of header?.split(';') ?? []) {
     const [key, ...value] = part.trim().split('=');
-    if (key === name) return decodeURIComponent(value.join('='));
+    // A malformed escape (a cookie of "%") is no language, not an error on every page.
+    if (key === name) {
+      try {
+        return decodeURIComponent(value.join('='));
+      } catch {
+        return undefined;
+      }
+    }
   }
   return undefined;
 }
@@ -32,7 +39,8 @@ export function setUpLocale(app: Express, catalog: Catalog, options: { secureCoo
     res.locals.languageUrl = (target: Locale) => {
       const url = new URL(req.originalUrl, 'http://local');
       url.searchParams.set('lang', target);
-      return url.pathname + url.search;
+      // One leading slash only: "//evil.com" (e.g. from a request for /.//evil.com) is another site.
+      return `/${url.pathname.replace(/^[/\\]+/, '')}${url.search}`;
     };
     next();
   });

@@ -3,16 +3,17 @@
 // asks the bank about its PayToken. A refused request goes to the one error handler as a 429.
 //
 // The callbacks' limit is far above the others on purpose: the bank sends every notification up to
-// five times, in bursts, from a few addresses, so 1,000 payments settled in one minute are 5,000
-// callbacks from perhaps one address, and a notification refused here is only settled at the bank's
-// next try (or by the reconciler). 20,000 a minute lets such a burst through four times over; it
-// still caps what one address can make the shop do (each callback costs a log row and, for a new
-// token, a question to the bank). Keying by address stays right: a forger spread over many
-// addresses gets nothing anyway, since a callback carries only a token the bank must vouch for.
-// The counts live in this process's memory, so a shop on several processes allows each its own count.
+// five times (PROTOCOL.md §5), from a few addresses, so a payment costs at most five callbacks from
+// one address, and a notification refused here is only settled at the bank's next try (or by the
+// reconciler). 5,000 a minute is 1,000 payments a minute with all five deliveries of each landing in
+// the same minute. What a forger can make the shop ask the bank is capped separately and far lower
+// (web/callback-screening.ts): this limit only bounds the log rows one address can write.
+// The counts live in PostgreSQL (web/rate-limit-store.ts): the limits hold for all processes together.
 import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
+import type { Database } from '../db/prisma';
 import { TooManyRequestsError } from './errors';
+import { PostgresRateLimitStore } from './rate-limit-store';
 
 export interface RateLimitSettings {
   /** The window every count runs over, in milliseconds. */
@@ -29,7 +30,7 @@ const DEFAULT_RATE_LIMITS: RateLimitSettings = {
   windowMs: 60_000,
   checkout: 30,
   cart: 120,
-  callbacks: 20_000,
+  callbacks: 5_000,
 };
 
 export interface RateLimits {
@@ -38,13 +39,14 @@ export interface RateLimits {
   callbacks: RequestHandler;
 }
 
-export function createRateLimits(settings: Partial<RateLimitSettings> = {}): RateLimits {
+export function createRateLimits(db: Database, settings: Partial<RateLimitSettings> = {}): RateLimits {
   const { windowMs, ...limits } = { ...DEFAULT_RATE_LIMITS, ...settings };
   // Keyed by req.ip (the app trusts only its loopback proxy's X-Forwarded-For), IPv6 by /56.
   const limiter = (limit: number, what: string) =>
     rateLimit({
       windowMs,
       limit,
+      store: new PostgresRateLimitStore(db, `${what}:`),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       handler: (_req, _res, next) => next(new TooManyRequestsError(`more than ${limit} ${what} in ${windowMs} ms from this address`)),

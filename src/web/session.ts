@@ -4,21 +4,39 @@ import type { Express, Request, RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
+import type { Logger } from 'pino';
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 const ONE_HOUR_MS = 3600 * 1000;
+/** How long a session that holds nothing but its CSRF token is kept. */
+export const EMPTY_SESSION_MS = 2 * ONE_HOUR_MS;
+const NOTHING_YET = new Set(['cookie', 'csrfToken', 'renewedAt']);
+
+/**
+ * A visitor's first page puts a CSRF token in the session (its forms need one), so every new
+ * visitor's session is stored; one that holds nothing else, a crawler's or a one-page visit, is
+ * kept only EMPTY_SESSION_MS instead of 30 days.
+ */
+export function holdsNothing(sess: object): boolean {
+  return Object.keys(sess).every((key) => NOTHING_YET.has(key));
+}
 
 export interface SessionStore {
   store: session.Store;
   close(): Promise<void>;
 }
 
-export function createSessionStore(databaseUrl: string): SessionStore {
+export function createSessionStore(databaseUrl: string, logger: Logger): SessionStore {
   const pool = new pg.Pool({ connectionString: databaseUrl, max: 4 });
+  // An idle connection cut by a database restart emits 'error' on the pool; unheard, it would end
+  // the process. The pool drops that connection and opens a new one for the next session query.
+  pool.on('error', (error) => logger.warn({ err: error }, 'session store: idle database connection lost'));
   const PgStore = connectPgSimple(session);
   // The table comes from the migrations; pruning expired sessions runs in the store, hourly.
   // No touch: a session's expiry moves only when it is stored, see renewHourly below.
   const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 3600, disableTouch: true });
+  const set = store.set.bind(store);
+  store.set = (sid, sess, callback) => set(sid, withStoredExpiry(sess), callback);
   return {
     store,
     async close() {
@@ -26,6 +44,18 @@ export function createSessionStore(databaseUrl: string): SessionStore {
       await pool.end();
     },
   };
+}
+
+// An empty session is kept briefly. One that has just received something (the first cart item) may
+// still carry the short expiry it was loaded with, since saveSession stores it before express-session
+// moves the expiry on: it gets its full lifetime here.
+function withStoredExpiry(sess: session.SessionData): session.SessionData {
+  const now = Date.now();
+  const lifetime = holdsNothing(sess) ? EMPTY_SESSION_MS : (sess.cookie.originalMaxAge ?? undefined);
+  if (lifetime === undefined) return sess;
+  const expires = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : Infinity;
+  const wanted = holdsNothing(sess) ? Math.min(expires, now + lifetime) : expires < now + lifetime - ONE_HOUR_MS ? now + lifetime : expires;
+  return wanted === expires ? sess : ({ ...sess, cookie: { ...sess.cookie, expires: new Date(wanted) } } as session.SessionData);
 }
 
 export function setUpSession(app: Express, options: { store: session.Store; secret: string; secureCookies: boolean }): void {
@@ -52,9 +82,11 @@ export function setUpSession(app: Express, options: { store: session.Store; secr
 // most an hour) after the last visit. A new session has a fresh expiry and is left alone: it is
 // stored only if something else puts data in it.
 const renewHourly: RequestHandler = (req, _res, next) => {
-  // maxAge is the time left until the stored expiry; originalMaxAge the full lifetime.
+  // maxAge is the time left until the stored expiry; originalMaxAge the full lifetime (an empty
+  // session's stored lifetime is the shorter one, see createSessionStore).
   const { maxAge, originalMaxAge } = req.session.cookie;
-  if (maxAge != null && originalMaxAge != null && maxAge < originalMaxAge - ONE_HOUR_MS) req.session.renewedAt = Date.now();
+  const lifetime = holdsNothing(req.session) ? EMPTY_SESSION_MS : originalMaxAge;
+  if (maxAge != null && lifetime != null && maxAge < lifetime - ONE_HOUR_MS) req.session.renewedAt = Date.now();
   next();
 };
 

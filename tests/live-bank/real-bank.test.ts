@@ -48,7 +48,7 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
     });
     const settings = { publicBaseUrl: config.publicBaseUrl ?? 'https://shop.example.test', atmExpireDays: 3, cardExpMinutes: 10 };
     deps = { db: database.db, sinopac, clock: () => new Date(), logger, settings };
-    sessions = createSessionStore(database.url);
+    sessions = createSessionStore(database.url, logger);
     app = createApp({
       ...deps,
       sessionStore: sessions.store,

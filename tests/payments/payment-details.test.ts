@@ -80,7 +80,7 @@ describe('the gateway audit', () => {
     expect(lines.join('')).toContain('could not write the gateway audit row');
   });
 
-  it('strips members named like secrets, however deep', async () => {
+  it('strips members named like secrets, however deep, and masks card digits', async () => {
     const created: unknown[] = [];
     // The insert's parameters, in order: service, orderNo twice, then the request and response JSON.
     const db = {
@@ -98,7 +98,7 @@ describe('the gateway audit', () => {
     });
     await audit.flush();
 
-    expect(created).toMatchObject([{ request: { ShopNo: 'NA1', PayToken: 'tok' }, response: { Status: 'S', TSResultContent: { RightCCNo: '3145' } } }]);
+    expect(created).toMatchObject([{ request: { ShopNo: 'NA1', PayToken: 'tok' }, response: { Status: 'S', TSResultContent: { RightCCNo: '****' } } }]);
     expect(JSON.stringify(created)).not.toMatch(/Nonce|Sign|CCToken|HashID/);
   });
 });

@@ -2,7 +2,7 @@
 // against the real app, the sandbox and a test database. Every row is refused clearly (a 4xx, or
 // the notification's documented answer), leaves a log line of its own request, leaves a PayToken
 // record when it carried a token, and changes no order, payment or stock.
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Payment } from '../../src/generated/prisma/client';
 import { taipeiDayAfter } from '../../src/time/taipei';
@@ -13,6 +13,8 @@ import { placeOrder } from '../payments/payment-flow-helpers';
 import { CapturedLogs } from '../support/log-capture';
 import { Shopper } from '../support/shop-app';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, AdminBrowser } from '../support/admin-harness';
+import { hashAdminPassword } from '../../src/admin/password-hash';
 
 const logs = new CapturedLogs();
 let shop: ShopHarness;
@@ -27,12 +29,15 @@ let wrongAmountToken: string;
 let notOurOrderToken: string;
 /** A browser with its own session and a product in its cart, that placed no order. */
 let stranger: Shopper;
+/** The merchant, signed in to the back office. */
+let merchant: AdminBrowser;
 
 const control = () => shop.sandbox.sandbox.control;
 const forgedToken = () => randomBytes(32).toString('hex');
 
 beforeAll(async () => {
-  shop = await startShopHarness({}, { logDestination: logs });
+  const passwordHash = await hashAdminPassword(ADMIN_PASSWORD, { N: 1024, r: 8, p: 1 });
+  shop = await startShopHarness({}, { logDestination: logs, admin: { username: ADMIN_USERNAME, passwordHash } });
 
   const placed = await placeOrder(shop, 'A');
   pending = { order: placed.order, payment: placed.payment, productId: placed.product.id };
@@ -63,6 +68,8 @@ beforeAll(async () => {
 
   stranger = new Shopper(shop.baseUrl);
   await stranger.addToCart(pending.productId, 1);
+  merchant = new AdminBrowser(shop.baseUrl);
+  if ((await merchant.login()).status !== 303) throw new Error('the merchant could not sign in');
 });
 afterAll(() => shop.close());
 
@@ -89,6 +96,21 @@ const returnWith = (fields: Record<string, string>) => (id: string) =>
 const formPost = (path: () => string, fields: () => Record<string, unknown>, csrf = true) => async (id: string): Promise<Answer> => {
   const token = csrf ? { _csrf: await stranger.csrfToken() } : {};
   const response = await stranger.agent.post(path()).set('X-Request-Id', id).type('form').send({ ...token, ...fields() });
+  return { status: response.status, text: response.text };
+};
+/** A GET from the stranger's browser, with extra headers. */
+const pageGet = (path: () => string, headers: Record<string, string> = {}) => async (id: string): Promise<Answer> => {
+  const response = await stranger.agent.get(path()).set('X-Request-Id', id).set(headers);
+  return { status: response.status, text: response.text };
+};
+/** A GET, or a form post with the session's CSRF token, from the merchant's signed-in browser. */
+const adminGet = (path: () => string) => async (id: string): Promise<Answer> => {
+  const response = await merchant.agent.get(path()).set('X-Request-Id', id);
+  return { status: response.status, text: response.text };
+};
+const adminPost = (path: () => string, fields: () => Record<string, string>) => async (id: string): Promise<Answer> => {
+  const _csrf = await merchant.csrfToken();
+  const response = await merchant.agent.post(path()).set('X-Request-Id', id).type('form').send({ _csrf, ...fields() });
   return { status: response.status, text: response.text };
 };
 const CUSTOMER_FIELDS = { name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678', postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號', payType: 'C' };
@@ -156,6 +178,14 @@ const rows: Array<[string, Row]> = [
     },
   ],
 
+  ...((): Array<[string, Row]> => {
+    const token = forgedToken();
+    return [['notification: a NUL in the ShopNo', {
+      send: notifyWith({ ShopNo: `${DEMO_SHOP.shopNo}\u0000`, PayToken: token }), status: 400, body: REFUSED, log: /another shop/,
+      recorded: () => ({ token, source: 'backend', outcome: 'foreign_shop' }),
+    }]];
+  })(),
+
   // The ReturnURL, posted by the shopper's browser.
   ['return: no PayToken', { send: returnWith({ ShopNo: DEMO_SHOP.shopNo }), status: 400, body: 'data-testid="return-problem"', log: /malformed return/ }],
   ['return: JSON instead of a form', { send: (id) => post(RETURN_PATH, id, 'application/json', JSON.stringify({ ShopNo: DEMO_SHOP.shopNo, PayToken: forgedToken() })), status: 400, log: /malformed return/ }],
@@ -175,7 +205,39 @@ const rows: Array<[string, Row]> = [
     }]];
   })(),
 
-  // The shop's forms.
+  ...((): Array<[string, Row]> => {
+    const token = forgedToken();
+    return [['return: a NUL in the ShopNo', {
+      send: returnWith({ ShopNo: `${DEMO_SHOP.shopNo}\u0000`, PayToken: token }), status: 400, body: 'data-testid="return-problem"', log: /another shop/,
+      recorded: () => ({ token, source: 'return', outcome: 'foreign_shop' }),
+    }]];
+  })(),
+  ...((): Array<[string, Row]> => {
+    const token = forgedToken();
+    return [['return: a NUL byte in the body is kept with the delivery', {
+      send: (id) => post(RETURN_PATH, id, 'application/x-www-form-urlencoded', `ShopNo=${DEMO_SHOP.shopNo}&PayToken=${token}&Memo=a\u0000b`),
+      status: 400, body: 'data-testid="return-problem"', log: /does not know this PayToken/,
+      recorded: () => ({ token, source: 'return', outcome: 'unknown' }),
+    }]];
+  })(),
+
+  // The shop's pages and forms.
+  ['catalog: a NUL as the product', { send: pageGet(() => '/products/%00'), status: 404, log: /request refused/ }],
+  ['every page: a lang cookie that is not an escape', { send: pageGet(() => '/', { Cookie: 'lang=%' }), status: 200, body: '<html lang="zh-TW">', log: /request completed/ }],
+  ['the language link from /.//evil.com stays on this site', { send: pageGet(() => '/.//evil.com'), status: 404, body: 'href="/evil.com?lang=en"', log: /request refused/ }],
+  ['cart: a product id beyond any integer id', { send: formPost(() => '/cart/items', () => ({ productId: 3_000_000_000, quantity: 1 })), status: 400, log: /request refused/ }],
+  ['cart: a product id beyond any integer id, in the path', { send: formPost(() => '/cart/items/3000000000', () => ({ quantity: 1 })), status: 400, log: /request refused/ }],
+  ['checkout: a NUL in the name', { send: formPost(() => '/checkout', () => ({ ...CUSTOMER_FIELDS, name: '王\u0000小明' })), status: 422, log: /request completed/ }],
+  ['checkout: a NUL in the checkout token', { send: formPost(() => '/checkout', () => ({ ...CUSTOMER_FIELDS, checkoutToken: 'a\u0000b' })), status: 303, log: /request completed/ }],
+  ['back office: a NUL in the order search', { send: adminGet(() => '/admin/orders?q=%00'), status: 400, log: /request refused/ }],
+  ['back office: a NUL in the CSV export’s search', { send: adminGet(() => '/admin/orders.csv?q=a%00b'), status: 400, log: /request refused/ }],
+  [
+    'back office: a NUL in a refund remark',
+    {
+      send: adminPost(() => `/admin/payments/${pending.payment.id}/refunds`, () => ({ kind: 'refund', amountTwd: '1', remark: 'a\u0000b', idempotencyKey: randomUUID() })),
+      status: 422, log: /request completed/,
+    },
+  ],
   ['cart: a POST without the CSRF token', { send: formPost(() => '/cart/items', () => ({ productId: pending.productId, quantity: 1 }), false), status: 403, log: /request refused/ }],
   ['checkout: a POST without the CSRF token', { send: formPost(() => '/checkout', () => CUSTOMER_FIELDS, false), status: 403, log: /request refused/ }],
   ['cart: a negative quantity', { send: formPost(() => '/cart/items', () => ({ productId: pending.productId, quantity: -3 })), status: 400, log: /request refused/ }],
@@ -189,12 +251,13 @@ const rows: Array<[string, Row]> = [
 ];
 
 async function snapshot() {
-  const [payments, orders, products] = await Promise.all([
+  const [payments, orders, products, refunds] = await Promise.all([
     shop.db.payment.findMany({ orderBy: { id: 'asc' } }),
     shop.db.order.findMany({ orderBy: { id: 'asc' } }),
     shop.db.product.findMany({ orderBy: { id: 'asc' }, select: { id: true, stock: true } }),
+    shop.db.refund.findMany({ orderBy: { id: 'asc' } }),
   ]);
-  return { payments, orders, products };
+  return { payments, orders, products, refunds };
 }
 
 const lastId = async () => ({
@@ -242,7 +305,9 @@ describe('nobody can mark an order paid without the bank saying so', () => {
     const notified = await notifyWith(claim)('forged-notify');
     const returned = await returnWith(claim)('forged-return');
 
-    expect([notified.status, returned.status]).toEqual([200, 400]);
+    // Acknowledged as unknown, or refused for a shape no PayToken has (a TSNo is too short).
+    expect([200, 400]).toContain(notified.status);
+    expect(returned.status).toBe(400);
     expect((await shop.db.payment.findUniqueOrThrow({ where: { id: pending.payment.id } })).status).toBe('pending');
     expect((await shop.db.order.findUniqueOrThrow({ where: { id: pending.order.id } })).status).toBe('awaiting_payment');
     expect(await shop.db.paymentEvent.count({ where: { paymentId: pending.payment.id, applied: true, toStatus: 'paid' } })).toBe(0);

@@ -53,7 +53,7 @@ export async function startAdminHarness(options: { backOffice?: boolean; clock?:
     timeoutMs: 3_000,
     onExchange: audit.record,
   });
-  const sessions = createSessionStore(database.url);
+  const sessions = createSessionStore(database.url, logger);
   const settings = { publicBaseUrl: LOST_NOTIFICATIONS_URL, atmExpireDays: 3, cardExpMinutes: 10 };
   const app = createApp({
     db,
@@ -90,7 +90,7 @@ export function hiddenField(html: string, name: string): string {
 export class AdminBrowser {
   readonly agent: ReturnType<typeof request.agent>;
 
-  constructor(app: Express) {
+  constructor(app: Express | string) {
     this.agent = request.agent(app);
   }
 

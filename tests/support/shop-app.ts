@@ -32,11 +32,12 @@ export async function startShopApp(): Promise<ShopApp> {
     B2: randomBytes(8).toString('hex').toUpperCase(),
   };
   const bank = await FakeBank.start({ shopNo: SHOP_NO, hashKeys });
-  const sessions = createSessionStore(database.url);
+  const logger = createLogger('silent');
+  const sessions = createSessionStore(database.url, logger);
   const app = createApp({
     db: database.db,
     sinopac: new SinopacClient({ apiUrl: bank.url, shopNo: SHOP_NO, hashKeys, timeoutMs: 2_000 }),
-    logger: createLogger('silent'),
+    logger,
     clock: () => new Date(),
     sessionStore: sessions.store,
     settings: {

@@ -2,6 +2,8 @@
 // ways, so the sandbox's notifications reach the shop's BackendURL and its card page posts to the
 // shop's ReturnURL. A shopper is a session cookie made for a shopperId, since the tests place
 // orders straight in the database.
+import type { CallbackScreeningSettings } from '../../src/web/callback-screening';
+import type { AdminCredentials } from '../../src/admin/admin-login';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -45,6 +47,9 @@ export interface ShopHarnessOptions {
   rateLimits?: Partial<RateLimitSettings>;
   /** The shop's SinopacClient timeout: how long it waits for the bank (default 3 s). */
   bankTimeoutMs?: number;
+  callbackScreening?: CallbackScreeningSettings;
+  /** Opens the back office with this sign-in. */
+  admin?: AdminCredentials;
 }
 
 function listen(server: Server): Promise<number> {
@@ -91,7 +96,7 @@ export async function startShopHarness(
     timeoutMs: options.bankTimeoutMs ?? 3_000,
     onExchange: audit.record,
   });
-  const sessions = createSessionStore(database.url);
+  const sessions = createSessionStore(database.url, logger);
   const settings = { publicBaseUrl: baseUrl, atmExpireDays: 3, cardExpMinutes: 10 };
   const clock = () => new Date();
   const app = createApp({
@@ -106,7 +111,9 @@ export async function startShopHarness(
       sessionSecret: SESSION_SECRET,
       bankOrigins: [sandbox.origin],
       rateLimits: options.rateLimits,
+      callbackScreening: options.callbackScreening,
     },
+    admin: options.admin,
   });
   server.on('request', app);
 

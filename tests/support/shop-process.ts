@@ -12,6 +12,10 @@ const KEPT_OUTPUT = 20_000;
 export interface ShopProcess {
   /** e.g. http://127.0.0.1:40123, also the shop's ReturnURL/BackendURL origin. */
   baseUrl: string;
+  /** False once the process has ended, by itself or by stop(). */
+  running(): boolean;
+  /** Everything it printed, up to the last 20,000 characters. */
+  output(): string;
   stop(): Promise<number | null>;
 }
 
@@ -42,7 +46,12 @@ export function startShopProcess(env: Record<string, string>, timeoutMs = 90_000
       if (ready || !baseUrl) return;
       ready = true;
       clearTimeout(timer);
-      resolve({ baseUrl, stop: () => stopChild(child, exited) });
+      resolve({
+        baseUrl,
+        running: () => child.exitCode === null && child.signalCode === null,
+        output: () => output,
+        stop: () => stopChild(child, exited),
+      });
     });
     child.once('exit', (code) => {
       if (!ready) fail(`exited with ${code} before it was ready`);

@@ -73,11 +73,6 @@ describe('mail configuration', () => {
     expect(loadConfig({}).mail).toEqual({ smtpUrl: undefined, from: '"豐收商店 Fengshou Shop" <no-reply@localhost>' });
   });
 
-  it('requires SMTP_URL in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32) })).toThrow(/SMTP_URL must be set in production/);
-    const config = loadConfig({ NODE_ENV: 'production', SESSION_SECRET: 's'.repeat(32), SMTP_URL: 'smtps://shop:pw@smtp.example.com:465' });
-    expect(config.mail.smtpUrl).toBe('smtps://shop:pw@smtp.example.com:465');
-  });
 
   it('takes only smtp:// and smtps:// URLs, and names the variable when not', () => {
     expect(() => loadConfig({ SMTP_URL: 'http://smtp.example.com' })).toThrow(/SMTP_URL: must be an smtp:\/\/ or smtps:\/\/ URL/);
@@ -86,6 +81,73 @@ describe('mail configuration', () => {
   it('sends from MAIL_FROM, or from no-reply at the public host', () => {
     expect(loadConfig({ MAIL_FROM: 'Shop <shop@shop.example>' }).mail.from).toBe('Shop <shop@shop.example>');
     expect(loadConfig({ PUBLIC_BASE_URL: 'https://shop.example.tw' }).mail.from).toContain('<no-reply@shop.example.tw>');
+  });
+});
+
+describe('production configuration', () => {
+  const production = {
+    NODE_ENV: 'production',
+    ...bank,
+    DATABASE_URL: 'postgresql://u:p@db.internal:5432/shop',
+    PUBLIC_BASE_URL: 'https://shop.example.com.tw',
+    SESSION_SECRET: 'c5f1a8e29b7d4036e1f2a9b8c7d6e5f40123456789abcdef0fedcba987654321',
+    SMTP_URL: 'smtps://shop:pw@smtp.example.com:465',
+  };
+  const without = (name: keyof typeof production) => Object.fromEntries(Object.entries(production).filter(([key]) => key !== name));
+
+  it('starts when the bank, the database, the public origin and the session secret are all real', () => {
+    const config = loadConfig(production);
+    expect(config.bank.mode).toBe('remote');
+    expect(config.database).toEqual({ url: production.DATABASE_URL });
+    expect(config.mail.smtpUrl).toBe(production.SMTP_URL);
+  });
+
+  it('refuses the embedded sandbox and database, naming every missing variable at once', () => {
+    let message = '';
+    try {
+      loadConfig({ NODE_ENV: 'production' });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      message = (error as Error).message;
+    }
+    for (const name of ['SINOPAC_API_URL', 'SINOPAC_SHOP_NO', 'SINOPAC_HASH_A1', 'SINOPAC_HASH_A2', 'SINOPAC_HASH_B1', 'SINOPAC_HASH_B2', 'DATABASE_URL', 'PUBLIC_BASE_URL', 'SESSION_SECRET', 'SMTP_URL']) {
+      expect(message).toContain(name);
+    }
+  });
+
+  it.each(['SINOPAC_API_URL', 'SINOPAC_SHOP_NO', 'SINOPAC_HASH_A1', 'SINOPAC_HASH_A2', 'SINOPAC_HASH_B1', 'SINOPAC_HASH_B2', 'DATABASE_URL', 'PUBLIC_BASE_URL', 'SESSION_SECRET', 'SMTP_URL'] as const)(
+    'refuses to start without %s',
+    (name) => {
+      expect(() => loadConfig(without(name))).toThrow(new RegExp(`${name} must`));
+    },
+  );
+
+  it('refuses a plain-HTTP bank API', () => {
+    expect(() => loadConfig({ ...production, SINOPAC_API_URL: 'http://apisbx.sinopac.com/funBIZ/QPay.WebAPI/api' })).toThrow(/SINOPAC_API_URL must be an https/);
+  });
+
+  it('refuses a plain-HTTP public origin', () => {
+    expect(() => loadConfig({ ...production, PUBLIC_BASE_URL: 'http://shop.example.com.tw' })).toThrow(/PUBLIC_BASE_URL must be an https/);
+  });
+
+  it.each([
+    ['too short', 'deadbeefdeadbeefdeadbeef'],
+    ['long but not random', 'x'.repeat(80)],
+    ['a word repeated', 'changeme'.repeat(8)],
+  ])('refuses a session secret that is %s', (_case, secret) => {
+    expect(() => loadConfig({ ...production, SESSION_SECRET: secret })).toThrow(/SESSION_SECRET must hold at least 32 random bytes/);
+  });
+
+  it('lets a loopback bank through only when asked, as the benchmark does, and never a remote plain-HTTP one', () => {
+    const bench = { ...without('PUBLIC_BASE_URL'), SINOPAC_API_URL: 'http://127.0.0.1:4010/funBIZ/QPay.WebAPI/api' };
+    expect(() => loadConfig(bench)).toThrow(/SINOPAC_API_URL must be an https.*PUBLIC_BASE_URL must be set/);
+    expect(loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1' }).bank.mode).toBe('remote');
+    expect(() => loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1', SINOPAC_API_URL: 'http://bank.example/api' })).toThrow(/SINOPAC_API_URL must be an https/);
+    expect(() => loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1', PUBLIC_BASE_URL: 'http://shop.example' })).toThrow(/PUBLIC_BASE_URL must be an https/);
+  });
+
+  it('accepts 32 random bytes written as base64', () => {
+    expect(loadConfig({ ...production, SESSION_SECRET: 'q3Zx9+Lm2Pd7Rt/Yb0Nc4Wk8Hs1Jf6Ua5Ve3Gi7To2M=' }).sessionSecret).toBeDefined();
   });
 });
 

@@ -20,6 +20,7 @@ export const common: Catalog = {
     'error.badRequest': '送出的資料有誤。',
     'error.tooMany': '請求太頻繁，請稍候再試。',
     'error.server': '系統暫時無法處理您的請求，請稍後再試。',
+    'error.unavailable': '系統正在維護，請幾秒後再試一次。',
     'error.backHome': '回到首頁',
   },
   en: {
@@ -41,6 +42,7 @@ export const common: Catalog = {
     'error.badRequest': 'The submitted data is not valid.',
     'error.tooMany': 'Too many requests. Please wait a moment and try again.',
     'error.server': 'We could not handle your request just now. Please try again later.',
+    'error.unavailable': 'The shop is briefly unavailable. Please try again in a few seconds.',
     'error.backHome': 'Back to the shop',
   },
 };

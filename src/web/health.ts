@@ -1,0 +1,49 @@
+// What load balancers and monitoring ask: /healthz (the process answers), /readyz (its database
+// answers and has every migration this code expects) and /metrics (Prometheus), the last only from
+// loopback or with the metrics token, since it tells how the business is going.
+import { readdirSync } from 'node:fs';
+import { timingSafeEqual } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import type { Express, Request } from 'express';
+import type { Database } from '../db/prisma';
+import type { ShopMetrics } from '../metrics';
+
+const migrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
+
+/** The migrations this code was written against, by directory name. */
+function expectedMigrations(): string[] {
+  return readdirSync(migrationsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
+}
+
+function mayReadMetrics(req: Request, token: string | undefined): boolean {
+  // req.ip is the client behind the loopback proxy, if any: a proxied request is not "local".
+  if (LOOPBACK.test(req.ip ?? '')) return true;
+  const given = req.get('authorization')?.replace(/^Bearer /, '');
+  if (!token || !given) return false;
+  const [a, b] = [Buffer.from(given), Buffer.from(token)];
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export function setUpHealth(app: Express, deps: { db: Database; metrics?: ShopMetrics; metricsToken?: string }): void {
+  const expected = expectedMigrations();
+  app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
+
+  app.get('/readyz', async (_req, res) => {
+    try {
+      const applied = await deps.db.$queryRaw<Array<{ migration_name: string }>>`
+        SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL`;
+      const names = new Set(applied.map((row) => row.migration_name));
+      const missing = expected.filter((name) => !names.has(name));
+      if (missing.length > 0) return void res.status(503).json({ status: 'not ready', reason: `migrations not applied: ${missing.join(', ')}` });
+      res.json({ status: 'ready' });
+    } catch {
+      res.status(503).json({ status: 'not ready', reason: 'database unreachable' });
+    }
+  });
+
+  app.get('/metrics', async (req, res) => {
+    if (!deps.metrics || !mayReadMetrics(req, deps.metricsToken)) return void res.status(404).json({ error: 'not found' });
+    res.type(deps.metrics.registry.contentType).send(await deps.metrics.registry.metrics());
+  });
+}
