@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     everySeconds: config.jobs.reconcileEverySeconds,
     jobs: [
       ...paymentJobs({ db, sinopac, clock, logger }, { ...config.jobs, cardExpMinutes: config.cardExpMinutes }),
-      settlementJob({ db, sinopac, clock, logger }),
+      settlementJob({ db, sinopac, clock, logger, onDifferences: metrics.settlementDifferences }),
       ...mailJobs({
         db,
         sender: mailSender,

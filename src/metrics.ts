@@ -11,6 +11,8 @@ export interface ShopMetrics {
   callbackHandled(source: 'backend' | 'return', outcome: string, seconds?: number): void;
   /** Pass along with the audit as SinopacClientOptions.onExchange. */
   bankExchange(exchange: SinopacExchange): void;
+  /** A settlement day whose bank bill and shop books differ (src/settlement/), with how many differences. */
+  settlementDifferences(day: string, count: number): void;
   /** The job, counting its runs and their duration. */
   timedJob(job: ScheduledJob): ScheduledJob;
 }
@@ -50,6 +52,16 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): ShopM
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const settlementDays = new Counter({
+    name: 'fengshou_settlement_days_with_differences_total',
+    help: 'Settlement days fetched by the daily job whose bank bill and shop books differ',
+    registers: [registry],
+  });
+  const settlementDifferences = new Counter({
+    name: 'fengshou_settlement_differences_total',
+    help: 'Differences found by the daily settlement job',
+    registers: [registry],
+  });
   const jobRuns = new Counter({
     name: 'fengshou_job_runs_total',
     help: 'Runs of the scheduled jobs (reconciler passes, ATM expiry passes) on this process, by outcome',
@@ -74,6 +86,10 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): ShopM
       bankSeconds.observe({ service: exchange.service, outcome: exchange.outcome }, exchange.durationMs / 1000);
       if (exchange.outcome !== 'ok') bankErrors.inc({ service: exchange.service, code: exchange.errorCode ?? exchange.outcome });
       if (exchange.service === 'OrderMaintain' && exchange.request.Command === 'R') refunds.inc({ outcome: exchange.outcome });
+    },
+    settlementDifferences(_day, count) {
+      settlementDays.inc();
+      settlementDifferences.inc(count);
     },
     timedJob(job) {
       return {
