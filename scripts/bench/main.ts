@@ -6,7 +6,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { seedProducts } from '../../src/catalog/seed';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP, startMailCatcher } from '../../src/sandbox';
 import { startChildServer, type ChildServer } from './child-server';
 import { createCountedDatabase } from './counted-database';
 import type { CpuMeters } from './cpu';
@@ -38,7 +38,7 @@ async function stopEverything(keepLogs: boolean): Promise<void> {
 }
 
 /** The shop as `npm start` runs it in production, against the sandbox as its (remote) bank. */
-function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox): Record<string, string> {
+function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox, smtpUrl: string): Record<string, string> {
   return {
     NODE_ENV: 'production',
     // The sandbox is on loopback: the production start-up check lets that through only when asked.
@@ -46,6 +46,8 @@ function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox): Record<str
     LOG_LEVEL: 'info',
     SESSION_SECRET: randomBytes(32).toString('hex'),
     DATABASE_URL: databaseUrl,
+    // Production requires a mail server: the sandbox's mail catcher on loopback stands in for it.
+    SMTP_URL: smtpUrl,
     SINOPAC_API_URL: sandbox.apiUrl,
     SINOPAC_SHOP_NO: DEMO_SHOP.shopNo,
     SINOPAC_HASH_A1: DEMO_SHOP.hashKeys.A1,
@@ -76,10 +78,12 @@ async function run(): Promise<BenchReport> {
   await counted.pool.query('UPDATE "Product" SET stock = 1000000');
   const sandbox = await startTimedSandbox();
   stops.push(sandbox.close);
+  const mailCatcher = await startMailCatcher({ port: 0 });
+  stops.push(mailCatcher.close);
   log('Starting the shop and the bare app ...');
   const shopLog = `${runDir}/shop.log`;
   const [shop, bare] = await Promise.all([
-    startServer({ name: 'shop', entry: root('src/main.ts'), env: shopEnvironment(database.url, sandbox), logFile: shopLog }),
+    startServer({ name: 'shop', entry: root('src/main.ts'), env: shopEnvironment(database.url, sandbox, mailCatcher.url), logFile: shopLog }),
     startServer({ name: 'bare app', entry: root('scripts/bench/bare-app.ts'), env: { DATABASE_URL: database.url }, logFile: `${runDir}/bare.log` }),
   ]);
   const idle = { shop: shop.memory(), bare: bare.memory() };
