@@ -150,15 +150,39 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
 - **webhook burst** — 1,000 card payments created at the sandbox and paid there with notifications
   held back, then every PayToken posted to the shop's BackendURL 5 times at once (10 PayTokens, 50
   callbacks, in flight). The burst takes no new PayToken after its time budget, so that the run
-  stays near three minutes: *callbacks sent* says how far it got, the checks cover exactly those
-  payments, and the payments never notified must be untouched. The baseline is the same client
-  posting the same bodies to a bare endpoint that parses the JSON and answers \`{"Status":"S"}\`.
-  *OrderPayQuery calls per PayToken* counts the shop's questions to the bank: 1 is the minimum.
+  stays near five minutes: *callbacks sent* says how far it got, the checks cover exactly those
+  payments, and the payments never notified must be untouched. The baseline is the same burst, on
+  as many fresh payments of its own, against a bare endpoint that does the same work with no
+  framework (\`scripts/bench/bare-callback-endpoint.ts\`: \`node:http\`, a \`pg\` pool, the Nonce and
+  OrderPayQuery calls sealed and opened with \`src/sinopac/crypto.ts\`; the delivery's PayToken row
+  first, then one transaction that locks the attempt \`FOR UPDATE\`, checks the bank's answer
+  against it and writes in one statement what the shop writes: Payment, PaymentEvent, Order,
+  the payment-received mail row and its notification, the exchange audit row and the PayToken
+  marked applied; copies of a token in flight wait for the first, as in the shop). It has its own
+  database on the same PostgreSQL server. It sends no mail: the shop also sends the mails its
+  payments owe, some during the burst (the row says how many), and the next burst waits until they
+  are out. *OrderPayQuery calls per PayToken* counts the questions to the bank: 1 is the minimum.
+- **webhook burst, 2 shop processes** — the same burst on fresh payments against two shop
+  processes on one database, each request going to the next process in turn as a load balancer
+  would deal them, so the copies of one token mostly reach different processes (each of which then
+  asks the bank). Its baseline is the one-process burst above. The *CPU in use* rows are CPU time
+  per second of the burst, in cores: the shop processes, PostgreSQL, the bench process (load
+  generator, sandbox, mail catcher) and the whole machine, other people's work included. Where the
+  whole machine reaches the number of cores, more processes cannot raise throughput.
 - **database** — SQL statements (each one a round trip to PostgreSQL) one step costs, counted on
   the database client of the bench process running the shop's own functions one at a time. They
   change only when the code does.
 - **memory** — resident set size of the shop process (a child process running \`src/main.ts\`,
-  so the figure is the shop's alone) and of the bare app; V8 keeps the heap it grew under load.
+  so the figure is the shop's alone), idle and right after its one-process burst, against the bare
+  app idle and after its page rounds: one process that renders the same pages, as the shop does,
+  so both target ratios compare like with like. The bare callback endpoint after its burst is a
+  second row for the after-burst figure. V8 keeps the heap it grew under load.
+
+**Targets** lists the goals of issue 14, each a row of the table with its baseline; *Met* compares
+the cost vs baseline (or, for the checkout, the overhead itself) with the goal. Sections other than
+the ones the bench writes (results, Targets, this guide) are kept verbatim when it rewrites the
+file, so a hand-written before-and-after account survives. \`BENCH_QUICK=1 npm run bench\` runs a
+small fraction of everything, for working on the bench, and writes \`.data/BENCHMARKS.quick.md\`.
 
 The shop runs as \`npm start\` runs it in production (\`NODE_ENV=production\`, log level info, logs
 to a file, its job queue on), against the sandbox as a remote bank. The bench plays the
