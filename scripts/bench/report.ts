@@ -160,8 +160,8 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
   the payment-received mail row and its notification, the exchange audit row and the PayToken
   marked applied; copies of a token in flight wait for the first, as in the shop). It has its own
   database on the same PostgreSQL server. It sends no mail: the shop also sends the mails its
-  payments owe, some during the burst (the row says how many), and the next burst waits until they
-  are out. *OrderPayQuery calls per PayToken* counts the questions to the bank: 1 is the minimum.
+  payments owe, some during the burst (the row says how many); those still unsent when a burst
+  ends are marked given up, so that sending them does not weigh on the next burst. *OrderPayQuery calls per PayToken* counts the questions to the bank: 1 is the minimum.
 - **webhook burst, 2 shop processes** — the same burst on fresh payments against two shop
   processes on one database, each request going to the next process in turn as a load balancer
   would deal them, so the copies of one token mostly reach different processes (each of which then
