@@ -23,6 +23,8 @@ const shopNo = env('SINOPAC_SHOP_NO');
 const id = hashId({ A1: env('SINOPAC_HASH_A1'), A2: env('SINOPAC_HASH_A2'), B1: env('SINOPAC_HASH_B1'), B2: env('SINOPAC_HASH_B2') });
 // The shop's pool size (src/db/prisma.ts).
 const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: 10 });
+// An idle connection the server ends is dropped and replaced by the next query.
+pool.on('error', (error) => console.error(`idle database connection ended: ${error.message}`));
 
 const BODY_LIMIT = 2048;
 const TOKEN = /^[\x21-\x7e]{1,100}$/;

@@ -138,11 +138,13 @@ const sentMails = async (pool: pg.Pool) =>
 /**
  * Marks the mails the shop has not sent yet as given up, so that sending them does not run into
  * the next burst (the shop sends them far more slowly than the callbacks arrive). Returns how many.
+ * Rows a sender has claimed are left to it: it is sending them, and a row may not end both sent
+ * and given up (MailOutbox_sent_or_gave_up_check).
  */
 async function setOutboxAside(pool: pg.Pool): Promise<number> {
   const { rowCount } = await pool.query(
     `UPDATE "MailOutbox" SET "gaveUpAt" = now() AT TIME ZONE 'UTC', "lastError" = 'set aside by the bench'
-      WHERE "sentAt" IS NULL AND "gaveUpAt" IS NULL`,
+      WHERE "sentAt" IS NULL AND "gaveUpAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= now() AT TIME ZONE 'UTC')`,
   );
   return rowCount ?? 0;
 }
