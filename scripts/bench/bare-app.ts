@@ -1,7 +1,7 @@
 // The baseline for the page and callback figures: Express and Nunjucks rendering the shop's own
-// templates, with the shop's filters and the same products (read once at start), and a bare
-// BackendURL that parses the bank's JSON and acknowledges it. No database per request, session,
-// CSRF, security headers or logging. Run as a child process by the bench (PORT, DATABASE_URL).
+// templates, with the shop's filters and the same products (read once at start). No database per
+// request, session, CSRF, security headers or logging. Run as a child process by the bench (PORT,
+// DATABASE_URL). The callbacks' baseline is bare-callback-endpoint.ts.
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
@@ -41,10 +41,6 @@ app.get('/products/:slug', (req, res) => {
   const product = bySlug.get(req.params.slug);
   if (!product) return void res.status(404).end();
   res.render('product.njk', { product, maxQuantity: MAX_QUANTITY });
-});
-app.post('/notify', express.text({ type: 'application/json', limit: '2kb' }), (req, res) => {
-  JSON.parse(String(req.body));
-  res.json({ Status: 'S' });
 });
 
 app.listen(Number(process.env.PORT), '127.0.0.1');

@@ -1,5 +1,7 @@
 // Posts PayTokens to a BackendURL the way the bank does when it repeats itself: every token's
-// copies at the same moment, a bounded number of tokens at a time.
+// copies at the same moment, a bounded number of tokens at a time. Given several servers, it
+// deals the requests out in turn, as a load balancer in front of them would, so the copies of one
+// token usually reach different servers.
 //
 // The copies come from BANK_HOSTS addresses (X-Forwarded-For, as the reverse proxy reports them):
 // the shop's callback rate limit counts per address, and from a single one it would refuse most of
@@ -23,13 +25,13 @@ export interface CallbackLoad {
   elapsedMs: number;
 }
 
-export async function postCallbacks(url: string, shopNo: string, tokens: readonly string[], budgetMs: number): Promise<CallbackLoad> {
+export async function postCallbacks(urls: readonly string[], shopNo: string, tokens: readonly string[], budgetMs: number): Promise<CallbackLoad> {
   const latencies: number[] = [];
   const delivered: string[] = [];
   let sent = 0;
   let acknowledged = 0;
   const post = async (body: string, headers: Record<string, string>) => {
-    sent++;
+    const url = urls[sent++ % urls.length]!;
     const started = performance.now();
     try {
       const res = await fetch(url, { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body });

@@ -27,6 +27,9 @@ export function createCountedDatabase(url: string, poolSize: number): CountedDat
     };
   });
   const pool = new pg.Pool({ connectionString: url, max: 2 });
+  // An idle connection the server ends (once seen mid-run: 57P01 on the shared machine) is simply
+  // dropped and replaced by the next query; without a listener it would end the bench.
+  for (const p of [counted, pool]) p.on('error', (error) => console.error(`[bench] an idle database connection ended: ${error.message}`));
   // The bench runs the shop with NODE_ENV=production, where Prisma's default error format is
   // 'minimal': it then skips capturing a call-site stack for every query, which this process
   // (not in production) would otherwise pay and charge to the shop.

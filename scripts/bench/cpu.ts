@@ -44,9 +44,25 @@ export function processTreeCpuMs(pid: number): number {
   return total;
 }
 
+/** CPU time the whole machine has spent busy (not idle or waiting for I/O) so far, all cores together. */
+export function machineBusyMs(): number {
+  const [, ...ticks] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+  // user nice system idle iowait irq softirq steal: all but idle and iowait are work.
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = ticks.map(Number);
+  return (user + nice + system + irq + softirq + steal) * MS_PER_TICK;
+}
+
+/** This process's own CPU time: the load generators, the sandbox and the mail catcher. */
+export function benchCpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
 /** CPU milliseconds used so far by each process the bench measures. */
 export interface CpuMeters {
   shop(): number;
+  /** The bare app (pages) and the bare callback endpoint. */
   bare(): number;
+  bareEndpoint(): number;
   database(): number;
 }

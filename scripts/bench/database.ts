@@ -1,17 +1,22 @@
 // A throwaway PostgreSQL for one bench run: its own data directory and a free loopback port,
-// migrated like the shop's own database, deleted when the run ends.
+// migrated like the shop's own database, deleted when the run ends. A second database on the same
+// server, copied from the migrated one, is the bare callback endpoint's: its rows and its
+// notifications stay apart from the shop's (whose outbox and jobs would otherwise act on them).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
+import { createDatabaseFromTemplate, createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { freePort } from '../../src/db/free-port';
 import { applyMigrations } from '../../src/db/migrate';
 import { processTreeCpuMs } from './cpu';
 
 const DATABASE = 'fengshou';
+const BARE_DATABASE = 'fengshou_bare';
 
 export interface BenchDatabase {
   url: string;
+  /** The bare callback endpoint's database: the same schema, on the same server. */
+  bareUrl: string;
   /** CPU time of the server and all its backends so far. */
   cpuMs(): number;
   stop(): Promise<void>;
@@ -24,9 +29,11 @@ export async function startBenchDatabase(dataDir: string, log: (line: string) =>
     const url = databaseUrl(server.urlFor('postgres'), DATABASE);
     log('Applying migrations ...');
     await applyMigrations(url);
+    await createDatabaseFromTemplate(server.urlFor('postgres'), BARE_DATABASE, DATABASE);
     const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     return {
       url,
+      bareUrl: databaseUrl(server.urlFor('postgres'), BARE_DATABASE),
       cpuMs: () => processTreeCpuMs(postmaster),
       stop: () => server.stop(),
     };

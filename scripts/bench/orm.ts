@@ -2,8 +2,9 @@
 // shop's code makes it) and through the bare pg driver underneath, in CPU time of this process.
 import type { Figure } from './report';
 import type { CountedDatabase } from './counted-database';
+import { sized } from './sizes';
 
-const QUERIES = 300;
+const QUERIES = sized(300, 100);
 const ROUNDS = 2;
 
 const cpuMs = () => {
@@ -34,5 +35,6 @@ export async function measureQueryCost(database: CountedDatabase, slug: string):
     value: prismaMs,
     unit: 'CPU ms',
     baseline: { label: 'same SQL on pg', value: pgMs },
+    target: { maxRatio: 3, text: '≤ 3.00×' },
   }];
 }

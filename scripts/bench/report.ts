@@ -1,10 +1,22 @@
 // The bench's figures, printed as a table and written to BENCHMARKS.md with a guide to reading them.
-import { writeFileSync } from 'node:fs';
+// The sections of BENCHMARKS.md that people wrote (such as "## Before and after ...") are kept
+// verbatim when the file is rewritten: only the results, the targets and the guide are the bench's.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { megabytes, ms, perSecond } from './stats';
 
-/** 'ops/CPU s': operations per second of CPU time; 'CPU ms': CPU time used, per request unless said. */
-export type Unit = 'ops/CPU s' | 'req/s' | 'ms' | 'CPU ms' | 'MB' | 'count';
+/**
+ * 'ops/CPU s': operations per second of CPU time; 'CPU ms': CPU time used, per request unless said;
+ * 'cores': CPU time used per second of wall time, 2 being both cores of a 2-core machine busy.
+ */
+export type Unit = 'ops/CPU s' | 'req/s' | 'ms' | 'CPU ms' | 'MB' | 'count' | 'cores';
+
+/** A goal of issue 14: the cost vs baseline at most maxRatio, or the figure itself at most maxValue. */
+export interface Target {
+  text: string;
+  maxRatio?: number;
+  maxValue?: number;
+}
 
 export interface Figure {
   section: string;
@@ -13,6 +25,7 @@ export interface Figure {
   unit: Unit;
   /** The same thing measured without the shop, in the same run. */
   baseline?: { label: string; value: number };
+  target?: Target;
 }
 
 /** A yes/no property the run must have, such as "every payment paid exactly once". */
@@ -26,6 +39,7 @@ export interface Check {
 export interface Measurement {
   figures: Figure[];
   checks: Check[];
+  notes?: string[];
 }
 
 export interface BenchReport {
@@ -42,6 +56,7 @@ function format(value: number, unit: Unit): string {
   if (unit === 'CPU ms') return `${ms(value)} CPU`;
   if (unit === 'MB') return megabytes(value * 1024 * 1024);
   if (unit === 'count') return Number.isInteger(value) ? String(value) : value.toFixed(1);
+  if (unit === 'cores') return `${value.toFixed(2)} cores`;
   return perSecond(value, unit);
 }
 
@@ -65,14 +80,38 @@ function rows(figures: Figure[]): string[][] {
 }
 
 const HEADER = ['Section', 'Measure', 'Shop', 'Baseline (same run)', 'Cost vs baseline'];
+const TARGET_HEADER = ['Figure', 'Shop', 'Baseline (same run)', 'Cost vs baseline', 'Target', 'Met'];
+
+function met(figure: Figure): boolean | undefined {
+  const { target } = figure;
+  if (!target) return undefined;
+  const ratio = costRatio(figure);
+  if (target.maxRatio !== undefined && (ratio === undefined || ratio > target.maxRatio)) return false;
+  if (target.maxValue !== undefined && !(figure.value <= target.maxValue)) return false;
+  return true;
+}
+
+/** The figures that have a target, each with its baseline, ratio and whether it meets the target. */
+function targetRows(figures: Figure[]): string[][] {
+  return figures.filter((figure) => figure.target).map((figure) => {
+    const [section, measure, shop, baseline, ratio] = rows([figure])[0]!;
+    return [`${section}: ${measure}`, shop!, baseline!, ratio!, figure.target!.text, met(figure) ? 'yes' : 'no'];
+  });
+}
+
+function printTable(header: string[], body: string[][]): void {
+  const table = [header, ...body];
+  const widths = header.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
+  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
+  console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+  for (const row of body) console.log(line(row));
+  console.log('');
+}
 
 export function printReport(report: BenchReport): void {
-  const table = [HEADER, ...rows(report.figures)];
-  const widths = HEADER.map((_, column) => Math.max(...table.map((row) => row[column]!.length)));
-  const line = (row: string[]) => row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ');
-  console.log(`\n${line(HEADER)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
-  for (const row of table.slice(1)) console.log(line(row));
-  console.log('');
+  printTable(HEADER, rows(report.figures));
+  console.log('Targets (issue 14):');
+  printTable(TARGET_HEADER, targetRows(report.figures));
   for (const check of report.checks) console.log(`${check.passed ? 'PASS' : 'FAIL'}  ${check.name}: ${check.detail}`);
   for (const note of report.notes) console.log(`note: ${note}`);
   console.log(`\nWhole run: ${(report.durationMs / 1000).toFixed(0)} s`);
@@ -111,15 +150,39 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
 - **webhook burst** — 1,000 card payments created at the sandbox and paid there with notifications
   held back, then every PayToken posted to the shop's BackendURL 5 times at once (10 PayTokens, 50
   callbacks, in flight). The burst takes no new PayToken after its time budget, so that the run
-  stays near three minutes: *callbacks sent* says how far it got, the checks cover exactly those
-  payments, and the payments never notified must be untouched. The baseline is the same client
-  posting the same bodies to a bare endpoint that parses the JSON and answers \`{"Status":"S"}\`.
-  *OrderPayQuery calls per PayToken* counts the shop's questions to the bank: 1 is the minimum.
+  stays near five minutes: *callbacks sent* says how far it got, the checks cover exactly those
+  payments, and the payments never notified must be untouched. The baseline is the same burst, on
+  as many fresh payments of its own, against a bare endpoint that does the same work with no
+  framework (\`scripts/bench/bare-callback-endpoint.ts\`: \`node:http\`, a \`pg\` pool, the Nonce and
+  OrderPayQuery calls sealed and opened with \`src/sinopac/crypto.ts\`; the delivery's PayToken row
+  first, then one transaction that locks the attempt \`FOR UPDATE\`, checks the bank's answer
+  against it and writes in one statement what the shop writes: Payment, PaymentEvent, Order,
+  the payment-received mail row and its notification, the exchange audit row and the PayToken
+  marked applied; copies of a token in flight wait for the first, as in the shop). It has its own
+  database on the same PostgreSQL server. It sends no mail: the shop also sends the mails its
+  payments owe, some during the burst (the row says how many); those still unsent when a burst
+  ends are marked given up, so that sending them does not weigh on the next burst. *OrderPayQuery calls per PayToken* counts the questions to the bank: 1 is the minimum.
+- **webhook burst, 2 shop processes** — the same burst on fresh payments against two shop
+  processes on one database, each request going to the next process in turn as a load balancer
+  would deal them, so the copies of one token mostly reach different processes (each of which then
+  asks the bank). Its baseline is the one-process burst above. The *CPU in use* rows are CPU time
+  per second of the burst, in cores: the shop processes, PostgreSQL, the bench process (load
+  generator, sandbox, mail catcher) and the whole machine, other people's work included. Where the
+  whole machine reaches the number of cores, more processes cannot raise throughput.
 - **database** — SQL statements (each one a round trip to PostgreSQL) one step costs, counted on
   the database client of the bench process running the shop's own functions one at a time. They
   change only when the code does.
 - **memory** — resident set size of the shop process (a child process running \`src/main.ts\`,
-  so the figure is the shop's alone) and of the bare app; V8 keeps the heap it grew under load.
+  so the figure is the shop's alone), idle and right after its one-process burst, against the bare
+  app idle and after its page rounds: one process that renders the same pages, as the shop does,
+  so both target ratios compare like with like. The bare callback endpoint after its burst is a
+  second row for the after-burst figure. V8 keeps the heap it grew under load.
+
+**Targets** lists the goals of issue 14, each a row of the table with its baseline; *Met* compares
+the cost vs baseline (or, for the checkout, the overhead itself) with the goal. Sections other than
+the ones the bench writes (results, Targets, this guide) are kept verbatim when it rewrites the
+file, so a hand-written before-and-after account survives. \`BENCH_QUICK=1 npm run bench\` runs a
+small fraction of everything, for working on the bench, and writes \`.data/BENCHMARKS.quick.md\`.
 
 The shop runs as \`npm start\` runs it in production (\`NODE_ENV=production\`, log level info, logs
 to a file, its job queue on), against the sandbox as a remote bank. The bench plays the
@@ -128,22 +191,50 @@ it sends \`X-Forwarded-Proto: https\`, so the Secure session cookies work on pla
 \`http://127.0.0.1\`, and \`X-Forwarded-For\` with one address per shopper, and 20 for the bank, as
 the shop's per-address rate limits expect real traffic to look.`;
 
-export function writeMarkdown(path: string, report: BenchReport): void {
+/** Headings of the sections the bench writes; every other "## " section of the file is people's. */
+const GENERATED_SECTIONS = ['## Targets', '## How to read this'];
+
+/** The hand-written "## " sections of a BENCHMARKS.md, each verbatim from its heading to the next. */
+export function handWrittenSections(markdown: string): string[] {
+  const sections: string[][] = [];
+  let current: string[] | undefined;
+  for (const line of markdown.split('\n')) {
+    if (line.startsWith('## ')) {
+      current = GENERATED_SECTIONS.includes(line.trim()) ? undefined : [line];
+      if (current) sections.push(current);
+    } else {
+      current?.push(line);
+    }
+  }
+  return sections.map((lines) => lines.join('\n').trimEnd());
+}
+
+/** Writes the report to `path`, with the hand-written sections of `keepFrom` (usually the same file). */
+export function writeMarkdown(path: string, report: BenchReport, keepFrom: string = path): void {
   const escape = (cell: string) => cell.replace(/\|/g, '\\|');
-  const table = [HEADER, HEADER.map(() => '---'), ...rows(report.figures)].map((row) => `| ${row.map(escape).join(' | ')} |`);
+  const markdownTable = (header: string[], body: string[][]) =>
+    [header, header.map(() => '---'), ...body].map((row) => `| ${row.map(escape).join(' | ')} |`);
   const checks = report.checks.map((check) => `- ${check.passed ? '✅' : '❌'} ${check.name}: ${check.detail}`);
   const notes = report.notes.map((note) => `- ${note}`);
+  const kept = existsSync(keepFrom) ? handWrittenSections(readFileSync(keepFrom, 'utf8')) : [];
   const machine = `${cpus().length} × ${cpus()[0]?.model.trim() ?? 'unknown CPU'}, Node ${process.version}`;
   const text = [
     '# Benchmarks',
     '',
     `Written by \`npm run bench\` (\`scripts/bench/main.ts\`) on ${new Date().toISOString().slice(0, 10)}: ${machine}; the whole run took ${(report.durationMs / 1000).toFixed(0)} s.`,
     '',
-    ...table,
+    ...markdownTable(HEADER, rows(report.figures)),
     '',
     ...checks,
     ...(notes.length > 0 ? ['', ...notes] : []),
     '',
+    '## Targets',
+    '',
+    'The goals of issue 14, each from the table above, next to the baseline it is measured against.',
+    '',
+    ...markdownTable(TARGET_HEADER, targetRows(report.figures)),
+    '',
+    ...kept.flatMap((section) => [section, '']),
     GUIDE,
     '',
   ].join('\n');

@@ -1,6 +1,9 @@
 // The bank's notifications arriving all at once and five times each: 1,000 pending card payments,
-// 5,000 callbacks at the shop's BackendURL, then a check in the database that every payment was
-// paid exactly once. Also counts the SQL statements one callback costs.
+// 5,000 callbacks at a BackendURL, then a check in the database that every payment was paid exactly
+// once. Three times over, each with its own fresh payments: the shop (one process), the bare
+// endpoint that does the same work with no framework (bare-callback-endpoint.ts, its own database),
+// and two shop processes on one database behind a round-robin balancer. Also counts the SQL
+// statements one callback costs the shop.
 import type pg from 'pg';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
@@ -9,18 +12,23 @@ import { NOTIFY_PATH } from '../../src/routes/payment-callbacks';
 import { DEMO_SHOP } from '../../src/sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
 import { COPIES, postCallbacks, type CallbackLoad } from './callback-load';
+import type { ChildServer } from './child-server';
 import type { CountedDatabase } from './counted-database';
-import type { CpuMeters } from './cpu';
+import { benchCpuMs, machineBusyMs, type CpuMeters } from './cpu';
 import { createPendingPayments, type PendingPayment } from './pending-payments';
 import type { Check, Figure, Measurement } from './report';
+import { sized } from './sizes';
 import { summarize } from './stats';
 import type { TimedSandbox } from './timed-sandbox';
 
-const PAYMENTS = 1_000;
+const PAYMENTS = sized(1_000, 100);
 /** Paid one by one before the burst, to count statements per callback without concurrency. */
-const PROBES = 20;
-/** The burst stops taking new PayTokens after this long, to keep the whole bench near 3 minutes. */
-const BURST_BUDGET_MS = 75_000;
+const PROBES = sized(20, 5);
+/** Each burst stops taking new PayTokens after this long, to keep the whole bench near 5 minutes. */
+const BURST_BUDGET_MS = 60_000;
+/** PayTokens posted before each burst and left out of its figures, so that no server is measured cold. */
+const WARMUP_TOKENS = sized(40, 10);
+
 
 type Stock = Map<number, number>;
 
@@ -51,6 +59,8 @@ interface PaymentState {
   /** PayToken deliveries recorded, and those that applied the result. */
   deliveries: number;
   appliedDeliveries: number;
+  /** payment_received mails owed for the order. */
+  mails: number;
 }
 
 async function paymentStates(pool: pg.Pool, payments: PendingPayment[]): Promise<PaymentState[]> {
@@ -58,7 +68,8 @@ async function paymentStates(pool: pg.Pool, payments: PendingPayment[]): Promise
     `SELECT p.status AS "paymentStatus", o.status AS "orderStatus",
             (SELECT count(*) FROM "PaymentEvent" e WHERE e."paymentId" = p.id AND e.applied AND e."toStatus" = 'paid')::int AS "paidEvents",
             (SELECT count(*) FROM "PayToken" t WHERE t.token = b.token)::int AS deliveries,
-            (SELECT count(*) FROM "PayToken" t WHERE t.token = b.token AND t.outcome = 'applied')::int AS "appliedDeliveries"
+            (SELECT count(*) FROM "PayToken" t WHERE t.token = b.token AND t.outcome = 'applied')::int AS "appliedDeliveries",
+            (SELECT count(*) FROM "MailOutbox" m WHERE m."orderId" = o.id AND m.kind = 'payment_received')::int AS mails
        FROM unnest($1::text[], $2::text[]) AS b(id, token)
        JOIN "Payment" p ON p.id = b.id JOIN "Order" o ON o.id = p."orderId"`,
     [payments.map((p) => p.paymentId), payments.map((p) => p.payToken)],
@@ -66,44 +77,41 @@ async function paymentStates(pool: pg.Pool, payments: PendingPayment[]): Promise
   return rows;
 }
 
-/** `placed` are all the orders the setup placed, whose stock each must have reserved once and no more. */
-async function verify(pool: pg.Pool, payments: PendingPayment[], placed: PendingPayment[], load: CallbackLoad, stockBefore: Stock): Promise<Check[]> {
+/** What the database must hold after a burst: `stockBefore` is the stock just before it. */
+async function verify(label: string, pool: pg.Pool, payments: PendingPayment[], load: CallbackLoad, stockBefore: Stock): Promise<Check[]> {
   const delivered = new Set(load.delivered);
   const paid = payments.filter((payment) => delivered.has(payment.payToken));
   const untouched = payments.filter((payment) => !delivered.has(payment.payToken));
   const states = await paymentStates(pool, paid);
   const count = (test: (state: PaymentState) => boolean) => states.filter(test).length;
-
-  const expected = new Map(stockBefore);
-  for (const { lines } of placed) {
-    for (const { productId, quantity } of lines) expected.set(productId, expected.get(productId)! - quantity);
-  }
   const stockAfter = await stock(pool);
-  const wrongStock = [...expected].filter(([id, value]) => stockAfter.get(id) !== value).map(([id]) => id);
+  const wrongStock = [...stockBefore].filter(([id, value]) => stockAfter.get(id) !== value).map(([id]) => id);
   const stillPending = (await paymentStates(pool, untouched)).filter((s) => s.paymentStatus === 'pending' && s.deliveries === 0).length;
 
   const n = paid.length;
+  const of = (test: (state: PaymentState) => boolean) => ({ passed: n > 0 && count(test) === n, matching: count(test) });
+  const paidOnce = of((s) => s.paymentStatus === 'paid' && s.paidEvents === 1);
+  const orders = of((s) => s.orderStatus === 'paid');
+  const tokens = of((s) => s.deliveries === COPIES && s.appliedDeliveries === 1);
+  const mails = of((s) => s.mails === 1);
   const checks: Check[] = [
-    { name: 'every callback acknowledged', passed: load.sent > 0 && load.acknowledged === load.sent, detail: `${load.acknowledged} of ${load.sent} answered 200 {"Status":"S"}` },
-    { name: 'every notified payment paid exactly once', passed: count((s) => s.paymentStatus === 'paid' && s.paidEvents === 1) === n, detail: `${count((s) => s.paymentStatus === 'paid' && s.paidEvents === 1)} of ${n} paid, each with exactly one applied PaymentEvent` },
-    { name: 'every notified order paid', passed: count((s) => s.orderStatus === 'paid') === n, detail: `${count((s) => s.orderStatus === 'paid')} of ${n} orders paid` },
-    { name: 'every PayToken recorded 5 times and applied once', passed: count((s) => s.deliveries === COPIES && s.appliedDeliveries === 1) === n, detail: `${count((s) => s.deliveries === COPIES && s.appliedDeliveries === 1)} of ${n} tokens` },
-    { name: 'stock reserved once per order, untouched by payment', passed: wrongStock.length === 0, detail: wrongStock.length === 0 ? `all ${expected.size} products match` : `products ${wrongStock.join(', ')} differ` },
+    { name: `${label}: every callback acknowledged`, passed: load.sent > 0 && load.acknowledged === load.sent, detail: `${load.acknowledged} of ${load.sent} answered 200 {"Status":"S"}` },
+    { name: `${label}: every notified payment paid exactly once`, passed: paidOnce.passed, detail: `${paidOnce.matching} of ${n} paid, each with exactly one applied PaymentEvent` },
+    { name: `${label}: every notified order paid`, passed: orders.passed, detail: `${orders.matching} of ${n} orders paid` },
+    { name: `${label}: every PayToken recorded ${COPIES} times and applied once`, passed: tokens.passed, detail: `${tokens.matching} of ${n} tokens` },
+    { name: `${label}: one payment-received mail owed per paid order`, passed: mails.passed, detail: `${mails.matching} of ${n} orders` },
+    { name: `${label}: stock untouched by payment`, passed: wrongStock.length === 0, detail: wrongStock.length === 0 ? `all ${stockBefore.size} products match` : `products ${wrongStock.join(', ')} differ` },
   ];
   if (untouched.length > 0) {
-    checks.push({ name: 'payments left out of the burst untouched', passed: stillPending === untouched.length, detail: `${stillPending} of ${untouched.length} still pending with no delivery` });
+    checks.push({ name: `${label}: payments left out of the burst untouched`, passed: stillPending === untouched.length, detail: `${stillPending} of ${untouched.length} still pending with no delivery` });
   }
   return checks;
 }
 
-export async function measureWebhookBurst(context: {
-  shopUrl: string;
-  bareUrl: string;
-  database: CountedDatabase;
-  sandbox: TimedSandbox;
-  cpu: CpuMeters;
-}): Promise<Measurement> {
-  const { database, sandbox, cpu } = context;
+type Setup = Awaited<ReturnType<typeof createPendingPayments>>;
+
+/** Pending payments in `database`, made through a client like the shop's, its audit rows included. */
+async function pendingPayments(database: CountedDatabase, sandbox: TimedSandbox, publicBaseUrl: string, probes: number) {
   const logger = createLogger('silent');
   const audit = createExchangeAudit({ db: database.db, logger });
   const sinopac = new SinopacClient({
@@ -114,40 +122,152 @@ export async function measureWebhookBurst(context: {
     onExchange: audit.record,
   });
   const deps = { db: database.db, sinopac, logger, clock: () => new Date(), inFlight: new Map() };
-  const settings = { publicBaseUrl: context.shopUrl, atmExpireDays: 3, cardExpMinutes: 30 };
-  const stockBefore = await stock(database.pool);
-  const setup = await createPendingPayments(
+  const settings = { publicBaseUrl, atmExpireDays: 3, cardExpMinutes: 30 };
+  const setup: Setup = await createPendingPayments(
     { ...deps, settings, sandbox: sandbox.sandbox, statements: database.statements, flushAudit: audit.flush },
-    PROBES,
+    probes,
     PAYMENTS,
   );
-  const perCallback = await countStatements(deps, database, audit.flush, setup.probes.map((p) => p.payToken));
+  await audit.flush();
+  return { setup, deps, flush: audit.flush };
+}
 
-  const tokens = setup.payments.map((payment) => payment.payToken);
-  const before = { bankRequests: sandbox.requests(), shopCpu: cpu.shop(), databaseCpu: cpu.database() };
-  const shop = await postCallbacks(`${context.shopUrl}${NOTIFY_PATH}`, DEMO_SHOP.shopNo, tokens, BURST_BUDGET_MS);
-  // Each OrderPayQuery is two requests to the bank: Nonce, then Order.
-  const bankQueries = (sandbox.requests() - before.bankRequests) / 2;
-  const shopCpuMs = cpu.shop() - before.shopCpu;
-  const databaseCpuMs = cpu.database() - before.databaseCpu;
-  const bareCpuBefore = cpu.bare();
-  const bare = await postCallbacks(`${context.bareUrl}/notify`, DEMO_SHOP.shopNo, shop.delivered, BURST_BUDGET_MS);
-  const bareCpuMs = cpu.bare() - bareCpuBefore;
-  const checks = await verify(database.pool, setup.payments, [...setup.probes, ...setup.payments], shop, stockBefore);
+const sentMails = async (pool: pg.Pool) =>
+  (await pool.query<{ n: number }>('SELECT count(*)::int AS n FROM "MailOutbox" WHERE "sentAt" IS NOT NULL')).rows[0]!.n;
 
-  const rate = (load: CallbackLoad) => (load.sent * 1000) / load.elapsedMs;
+/**
+ * Marks the mails the shop has not sent yet as given up, so that sending them does not run into
+ * the next burst (the shop sends them far more slowly than the callbacks arrive). Returns how many.
+ * Rows a sender has claimed are left to it: it is sending them, and a row may not end both sent
+ * and given up (MailOutbox_sent_or_gave_up_check).
+ */
+async function setOutboxAside(pool: pg.Pool): Promise<number> {
+  const { rowCount } = await pool.query(
+    `UPDATE "MailOutbox" SET "gaveUpAt" = now() AT TIME ZONE 'UTC', "lastError" = 'set aside by the bench'
+      WHERE "sentAt" IS NULL AND "gaveUpAt" IS NULL AND ("claimedUntil" IS NULL OR "claimedUntil" <= now() AT TIME ZONE 'UTC')`,
+  );
+  return rowCount ?? 0;
+}
+
+/** One burst and the CPU every process spent while it ran, its warm-up left out. */
+interface Burst {
+  load: CallbackLoad;
+  /** The warm-up and the burst together, for the checks. */
+  everything: CallbackLoad;
+  serverCpuMs: number;
+  databaseCpuMs: number;
+  benchCpuMs: number;
+  machineCpuMs: number;
+  bankQueries: number;
+}
+
+async function burst(urls: string[], tokens: string[], sandbox: TimedSandbox, serverCpu: () => number, databaseCpu: () => number): Promise<Burst> {
+  const warmup = await postCallbacks(urls, DEMO_SHOP.shopNo, tokens.slice(0, WARMUP_TOKENS), BURST_BUDGET_MS);
+  const before = { bank: sandbox.requests(), server: serverCpu(), database: databaseCpu(), bench: benchCpuMs(), machine: machineBusyMs() };
+  const load = await postCallbacks(urls, DEMO_SHOP.shopNo, tokens.slice(WARMUP_TOKENS), BURST_BUDGET_MS);
+  return {
+    load,
+    everything: {
+      delivered: [...warmup.delivered, ...load.delivered],
+      sent: warmup.sent + load.sent,
+      acknowledged: warmup.acknowledged + load.acknowledged,
+      latencies: [...warmup.latencies, ...load.latencies],
+      elapsedMs: warmup.elapsedMs + load.elapsedMs,
+    },
+    serverCpuMs: serverCpu() - before.server,
+    databaseCpuMs: databaseCpu() - before.database,
+    benchCpuMs: benchCpuMs() - before.bench,
+    machineCpuMs: machineBusyMs() - before.machine,
+    // Each OrderPayQuery is two requests to the bank: Nonce, then Order.
+    bankQueries: (sandbox.requests() - before.bank) / 2,
+  };
+}
+
+const rate = (b: Burst) => (b.load.sent * 1000) / b.load.elapsedMs;
+const cores = (b: Burst, cpuMs: number) => cpuMs / b.load.elapsedMs;
+
+export interface WebhookBurstContext {
+  shopUrl: string;
+  /** The bare callback endpoint: a child process on `bareDatabase`. */
+  bareEndpointUrl: string;
+  database: CountedDatabase;
+  bareDatabase: CountedDatabase;
+  sandbox: TimedSandbox;
+  cpu: CpuMeters;
+  /** Another shop process like the first, on the same database; started only for the two-process burst. */
+  startSecondShop: () => Promise<ChildServer>;
+  /** Called as soon as the one-process burst is over: the moment the shop's memory is read. */
+  afterFirstBurst: () => void;
+}
+
+export async function measureWebhookBurst(context: WebhookBurstContext): Promise<Measurement> {
+  const { database, bareDatabase, sandbox, cpu } = context;
+  // Every set of payments first, so that the three bursts run close together, on a machine as busy.
+  const single = await pendingPayments(database, sandbox, context.shopUrl, PROBES);
+  const perCallback = await countStatements(single.deps, database, single.flush, single.setup.probes.map((p) => p.payToken));
+  const bare = await pendingPayments(bareDatabase, sandbox, context.bareEndpointUrl, 0);
+  const double = await pendingPayments(database, sandbox, context.shopUrl, 0);
+  const tokens = (setup: Setup) => setup.payments.map((payment) => payment.payToken);
+  const checks: Check[] = [];
+
+  // One shop process. It sends the mails its payments owe while the burst runs; those still unsent
+  // at its end are set aside, so the next bursts do not carry them (and none owed before it).
+  await setOutboxAside(database.pool);
+  let stockBefore = await stock(database.pool);
+  const mailsBefore = await sentMails(database.pool);
+  const shop = await burst([`${context.shopUrl}${NOTIFY_PATH}`], tokens(single.setup), sandbox, cpu.shop, cpu.database);
+  context.afterFirstBurst();
+  const mailsInBurst = (await sentMails(database.pool)) - mailsBefore;
+  checks.push(...(await verify('shop', database.pool, single.setup.payments, shop.everything, stockBefore)));
+  const unsentAfterShop = await setOutboxAside(database.pool);
+
+  // The bare endpoint, with as many PayTokens as the shop got through in its time budget.
+  const bareStock = await stock(bareDatabase.pool);
+  const bareTokens = tokens(bare.setup).slice(0, shop.everything.delivered.length);
+  const baseline = await burst([`${context.bareEndpointUrl}/notify`], bareTokens, sandbox, cpu.bareEndpoint, cpu.database);
+  checks.push(...(await verify('bare endpoint', bareDatabase.pool, bare.setup.payments, baseline.everything, bareStock)));
+
+  // Two shop processes on the one database, the requests dealt out in turn.
+  const second = await context.startSecondShop();
+  stockBefore = await stock(database.pool);
+  const both = () => cpu.shop() + second.cpuMs();
+  const mailsBeforePair = await sentMails(database.pool);
+  const pair = await burst([`${context.shopUrl}${NOTIFY_PATH}`, `${second.baseUrl}${NOTIFY_PATH}`], tokens(double.setup), sandbox, both, cpu.database);
+  const mailsInPair = (await sentMails(database.pool)) - mailsBeforePair;
+  checks.push(...(await verify('two shop processes', database.pool, double.setup.payments, pair.everything, stockBefore)));
+  const unsentAfterPair = await setOutboxAside(database.pool);
+  await second.stop();
+
   const bareEndpoint = (value: number) => ({ label: 'bare endpoint', value });
+  const oneProcess = (value: number) => ({ label: '1 shop process', value });
+  const section = 'webhook burst';
+  const scaled = 'webhook burst, 2 shop processes';
   const figures: Figure[] = [
-    { section: 'webhook burst', measure: `callbacks sent (of ${PAYMENTS * COPIES}; ${BURST_BUDGET_MS / 1000} s budget)`, value: shop.sent, unit: 'count' },
-    { section: 'webhook burst', measure: 'callback throughput', value: rate(shop), unit: 'req/s', baseline: bareEndpoint(rate(bare)) },
-    { section: 'webhook burst', measure: 'callback p50 latency', value: summarize(shop.latencies).p50, unit: 'ms', baseline: bareEndpoint(summarize(bare.latencies).p50) },
-    { section: 'webhook burst', measure: 'callback p99 latency', value: summarize(shop.latencies).p99, unit: 'ms', baseline: bareEndpoint(summarize(bare.latencies).p99) },
-    { section: 'webhook burst', measure: 'shop process CPU per callback', value: shopCpuMs / shop.sent, unit: 'CPU ms', baseline: bareEndpoint(bareCpuMs / bare.sent) },
-    { section: 'webhook burst', measure: 'PostgreSQL CPU per callback', value: databaseCpuMs / shop.sent, unit: 'CPU ms' },
-    { section: 'webhook burst', measure: 'OrderPayQuery calls per PayToken', value: bankQueries / shop.delivered.length, unit: 'count' },
-    { section: 'database', measure: 'SQL statements per payment attempt start', value: setup.statementsPerAttempt, unit: 'count' },
+    { section, measure: `callbacks measured (of ${(PAYMENTS - WARMUP_TOKENS) * COPIES} after ${WARMUP_TOKENS * COPIES} to warm up; ${BURST_BUDGET_MS / 1000} s budget)`, value: shop.load.sent, unit: 'count', baseline: bareEndpoint(baseline.load.sent) },
+    { section, measure: 'callback throughput', value: rate(shop), unit: 'req/s', baseline: bareEndpoint(rate(baseline)), target: { maxRatio: 2, text: '≥ 50 % of the bare endpoint (≤ 2.00×)' } },
+    { section, measure: 'callback p50 latency', value: summarize(shop.load.latencies).p50, unit: 'ms', baseline: bareEndpoint(summarize(baseline.load.latencies).p50) },
+    { section, measure: 'callback p99 latency', value: summarize(shop.load.latencies).p99, unit: 'ms', baseline: bareEndpoint(summarize(baseline.load.latencies).p99) },
+    { section, measure: 'shop process CPU per callback', value: shop.serverCpuMs / shop.load.sent, unit: 'CPU ms', baseline: bareEndpoint(baseline.serverCpuMs / baseline.load.sent), target: { maxRatio: 2, text: '≤ 2.00×' } },
+    { section, measure: 'PostgreSQL CPU per callback', value: shop.databaseCpuMs / shop.load.sent, unit: 'CPU ms', baseline: bareEndpoint(baseline.databaseCpuMs / baseline.load.sent) },
+    { section, measure: 'OrderPayQuery calls per PayToken', value: shop.bankQueries / shop.load.delivered.length, unit: 'count', baseline: bareEndpoint(baseline.bankQueries / baseline.load.delivered.length) },
+    { section, measure: 'whole machine CPU in use during the burst', value: cores(shop, shop.machineCpuMs), unit: 'cores', baseline: bareEndpoint(cores(baseline, baseline.machineCpuMs)) },
+    { section, measure: 'payment-received mails the shop sent during the burst (warm-up included)', value: mailsInBurst, unit: 'count' },
+    { section: scaled, measure: 'callback throughput', value: rate(pair), unit: 'req/s', baseline: oneProcess(rate(shop)) },
+    { section: scaled, measure: 'callback p99 latency', value: summarize(pair.load.latencies).p99, unit: 'ms', baseline: oneProcess(summarize(shop.load.latencies).p99) },
+    { section: scaled, measure: 'shop CPU per callback (both processes)', value: pair.serverCpuMs / pair.load.sent, unit: 'CPU ms', baseline: oneProcess(shop.serverCpuMs / shop.load.sent) },
+    { section: scaled, measure: 'PostgreSQL CPU per callback', value: pair.databaseCpuMs / pair.load.sent, unit: 'CPU ms', baseline: oneProcess(shop.databaseCpuMs / shop.load.sent) },
+    { section: scaled, measure: 'payment-received mails the shop sent during the burst (warm-up included)', value: mailsInPair, unit: 'count', baseline: oneProcess(mailsInBurst) },
+    { section: scaled, measure: 'OrderPayQuery calls per PayToken', value: pair.bankQueries / pair.load.delivered.length, unit: 'count', baseline: oneProcess(shop.bankQueries / shop.load.delivered.length) },
+    { section: scaled, measure: 'CPU in use: shop processes', value: cores(pair, pair.serverCpuMs), unit: 'cores', baseline: oneProcess(cores(shop, shop.serverCpuMs)) },
+    { section: scaled, measure: 'CPU in use: PostgreSQL', value: cores(pair, pair.databaseCpuMs), unit: 'cores', baseline: oneProcess(cores(shop, shop.databaseCpuMs)) },
+    { section: scaled, measure: 'CPU in use: bench (load, sandbox, mail catcher)', value: cores(pair, pair.benchCpuMs), unit: 'cores', baseline: oneProcess(cores(shop, shop.benchCpuMs)) },
+    { section: scaled, measure: 'CPU in use: whole machine', value: cores(pair, pair.machineCpuMs), unit: 'cores', baseline: oneProcess(cores(shop, shop.machineCpuMs)) },
+    { section: 'database', measure: 'SQL statements per payment attempt start', value: single.setup.statementsPerAttempt, unit: 'count' },
     { section: 'database', measure: 'SQL statements per first callback', value: perCallback.first, unit: 'count' },
     { section: 'database', measure: 'SQL statements per repeated callback', value: perCallback.repeat, unit: 'count' },
   ];
-  return { figures, checks };
+  const notes = [
+    `the shop sent ${mailsInBurst} of the ${PAYMENTS} payment-received mails during the one-process burst and ${mailsInPair} during the two-process one; the bench set the ${unsentAfterShop} and ${unsentAfterPair} still unsent aside (marked given up) so that no burst carries the last one's mail`,
+  ];
+  return { figures, checks, notes };
 }

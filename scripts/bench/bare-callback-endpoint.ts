@@ -1,0 +1,261 @@
+// The baseline for the callback burst: a BackendURL that does the shop's work with no framework.
+// Plain node:http, one pg pool, the bank's two calls (Nonce, then OrderPayQuery) sealed and opened
+// with src/sinopac/crypto.ts, and the rows the shop writes (pay-token-intake.ts, settle.ts, the
+// exchange audit and the mail outbox) in the fewest statements: the delivery logged first, then one
+// transaction that locks the attempt, checks the bank's answer against it and writes the rest in a
+// single statement. Copies of a token in flight wait for the first, as in the shop. No validation
+// library, logging, rate limit or ORM. Run as a child process by the bench (PORT, DATABASE_URL,
+// SINOPAC_API_URL, SINOPAC_SHOP_NO, SINOPAC_HASH_*).
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import pg from 'pg';
+import type { PaymentStatus } from '../../src/generated/prisma/client';
+import { canTransition } from '../../src/payments/payment-states';
+import { decryptMessage, encryptMessage, hashId, ivFromNonce, sign } from '../../src/sinopac/crypto';
+
+const env = (name: string) => {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+};
+
+const apiUrl = env('SINOPAC_API_URL');
+const shopNo = env('SINOPAC_SHOP_NO');
+const id = hashId({ A1: env('SINOPAC_HASH_A1'), A2: env('SINOPAC_HASH_A2'), B1: env('SINOPAC_HASH_B1'), B2: env('SINOPAC_HASH_B2') });
+// The shop's pool size (src/db/prisma.ts).
+const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: 10 });
+// An idle connection the server ends is dropped and replaced by the next query.
+pool.on('error', (error) => console.error(`idle database connection ended: ${error.message}`));
+
+const BODY_LIMIT = 2048;
+const TOKEN = /^[\x21-\x7e]{1,100}$/;
+const PAYMENT_AP_TYPES = new Set(['PayOut', 'CaptureOut']);
+
+interface PayResult {
+  APType: string;
+  TSNo: string;
+  OrderNo: string;
+  ShopNo: string;
+  PayType: string;
+  Amount: string | number;
+  Status: string;
+  Description?: string;
+  PayDate?: string;
+  RightCCNo?: string;
+}
+
+async function post(endpoint: 'Nonce' | 'Order', body: unknown): Promise<Record<string, string>> {
+  const res = await fetch(`${apiUrl}/${endpoint}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+    signal: AbortSignal.timeout(15_000),
+  });
+  if (res.status !== 200) throw new Error(`${endpoint} answered HTTP ${res.status}`);
+  return (await res.json()) as Record<string, string>;
+}
+
+/** OrderPayQuery (PROTOCOL.md §4.4): the answer decrypted and its Sign verified. */
+async function orderPayQuery(payToken: string): Promise<{ request: object; answer: Record<string, unknown>; durationMs: number }> {
+  const started = performance.now();
+  const { Nonce: nonce } = await post('Nonce', { ShopNo: shopNo });
+  if (!nonce) throw new Error('no Nonce');
+  const request = { ShopNo: shopNo, PayToken: payToken };
+  const envelope = await post('Order', {
+    Version: '1.0.0',
+    ShopNo: shopNo,
+    APIService: 'OrderPayQuery',
+    Nonce: nonce,
+    Sign: sign(request, nonce, id),
+    Message: encryptMessage(JSON.stringify(request), id, ivFromNonce(nonce)),
+  });
+  if (envelope.ShopNo !== shopNo || envelope.APIService !== 'OrderPayQuery') throw new Error('envelope for another shop or service');
+  const answer = JSON.parse(decryptMessage(envelope.Message!, id, ivFromNonce(envelope.Nonce!))) as Record<string, unknown>;
+  if (sign(answer, envelope.Nonce!, id) !== envelope.Sign?.toUpperCase()) throw new Error('Sign does not match');
+  if (answer.Status !== 'S') throw new Error(`OrderPayQuery refused: ${String(answer.Description)}`);
+  return { request, answer, durationMs: Math.round(performance.now() - started) };
+}
+
+/** "yyyyMMddHHmm" in Taipei as a UTC wall time, as Prisma stores timestamps. */
+function payDateOf(text: string | undefined): string | null {
+  const parts = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})$/.exec(text ?? '');
+  if (!parts) return null;
+  const [year, month, day, hour, minute] = parts.slice(1).map(Number) as [number, number, number, number, number];
+  return new Date(Date.UTC(year, month - 1, day, hour - 8, minute)).toISOString().replace('T', ' ').replace('Z', '');
+}
+
+type Outcome = 'applied' | 'already_applied' | 'refused' | 'mismatch' | 'unsupported' | 'unknown';
+interface Settled {
+  outcome: Outcome;
+  paymentId: string | null;
+}
+
+const setOutcome = (rowId: number, settled: Settled) =>
+  pool.query('UPDATE "PayToken" SET outcome = $2, "paymentId" = $3 WHERE id = $1', [rowId, settled.outcome, settled.paymentId]);
+
+// Every row the shop's settle writes for a paid or failed attempt, in one statement: the attempt,
+// its PaymentEvent, the order (paid only, from awaiting_payment), the payment_received mail and its
+// wake-up, the exchange audit row and this delivery marked applied.
+const APPLY = `
+  WITH p AS (
+    UPDATE "Payment"
+       SET status = $2::"PaymentStatus", "payDate" = $3::timestamp, "cardLast4" = $4, "tsNo" = COALESCE("tsNo", $5),
+           "failureCode" = $6, "failureReason" = $7, "updatedAt" = now() AT TIME ZONE 'UTC'
+     WHERE id = $1 AND status = $8::"PaymentStatus"
+     RETURNING id, "orderId"),
+  e AS (
+    INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", applied, reason, "payToken")
+    SELECT id, $8::"PaymentStatus", $2::"PaymentStatus", true, $15, $9 FROM p),
+  o AS (
+    UPDATE "Order" SET status = 'paid', "paidAt" = COALESCE($3::timestamp, now() AT TIME ZONE 'UTC'), "updatedAt" = now() AT TIME ZONE 'UTC'
+     WHERE $16 AND id = (SELECT "orderId" FROM p) AND status = 'awaiting_payment'),
+  m AS (
+    INSERT INTO "MailOutbox" (id, "orderId", kind, "paymentId")
+    SELECT gen_random_uuid(), "orderId", 'payment_received', id FROM p WHERE $16
+    ON CONFLICT DO NOTHING RETURNING 1),
+  g AS (
+    INSERT INTO "GatewayExchange" (service, "orderNo", "paymentId", request, response, "durationMs", outcome, "createdAt")
+    SELECT 'OrderPayQuery', $10, id, $11::jsonb, $12::jsonb, $13, 'ok', now() AT TIME ZONE 'UTC' FROM p),
+  t AS (
+    UPDATE "PayToken" SET outcome = 'applied', "paymentId" = $1 WHERE id = $14 AND EXISTS (SELECT 1 FROM p))
+  SELECT (SELECT count(*) FROM p)::int AS changed, (SELECT count(*) FROM (SELECT pg_notify('mail_outbox', '') FROM m) n)::int AS mails`;
+
+/** Locks the attempt the answer names, checks the answer against it, and applies it. */
+async function settle(payToken: string, rowId: number, exchange: Awaited<ReturnType<typeof orderPayQuery>>): Promise<Settled> {
+  const result = exchange.answer.TSResultContent as PayResult;
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const { rows } = await client.query<{ id: string; status: PaymentStatus; amount: number; payType: string }>(
+      'SELECT id, status, amount, "payType" FROM "Payment" WHERE "orderNo" = $1 FOR UPDATE',
+      [result.OrderNo],
+    );
+    const payment = rows[0];
+    let settled: Settled;
+    if (!payment) {
+      settled = { outcome: 'unknown', paymentId: null };
+    } else if (result.ShopNo !== shopNo || Number(result.Amount) !== payment.amount || result.PayType !== payment.payType || !PAYMENT_AP_TYPES.has(result.APType)) {
+      const to = result.Status === 'S' ? 'paid' : 'failed';
+      await client.query(
+        `INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", applied, reason, "payToken") VALUES ($1, $2, $3, false, 'mismatch (backend)', $4)`,
+        [payment.id, payment.status, to, payToken],
+      );
+      settled = { outcome: PAYMENT_AP_TYPES.has(result.APType) ? 'mismatch' : 'unsupported', paymentId: payment.id };
+    } else {
+      const to: PaymentStatus = result.Status === 'S' ? 'paid' : 'failed';
+      if (payment.status === to) {
+        settled = { outcome: 'already_applied', paymentId: payment.id };
+      } else if (!canTransition(payment.status, to)) {
+        await client.query(
+          `INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", applied, reason, "payToken") VALUES ($1, $2, $3, false, 'refused (backend)', $4)`,
+          [payment.id, payment.status, to, payToken],
+        );
+        settled = { outcome: 'refused', paymentId: payment.id };
+      } else {
+        const paid = to === 'paid';
+        const code = paid ? null : (/^\s*([A-Z]\d{4})/.exec(result.Description ?? '')?.[1] ?? null);
+        const { rows: [applied] } = await client.query<{ changed: number }>(APPLY, [
+          payment.id, to, paid ? payDateOf(result.PayDate) : null, paid ? (result.RightCCNo || null) : null, paid ? result.TSNo : null,
+          code, paid ? null : (result.Description ?? null), payment.status, payToken,
+          result.OrderNo, JSON.stringify(exchange.request), JSON.stringify(exchange.answer), exchange.durationMs, rowId,
+          `${to} (backend)`, paid,
+        ]);
+        if (applied!.changed !== 1) throw new Error(`payment ${payment.id} moved while locked`);
+        settled = { outcome: 'applied', paymentId: payment.id };
+      }
+    }
+    await client.query('COMMIT');
+    return settled;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    // A unique index found the change already made (another process): nothing is lost.
+    if ((error as { code?: string }).code === '23505') return { outcome: 'already_applied', paymentId: null };
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+const inFlight = new Map<string, Promise<Settled>>();
+
+/** The HTTP status to answer: 200 once the token is handled for good, 503 when the bank could not say. */
+async function receive(payToken: string, deliveryShopNo: string, rawBody: string): Promise<number> {
+  // Logged before anything else, and in the same statement: whether an earlier delivery applied it.
+  const { rows: [row] } = await pool.query<{ id: number; appliedTo: string | null }>(
+    `INSERT INTO "PayToken" (token, source, "shopNo", "rawBody") VALUES ($1, 'backend', $2, $3)
+     RETURNING id, (SELECT "paymentId" FROM "PayToken" WHERE token = $1 AND outcome = 'applied' LIMIT 1) AS "appliedTo"`,
+    [payToken, deliveryShopNo, rawBody],
+  );
+  const rowId = row!.id;
+  if (deliveryShopNo !== shopNo) {
+    await pool.query(`UPDATE "PayToken" SET outcome = 'foreign_shop' WHERE id = $1`, [rowId]);
+    return 400;
+  }
+  if (row!.appliedTo) {
+    await setOutcome(rowId, { outcome: 'already_applied', paymentId: row!.appliedTo });
+    return 200;
+  }
+  const first = inFlight.get(payToken);
+  if (first) {
+    const earlier = await first.catch(() => undefined);
+    if (earlier?.outcome === 'applied' || earlier?.outcome === 'already_applied') {
+      await setOutcome(rowId, { outcome: 'already_applied', paymentId: earlier.paymentId });
+      return 200;
+    }
+  }
+  const handling = (async () => {
+    let exchange: Awaited<ReturnType<typeof orderPayQuery>>;
+    try {
+      exchange = await orderPayQuery(payToken);
+    } catch (error) {
+      await pool.query(`UPDATE "PayToken" SET outcome = 'unavailable:error' WHERE id = $1`, [rowId]);
+      throw error;
+    }
+    const settled = await settle(payToken, rowId, exchange);
+    if (settled.outcome !== 'applied') await setOutcome(rowId, settled);
+    return settled;
+  })();
+  if (!first) inFlight.set(payToken, handling);
+  try {
+    await handling;
+    return 200;
+  } catch {
+    return 503;
+  } finally {
+    if (inFlight.get(payToken) === handling) inFlight.delete(payToken);
+  }
+}
+
+function answer(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': 'application/json' }).end(body);
+}
+
+async function notify(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  let body = '';
+  for await (const chunk of req) {
+    body += String(chunk);
+    if (body.length > BODY_LIMIT) return answer(res, 413, '{"Status":"F"}');
+  }
+  let parsed: { ShopNo?: unknown; PayToken?: unknown };
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return answer(res, 400, '{"Status":"F"}');
+  }
+  const { ShopNo, PayToken } = parsed ?? {};
+  if (typeof ShopNo !== 'string' || ShopNo.length === 0 || ShopNo.length > 20 || typeof PayToken !== 'string' || !TOKEN.test(PayToken)) {
+    return answer(res, 400, '{"Status":"F"}');
+  }
+  let status: number;
+  try {
+    status = await receive(PayToken, ShopNo, body);
+  } catch {
+    status = 500;
+  }
+  answer(res, status, status === 200 ? '{"Status":"S"}' : '{"Status":"F"}');
+}
+
+createServer((req, res) => {
+  if (req.method === 'GET' && req.url === '/healthz') return answer(res, 200, '{"status":"ok"}');
+  if (req.method === 'POST' && req.url === '/notify') return void notify(req, res);
+  answer(res, 404, '{}');
+}).listen(Number(process.env.PORT), '127.0.0.1');
