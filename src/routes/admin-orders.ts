@@ -1,5 +1,6 @@
 // The back office's order list (search, filters, pages), its CSV export, and one order's full record.
 import { Router } from 'express';
+import type { Database } from '../db/prisma';
 import { filterQuery, orderFiltersSchema } from '../admin/order-filters';
 import { findOrderPage, findOrdersForExport, mainAttempt } from '../admin/order-list';
 import { findOrderRecord } from '../admin/order-record';
@@ -9,9 +10,8 @@ import { refundActions } from '../admin/refund-rules';
 import { taipeiDate } from '../time/taipei';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
-import type { AdminDependencies } from './admin';
 
-export function adminOrderRoutes(deps: Pick<AdminDependencies, 'db' | 'clock'>): Router {
+export function adminOrderRoutes(deps: { db: Database; clock: () => Date }): Router {
   const router = Router();
 
   router.get('/orders', async (req, res) => {

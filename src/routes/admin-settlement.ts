@@ -5,10 +5,10 @@ import { z } from 'zod';
 import { setNotice, type AdminNotice } from '../admin/admin-session';
 import { isBillDay } from '../settlement/bank-dates';
 import { fetchDayAgain, type FetchAgainResult } from '../settlement/fetch-again';
+import type { SettlementDependencies } from '../settlement/reconcile-day';
 import { dayCsv, daysCsv } from '../settlement/settlement-csv';
 import { dayDetail, recentDays } from '../settlement/settlement-report';
 import { readInput } from './form-input';
-import type { AdminDependencies } from './admin';
 
 const dayParams = z.object({ day: z.string().refine(isBillDay, 'must be a yyyyMMdd day') });
 
@@ -27,7 +27,7 @@ function fetchNotice(result: FetchAgainResult): AdminNotice {
   }
 }
 
-export function adminSettlementRoutes(deps: Omit<AdminDependencies, 'credentials'>): Router {
+export function adminSettlementRoutes(deps: SettlementDependencies): Router {
   const router = Router();
 
   router.get('/settlement', async (_req, res) => {
