@@ -1,10 +1,16 @@
 // Signing in to and out of the back office.
 import { Router } from 'express';
 import { z } from 'zod';
-import { adminLoginChecker, type AdminCredentials } from '../admin/admin-login';
-import { endAdminSession, signedInAdmin, startAdminSession } from '../admin/admin-session';
-import { createLoginThrottle, usernameDigest } from '../admin/login-throttle';
-import { afterLoginPath } from '../admin/require-admin';
+import {
+  adminLoginChecker,
+  afterLoginPath,
+  createLoginThrottle,
+  endAdminSession,
+  signedInAdmin,
+  startAdminSession,
+  usernameDigest,
+  type AdminCredentials,
+} from '../admin/sign-in';
 import { readInput } from './form-input';
 
 const loginFormSchema = z.object({

@@ -3,8 +3,8 @@
 // describe, a refunded duplicate payment, a refund answered with another amount, refunds whose
 // answer was lost, stock held by orders nobody will pay, and how often an ATM order is asked about.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findPaymentsNeedingAttention } from '../../src/admin/payments-needing-attention';
-import { refundPayment } from '../../src/admin/refund-payment';
+import { findPaymentsNeedingAttention } from '../../src/admin/attention';
+import { refundPayment } from '../../src/admin/refunds';
 import type { Database } from '../../src/db/prisma';
 import type { Order, Payment, PaymentStatus, PayType, Product } from '../../src/generated/prisma/client';
 import { ATTENTION_AFTER_FAILURES } from '../../src/jobs/bank-check-schedule';

@@ -4,7 +4,7 @@
 // changes) and the job catches up the days it missed.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refundPayment } from '../../src/admin/refund-payment';
+import { refundPayment } from '../../src/admin/refunds';
 import type { Payment } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { startPaymentAttempt } from '../../src/payments/start-attempt';

@@ -3,7 +3,7 @@
 // attempts are settled only by what a test does (a return delivery, or the back office itself).
 import type { Express } from 'express';
 import request from 'supertest';
-import { hashAdminPassword } from '../../src/admin/password-hash';
+import { hashAdminPassword } from '../../src/admin/sign-in';
 import { createApp } from '../../src/app';
 import { seedProducts } from '../../src/catalog/seed';
 import type { Database } from '../../src/db/prisma';
