@@ -16,7 +16,7 @@ import { createLogger } from '../../src/logger';
 import type { BankCheckDependencies } from '../../src/payments/bank-check';
 import { applyRefundAnswer } from '../../src/payments/refund-outcome';
 import { settlePayment } from '../../src/payments/settle';
-import { startPaymentAttempt } from '../../src/payments/start-attempt';
+import { startedAttempt } from '../support/started-attempt';
 import { SinopacClient } from '../../src/sinopac/client';
 import { SinopacProtocolError } from '../../src/sinopac/errors';
 import { FakeBank, simpleBank } from '../support/fake-bank';
@@ -360,7 +360,7 @@ describe('how often an unpaid ATM order is asked about', () => {
 describe('settlePayment moves every attempt', () => {
   it('starting an attempt is recorded as settle’s change, like every other', async () => {
     const { order } = await orderWithStock('C');
-    const started = await startPaymentAttempt(
+    const started = await startedAttempt(
       { ...deps(new Date()), settings: { publicBaseUrl: 'http://127.0.0.1:3000', atmExpireDays: 3, cardExpMinutes: 10 } },
       { orderId: order.id, payType: 'C' },
     );
