@@ -33,7 +33,6 @@ export const orderFiltersSchema = z
 
 export type OrderFilters = z.output<typeof orderFiltersSchema>;
 
-
 export function orderCondition(filters: OrderFilters): Prisma.OrderWhereInput {
   const conditions: Prisma.OrderWhereInput[] = [];
   const { q, status, payType, from, to } = filters;

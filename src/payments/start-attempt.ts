@@ -1,8 +1,9 @@
 // Starting a payment attempt, the one way checkout and "pay again" both start one: a new Payment
-// with a new OrderNo, OrderCreate at the bank, and the card link or ATM account stored for the shopper. The row is written before the bank is called,
-// so an attempt the bank may know about is never missing from our side. It is written with the
-// order's row locked, after checking that the order takes a new attempt: two clicks, two servers
-// or a settle expiring the order at the same moment are taken one after the other.
+// with a new OrderNo, OrderCreate at the bank, and the card link or ATM account stored for the
+// shopper. The row is written before the bank is called, so an attempt the bank may know about is
+// never missing from our side. It is written with the order's row locked, after checking that the
+// order takes a new attempt: two clicks, two servers or a settle expiring the order at the same
+// moment are taken one after the other.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Order, OrderLine, Payment, Prisma } from '../generated/prisma/client';
@@ -40,7 +41,8 @@ export type StartAttemptResult =
   | { kind: 'not_payable'; reason: NotPayableReason }
   /**
    * OrderCreate did not give us a usable attempt: it is recorded as create_failed, which the order
-   * page explains, and the shopper may try again (a new attempt). `bankCode` (e.g. "E0403") when the bank refused.
+   * page explains, and the shopper may try again (a new attempt). `bankCode`, e.g. "E0403", when
+   * the bank refused.
    */
   | { kind: 'start_failed'; reason: PaymentStartFailure; bankCode?: string };
 

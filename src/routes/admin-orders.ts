@@ -1,9 +1,9 @@
 // The back office's order list (search, filters, pages), its CSV export, and one order's full record.
 import { Router } from 'express';
-import type { Database } from '../db/prisma';
 import { needsAttention } from '../admin/attention';
 import { filterQuery, findOrderPage, findOrderRecord, findOrdersForExport, mainAttempt, orderFiltersSchema, ordersCsv } from '../admin/orders';
 import { refundActions } from '../admin/refunds';
+import type { Database } from '../db/prisma';
 import { taipeiDate } from '../time/taipei';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
