@@ -1,7 +1,7 @@
 // Prints the ADMIN_PASSWORD_HASH value for a back-office password: `npm run admin:hash-password`.
 // The password is read from the terminal without echo (or from a pipe), never from the command
 // line, where it would stay in the shell's history and the process list.
-import { hashAdminPassword } from '../src/admin/password-hash';
+import { hashAdminPassword } from '../src/admin/sign-in';
 
 async function readPiped(): Promise<string> {
   const chunks: Buffer[] = [];

@@ -29,7 +29,7 @@ import { createOrderLinks } from './orders/order-link';
 import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/payment-callbacks';
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
-import type { AdminCredentials } from './admin/admin-login';
+import type { AdminCredentials } from './admin/sign-in';
 
 export interface AppDependencies {
   db: Database;

@@ -78,7 +78,9 @@ async function startAttempts(deps: SetupDependencies, orders: NewOrder[]): Promi
   const before = deps.statements();
   const payments: PendingPayment[] = [];
   for (const order of orders) {
-    const payment = await startPaymentAttempt(deps, { orderId: order.id, payType: 'C' });
+    const started = await startPaymentAttempt(deps, { orderId: order.id, payType: 'C' });
+    if (started.kind !== 'started') throw new Error(`no attempt started: ${started.kind}`);
+    const { payment } = started;
     const { payToken } = deps.sandbox.control.pay({ orderNo: payment.orderNo }, 'approved');
     payments.push({ paymentId: payment.id, payToken, lines: order.lines });
   }

@@ -4,11 +4,10 @@
 // (jobs/release-stock-holds.ts).
 import type { Locale } from '../i18n/locales';
 import type { PayType, Prisma } from '../generated/prisma/client';
-import type { PaymentAttemptDependencies } from '../payments/start-attempt';
+import { startPaymentAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
 import type { Cart } from '../cart/cart';
 import { consumeCheckoutToken } from './checkout-token';
 import { newOrderNumber } from './order-number';
-import { beginPayment } from './begin-payment';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import { ATM_MAX_AMOUNT } from '../sinopac/messages';
 import { shippingFeeTwd } from '../cart/shipping';
@@ -55,7 +54,20 @@ export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceO
     const latest = await deps.db.order.findFirst({ where: { ownerToken: input.shopperId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
     return { outcome: 'already_placed', latestOrderId: latest?.id };
   }
-  return { outcome: 'placed', orderId: order.id, next: await beginPayment(deps, order) };
+  const started = await startPaymentAttempt(deps, { orderId: order.id, payType: order.payType });
+  return { outcome: 'placed', orderId: order.id, next: nextPage(deps, order.id, started) };
+}
+
+/**
+ * The bank's card page, or the order page, which shows the ATM account or, if the bank could not be
+ * used, why not and a button to try again.
+ */
+function nextPage(deps: PaymentAttemptDependencies, orderId: string, started: StartAttemptResult): string {
+  if (started.kind === 'started' && started.payment.payType === 'C' && started.payment.cardPayUrl) return started.payment.cardPayUrl;
+  if (started.kind === 'start_failed') {
+    deps.logger.warn({ orderId, reason: started.reason, bankCode: started.bankCode }, 'payment attempt could not start');
+  }
+  return `/orders/${orderId}`;
 }
 
 async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput) {

@@ -15,8 +15,8 @@ import type { OrderStatus, PaymentStatus } from '../generated/prisma/client';
  * turn a paid order unpaid; cancelled → paid is refused and recorded, for a refund by hand.
  * The table has no cycle, so an attempt enters each status at most once; a unique index on applied
  * PaymentEvents holds the database to that too (migration payment_guarantees).
- * What each change does to the order and its stock: order-settlement.ts; the README's
- * "How payments stay correct" draws the whole picture.
+ * What each change does to the order and its stock: order-settlement.ts; docs/payments.md draws
+ * the whole picture.
  */
 export const PAYMENT_TRANSITIONS = {
   creating: ['pending', 'create_failed', 'paid'],

@@ -1,8 +1,9 @@
-// Starting a payment attempt: a new Payment with a new OrderNo, OrderCreate at the bank, and the
-// card link or ATM account stored for the shopper. The row is written before the bank is called,
-// so an attempt the bank may know about is never missing from our side. It is written with the
-// order's row locked, after checking that the order takes a new attempt: two clicks, two servers
-// or a settle expiring the order at the same moment are taken one after the other.
+// Starting a payment attempt, the one way checkout and "pay again" both start one: a new Payment
+// with a new OrderNo, OrderCreate at the bank, and the card link or ATM account stored for the
+// shopper. The row is written before the bank is called, so an attempt the bank may know about is
+// never missing from our side. It is written with the order's row locked, after checking that the
+// order takes a new attempt: two clicks, two servers or a settle expiring the order at the same
+// moment are taken one after the other.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Order, OrderLine, Payment, Prisma } from '../generated/prisma/client';
@@ -27,31 +28,28 @@ export interface PaymentAttemptDependencies {
 
 export type PaymentStartFailure = 'bank_refused' | 'bank_unavailable';
 
-/** OrderCreate did not give us a usable attempt; the shopper may try again (a new attempt). */
-export class PaymentStartError extends Error {
-  override name = 'PaymentStartError';
-  readonly reason: PaymentStartFailure;
-  /** The bank's code (e.g. "E0403") when it refused. */
-  readonly bankCode?: string;
-
-  constructor(reason: PaymentStartFailure, message: string, options?: ErrorOptions & { bankCode?: string }) {
-    super(message, options);
-    this.reason = reason;
-    if (options?.bankCode !== undefined) this.bankCode = options.bankCode;
-  }
-}
-
 export type NotPayableReason = NoNewAttemptReason | 'sold_out';
 
-/**
- * No new attempt: the order is paid, refunded or cancelled (order_closed); an attempt is already
- * open, e.g. the twin of a double click (attempt_open); or the order had expired and its products
- * have sold out since (sold_out).
- */
-export class OrderNotPayableError extends Error {
-  override name = 'OrderNotPayableError';
-  constructor(readonly orderId: string, readonly reason: NotPayableReason) {
-    super(`order ${orderId} takes no new payment attempt: ${reason}`);
+export type StartAttemptResult =
+  /** The updated Payment: its card page link or ATM account is stored. */
+  | { kind: 'started'; payment: Payment }
+  /**
+   * No new attempt: the order is paid, refunded or cancelled (order_closed); an attempt is already
+   * open, e.g. the twin of a double click (attempt_open); or the order had expired and its products
+   * have sold out since (sold_out). Nothing was written.
+   */
+  | { kind: 'not_payable'; reason: NotPayableReason }
+  /**
+   * OrderCreate did not give us a usable attempt: it is recorded as create_failed, which the order
+   * page explains, and the shopper may try again (a new attempt). `bankCode`, e.g. "E0403", when
+   * the bank refused.
+   */
+  | { kind: 'start_failed'; reason: PaymentStartFailure; bankCode?: string };
+
+/** Thrown inside the transaction that opens the attempt, so that it rolls back (a revived order's stock included). */
+class NotPayable extends Error {
+  constructor(readonly reason: NotPayableReason) {
+    super(reason);
   }
 }
 
@@ -60,14 +58,21 @@ const ATM_MAX_EXPIRE_DAYS = 30;
 /** The bank's own code, shown with the virtual account; QPay accounts are at Bank SinoPac. */
 const SINOPAC_BANK_CODE = '807';
 
-/** Creates a new Payment attempt for the order (fresh unique SinoPac OrderNo), calls OrderCreate, stores the CardPayURL or ATM account and returns the updated Payment. Throws OrderNotPayableError when the order takes no new attempt; on a bank failure the attempt is marked create_failed and PaymentStartError is thrown. */
+/** Creates a new Payment attempt for the order (fresh unique SinoPac OrderNo), calls OrderCreate and stores the CardPayURL or ATM account. */
 export async function startPaymentAttempt(
   deps: PaymentAttemptDependencies,
   input: { orderId: string; payType: 'A' | 'C' },
-): Promise<Payment> {
+): Promise<StartAttemptResult> {
   const { db, sinopac, clock, logger, settings } = deps;
   const now = clock();
-  const { order, payment } = await db.$transaction((tx) => openAttempt(tx, input, now), MONEY_TRANSACTION);
+  let opened: { order: OrderToPay; payment: Payment };
+  try {
+    opened = await db.$transaction((tx) => openAttempt(tx, input, now), MONEY_TRANSACTION);
+  } catch (error) {
+    if (error instanceof NotPayable) return { kind: 'not_payable', reason: error.reason };
+    throw error;
+  }
+  const { order, payment } = opened;
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
 
   const atmDay = taipeiDayAfter(now, Math.min(Math.max(settings.atmExpireDays, 1), ATM_MAX_EXPIRE_DAYS));
@@ -100,7 +105,7 @@ export async function startPaymentAttempt(
       source: 'checkout',
     });
     log.warn({ reason: failure.reason, bankCode: failure.bankCode, err: error }, 'payment attempt could not be created');
-    throw failure;
+    return { kind: 'start_failed', reason: failure.reason, ...(failure.bankCode !== undefined && { bankCode: failure.bankCode }) };
   }
 
   const stored =
@@ -119,9 +124,9 @@ export async function startPaymentAttempt(
   });
   // Only after minutes without an answer does the reconciler give a creating attempt up; a bank
   // that slow has left the shopper long gone, and the attempt stays as the reconciler left it.
-  if (accepted.kind !== 'applied') throw new PaymentStartError('bank_unavailable', 'OrderCreate answered after the attempt was given up');
+  if (accepted.kind !== 'applied') return { kind: 'start_failed', reason: 'bank_unavailable' };
   log.info({ tsNo: created.TSNo }, 'payment attempt created');
-  return db.payment.findUniqueOrThrow({ where: { id: payment.id } });
+  return { kind: 'started', payment: await db.payment.findUniqueOrThrow({ where: { id: payment.id } }) };
 }
 
 type OrderToPay = Order & { lines: OrderLine[] };
@@ -137,7 +142,7 @@ async function openAttempt(
     include: { lines: { orderBy: { id: 'asc' } }, payments: { select: { status: true } } },
   });
   const refusal = whyNoNewAttempt(order, order.payments);
-  if (refusal) throw new OrderNotPayableError(order.id, refusal);
+  if (refusal) throw new NotPayable(refusal);
   if (order.status === 'expired') await revive(tx, order);
   const payment = await tx.payment.create({
     data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType: input.payType, amount: order.totalTwd * 100 },
@@ -150,26 +155,32 @@ async function revive(tx: Prisma.TransactionClient, order: OrderToPay): Promise<
   try {
     await reserveStock(tx, order.lines);
   } catch (error) {
-    if (error instanceof StockUnavailableError) throw new OrderNotPayableError(order.id, 'sold_out');
+    if (error instanceof StockUnavailableError) throw new NotPayable('sold_out');
     throw error;
   }
   await tx.order.update({ where: { id: order.id }, data: { status: 'awaiting_payment' } });
 }
 
-function startFailure(error: unknown): PaymentStartError {
+interface StartFailure {
+  reason: PaymentStartFailure;
+  bankCode?: string;
+  message: string;
+}
+
+function startFailure(error: unknown): StartFailure {
   const failure = bankFailureOf(error);
   switch (failure?.kind) {
     case 'refused':
-      return new PaymentStartError('bank_refused', (error as Error).message, { cause: error, ...(failure.code !== undefined && { bankCode: failure.code }) });
+      return { reason: 'bank_refused', message: (error as Error).message, ...(failure.code !== undefined && { bankCode: failure.code }) };
     // Nothing was sent; the bank would have refused the same message.
     case 'not_sent':
-      return new PaymentStartError('bank_refused', failure.detail, { cause: error });
+      return { reason: 'bank_refused', message: failure.detail };
     // No answer, or one we cannot trust: whether the bank created the order is unknown.
     case 'no_answer':
     case 'untrusted':
-      return new PaymentStartError('bank_unavailable', failure.detail, { cause: error });
+      return { reason: 'bank_unavailable', message: failure.detail };
     default:
-      return new PaymentStartError('bank_unavailable', 'OrderCreate failed unexpectedly', { cause: error });
+      return { reason: 'bank_unavailable', message: 'OrderCreate failed unexpectedly' };
   }
 }
 

@@ -1,12 +1,17 @@
 // Signing in to and out of the back office.
 import { Router } from 'express';
 import { z } from 'zod';
-import { adminLoginChecker } from '../admin/admin-login';
-import { endAdminSession, signedInAdmin, startAdminSession } from '../admin/admin-session';
-import { createLoginThrottle, usernameDigest } from '../admin/login-throttle';
-import { afterLoginPath } from '../admin/require-admin';
+import {
+  adminLoginChecker,
+  afterLoginPath,
+  createLoginThrottle,
+  endAdminSession,
+  signedInAdmin,
+  startAdminSession,
+  usernameDigest,
+  type AdminCredentials,
+} from '../admin/sign-in';
 import { readInput } from './form-input';
-import type { AdminDependencies } from './admin';
 
 const loginFormSchema = z.object({
   username: z.string().max(200),
@@ -14,7 +19,7 @@ const loginFormSchema = z.object({
   next: z.string().max(2000).optional(),
 });
 
-export function adminLoginRoutes(deps: Pick<AdminDependencies, 'clock' | 'credentials'>): Router {
+export function adminLoginRoutes(deps: { clock: () => Date; credentials: AdminCredentials }): Router {
   const router = Router();
   const checkLogin = adminLoginChecker(deps.credentials);
   const throttle = createLoginThrottle(() => deps.clock().getTime());

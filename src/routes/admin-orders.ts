@@ -1,17 +1,14 @@
 // The back office's order list (search, filters, pages), its CSV export, and one order's full record.
 import { Router } from 'express';
-import { filterQuery, orderFiltersSchema } from '../admin/order-filters';
-import { findOrderPage, findOrdersForExport, mainAttempt } from '../admin/order-list';
-import { findOrderRecord } from '../admin/order-record';
-import { ordersCsv } from '../admin/orders-csv';
-import { needsAttention } from '../admin/payments-needing-attention';
-import { refundActions } from '../admin/refund-rules';
+import { needsAttention } from '../admin/attention';
+import { filterQuery, findOrderPage, findOrderRecord, findOrdersForExport, mainAttempt, orderFiltersSchema, ordersCsv } from '../admin/orders';
+import { refundActions } from '../admin/refunds';
+import type { Database } from '../db/prisma';
 import { taipeiDate } from '../time/taipei';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
-import type { AdminDependencies } from './admin';
 
-export function adminOrderRoutes(deps: Pick<AdminDependencies, 'db' | 'clock'>): Router {
+export function adminOrderRoutes(deps: { db: Database; clock: () => Date }): Router {
   const router = Router();
 
   router.get('/orders', async (req, res) => {

@@ -4,20 +4,24 @@
 // Every action ends in a redirect to the order's page with one notice saying what happened.
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { recheckNotice, refundNotice } from '../admin/action-notices';
-import { setNotice } from '../admin/admin-session';
-import { findPaymentsNeedingAttention, findRefundsNeedingReview } from '../admin/payments-needing-attention';
-import { recheckPayment } from '../admin/recheck-payment';
-import { refundFormSchema, toRefundForm, type RefundForm } from '../admin/refund-form';
-import { refundPayment } from '../admin/refund-payment';
-import { refundActions, refundProblem } from '../admin/refund-rules';
-import { findRefundTarget, type RefundTarget } from '../admin/refund-target';
+import { findPaymentsNeedingAttention, findRefundsNeedingReview, recheckPayment } from '../admin/attention';
+import { recheckNotice, refundNotice, setNotice } from '../admin/notices';
+import {
+  findRefundTarget,
+  refundActions,
+  refundFormSchema,
+  refundPayment,
+  refundProblem,
+  toRefundForm,
+  type RefundDependencies,
+  type RefundForm,
+  type RefundTarget,
+} from '../admin/refunds';
 import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
-import type { AdminDependencies } from './admin';
 
-export function adminPaymentRoutes(deps: Omit<AdminDependencies, 'credentials'>): Router {
+export function adminPaymentRoutes(deps: RefundDependencies): Router {
   const router = Router();
   // The request's logger, so that every line the re-check and the refund write carries the request id.
   const withRequestLog = (req: Request) => ({ ...deps, logger: req.log });

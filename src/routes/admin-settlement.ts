@@ -2,32 +2,17 @@
 // again", and both as CSV for the accountant.
 import { Router } from 'express';
 import { z } from 'zod';
-import { setNotice, type AdminNotice } from '../admin/admin-session';
+import { fetchNotice, setNotice } from '../admin/notices';
 import { isBillDay } from '../settlement/bank-dates';
-import { fetchDayAgain, type FetchAgainResult } from '../settlement/fetch-again';
+import { fetchDayAgain } from '../settlement/fetch-again';
+import type { SettlementDependencies } from '../settlement/reconcile-day';
 import { dayCsv, daysCsv } from '../settlement/settlement-csv';
 import { dayDetail, recentDays } from '../settlement/settlement-report';
 import { readInput } from './form-input';
-import type { AdminDependencies } from './admin';
 
 const dayParams = z.object({ day: z.string().refine(isBillDay, 'must be a yyyyMMdd day') });
 
-function fetchNotice(result: FetchAgainResult): AdminNotice {
-  switch (result.kind) {
-    case 'fetched':
-      return result.day.state === 'balanced'
-        ? { tone: 'success', messageKey: 'admin.settlement.fetched.balanced' }
-        : { tone: 'warning', messageKey: 'admin.settlement.fetched.differences' };
-    case 'not_over':
-      return { tone: 'warning', messageKey: 'admin.settlement.notOver' };
-    case 'bank_refused':
-      return { tone: 'danger', messageKey: 'admin.settlement.bankRefused', params: { code: result.code } };
-    case 'bank_unavailable':
-      return { tone: 'danger', messageKey: 'admin.settlement.bankUnavailable' };
-  }
-}
-
-export function adminSettlementRoutes(deps: Omit<AdminDependencies, 'credentials'>): Router {
+export function adminSettlementRoutes(deps: SettlementDependencies): Router {
   const router = Router();
 
   router.get('/settlement', async (_req, res) => {

@@ -2,8 +2,7 @@
 // gate needs a current sign-in, so no page, form or export is reachable otherwise.
 import { Router } from 'express';
 import type { Logger } from 'pino';
-import type { AdminCredentials } from '../admin/admin-login';
-import { requireAdmin } from '../admin/require-admin';
+import { requireAdmin, type AdminCredentials } from '../admin/sign-in';
 import type { Database } from '../db/prisma';
 import type { SinopacClient } from '../sinopac/client';
 import { adminLoginRoutes } from './admin-login';

@@ -5,8 +5,7 @@ import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { confirmingPayment } from '../orders/payment-return';
 import { statusState } from '../orders/status-state';
 import { shopperOutcome } from '../payments/payment-outcome';
-import { startNewAttempt } from '../payments/new-attempt';
-import type { PaymentAttemptDependencies } from '../payments/start-attempt';
+import { startPaymentAttempt, type PaymentAttemptDependencies } from '../payments/start-attempt';
 import { OrderNotFoundError } from '../web/errors';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
@@ -45,21 +44,22 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   router.post('/orders/:id/payments', async (req, res) => {
     const orderPage = `/orders/${req.params.id}`;
     const { payType } = readInput(newAttemptForm, req.body);
-    const result = await startNewAttempt({ ...deps, logger: req.log }, { orderId: req.params.id, shopperId: req.session.shopperId, payType });
+    const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
+    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
+    const result = await startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType: payType ?? order.payType });
     switch (result.kind) {
-      case 'not_found':
-        throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
       case 'started':
         return res.redirect(303, result.payment.cardPayUrl ?? orderPage);
       case 'start_failed':
         // The attempt is recorded as create_failed, which the order page explains.
-        req.log.warn({ reason: result.error.reason, bankCode: result.error.bankCode }, 'payment attempt could not start');
+        req.log.warn({ reason: result.reason, bankCode: result.bankCode }, 'payment attempt could not start');
         return res.redirect(303, orderPage);
       case 'not_payable': {
         if (result.reason !== 'sold_out') return res.redirect(303, orderPage);
-        const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
-        if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
-        return res.status(409).render('orders/detail.njk', { ...orderDetail(order), soldOut: true, canPayAgain: false, statusState: statusState(order) });
+        // Read again: the order as it is now, not as it was before the attempt was refused.
+        const current = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
+        if (!current) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
+        return res.status(409).render('orders/detail.njk', { ...orderDetail(current), soldOut: true, canPayAgain: false, statusState: statusState(current) });
       }
     }
   });

@@ -6,10 +6,9 @@ import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { awaitingCardResult, confirmingPayment, noteReturn } from '../orders/payment-return';
 import { statusState } from '../orders/status-state';
 import { unpaidOrders } from '../orders/unpaid-order';
-import { startNewAttempt } from '../payments/new-attempt';
 import { canStartNewAttempt } from '../payments/payable-order';
 import { shopperOutcome } from '../payments/payment-outcome';
-import type { PaymentAttemptDependencies, PaymentStartFailure } from '../payments/start-attempt';
+import { startPaymentAttempt, type PaymentAttemptDependencies, type PaymentStartFailure } from '../payments/start-attempt';
 import { OrderNotFoundError } from '../web/errors';
 import { saveSession } from '../web/session';
 import { readInput } from './form-input';
@@ -62,10 +61,10 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
   router.post('/orders/:id/pay-again', async (req, res) => {
     const input = { orderId: req.params.id, shopperId: req.session.shopperId };
     const { payType = 'C' } = readInput(newAttemptForm, req.body);
-    const result = await startNewAttempt({ ...deps, logger: req.log }, { ...input, payType });
+    const order = await findShopperOrder(deps.db, input.shopperId, input.orderId);
+    if (!order) throw new OrderNotFoundError(`no order ${input.orderId} for this shopper`);
+    const result = await startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType });
     switch (result.kind) {
-      case 'not_found':
-        throw new OrderNotFoundError(`no order ${input.orderId} for this shopper`);
       case 'not_payable':
         if (result.reason === 'sold_out') return renderResult(req, res, { ...input, soldOut: true });
         return res.redirect(303, `/orders/${input.orderId}/result`);
@@ -73,7 +72,7 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
         // A card attempt goes to the bank's card page; an ATM one to the order page with its account.
         return res.redirect(303, result.payment.cardPayUrl ?? `/orders/${input.orderId}`);
       case 'start_failed':
-        return renderResult(req, res, { ...input, startFailure: result.error.reason });
+        return renderResult(req, res, { ...input, startFailure: result.reason });
     }
   });
 

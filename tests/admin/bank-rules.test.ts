@@ -1,6 +1,6 @@
 // What the back office lets the merchant give back.
 import { describe, expect, it } from 'vitest';
-import { refundActions, refundProblem, refundableAmount } from '../../src/admin/refund-rules';
+import { refundActions, refundProblem, refundableAmount } from '../../src/admin/refunds';
 import type { Payment } from '../../src/generated/prisma/client';
 
 const payment = (fields: Partial<Payment> = {}): Payment => ({

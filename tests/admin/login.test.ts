@@ -1,12 +1,23 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN_SIGN_IN_MS, signedInAdmin } from '../../src/admin/admin-session';
-import { hashAdminPassword, parseAdminPasswordHash, verifyAdminPassword } from '../../src/admin/password-hash';
-import { createLoginThrottle, delayAfter, FAILURES_PER_ADDRESS, FREE_FAILURES, GLOBAL_FAILURES_PER_WINDOW, LoginThrottledError, MAX_DELAY_MS } from '../../src/admin/login-throttle';
-import { DEFAULT_COST } from '../../src/admin/password-hash';
+import {
+  ADMIN_SIGN_IN_MS,
+  afterLoginPath,
+  createLoginThrottle,
+  DEFAULT_COST,
+  delayAfter,
+  FAILURES_PER_ADDRESS,
+  FREE_FAILURES,
+  GLOBAL_FAILURES_PER_WINDOW,
+  hashAdminPassword,
+  LoginThrottledError,
+  MAX_DELAY_MS,
+  parseAdminPasswordHash,
+  signedInAdmin,
+  verifyAdminPassword,
+} from '../../src/admin/sign-in';
 import { CapturedLogs } from '../support/log-capture';
 import { startShopHarness } from '../support/shop-harness';
-import { afterLoginPath } from '../../src/admin/require-admin';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, AdminBrowser, hiddenField, startAdminHarness, type AdminHarness } from '../support/admin-harness';
 
 let h: AdminHarness;

@@ -10,7 +10,8 @@ import { loadConfig, type BankCredentials } from '../../src/config';
 import { createApp } from '../../src/app';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
-import { startPaymentAttempt, type PaymentAttemptDependencies } from '../../src/payments/start-attempt';
+import type { PaymentAttemptDependencies } from '../../src/payments/start-attempt';
+import { startedAttempt } from '../support/started-attempt';
 import { addDays, parseBankDateTime, taipeiDayOf } from '../../src/settlement/bank-dates';
 import { reconcileDay } from '../../src/settlement/reconcile-day';
 import { SinopacClient } from '../../src/sinopac/client';
@@ -63,7 +64,7 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
   it('creates an ATM payment with a 14-digit virtual account the bank can find again', async () => {
     const product = await createProduct(deps.db, { priceTwd: 120, stock: 5 });
     const order = await createOrder(deps.db, { lines: [{ product, quantity: 1 }], payType: 'A' });
-    const payment = await startPaymentAttempt(deps, { orderId: order.id, payType: 'A' });
+    const payment = await startedAttempt(deps, { orderId: order.id, payType: 'A' });
     expect(payment.status).toBe('pending');
     expect(payment.atmPayNo).toMatch(/^\d{14}$/);
 
@@ -74,7 +75,7 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
   it("creates a card payment whose link is the bank's hosted card page", async () => {
     const product = await createProduct(deps.db, { priceTwd: 350, stock: 5 });
     const order = await createOrder(deps.db, { lines: [{ product, quantity: 2 }], payType: 'C' });
-    const payment = await startPaymentAttempt(deps, { orderId: order.id, payType: 'C' });
+    const payment = await startedAttempt(deps, { orderId: order.id, payType: 'C' });
     expect(payment.status).toBe('pending');
     expect(new URL(payment.cardPayUrl!).hostname).toMatch(/sinopac\.com$/);
   });

@@ -1,7 +1,7 @@
 // Steps of a payment as the shopper's browser and the bank take them, over real HTTP.
 import { randomUUID } from 'node:crypto';
 import type { Payment } from '../../src/generated/prisma/client';
-import { startPaymentAttempt } from '../../src/payments/start-attempt';
+import { startedAttempt } from '../support/started-attempt';
 import { getPage, parseForm, submitCardForm, type ParsedForm } from '../support/sandbox-card';
 import { createOrder, createProduct } from '../support/shop-fixtures';
 import type { ShopHarness } from '../support/shop-harness';
@@ -10,7 +10,7 @@ export async function placeOrder(shop: ShopHarness, payType: 'A' | 'C', options:
   const product = await createProduct(shop.db, { priceTwd: 1299, stock: options.stock ?? 10 });
   const shopperId = randomUUID();
   const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType, ownerToken: shopperId, reserve: true });
-  const payment = await startPaymentAttempt(shop.attemptDeps, { orderId: order.id, payType });
+  const payment = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType });
   return { product, order, payment, shopperId, cookie: await shop.shopperCookie(shopperId) };
 }
 

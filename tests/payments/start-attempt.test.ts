@@ -2,15 +2,11 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit, type ExchangeAudit } from '../../src/payments/exchange-audit';
-import {
-  OrderNotPayableError,
-  PaymentStartError,
-  startPaymentAttempt,
-  type PaymentAttemptDependencies,
-} from '../../src/payments/start-attempt';
+import { startPaymentAttempt, type PaymentAttemptDependencies } from '../../src/payments/start-attempt';
 import { SinopacClient } from '../../src/sinopac/client';
 import { FakeBank, simpleBank } from '../support/fake-bank';
 import { createOrder, createProduct } from '../support/shop-fixtures';
+import { startedAttempt } from '../support/started-attempt';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const SHOP = { shopNo: 'NA0249_001', hashKeys: { A1: '4D9709D699CA40EE', A2: '5A4FEF83140C4E9E', B1: 'BC74301945134CB4', B2: '961F67DF4C4E4C9F' } };
@@ -56,7 +52,7 @@ describe('starting a card attempt', () => {
   it('sends the order to the bank and keeps the card page link', async () => {
     const shopOrder = await order('C');
 
-    const payment = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
 
     expect(lastOrderCreate()).toMatchObject({
       OrderNo: payment.orderNo,
@@ -79,7 +75,7 @@ describe('starting a card attempt', () => {
     const numbers = new Set<string>();
     for (let i = 0; i < 5; i++) {
       const shopOrder = await order('C');
-      numbers.add((await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' })).orderNo);
+      numbers.add((await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' })).orderNo);
     }
 
     expect(numbers.size).toBe(5);
@@ -91,7 +87,7 @@ describe('starting an ATM attempt', () => {
   it('asks for an account that expires after the configured days in Taipei, and keeps it', async () => {
     const shopOrder = await order('A');
 
-    const payment = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'A' });
+    const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'A' });
 
     expect(lastOrderCreate()).toMatchObject({ PayType: 'A', ATMParam: { ExpireDate: '20260305' } });
     expect(payment).toMatchObject({
@@ -106,7 +102,7 @@ describe('starting an ATM attempt', () => {
   it('never asks for more than the bank’s 30 days', async () => {
     const shopOrder = await order('A');
 
-    await startPaymentAttempt({ ...deps, settings: { ...deps.settings, atmExpireDays: 45 } }, { orderId: shopOrder.id, payType: 'A' });
+    await startedAttempt({ ...deps, settings: { ...deps.settings, atmExpireDays: 45 } }, { orderId: shopOrder.id, payType: 'A' });
 
     expect(lastOrderCreate()).toMatchObject({ ATMParam: { ExpireDate: '20260401' } });
   });
@@ -117,10 +113,9 @@ describe('when OrderCreate fails', () => {
     const shopOrder = await order('C');
     bank.respond = () => ({ ShopNo: SHOP.shopNo, Status: 'F', Description: 'E0302 – 訂單編號重複' });
 
-    const error = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }).catch((e: unknown) => e);
+    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
 
-    expect(error).toBeInstanceOf(PaymentStartError);
-    expect(error).toMatchObject({ reason: 'bank_refused', bankCode: 'E0302' });
+    expect(result).toEqual({ kind: 'start_failed', reason: 'bank_refused', bankCode: 'E0302' });
     const [attempt] = await db.payment.findMany({ where: { orderId: shopOrder.id }, include: { events: true } });
     expect(attempt).toMatchObject({ status: 'create_failed', failureCode: 'E0302', cardPayUrl: null });
     expect(attempt!.events).toMatchObject([{ fromStatus: 'creating', toStatus: 'create_failed', applied: true }]);
@@ -131,14 +126,14 @@ describe('when OrderCreate fails', () => {
     bank.misbehaviour = { hang: 'Order' };
     const impatient = new SinopacClient({ apiUrl: bank.url, ...SHOP, timeoutMs: 300 });
 
-    const error = await startPaymentAttempt({ ...deps, sinopac: impatient }, { orderId: shopOrder.id, payType: 'C' }).catch((e: unknown) => e);
+    const result = await startPaymentAttempt({ ...deps, sinopac: impatient }, { orderId: shopOrder.id, payType: 'C' });
 
-    expect(error).toMatchObject({ name: 'PaymentStartError', reason: 'bank_unavailable' });
+    expect(result).toEqual({ kind: 'start_failed', reason: 'bank_unavailable' });
     const [timedOut] = await db.payment.findMany({ where: { orderId: shopOrder.id } });
     expect(timedOut).toMatchObject({ status: 'create_failed', failureCode: 'timeout' });
 
     bank.misbehaviour = {};
-    const retry = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    const retry = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
     expect(retry.orderNo).not.toBe(timedOut!.orderNo);
     expect((await db.payment.findUniqueOrThrow({ where: { id: timedOut!.id } })).orderNo).toBe(timedOut!.orderNo);
   });
@@ -149,24 +144,22 @@ describe('which orders take a new attempt', () => {
     const shopOrder = await order('C');
     await db.order.update({ where: { id: shopOrder.id }, data: { status: 'paid' } });
 
-    const error = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }).catch((e: unknown) => e);
+    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
 
-    expect(error).toBeInstanceOf(OrderNotPayableError);
-    expect(error).toMatchObject({ reason: 'order_closed' });
+    expect(result).toEqual({ kind: 'not_payable', reason: 'order_closed' });
     expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(0);
   });
 
   it('starts one attempt when two requests ask at the same moment (a double click)', async () => {
     const shopOrder = await order('C');
 
-    const results = await Promise.allSettled([
+    const results = await Promise.all([
       startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }),
       startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }),
     ]);
 
-    expect(results.map((r) => r.status).sort()).toEqual(['fulfilled', 'rejected']);
-    const refused = results.find((r) => r.status === 'rejected')!.reason as unknown;
-    expect(refused).toMatchObject({ name: 'OrderNotPayableError', reason: 'attempt_open' });
+    expect(results.map((r) => r.kind).sort()).toEqual(['not_payable', 'started']);
+    expect(results.find((r) => r.kind === 'not_payable')).toEqual({ kind: 'not_payable', reason: 'attempt_open' });
     expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(1);
   });
 
@@ -175,7 +168,7 @@ describe('which orders take a new attempt', () => {
     const shopOrder = await createOrder(db, { lines: [{ product, quantity: 3 }], payType: 'C' });
     await db.order.update({ where: { id: shopOrder.id }, data: { status: 'expired' } });
 
-    await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
 
     expect((await db.order.findUniqueOrThrow({ where: { id: shopOrder.id } })).status).toBe('awaiting_payment');
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(1);
@@ -186,9 +179,9 @@ describe('which orders take a new attempt', () => {
     const shopOrder = await createOrder(db, { lines: [{ product, quantity: 3 }], payType: 'A' });
     await db.order.update({ where: { id: shopOrder.id }, data: { status: 'expired' } });
 
-    const error = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'A' }).catch((e: unknown) => e);
+    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'A' });
 
-    expect(error).toMatchObject({ name: 'OrderNotPayableError', reason: 'sold_out' });
+    expect(result).toEqual({ kind: 'not_payable', reason: 'sold_out' });
     expect((await db.order.findUniqueOrThrow({ where: { id: shopOrder.id } })).status).toBe('expired');
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(2);
     expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(0);
@@ -197,7 +190,7 @@ describe('which orders take a new attempt', () => {
 
 it('audits each bank call, tied to its attempt and without nonce or signature', async () => {
   const shopOrder = await order('C');
-  const payment = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+  const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
   await audit.flush();
 
   const rows = await db.gatewayExchange.findMany({ where: { orderNo: payment.orderNo } });

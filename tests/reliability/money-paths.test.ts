@@ -3,8 +3,8 @@
 // describe, a refunded duplicate payment, a refund answered with another amount, refunds whose
 // answer was lost, stock held by orders nobody will pay, and how often an ATM order is asked about.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { findPaymentsNeedingAttention } from '../../src/admin/payments-needing-attention';
-import { refundPayment } from '../../src/admin/refund-payment';
+import { findPaymentsNeedingAttention } from '../../src/admin/attention';
+import { refundPayment } from '../../src/admin/refunds';
 import type { Database } from '../../src/db/prisma';
 import type { Order, Payment, PaymentStatus, PayType, Product } from '../../src/generated/prisma/client';
 import { ATTENTION_AFTER_FAILURES } from '../../src/jobs/bank-check-schedule';
@@ -16,7 +16,7 @@ import { createLogger } from '../../src/logger';
 import type { BankCheckDependencies } from '../../src/payments/bank-check';
 import { applyRefundAnswer } from '../../src/payments/refund-outcome';
 import { settlePayment } from '../../src/payments/settle';
-import { startPaymentAttempt } from '../../src/payments/start-attempt';
+import { startedAttempt } from '../support/started-attempt';
 import { SinopacClient } from '../../src/sinopac/client';
 import { SinopacProtocolError } from '../../src/sinopac/errors';
 import { FakeBank, simpleBank } from '../support/fake-bank';
@@ -360,7 +360,7 @@ describe('how often an unpaid ATM order is asked about', () => {
 describe('settlePayment moves every attempt', () => {
   it('starting an attempt is recorded as settle’s change, like every other', async () => {
     const { order } = await orderWithStock('C');
-    const started = await startPaymentAttempt(
+    const started = await startedAttempt(
       { ...deps(new Date()), settings: { publicBaseUrl: 'http://127.0.0.1:3000', atmExpireDays: 3, cardExpMinutes: 10 } },
       { orderId: order.id, payType: 'C' },
     );

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/prisma';
 import type { Payment, Product } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
-import { startPaymentAttempt } from '../../src/payments/start-attempt';
+import { startedAttempt } from '../support/started-attempt';
 import { DEMO_SHOP, startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { silentLogger } from '../../src/sandbox/logger';
 import { SinopacClient } from '../../src/sinopac/client';
@@ -98,7 +98,7 @@ async function newAttempt(kind: Kind, creator: ShopProcess, other: ShopProcess):
   const product = await createProduct(db, { priceTwd: 750, stock: STOCK });
   const order = await createOrder(db, { lines: [{ product, quantity: QUANTITY }], payType, reserve: true });
   // Started here rather than through a shop's pages, with the creating shop's callback URLs.
-  const payment = await startPaymentAttempt(
+  const payment = await startedAttempt(
     {
       db,
       sinopac: new SinopacClient({ apiUrl: sandbox.apiUrl, shopNo: DEMO_SHOP.shopNo, hashKeys: DEMO_SHOP.hashKeys, timeoutMs: 5_000 }),

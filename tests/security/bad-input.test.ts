@@ -14,7 +14,7 @@ import { CapturedLogs } from '../support/log-capture';
 import { Shopper } from '../support/shop-app';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, AdminBrowser } from '../support/admin-harness';
-import { hashAdminPassword } from '../../src/admin/password-hash';
+import { hashAdminPassword } from '../../src/admin/sign-in';
 
 const logs = new CapturedLogs();
 let shop: ShopHarness;

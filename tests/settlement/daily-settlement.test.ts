@@ -4,10 +4,10 @@
 // changes) and the job catches up the days it missed.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { refundPayment } from '../../src/admin/refund-payment';
+import { refundPayment } from '../../src/admin/refunds';
 import type { Payment } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
-import { startPaymentAttempt } from '../../src/payments/start-attempt';
+import { startedAttempt } from '../support/started-attempt';
 import { DEMO_SHOP } from '../../src/sandbox';
 import { addDays, taipeiDayBounds, taipeiDayOf } from '../../src/settlement/bank-dates';
 import { reconcileDay, type SettlementDependencies } from '../../src/settlement/reconcile-day';
@@ -44,7 +44,7 @@ let paid: DayOfPayments;
 async function paidAtmAttempt(): Promise<Payment> {
   const product = await createProduct(h.db, { priceTwd: 880, stock: 5 });
   const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'A' });
-  const payment = await startPaymentAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
+  const payment = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
   const { payToken } = control().pay({ orderNo: payment.orderNo });
   const answer = await request(h.app).post('/payments/sinopac/notify').send({ ShopNo: DEMO_SHOP.shopNo, PayToken: payToken });
   expect(answer.body).toEqual({ Status: 'S' });

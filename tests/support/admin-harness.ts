@@ -3,14 +3,15 @@
 // attempts are settled only by what a test does (a return delivery, or the back office itself).
 import type { Express } from 'express';
 import request from 'supertest';
-import { hashAdminPassword } from '../../src/admin/password-hash';
+import { hashAdminPassword } from '../../src/admin/sign-in';
 import { createApp } from '../../src/app';
 import { seedProducts } from '../../src/catalog/seed';
 import type { Database } from '../../src/db/prisma';
 import type { Order, Payment } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit, type ExchangeAudit } from '../../src/payments/exchange-audit';
-import { startPaymentAttempt, type PaymentAttemptDependencies } from '../../src/payments/start-attempt';
+import type { PaymentAttemptDependencies } from '../../src/payments/start-attempt';
+import { startedAttempt } from './started-attempt';
 import { DEMO_SHOP, startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { silentLogger } from '../../src/sandbox/logger';
 import { SinopacClient } from '../../src/sinopac/client';
@@ -122,7 +123,7 @@ export async function signedIn(app: Express): Promise<AdminBrowser> {
 export async function cardAttempt(h: AdminHarness, priceTwd = 1_500): Promise<{ order: Order; payment: Payment }> {
   const product = await createProduct(h.db, { priceTwd, stock: 10 });
   const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
-  const payment = await startPaymentAttempt(h.attemptDeps, { orderId: order.id, payType: 'C' });
+  const payment = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'C' });
   return { order, payment };
 }
 

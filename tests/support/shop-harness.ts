@@ -3,7 +3,7 @@
 // shop's ReturnURL. A shopper is a session cookie made for a shopperId, since the tests place
 // orders straight in the database.
 import type { CallbackScreeningSettings } from '../../src/web/callback-screening';
-import type { AdminCredentials } from '../../src/admin/admin-login';
+import type { AdminCredentials } from '../../src/admin/sign-in';
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';

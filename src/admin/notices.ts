@@ -1,8 +1,34 @@
-// The one line the order page shows after a back-office action, chosen from what the action did.
-// Params carry codes and TWD×100 amounts; the page turns them into words and money.
-import type { AdminNotice } from './admin-session';
-import type { RecheckResult } from './recheck-payment';
-import type { RefundResult } from './refund-payment';
+// The one line a back-office page shows after an action redirects to it, kept in the session until
+// shown, and chosen from what the action did. Params carry codes and TWD×100 amounts; the page turns
+// them into words and money.
+import type { SessionData } from 'express-session';
+import type { FetchAgainResult } from '../settlement/fetch-again';
+import type { RecheckResult } from './attention';
+import type { RefundResult } from './refunds';
+
+export type NoticeTone = 'success' | 'warning' | 'danger';
+
+export interface AdminNotice {
+  tone: NoticeTone;
+  messageKey: string;
+  params?: Record<string, string | number>;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    adminNotice?: AdminNotice;
+  }
+}
+
+export function setNotice(session: Partial<SessionData>, notice: AdminNotice): void {
+  session.adminNotice = notice;
+}
+
+export function takeNotice(session: Partial<SessionData>): AdminNotice | undefined {
+  const notice = session.adminNotice;
+  delete session.adminNotice;
+  return notice;
+}
 
 export function recheckNotice(result: RecheckResult): AdminNotice {
   switch (result.kind) {
@@ -43,5 +69,20 @@ export function refundNotice(result: Exclude<RefundResult, { kind: 'not_found' |
       return { tone: 'danger', messageKey: 'admin.refund.bankRefused', params: { amount, code: refund.bankCode ?? '', reason: refund.bankDescription ?? '' } };
     case 'outcome_unknown':
       return { tone: 'danger', messageKey: 'admin.refund.unknown', params: { amount } };
+  }
+}
+
+export function fetchNotice(result: FetchAgainResult): AdminNotice {
+  switch (result.kind) {
+    case 'fetched':
+      return result.day.state === 'balanced'
+        ? { tone: 'success', messageKey: 'admin.settlement.fetched.balanced' }
+        : { tone: 'warning', messageKey: 'admin.settlement.fetched.differences' };
+    case 'not_over':
+      return { tone: 'warning', messageKey: 'admin.settlement.notOver' };
+    case 'bank_refused':
+      return { tone: 'danger', messageKey: 'admin.settlement.bankRefused', params: { code: result.code } };
+    case 'bank_unavailable':
+      return { tone: 'danger', messageKey: 'admin.settlement.bankUnavailable' };
   }
 }

@@ -1,0 +1,74 @@
+// Attempts a person has to look at, and the merchant's "re-check with bank" for any attempt.
+import type { Database } from '../db/prisma';
+import type { Payment, Prisma } from '../generated/prisma/client';
+import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
+import { checkWithBank, type BankCheckDependencies } from '../payments/bank-check';
+import { UNDECIDED_AT_BANK } from '../payments/payment-states';
+import { settlePayment, type SettleResult } from '../payments/settle';
+
+// What a person has to look at, listed in the back office: attempts the bank has not been able to
+// describe ATTENTION_AFTER_FAILURES times in a row (a refusal, an answer the shop cannot trust, or
+// one about another amount) and still undecided, which the jobs keep asking about on their
+// schedule; and refunds whose bank answer could not be squared with what was asked.
+const attentionInclude = { order: { select: { id: true, number: true } } } as const satisfies Prisma.PaymentInclude;
+
+export type AttemptNeedingAttention = Prisma.PaymentGetPayload<{ include: typeof attentionInclude }>;
+
+export function findPaymentsNeedingAttention(db: Database): Promise<AttemptNeedingAttention[]> {
+  return db.payment.findMany({
+    where: { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } },
+    include: attentionInclude,
+    orderBy: { createdAt: 'asc' },
+  });
+}
+
+const refundInclude = { payment: { select: { orderNo: true, order: { select: { id: true, number: true } } } } } as const satisfies Prisma.RefundInclude;
+
+export type RefundNeedingReview = Prisma.RefundGetPayload<{ include: typeof refundInclude }>;
+
+export function findRefundsNeedingReview(db: Database): Promise<RefundNeedingReview[]> {
+  return db.refund.findMany({ where: { status: 'needs_review' }, include: refundInclude, orderBy: { createdAt: 'asc' } });
+}
+
+export function needsAttention(payment: { bankCheckFailures: number; status: string }): boolean {
+  return payment.bankCheckFailures >= ATTENTION_AFTER_FAILURES && UNDECIDED_AT_BANK.has(payment.status as never);
+}
+
+// "Re-check with bank": the merchant asks the bank about one attempt the way the reconciler does
+// (checkWithBank, which records a disagreeing answer instead of applying it) and what it says is
+// settled through the same settlePayment as the bank's callbacks, e.g. for a payment whose
+// notifications were all lost. What the back office adds: a result to choose its notice from.
+export type RecheckResult =
+  | { kind: 'settled'; payStatus: string; settled: SettleResult }
+  /** The bank's status has nothing to apply: still waiting for the payer, or already reflected. */
+  | { kind: 'nothing_new'; payStatus: string }
+  | { kind: 'not_at_bank' }
+  | { kind: 'mismatch'; payStatus: string; mismatches: string[] }
+  | { kind: 'bank_refused'; code: string | undefined }
+  | { kind: 'bank_unavailable' };
+
+/** Undefined when there is no such attempt. */
+export async function recheckPayment(
+  deps: BankCheckDependencies,
+  paymentId: string,
+): Promise<{ orderId: string; result: RecheckResult } | undefined> {
+  const payment = await deps.db.payment.findUnique({ where: { id: paymentId } });
+  if (!payment) return undefined;
+  return { orderId: payment.orderId, result: await recheck(deps, payment) };
+}
+
+async function recheck(deps: BankCheckDependencies, payment: Payment): Promise<RecheckResult> {
+  const check = await checkWithBank(deps, payment, 'admin');
+  if (check.kind === 'bank_unavailable') {
+    return check.refusal ? { kind: 'bank_refused', code: check.refusal.code } : { kind: 'bank_unavailable' };
+  }
+  if (check.kind !== 'status') return check;
+
+  const { payStatus, outcome } = check;
+  // A refund leaves PayStatus where it was (and a cancelled authorisation is kept as a refund),
+  // so for a refunded attempt the bank's status says nothing the shop does not know.
+  if (!outcome || payment.status === 'refunded') return { kind: 'nothing_new', payStatus };
+
+  const settled = await settlePayment(deps, { paymentId: payment.id, outcome, source: 'admin' });
+  return { kind: 'settled', payStatus, settled };
+}
