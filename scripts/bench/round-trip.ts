@@ -35,6 +35,10 @@ export async function measureCheckout(shopUrl: string, sandbox: TimedSandbox, pr
       name: '王小明',
       email: 'bench@example.tw',
       phone: '0912345678',
+      postcode: '106',
+      city: '臺北市',
+      district: '大安區',
+      street: '復興南路一段 390 號',
       payType: 'C',
     };
     const bankBefore = sandbox.busyMs();
