@@ -150,6 +150,8 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
     payToken: delivery.payToken,
     payTokenRowId: rowId,
   });
+  // Settle marked the row applied, with its payment, in its own transaction: nothing left to write.
+  if (settled.kind === 'applied') return { outcome: 'applied', orderId: attempt.orderId };
   return finish({ outcome: settled.kind, ...attempt });
 }
 
