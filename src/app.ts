@@ -30,6 +30,7 @@ import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/paymen
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
 import type { AdminCredentials } from './admin/sign-in';
+import { productsFromTable, type ActiveProducts } from './catalog/products';
 
 export interface AppDependencies {
   db: Database;
@@ -37,6 +38,8 @@ export interface AppDependencies {
   logger: Logger;
   clock: () => Date;
   sessionStore: session.Store;
+  /** Where pages read the active products; without it, from the table on every read. */
+  products?: ActiveProducts;
   /** Prometheus metrics, served at /metrics; without them /metrics answers 404. */
   metrics?: ShopMetrics;
   settings: {
@@ -94,8 +97,9 @@ export function createApp(deps: AppDependencies): express.Express {
   // Shop pages.
   if (deps.admin) app.use('/admin', createAdminRoutes({ ...deps, credentials: deps.admin }));
   app.use(exposeCartCount);
-  app.use(catalogRoutes(deps));
-  app.use(cartRoutes(deps));
+  const products = deps.products ?? productsFromTable(deps.db);
+  app.use(catalogRoutes({ products }));
+  app.use(cartRoutes({ db: deps.db, products }));
   app.use(checkoutRoutes(deps));
   // Before the order pages, whose /orders/:id would take "lookup" for an order id.
   app.use(orderLookupRoutes({ db: deps.db, orderLinks: createOrderLinks(settings.sessionSecret, deps.clock) }));

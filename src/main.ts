@@ -11,6 +11,7 @@ import { migrateDatabase, openDatabaseServer } from './db/database-server';
 import { EmbeddedPostgresAccessError } from './db/embedded-postgres';
 import { createDatabase } from './db/prisma';
 import { seedProducts } from './catalog/seed';
+import { startProductCache } from './catalog/product-cache';
 import { createExchangeAudit } from './payments/exchange-audit';
 import { SinopacClient } from './sinopac/client';
 import { createSessionStore } from './web/session';
@@ -87,6 +88,7 @@ async function main(): Promise<void> {
     },
   });
   const sessions = createSessionStore(databaseServer.url, logger);
+  const products = await startProductCache({ db, databaseUrl: databaseServer.url, logger });
   const clock = () => new Date();
   const server = createServer();
   const port = await listen(server, config.port);
@@ -120,6 +122,7 @@ async function main(): Promise<void> {
     logger,
     clock,
     sessionStore: sessions.store,
+    products,
     metrics,
     settings: {
       production: config.env === 'production',
@@ -171,6 +174,7 @@ async function main(): Promise<void> {
         { name: 'sandbox', close: () => bank.sandbox?.close() },
         { name: 'gateway audit', close: () => audit.flush() },
         { name: 'sessions', close: () => sessions.close() },
+        { name: 'product cache listener', close: () => products.close() },
         { name: 'database client', close: () => db.$disconnect() },
         { name: 'database server', close: () => databaseServer.close() },
       ],

@@ -30,13 +30,18 @@ export interface EnqueueMail {
  * often the change that owes it is replayed. Returns whether a row was written.
  */
 export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
-  const { count } = await tx.mailOutbox.createMany({
-    data: [{ orderId: mail.orderId, kind: mail.kind, paymentId: mail.paymentId ?? null }],
-    skipDuplicates: true,
-  });
-  // Delivered by PostgreSQL only if and when this transaction commits.
-  if (count > 0) await tx.$executeRaw`SELECT pg_notify(${OUTBOX_CHANNEL}, '')`;
-  return count > 0;
+  // One statement for the row and its wake-up: the notification is raised only when a row was
+  // written, and PostgreSQL delivers it only if and when this transaction commits. The timestamps
+  // are UTC wall time, as Prisma writes its timestamp columns.
+  const written = await tx.$queryRaw<unknown[]>`
+    WITH written AS (
+      INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
+      VALUES (${randomUUID()}, ${mail.orderId}, ${mail.kind}::"MailKind", ${mail.paymentId ?? null}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+      ON CONFLICT ("orderId", "kind") DO NOTHING
+      RETURNING "id"
+    )
+    SELECT pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM written`;
+  return written.length > 0;
 }
 
 export interface ClaimSettings {

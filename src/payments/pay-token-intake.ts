@@ -10,6 +10,7 @@ import { answerMismatches, isUnknownTokenCode, paymentOfPayResult } from '../sin
 import type { PayResult } from '../sinopac/messages';
 import { recordRefusedChange } from './payment-transition';
 import { settlePayment } from './settle';
+import { appliedEarlier, logDelivery, recordDeliveryOutcome } from './pay-token-log';
 
 export interface PayTokenDelivery {
   source: Extract<PayTokenSource, 'backend' | 'return'>;
@@ -64,13 +65,11 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
   const { db, sinopac, logger } = deps;
   const log = logger.child({ source: delivery.source, payToken: delivery.payToken });
   // Logged before anything else, so that no delivery is lost whatever happens next.
-  const row = await db.payToken.create({
-    data: { token: delivery.payToken, source: delivery.source, shopNo: delivery.shopNo, rawBody: delivery.rawBody },
-  });
+  const rowId = await logDelivery(db, delivery);
 
   if (delivery.shopNo !== sinopac.shopNo) {
     log.warn({ shopNo: delivery.shopNo }, 'PayToken delivery for another shop');
-    return recordOutcome(db, row.id, { outcome: 'foreign_shop' });
+    return recordOutcome(db, rowId, { outcome: 'foreign_shop' });
   }
 
   // The bank sends each notification up to five times, often at once. A copy that arrives while an
@@ -81,7 +80,7 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
   const first = deps.inFlight.get(delivery.payToken);
   const handling = (async () => {
     if (first) await first.catch(() => undefined);
-    return askAndSettle(deps, delivery, row.id);
+    return askAndSettle(deps, delivery, rowId);
   })();
   if (!first) deps.inFlight.set(delivery.payToken, handling);
   try {
@@ -96,13 +95,8 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
   const log = logger.child({ source: delivery.source, payToken: delivery.payToken });
   const finish = (result: Outcome) => recordOutcome(db, rowId, result);
   // A PayToken's result never changes at the bank, so one that was applied needs no second look.
-  const earlier = await db.payToken.findFirst({
-    where: { token: delivery.payToken, outcome: 'applied', id: { not: rowId } },
-    select: { payment: { select: { id: true, orderId: true } } },
-  });
-  if (earlier?.payment) {
-    return finish({ outcome: 'already_applied', paymentId: earlier.payment.id, orderId: earlier.payment.orderId });
-  }
+  const earlier = await appliedEarlier(db, delivery.payToken, rowId);
+  if (earlier) return finish({ outcome: 'already_applied', paymentId: earlier.id, orderId: earlier.orderId });
 
   let result: PayResult;
   try {
@@ -113,7 +107,7 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
       return finish({ outcome: 'unknown' });
     }
     const unavailable = unavailableBecause(error);
-    await db.payToken.update({ where: { id: rowId }, data: { outcome: `unavailable:${unavailable?.reason ?? 'error'}` } });
+    await recordDeliveryOutcome(db, rowId, `unavailable:${unavailable?.reason ?? 'error'}`);
     if (!unavailable) throw error;
     log.warn({ err: error, reason: unavailable.reason }, 'could not learn the pay result; the bank will retry');
     throw unavailable;
@@ -150,13 +144,15 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
     payToken: delivery.payToken,
     payTokenRowId: rowId,
   });
+  // Settle marked the row applied, with its payment, in its own transaction: nothing left to write.
+  if (settled.kind === 'applied') return { outcome: 'applied', orderId: attempt.orderId };
   return finish({ outcome: settled.kind, ...attempt });
 }
 
 type Outcome = IntakeResult & { paymentId?: string };
 
 async function recordOutcome(db: Database, rowId: number, result: Outcome): Promise<IntakeResult> {
-  await db.payToken.update({ where: { id: rowId }, data: { outcome: result.outcome, paymentId: result.paymentId ?? null } });
+  await recordDeliveryOutcome(db, rowId, result.outcome, result.paymentId);
   return { outcome: result.outcome, ...(result.orderId && { orderId: result.orderId }) };
 }
 

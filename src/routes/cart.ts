@@ -3,7 +3,7 @@ import type { Database } from '../db/prisma';
 import { MAX_QUANTITY, itemCount, withItemAdded, withoutItem, withQuantity } from '../cart/cart';
 import { addToCartForm, cartItemParams, changeQuantityForm } from '../cart/cart-forms';
 import { priceCart } from '../cart/priced-cart';
-import { findProductById } from '../catalog/products';
+import { findProductById, type ActiveProducts } from '../catalog/products';
 import { canStartNewAttempt } from '../payments/payable-order';
 import { unpaidOrders } from '../orders/unpaid-order';
 import { NotFoundError } from '../web/errors';
@@ -17,7 +17,7 @@ export const exposeCartCount: RequestHandler = (req, res, next) => {
   next();
 };
 
-export function cartRoutes({ db }: { db: Database }): Router {
+export function cartRoutes({ db, products }: { db: Database; products: ActiveProducts }): Router {
   const router = Router();
 
   router.get('/cart', noStore, async (req, res) => {
@@ -32,7 +32,7 @@ export function cartRoutes({ db }: { db: Database }): Router {
 
   router.post('/cart/items', async (req, res) => {
     const { productId, quantity } = readInput(addToCartForm, req.body);
-    if (!(await findProductById(db, productId))) throw new NotFoundError(`no product ${productId}`);
+    if (!(await findProductById(products, productId))) throw new NotFoundError(`no product ${productId}`);
     req.session.cart = withItemAdded(req.session.cart ?? [], productId, quantity);
     await saveSession(req);
     res.redirect(303, '/cart');

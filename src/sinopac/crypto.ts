@@ -1,5 +1,6 @@
 // The SinoPac QPay message crypto (PROTOCOL.md §2–§3). Pure functions: no I/O, no configuration.
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { isUtf8 } from 'node:buffer';
+import { createCipheriv, createDecipheriv, hash } from 'node:crypto';
 
 export interface HashKeys {
   A1: string;
@@ -37,8 +38,9 @@ export function hashId(keys: HashKeys): string {
   return (a + b).toUpperCase();
 }
 
+// The one-shot digest: a Hash object per message cost as much as hashing its few hundred bytes.
 function sha256Upper(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex').toUpperCase();
+  return hash('sha256', text, 'hex').toUpperCase();
 }
 
 /** The IV is the last 16 characters of the upper-case SHA-256 hex, used as ASCII bytes (§2.2). */
@@ -54,20 +56,20 @@ function isSignedValue(value: unknown): value is string | number | boolean | big
   return true;
 }
 
-// .NET's OrdinalIgnoreCase compares upper-cased UTF-16 code units.
-function compareIgnoreCase(left: string, right: string): number {
-  const l = left.toUpperCase();
-  const r = right.toUpperCase();
-  if (l !== r) return l < r ? -1 : 1;
-  return left < right ? -1 : left > right ? 1 : 0;
+// .NET's OrdinalIgnoreCase compares upper-cased UTF-16 code units; each name is upper-cased once,
+// not at every comparison.
+function compareIgnoreCase(left: [string, string], right: [string, string]): number {
+  if (left[0] !== right[0]) return left[0] < right[0] ? -1 : 1;
+  return left[1] < right[1] ? -1 : left[1] > right[1] ? 1 : 0;
 }
 
 /** The sorted `name=value&...` text of a message's top-level scalar members (§3 steps 1–4). */
 export function signString(message: Record<string, unknown>): string {
   return Object.keys(message)
     .filter((name) => isSignedValue(message[name]))
+    .map((name): [string, string] => [name.toUpperCase(), name])
     .sort(compareIgnoreCase)
-    .map((name) => `${name}=${String(message[name])}`)
+    .map(([, name]) => `${name}=${String(message[name])}`)
     .join('&');
 }
 
@@ -75,12 +77,18 @@ export function sign(message: Record<string, unknown>, nonce: string, hashIdText
   return sha256Upper(signString(message) + nonce + hashIdText);
 }
 
+// A shop has one HashID: its AES key is made once, not for every message.
+let lastKey: { hashIdText: string; key: Buffer } | undefined;
+
 function cipherParams(hashIdText: string, iv: string): [Buffer, Buffer] {
-  const key = Buffer.from(hashIdText, 'ascii');
   const ivBytes = Buffer.from(iv, 'ascii');
-  if (key.length !== 32) throw new SinopacCryptoError('HashID must be 32 characters');
   if (ivBytes.length !== 16) throw new SinopacCryptoError('IV must be 16 characters');
-  return [key, ivBytes];
+  if (lastKey?.hashIdText !== hashIdText) {
+    const key = Buffer.from(hashIdText, 'ascii');
+    if (key.length !== 32) throw new SinopacCryptoError('HashID must be 32 characters');
+    lastKey = { hashIdText, key };
+  }
+  return [lastKey.key, ivBytes];
 }
 
 /** AES-256-CBC with PKCS#7; key and IV are the ASCII bytes of their texts; output is upper-case hex (§2.3). */
@@ -89,22 +97,19 @@ export function encryptMessage(plaintext: string, hashIdText: string, iv: string
   return Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]).toString('hex').toUpperCase();
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
-
 export function decryptMessage(hex: string, hashIdText: string, iv: string): string {
-  if (hex.length === 0 || hex.length % 32 !== 0 || !/^[0-9a-fA-F]+$/.test(hex)) {
+  // Buffer's hex decoding stops at the first pair that is not hex: a short result is the check.
+  const sealed = Buffer.from(hex, 'hex');
+  if (hex.length === 0 || hex.length % 32 !== 0 || sealed.length * 2 !== hex.length) {
     throw new SinopacCryptoError('Message is not hex-encoded AES blocks');
   }
   const decipher = createDecipheriv('aes-256-cbc', ...cipherParams(hashIdText, iv));
   let plain: Buffer;
   try {
-    plain = Buffer.concat([decipher.update(Buffer.from(hex, 'hex')), decipher.final()]);
+    plain = Buffer.concat([decipher.update(sealed), decipher.final()]);
   } catch {
     throw new SinopacCryptoError('Message could not be decrypted (wrong key or IV, or tampered)');
   }
-  try {
-    return utf8.decode(plain);
-  } catch {
-    throw new SinopacCryptoError('Message did not decrypt to UTF-8 text');
-  }
+  if (!isUtf8(plain)) throw new SinopacCryptoError('Message did not decrypt to UTF-8 text');
+  return plain.toString('utf8');
 }

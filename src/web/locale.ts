@@ -1,7 +1,7 @@
 // Chooses the interface language: ?lang= (remembered in a cookie), then the cookie, then the
 // browser's Accept-Language, then zh-TW.
 import type { Express } from 'express';
-import { DEFAULT_LOCALE, isLocale, localeFromAcceptLanguage, type Catalog, type Locale } from '../i18n/locales';
+import { DEFAULT_LOCALE, isLocale, LOCALES, localeFromAcceptLanguage, type Catalog, type Locale } from '../i18n/locales';
 import { translator } from '../i18n/translate';
 
 const COOKIE = 'lang';
@@ -23,6 +23,8 @@ function cookieValue(header: string | undefined, name: string): string | undefin
 }
 
 export function setUpLocale(app: Express, catalog: Catalog, options: { secureCookies: boolean }): void {
+  // One translator per language, made once rather than on every request.
+  const translators = Object.fromEntries(LOCALES.map((locale) => [locale, translator(catalog, locale)])) as Record<Locale, ReturnType<typeof translator>>;
   app.use((req, res, next) => {
     const requested = req.query.lang;
     let locale: Locale;
@@ -35,7 +37,7 @@ export function setUpLocale(app: Express, catalog: Catalog, options: { secureCoo
     }
     req.locale = locale;
     res.locals.locale = locale;
-    res.locals.t = translator(catalog, locale);
+    res.locals.t = translators[locale];
     res.locals.languageUrl = (target: Locale) => {
       const url = new URL(req.originalUrl, 'http://local');
       url.searchParams.set('lang', target);

@@ -16,9 +16,11 @@ export function setUpRequestLogging(app: Express, logger: Logger): void {
         res.setHeader('X-Request-Id', id);
         return id;
       },
-      // Query strings may carry tokens; log the path only.
+      // Query strings may carry tokens; log the path only. Of the response, the status: its headers
+      // (the request id is already on the line) made every line twice as long to write and censor.
       serializers: {
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
     }),

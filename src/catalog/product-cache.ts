@@ -1,0 +1,87 @@
+// The active products, held in memory between changes: every page shows them and they change only
+// when stock moves or the merchant edits them, yet reading them was a query on every page view.
+// Every change to the Product table raises a PostgreSQL notification (migration
+// product_change_notify) that reaches every process once the change commits, whichever process or
+// tool made it; each process then drops its copy and the next page reads the table again.
+// While the listening connection is down nothing is kept: every read goes to the database, as
+// without the cache, until the listener is back.
+import type { Logger } from 'pino';
+import pg from 'pg';
+import type { Database } from '../db/prisma';
+import type { Product } from '../generated/prisma/client';
+import { listProducts } from './products';
+
+export const PRODUCT_CHANNEL = 'product_changed';
+const RECONNECT_DELAY_MS = 5_000;
+
+export interface ProductCache {
+  /** The active products in id order, as listProducts reads them. */
+  list(): Promise<Product[]>;
+  close(): Promise<void>;
+}
+
+export async function startProductCache(options: { db: Database; databaseUrl: string; logger: Logger }): Promise<ProductCache> {
+  const { db, logger } = options;
+  let kept: Product[] | undefined;
+  // Moves on every change heard and every gap in listening, so that a read that began before a
+  // change is not kept after it.
+  let generation = 0;
+  let listening = false;
+  let client: pg.Client | undefined;
+  let closed = false;
+  let retry: NodeJS.Timeout | undefined;
+
+  const forget = () => {
+    generation += 1;
+    kept = undefined;
+  };
+
+  async function connect(): Promise<void> {
+    const next = new pg.Client({ connectionString: options.databaseUrl });
+    next.on('notification', (message) => {
+      if (message.channel === PRODUCT_CHANNEL) forget();
+    });
+    next.on('error', (error) => {
+      listening = false;
+      forget();
+      logger.warn({ err: error }, 'product cache listener lost its connection; reading products uncached until it is back');
+      next.end().catch(() => undefined);
+      scheduleReconnect();
+    });
+    await next.connect();
+    await next.query(`LISTEN ${PRODUCT_CHANNEL}`);
+    client = next;
+    // Changes made while no one listened went unheard: start from the table.
+    forget();
+    listening = true;
+  }
+
+  function scheduleReconnect(): void {
+    if (closed || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      connect().catch((error: unknown) => {
+        logger.warn({ err: error }, 'product cache listener could not reconnect');
+        scheduleReconnect();
+      });
+    }, RECONNECT_DELAY_MS);
+    retry.unref();
+  }
+
+  await connect();
+  return {
+    async list() {
+      if (kept) return kept;
+      const readAt = generation;
+      const products = await listProducts(db);
+      if (listening && readAt === generation) kept = products;
+      return products;
+    },
+    async close() {
+      closed = true;
+      listening = false;
+      clearTimeout(retry);
+      await client?.end();
+    },
+  };
+}
