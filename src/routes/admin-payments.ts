@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { findPaymentsNeedingAttention, findRefundsNeedingReview, recheckPayment } from '../admin/attention';
 import { recheckNotice, refundNotice, setNotice } from '../admin/notices';
+import { saveSession } from '../web/session';
 import {
   findRefundTarget,
   refundActions,
@@ -42,6 +43,7 @@ export function adminPaymentRoutes(deps: RefundDependencies): Router {
     if (!rechecked) throw new NotFoundError(`no payment ${req.params.id}`);
     req.log.info({ paymentId: req.params.id, result: rechecked.result.kind }, 'payment re-checked with the bank');
     setNotice(req.session, recheckNotice(rechecked.result));
+    await saveSession(req);
     res.redirect(303, `/admin/orders/${rechecked.orderId}`);
   });
 
@@ -88,6 +90,7 @@ export function adminPaymentRoutes(deps: RefundDependencies): Router {
     }
     req.log.info({ paymentId: payment.id, refundKind: form.kind, result: result.kind }, 'refund handled');
     setNotice(req.session, refundNotice(result));
+    await saveSession(req);
     res.redirect(303, `/admin/orders/${payment.orderId}`);
   });
 

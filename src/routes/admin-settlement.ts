@@ -3,6 +3,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { fetchNotice, setNotice } from '../admin/notices';
+import { saveSession } from '../web/session';
 import { isBillDay } from '../settlement/bank-dates';
 import { fetchDayAgain } from '../settlement/fetch-again';
 import type { SettlementDependencies } from '../settlement/reconcile-day';
@@ -40,6 +41,7 @@ export function adminSettlementRoutes(deps: SettlementDependencies): Router {
     const result = await fetchDayAgain({ ...deps, logger: req.log }, day);
     req.log.info({ day, result: result.kind }, 'settlement day fetched again');
     setNotice(req.session, fetchNotice(result));
+    await saveSession(req);
     res.redirect(303, `/admin/settlement/${day}`);
   });
 
