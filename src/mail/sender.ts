@@ -1,6 +1,7 @@
 // Sending one message over SMTP with nodemailer, to SMTP_URL (a real server) or to the sandbox's
 // mail catcher. The timeouts bound one exchange well inside an outbox lease (deliver.ts), so a
-// live sender never outlasts its claim on a row.
+// live sender never outlasts its claim on a row. Connections are pooled: a fresh one per mail cost
+// the shop 5 ms of CPU (issue 14), a reused one 2 ms.
 import nodemailer from 'nodemailer';
 
 export interface MailMessage {
@@ -16,14 +17,23 @@ export interface MailMessage {
 export interface MailSender {
   /** Resolves once the server accepted the message; rejects otherwise (see isPermanentRefusal). */
   send(message: MailMessage): Promise<void>;
+  /** Closes the idle pooled connections at once and the busy ones after their message. */
   close(): void;
 }
 
 export const SMTP_TIMEOUT_MS = 30_000;
+/** An idle shop holds no SMTP connection for longer than this. */
+export const SMTP_IDLE_MS = 10_000;
 
 export function createSmtpSender(smtpUrl: string): MailSender {
   const transport = nodemailer.createTransport({
     url: smtpUrl,
+    pool: true,
+    maxConnections: 2,
+    idleTimeout: SMTP_IDLE_MS,
+    // A connection that breaks mid-send gets one fresh one; past that the send fails and the outbox
+    // retries the row later, so one send() stays well inside the lease.
+    maxRequeues: 1,
     connectionTimeout: SMTP_TIMEOUT_MS,
     greetingTimeout: SMTP_TIMEOUT_MS,
     socketTimeout: SMTP_TIMEOUT_MS,

@@ -2,20 +2,20 @@
 // after their lease, a row marked sent never sent again, retries that back off, and a permanent
 // refusal given up. Real SMTP over loopback to the sandbox's mail catcher.
 import { SMTPServer } from 'smtp-server';
-import type { AddressInfo } from 'node:net';
+import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Order, Payment } from '../../src/generated/prisma/client';
 import { DEFAULT_DELIVERY, deliverClaimed, drainMailOutbox } from '../../src/mail/deliver';
 import { claimDueMail, enqueueMail, messageIdFor } from '../../src/mail/outbox';
 import { composeMail } from '../../src/mail/mail-content';
-import { createSmtpSender } from '../../src/mail/sender';
 import type { MailCatcher } from '../../src/sandbox';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually } from '../support/shop-harness';
 import { createLogger } from '../../src/logger';
 import { listenForOutbox } from '../../src/mail/outbox-wakeup';
-import { deliveryDeps, MAIL_FROM, renderMail, startCatcher } from '../support/mail-harness';
+import { createSmtpSender } from '../../src/mail/sender';
+import { closeSenders, deliveryDeps, MAIL_FROM, renderMail, smtpSender, startCatcher } from '../support/mail-harness';
 
 let testDb: TestDatabase;
 let catcher: MailCatcher;
@@ -25,6 +25,7 @@ beforeAll(async () => {
   catcher = await startCatcher();
 });
 afterAll(async () => {
+  closeSenders();
   await catcher.close();
   await testDb.drop();
 });
@@ -48,6 +49,38 @@ async function enqueue(orderId: string, paymentId: string, kind: 'order_placed' 
 }
 
 const mailsTo = (orderNumber: string) => catcher.mails().filter((mail) => mail.subject.includes(orderNumber));
+
+// A TCP relay in front of the catcher, so a test can cut the sender's pooled connection and keep
+// the server away for a while, as a restarting mail server would.
+async function startRelay(target: MailCatcher) {
+  const sockets = new Set<Socket>();
+  const server: Server = createServer((client) => {
+    const upstream = connect(target.port, '127.0.0.1');
+    for (const socket of [client, upstream]) {
+      sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => {
+        sockets.delete(socket);
+        client.destroy();
+        upstream.destroy();
+      });
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  const listen = (port: number) => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  await listen(0);
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `smtp://127.0.0.1:${port}`,
+    /** Cuts every connection and refuses new ones. */
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      for (const socket of sockets) socket.destroy();
+      await closed;
+    },
+    start: () => listen(port),
+  };
+}
 
 describe('the mail outbox', () => {
   beforeEach(async () => {
@@ -158,7 +191,7 @@ describe('the mail outbox', () => {
     const [claimed] = await claimDueMail(testDb.db, now, SETTINGS);
     // The sender's message is accepted by the server, and its process dies before it marks the row.
     const { to, view } = await composeMail(deliveryDeps(testDb.db, { catcher }), claimed!);
-    await createSmtpSender(catcher.url).send({ from: MAIL_FROM, to, ...renderMail('order_placed', view), messageId: messageIdFor(claimed!, MAIL_FROM) });
+    await smtpSender(catcher.url).send({ from: MAIL_FROM, to, ...renderMail('order_placed', view), messageId: messageIdFor(claimed!, MAIL_FROM) });
 
     await drainMailOutbox(deliveryDeps(testDb.db, { catcher, clock: at(now, SETTINGS.leaseMs + 1_000) }), SETTINGS);
 
@@ -170,7 +203,7 @@ describe('the mail outbox', () => {
   it('retries a failed send later and later, then gives up', async () => {
     const { order, payment } = await atmOrder();
     await enqueue(order.id, payment.id);
-    const nowhere = createSmtpSender('smtp://127.0.0.1:1');
+    const nowhere = smtpSender('smtp://127.0.0.1:1');
     const start = new Date();
     const waits: number[] = [];
     let clock = start;
@@ -194,6 +227,32 @@ describe('the mail outbox', () => {
     expect(waits).toEqual([1_000, 2_000, 4_000]);
   });
 
+  it('retries a mail whose pooled connection broke, and sends it once the server is back', async () => {
+    const relay = await startRelay(catcher);
+    let later: Date | undefined;
+    const deps = deliveryDeps(testDb.db, { sender: smtpSender(relay.url), clock: () => later ?? new Date() });
+    const first = await atmOrder();
+    await enqueue(first.order.id, first.payment.id);
+    expect((await drainMailOutbox(deps, SETTINGS)).sent).toBe(1);
+
+    // The server goes away, taking the pool's open connection with it.
+    await relay.stop();
+    const second = await atmOrder();
+    await enqueue(second.order.id, second.payment.id);
+    const whileDown = await drainMailOutbox(deps, SETTINGS);
+    expect(whileDown.retrying).toBe(1);
+    const row = await testDb.db.mailOutbox.findFirstOrThrow({ where: { orderId: second.order.id } });
+    expect(row.sentAt).toBeNull();
+    expect(mailsTo(second.order.number)).toHaveLength(0);
+
+    await relay.start();
+    later = row.nextAttemptAt;
+    expect((await drainMailOutbox(deps, SETTINGS)).sent).toBe(1);
+    expect(mailsTo(second.order.number)).toHaveLength(1);
+    expect(mailsTo(first.order.number)).toHaveLength(1);
+    await relay.stop();
+  });
+
   it('gives a mail up at once when the server refuses it for good', async () => {
     const refusing = new SMTPServer({
       authOptional: true,
@@ -202,18 +261,19 @@ describe('the mail outbox', () => {
       onRcptTo: (_address, _session, callback) => callback(Object.assign(new Error('5.1.1 No such mailbox'), { responseCode: 550 })),
     });
     await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const sender = createSmtpSender(`smtp://127.0.0.1:${(refusing.server.address() as AddressInfo).port}`);
     try {
       const { order, payment } = await atmOrder();
       await enqueue(order.id, payment.id);
-      const { port } = refusing.server.address() as AddressInfo;
 
-      const report = await drainMailOutbox(deliveryDeps(testDb.db, { sender: createSmtpSender(`smtp://127.0.0.1:${port}`) }), SETTINGS);
+      const report = await drainMailOutbox(deliveryDeps(testDb.db, { sender }), SETTINGS);
 
       expect(report.gaveUp).toBe(1);
       const row = await testDb.db.mailOutbox.findFirstOrThrow({ where: { orderId: order.id } });
       expect(row.gaveUpAt).not.toBeNull();
       expect(row.lastError).toContain('550');
     } finally {
+      sender.close();
       await new Promise<void>((resolve) => refusing.close(() => resolve()));
     }
   });

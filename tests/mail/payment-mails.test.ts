@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logger';
 import { MAIL_OUTBOX_JOB, mailJobs } from '../../src/mail/mail-jobs';
 import { listenForOutbox, type OutboxWakeup } from '../../src/mail/outbox-wakeup';
 import type { MailCatcher } from '../../src/sandbox';
-import { deliveryDeps, startCatcher } from '../support/mail-harness';
+import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { eventually, SESSION_SECRET, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { getWithCookie, placeOrder } from '../payments/payment-flow-helpers';
 
@@ -35,6 +35,7 @@ afterAll(async () => {
   await wakeup.close();
   await jobs.stop();
   await shop.close();
+  closeSenders();
   await catcher.close();
 });
 

@@ -19,6 +19,21 @@ export const renderMail = createMailRenderer({
   catalog: mergeCatalogs(...defaultCatalogs),
 });
 
+// Senders keep pooled connections open; a catcher's close() waits for them (up to 30 s), so every
+// sender made here is closed by closeSenders() before the catcher.
+const openSenders = new Set<MailSender>();
+
+export function smtpSender(url: string): MailSender {
+  const sender = createSmtpSender(url);
+  openSenders.add(sender);
+  return sender;
+}
+
+export function closeSenders(): void {
+  for (const sender of openSenders) sender.close();
+  openSenders.clear();
+}
+
 export async function startCatcher(): Promise<MailCatcher> {
   return startMailCatcher({ port: 0, logger: silentLogger });
 }
@@ -31,7 +46,7 @@ export function deliveryDeps(
   const clock = input.clock ?? (() => new Date());
   return {
     db,
-    sender: input.sender ?? createSmtpSender(input.catcher!.url),
+    sender: input.sender ?? smtpSender(input.catcher!.url),
     render: renderMail,
     clock,
     logger: createLogger('silent'),
