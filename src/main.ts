@@ -2,6 +2,7 @@
 // PostgreSQL and an embedded SinoPac sandbox, so a fresh clone is a working shop.
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +22,7 @@ import { paymentJobs } from './jobs/payment-jobs';
 import { settlementJob } from './settlement/settlement-job';
 import { gracefulShutdown } from './shutdown';
 import { createMetrics } from './metrics';
-import { DEMO_SHOP, startMailCatcher, startSandbox, TEST_CARDS, type MailCatcher, type RunningSandbox } from './sandbox';
+import type { MailCatcher, RunningSandbox, TestCard } from './sandbox';
 import { defaultCatalogs, mergeCatalogs } from './i18n/translate';
 import { createOrderLinks } from './orders/order-link';
 import { createSmtpSender } from './mail/sender';
@@ -43,7 +44,7 @@ interface Bank {
   apiUrl: string;
   credentials: BankCredentials;
   pageOrigins: string[];
-  sandbox?: RunningSandbox;
+  sandbox?: { running: RunningSandbox; testCard: TestCard | undefined };
 }
 
 async function connectBank(config: Config, log: (line: string) => void, mailCatcher: MailCatcher | undefined): Promise<Bank> {
@@ -51,11 +52,17 @@ async function connectBank(config: Config, log: (line: string) => void, mailCatc
     return { apiUrl: config.bank.apiUrl, credentials: config.bank.credentials, pageOrigins: BANK_PAGE_ORIGINS };
   }
   log('No SinoPac credentials configured: starting the embedded SinoPac sandbox ...');
+  // Loaded only here: a shop with a real bank never pays the sandbox's memory (about 20 MB of RSS).
+  const { DEMO_SHOP, startSandbox, TEST_CARDS } = await import('./sandbox');
   const sandbox = await startSandbox({ port: config.bank.sandboxPort, shops: [DEMO_SHOP], mailbox: mailCatcher });
-  return { apiUrl: sandbox.apiUrl, credentials: DEMO_SHOP, pageOrigins: [sandbox.origin], sandbox };
+  const testCard = TEST_CARDS.find((c) => c.outcome === 'approved');
+  return { apiUrl: sandbox.apiUrl, credentials: DEMO_SHOP, pageOrigins: [sandbox.origin], sandbox: { running: sandbox, testCard } };
 }
 
 async function main(): Promise<void> {
+  // Before Prisma compiles its WASM query compiler (at the first query): V8's optimizing tier for
+  // WASM kept ~50 MB of machine code resident for no CPU gain we could measure (issue 14).
+  setFlagsFromString('--liftoff-only');
   const config = loadConfig(process.env);
   const logger = createLogger(config.logLevel);
   // Start-up progress is for the person at the terminal; a production server keeps it in its JSON log.
@@ -71,7 +78,7 @@ async function main(): Promise<void> {
 
   // Without SMTP_URL (never in production) the shop's e-mails go to a catcher on loopback, shown
   // on the sandbox console's Mail page.
-  const mailCatcher = config.mail.smtpUrl ? undefined : await startMailCatcher({ port: 0 });
+  const mailCatcher = config.mail.smtpUrl ? undefined : await (await import('./sandbox')).startMailCatcher({ port: 0 });
   const mailSender = createSmtpSender(config.mail.smtpUrl ?? mailCatcher!.url);
   const bank = await connectBank(config, say, mailCatcher);
   const audit = createExchangeAudit({ db, logger });
@@ -144,17 +151,17 @@ async function main(): Promise<void> {
     onWake: () => void jobs.kick(MAIL_OUTBOX_JOB).catch((error: unknown) => logger.error({ err: error }, 'could not kick the mail outbox')),
   });
 
-  const card = TEST_CARDS.find((c) => c.outcome === 'approved');
   say(`Fengshou Shop is open at http://127.0.0.1:${port}/`);
   say(config.admin ? `Back office: http://127.0.0.1:${port}/admin` : 'Back office off: set ADMIN_USERNAME and ADMIN_PASSWORD_HASH to open /admin');
+  const card = bank.sandbox?.testCard;
   if (bank.sandbox && card) {
-    say(`Bank: embedded SinoPac sandbox; its console is ${bank.sandbox.origin}/console`);
+    say(`Bank: embedded SinoPac sandbox; its console is ${bank.sandbox.running.origin}/console`);
     say(`Test card: ${card.number.replace(/(\d{4})(?=\d)/g, '$1-')}, expiry ${card.expiry}, CVV ${card.cvv}`);
   } else {
     say(`Bank: ${bank.apiUrl} as shop ${bank.credentials.shopNo}`);
   }
   if (mailCatcher) {
-    say(bank.sandbox ? `Mail: caught on loopback, not delivered; read it at ${bank.sandbox.origin}/console/mail` : 'Mail: caught on loopback, not delivered (set SMTP_URL to send it)');
+    say(bank.sandbox ? `Mail: caught on loopback, not delivered; read it at ${bank.sandbox.running.origin}/console/mail` : 'Mail: caught on loopback, not delivered (set SMTP_URL to send it)');
   }
 
   let stopping = false;
@@ -171,7 +178,7 @@ async function main(): Promise<void> {
         { name: 'job queue', close: () => jobs.stop() },
         { name: 'mail sender', close: () => mailSender.close() },
         { name: 'mail catcher', close: () => mailCatcher?.close() },
-        { name: 'sandbox', close: () => bank.sandbox?.close() },
+        { name: 'sandbox', close: () => bank.sandbox?.running.close() },
         { name: 'gateway audit', close: () => audit.flush() },
         { name: 'sessions', close: () => sessions.close() },
         { name: 'product cache listener', close: () => products.close() },
