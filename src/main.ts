@@ -28,7 +28,7 @@ import { createOrderLinks } from './orders/order-link';
 import { createSmtpSender } from './mail/sender';
 import { createMailRenderer } from './mail/templates';
 import { MAIL_OUTBOX_JOB, mailJobs } from './mail/mail-jobs';
-import { listenForOutbox } from './mail/outbox-wakeup';
+import { listenForOutbox } from './mail/outbox';
 
 // The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
 const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];

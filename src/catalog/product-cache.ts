@@ -6,13 +6,12 @@
 // While the listening connection is down nothing is kept: every read goes to the database, as
 // without the cache, until the listener is back.
 import type { Logger } from 'pino';
-import pg from 'pg';
+import { listenToChannel } from '../db/channel-listener';
 import type { Database } from '../db/prisma';
 import type { Product } from '../generated/prisma/client';
 import { listProducts } from './products';
 
 export const PRODUCT_CHANNEL = 'product_changed';
-const RECONNECT_DELAY_MS = 5_000;
 
 export interface ProductCache {
   /** The active products in id order, as listProducts reads them. */
@@ -27,48 +26,27 @@ export async function startProductCache(options: { db: Database; databaseUrl: st
   // change is not kept after it.
   let generation = 0;
   let listening = false;
-  let client: pg.Client | undefined;
-  let closed = false;
-  let retry: NodeJS.Timeout | undefined;
 
   const forget = () => {
     generation += 1;
     kept = undefined;
   };
 
-  async function connect(): Promise<void> {
-    const next = new pg.Client({ connectionString: options.databaseUrl });
-    next.on('notification', (message) => {
-      if (message.channel === PRODUCT_CHANNEL) forget();
-    });
-    next.on('error', (error) => {
+  const listener = await listenToChannel({
+    databaseUrl: options.databaseUrl,
+    channel: PRODUCT_CHANNEL,
+    logger,
+    onNotification: forget,
+    // Changes made while no one listened went unheard: start from the table.
+    onListening: () => {
+      forget();
+      listening = true;
+    },
+    onLost: () => {
       listening = false;
       forget();
-      logger.warn({ err: error }, 'product cache listener lost its connection; reading products uncached until it is back');
-      next.end().catch(() => undefined);
-      scheduleReconnect();
-    });
-    await next.connect();
-    await next.query(`LISTEN ${PRODUCT_CHANNEL}`);
-    client = next;
-    // Changes made while no one listened went unheard: start from the table.
-    forget();
-    listening = true;
-  }
-
-  function scheduleReconnect(): void {
-    if (closed || retry) return;
-    retry = setTimeout(() => {
-      retry = undefined;
-      connect().catch((error: unknown) => {
-        logger.warn({ err: error }, 'product cache listener could not reconnect');
-        scheduleReconnect();
-      });
-    }, RECONNECT_DELAY_MS);
-    retry.unref();
-  }
-
-  await connect();
+    },
+  });
   return {
     async list() {
       if (kept) return kept;
@@ -78,10 +56,8 @@ export async function startProductCache(options: { db: Database; databaseUrl: st
       return products;
     },
     async close() {
-      closed = true;
       listening = false;
-      clearTimeout(retry);
-      await client?.end();
+      await listener.close();
     },
   };
 }

@@ -1,5 +1,5 @@
 // The mail job every instance of the shop schedules on the shared job queue: one drain of the
-// outbox per slot, and one more whenever a committed change kicks it (outbox-wakeup.ts).
+// outbox per slot, and one more whenever a committed change kicks it (listenForOutbox in outbox.ts).
 import type { ScheduledJob } from '../jobs/job-queue';
 import { drainMailOutbox, type MailDeliveryDependencies, type MailDeliverySettings } from './deliver';
 

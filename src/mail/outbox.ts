@@ -9,12 +9,14 @@
 // than a repeat. A repeat is the same message: its Message-ID is made from the row's id
 // (messageIdFor), so mail servers and clients that recognise Message-IDs show it once.
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { listenToChannel, type ChannelListener } from '../db/channel-listener';
 import type { Database } from '../db/prisma';
 import type { MailKind, MailOutbox, Prisma } from '../generated/prisma/client';
 
 type Tx = Prisma.TransactionClient;
 
-/** Wakes the drain as soon as the writing transaction commits (outbox-wakeup.ts listens). */
+/** Wakes the drain as soon as the writing transaction commits (listenForOutbox). */
 export const OUTBOX_CHANNEL = 'mail_outbox';
 
 export interface EnqueueMail {
@@ -105,4 +107,21 @@ export async function markFailed(db: Database, mail: ClaimedMail, outcome: { err
 export function messageIdFor(mail: { id: string }, from: string): string {
   const domain = /@([^\s>@]+)>?\s*$/.exec(from)?.[1] ?? 'localhost';
   return `<${mail.id}@${domain}>`;
+}
+
+/**
+ * Mails go out within moments of the change that owes them, not at the next scheduled pass: every
+ * instance listens for the commit's notification and kicks the drain job (the queue runs one pass
+ * at a time and folds kicks together). While the listener is down, the scheduled passes still
+ * drain everything.
+ */
+export function listenForOutbox(options: { databaseUrl: string; logger: Logger; onWake: () => void }): Promise<ChannelListener> {
+  return listenToChannel({
+    databaseUrl: options.databaseUrl,
+    channel: OUTBOX_CHANNEL,
+    logger: options.logger,
+    onNotification: options.onWake,
+    // Rows written while no one listened are waiting too.
+    onListening: options.onWake,
+  });
 }

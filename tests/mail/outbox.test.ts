@@ -6,14 +6,13 @@ import { createServer, connect, type AddressInfo, type Server, type Socket } fro
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Order, Payment } from '../../src/generated/prisma/client';
 import { DEFAULT_DELIVERY, deliverClaimed, drainMailOutbox } from '../../src/mail/deliver';
-import { claimDueMail, enqueueMail, messageIdFor } from '../../src/mail/outbox';
+import { claimDueMail, enqueueMail, listenForOutbox, messageIdFor } from '../../src/mail/outbox';
 import { composeMail } from '../../src/mail/mail-content';
 import type { MailCatcher } from '../../src/sandbox';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually } from '../support/shop-harness';
 import { createLogger } from '../../src/logger';
-import { listenForOutbox } from '../../src/mail/outbox-wakeup';
 import { createSmtpSender } from '../../src/mail/sender';
 import { closeSenders, deliveryDeps, MAIL_FROM, renderMail, smtpSender, startCatcher } from '../support/mail-harness';
 

@@ -5,7 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue';
 import { createLogger } from '../../src/logger';
 import { MAIL_OUTBOX_JOB, mailJobs } from '../../src/mail/mail-jobs';
-import { listenForOutbox, type OutboxWakeup } from '../../src/mail/outbox-wakeup';
+import type { ChannelListener } from '../../src/db/channel-listener';
+import { listenForOutbox } from '../../src/mail/outbox';
 import type { MailCatcher } from '../../src/sandbox';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { eventually, SESSION_SECRET, startShopHarness, type ShopHarness } from '../support/shop-harness';
@@ -14,7 +15,7 @@ import { getWithCookie, placeOrder } from '../payments/payment-flow-helpers';
 let catcher: MailCatcher;
 let shop: ShopHarness;
 let jobs: JobQueue;
-let wakeup: OutboxWakeup;
+let wakeup: ChannelListener;
 
 beforeAll(async () => {
   catcher = await startCatcher();
