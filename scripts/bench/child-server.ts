@@ -27,8 +27,6 @@ function statusField(pid: number, field: string): number {
 export async function startChildServer(options: {
   name: string;
   entry: string;
-  /** Node's own flags, before the entry. */
-  nodeFlags?: string[];
   env: Record<string, string>;
   /** Where the child's stdout and stderr go. */
   logFile: string;
@@ -37,7 +35,7 @@ export async function startChildServer(options: {
   const baseUrl = `http://127.0.0.1:${port}`;
   const log = openSync(options.logFile, 'w');
   // A clean environment: nothing from the developer's shell (DATABASE_URL, SINOPAC_*) leaks in.
-  const child = spawn(process.execPath, [...(options.nodeFlags ?? []), '--import', 'tsx', options.entry], {
+  const child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, PORT: String(port) },
     stdio: ['ignore', log, log],
   });

@@ -39,14 +39,6 @@ async function stopEverything(keepLogs: boolean): Promise<void> {
   else rmSync(runDir, { recursive: true, force: true });
 }
 
-/** The shop runs as `npm start` runs it: the Node flags of package.json's start script. */
-const SHOP_NODE_FLAGS = startScriptNodeFlags();
-
-function startScriptNodeFlags(): string[] {
-  const { scripts } = JSON.parse(readFileSync(root('package.json'), 'utf8')) as { scripts: { start: string } };
-  return scripts.start.split(/\s+/).filter((word) => word.startsWith('--max-'));
-}
-
 /** The bank's side of the shop's settings: the sandbox's address and the demo shop's keys. */
 function bankEnvironment(sandbox: TimedSandbox): Record<string, string> {
   return {
@@ -105,7 +97,7 @@ async function run(): Promise<BenchReport> {
   const shopEnv = shopEnvironment(database.url, sandbox, mailCatcher.url, randomBytes(32).toString('hex'));
   const shopLog = `${runDir}/shop.log`;
   const [shop, bare, bareEndpoint] = await Promise.all([
-    startServer({ name: 'shop', entry: root('src/main.ts'), nodeFlags: SHOP_NODE_FLAGS, env: shopEnv, logFile: shopLog }),
+    startServer({ name: 'shop', entry: root('src/main.ts'), env: shopEnv, logFile: shopLog }),
     startServer({ name: 'bare app', entry: root('scripts/bench/bare-app.ts'), env: { DATABASE_URL: database.url }, logFile: `${runDir}/bare.log` }),
     startServer({
       name: 'bare callback endpoint',
@@ -116,7 +108,7 @@ async function run(): Promise<BenchReport> {
   ]);
   const idle = { shop: shop.memory(), bare: bare.memory() };
   // Started for the two-process burst only, so that it shares none of the other measurements' work.
-  const startSecondShop = () => startServer({ name: 'second shop', entry: root('src/main.ts'), nodeFlags: SHOP_NODE_FLAGS, env: shopEnv, logFile: `${runDir}/shop-2.log` });
+  const startSecondShop = () => startServer({ name: 'second shop', entry: root('src/main.ts'), env: shopEnv, logFile: `${runDir}/shop-2.log` });
 
   const cpu: CpuMeters = { shop: shop.cpuMs, bare: bare.cpuMs, bareEndpoint: bareEndpoint.cpuMs, database: database.cpuMs };
   const { rows } = await counted.pool.query<{ id: number; slug: string }>('SELECT id, slug FROM "Product" WHERE active ORDER BY id LIMIT 1');
