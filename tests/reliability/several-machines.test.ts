@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOB_SCHEMA } from '../../src/jobs/job-queue';
 import { startSandbox, DEMO_SHOP, silentLogger, type RunningSandbox } from '../../src/sandbox';
 import { createProduct } from '../support/shop-fixtures';
-import { startShopProcess, type ShopProcess } from '../support/shop-process';
+import { sandboxBankEnv, startShopProcess, type ShopProcess } from '../support/shop-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const METRICS_TOKEN = 'several-machines-metrics-token-0123456789';
@@ -23,12 +23,7 @@ beforeAll(async () => {
     DATABASE_URL: testDb.url,
     PORT: '0',
     LOG_LEVEL: 'warn',
-    SINOPAC_API_URL: sandbox.apiUrl,
-    SINOPAC_SHOP_NO: DEMO_SHOP.shopNo,
-    SINOPAC_HASH_A1: DEMO_SHOP.hashKeys.A1,
-    SINOPAC_HASH_A2: DEMO_SHOP.hashKeys.A2,
-    SINOPAC_HASH_B1: DEMO_SHOP.hashKeys.B1,
-    SINOPAC_HASH_B2: DEMO_SHOP.hashKeys.B2,
+    ...sandboxBankEnv(sandbox.apiUrl),
     RECONCILE_EVERY_SECONDS: '5',
     METRICS_TOKEN,
   };

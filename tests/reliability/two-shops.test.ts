@@ -17,7 +17,7 @@ import { silentLogger } from '../../src/sandbox/logger';
 import { SinopacClient } from '../../src/sinopac/client';
 import { createOrder, createProduct } from '../support/shop-fixtures';
 import { eventually } from '../support/shop-harness';
-import { startShopProcess, type ShopProcess } from '../support/shop-process';
+import { sandboxBankEnv, startShopProcess, type ShopProcess } from '../support/shop-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const DELIVERIES_PER_SHOP = 5;
@@ -72,12 +72,7 @@ beforeAll(async () => {
     DATABASE_URL: testDb.url,
     PORT: '0',
     LOG_LEVEL: 'info',
-    SINOPAC_API_URL: sandbox.apiUrl,
-    SINOPAC_SHOP_NO: DEMO_SHOP.shopNo,
-    SINOPAC_HASH_A1: DEMO_SHOP.hashKeys.A1,
-    SINOPAC_HASH_A2: DEMO_SHOP.hashKeys.A2,
-    SINOPAC_HASH_B1: DEMO_SHOP.hashKeys.B1,
-    SINOPAC_HASH_B2: DEMO_SHOP.hashKeys.B2,
+    ...sandboxBankEnv(sandbox.apiUrl),
     SINOPAC_TIMEOUT_MS: '5000',
     // The reconciler would only ask about attempts a day old: none here.
     RECONCILE_AFTER_MINUTES: '1440',

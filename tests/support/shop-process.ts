@@ -3,6 +3,7 @@
 // resolves with its exit code once it has shut down (0 means a clean, graceful shutdown).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
+import { DEMO_SHOP } from '../../src/sandbox';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const OPEN_AT = /Fengshou Shop is open at (http:\/\/127\.0\.0\.1:\d+)\//;
@@ -17,6 +18,18 @@ export interface ShopProcess {
   /** Everything it printed, up to the last 20,000 characters. */
   output(): string;
   stop(): Promise<number | null>;
+}
+
+/** The settings that make a shop process use the sandbox at apiUrl as its bank, as the demo shop. */
+export function sandboxBankEnv(apiUrl: string): Record<string, string> {
+  return {
+    SINOPAC_API_URL: apiUrl,
+    SINOPAC_SHOP_NO: DEMO_SHOP.shopNo,
+    SINOPAC_HASH_A1: DEMO_SHOP.hashKeys.A1,
+    SINOPAC_HASH_A2: DEMO_SHOP.hashKeys.A2,
+    SINOPAC_HASH_B1: DEMO_SHOP.hashKeys.B1,
+    SINOPAC_HASH_B2: DEMO_SHOP.hashKeys.B2,
+  };
 }
 
 export function startShopProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ShopProcess> {
