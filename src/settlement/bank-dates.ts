@@ -1,7 +1,8 @@
 // Dates of the bank's bill. BillQuery's formats are not public (PROTOCOL.md §4.5), so its dates
 // are read defensively: every layout a source hints at is accepted, in Taipei time (UTC+8, no
 // daylight saving), and anything else is "unreadable" rather than guessed at.
-const TAIPEI_OFFSET_MS = 8 * 3_600_000;
+import { TAIPEI_OFFSET_MS, taipeiDayAfter } from '../time/taipei';
+
 const DAY_MS = 24 * 3_600_000;
 
 // Digits left after dropping separators ("2025-06-10 13:05", "2025/06/10T13:05:00" ...):
@@ -31,7 +32,7 @@ export function parseBankDateTime(text: string | undefined): Date | undefined {
 
 /** The Taipei calendar day `yyyyMMdd` an instant falls on. */
 export function taipeiDayOf(date: Date): string {
-  return new Date(date.getTime() + TAIPEI_OFFSET_MS).toISOString().slice(0, 10).replaceAll('-', '');
+  return taipeiDayAfter(date, 0).yyyyMMdd;
 }
 
 /** Whether `text` is a real `yyyyMMdd` day. */
