@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import type { Database } from '../db/prisma';
+import { normalisePhone } from '../checkout/checkout-form';
 
 export interface LookupForm {
   orderNumber: string;
@@ -38,9 +39,7 @@ export function normaliseOrderNumber(typed: string): string {
  */
 export function normaliseContact(typed: string): string {
   const text = typed.normalize('NFKC').trim();
-  if (text.includes('@')) return text.toLowerCase();
-  const digits = text.replace(/[\s\-().]/g, '');
-  return digits.replace(/^\+?886(?=9)/, '0');
+  return text.includes('@') ? text.toLowerCase() : normalisePhone(text);
 }
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
