@@ -27,7 +27,7 @@ export function orderLookupRoutes(deps: { db: Database; orderLinks: OrderLinks }
 
   router.get(LOOKUP_PATH, (_req, res) => showForm(res, 200, {}));
 
-  router.post(LOOKUP_PATH, ...orderLookupThrottle(), async (req, res) => {
+  router.post(LOOKUP_PATH, ...orderLookupThrottle(deps.db), async (req, res) => {
     const read = readLookupForm(req.body);
     if ('errors' in read) return showForm(res, 422, req.body ?? {}, { errors: read.errors });
     const orderId = await findOrderByContact(deps.db, read.form);
