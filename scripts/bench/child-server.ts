@@ -35,7 +35,9 @@ export async function startChildServer(options: {
   const baseUrl = `http://127.0.0.1:${port}`;
   const log = openSync(options.logFile, 'w');
   // A clean environment: nothing from the developer's shell (DATABASE_URL, SINOPAC_*) leaks in.
-  const child = spawn(process.execPath, ['--import', 'tsx', options.entry], {
+  // BENCH_CPU_PROF_DIR=dir writes each server's V8 CPU profile there when it stops (node --cpu-prof).
+  const profile = process.env.BENCH_CPU_PROF_DIR ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF_DIR] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', options.entry], {
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...options.env, PORT: String(port) },
     stdio: ['ignore', log, log],
   });
