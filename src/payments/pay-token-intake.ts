@@ -10,7 +10,7 @@ import { answerMismatches, isUnknownTokenCode, paymentOfPayResult } from '../sin
 import type { PayResult } from '../sinopac/messages';
 import { recordRefusedChange } from './payment-transition';
 import { settlePayment } from './settle';
-import { appliedEarlier, logDelivery, recordDeliveryOutcome } from './pay-token-log';
+import { logDelivery, recordDeliveryOutcome } from './pay-token-log';
 
 export interface PayTokenDelivery {
   source: Extract<PayTokenSource, 'backend' | 'return'>;
@@ -37,6 +37,9 @@ export interface IntakeResult {
   orderId?: string;
 }
 
+/** An intake's result with the attempt the token was tied to, for the copies waiting on it. */
+type Outcome = IntakeResult & { paymentId?: string };
+
 export type UnavailableReason = 'bank_unreachable' | 'bank_busy' | 'untrusted_answer';
 
 /** The bank's result could not be learned now; asking again later may work. The delivery stays logged. */
@@ -51,7 +54,7 @@ export class PayResultUnavailableError extends Error {
  * The deliveries of each PayToken this process is handling now, by token. One per intake (the
  * callback routes create it), so that copies of a delivery arriving together wait for the first.
  */
-export type PayTokensInFlight = Map<string, Promise<unknown>>;
+export type PayTokensInFlight = Map<string, Promise<Outcome>>;
 
 export interface PayTokenIntakeDependencies {
   db: Database;
@@ -63,40 +66,41 @@ export interface PayTokenIntakeDependencies {
 
 export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery: PayTokenDelivery): Promise<IntakeResult> {
   const { db, sinopac, logger } = deps;
-  const log = logger.child({ source: delivery.source, payToken: delivery.payToken });
   // Logged before anything else, so that no delivery is lost whatever happens next.
-  const rowId = await logDelivery(db, delivery);
-
-  if (delivery.shopNo !== sinopac.shopNo) {
-    log.warn({ shopNo: delivery.shopNo }, 'PayToken delivery for another shop');
-    return recordOutcome(db, rowId, { outcome: 'foreign_shop' });
+  const logged = await logDelivery(db, delivery, sinopac.shopNo);
+  if (logged.outcome === 'foreign_shop') {
+    logger.warn({ source: delivery.source, payToken: delivery.payToken, shopNo: delivery.shopNo }, 'PayToken delivery for another shop');
+    return { outcome: 'foreign_shop' };
   }
+  if (logged.outcome === 'already_applied') return { outcome: 'already_applied', orderId: logged.payment.orderId };
+  const { rowId } = logged;
 
   // The bank sends each notification up to five times, often at once. A copy that arrives while an
-  // earlier one of the same token is in this process waits for it, and then usually finds it applied
-  // below instead of asking the bank again. Only a saving: two processes, or a copy arriving after
-  // the wait, still meet at the row lock and unique indexes in settle. Copies wait for the first
+  // earlier one of the same token is in this process waits for it, and takes its applied attempt
+  // instead of asking the bank again. Only a saving: two processes, or a copy arriving after the
+  // wait, still meet at the row lock and unique indexes in settle. Copies wait for the first
   // delivery only, not for each other, so a hanging bank delays a copy by one bank timeout at most.
   const first = deps.inFlight.get(delivery.payToken);
-  const handling = (async () => {
-    if (first) await first.catch(() => undefined);
+  const handling = (async (): Promise<Outcome> => {
+    const earlier = first && (await first.catch(() => undefined));
+    if (earlier?.paymentId !== undefined && (earlier.outcome === 'applied' || earlier.outcome === 'already_applied')) {
+      return recordOutcome(db, rowId, { outcome: 'already_applied', paymentId: earlier.paymentId, orderId: earlier.orderId });
+    }
     return askAndSettle(deps, delivery, rowId);
   })();
   if (!first) deps.inFlight.set(delivery.payToken, handling);
   try {
-    return await handling;
+    const { paymentId: _paymentId, ...result } = await handling;
+    return result;
   } finally {
     if (deps.inFlight.get(delivery.payToken) === handling) deps.inFlight.delete(delivery.payToken);
   }
 }
 
-async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayTokenDelivery, rowId: number): Promise<IntakeResult> {
+async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayTokenDelivery, rowId: number): Promise<Outcome> {
   const { db, sinopac, logger } = deps;
   const log = logger.child({ source: delivery.source, payToken: delivery.payToken });
   const finish = (result: Outcome) => recordOutcome(db, rowId, result);
-  // A PayToken's result never changes at the bank, so one that was applied needs no second look.
-  const earlier = await appliedEarlier(db, delivery.payToken, rowId);
-  if (earlier) return finish({ outcome: 'already_applied', paymentId: earlier.id, orderId: earlier.orderId });
 
   let result: PayResult;
   try {
@@ -145,15 +149,13 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
     payTokenRowId: rowId,
   });
   // Settle marked the row applied, with its payment, in its own transaction: nothing left to write.
-  if (settled.kind === 'applied') return { outcome: 'applied', orderId: attempt.orderId };
+  if (settled.kind === 'applied') return { outcome: 'applied', ...attempt };
   return finish({ outcome: settled.kind, ...attempt });
 }
 
-type Outcome = IntakeResult & { paymentId?: string };
-
-async function recordOutcome(db: Database, rowId: number, result: Outcome): Promise<IntakeResult> {
+async function recordOutcome(db: Database, rowId: number, result: Outcome): Promise<Outcome> {
   await recordDeliveryOutcome(db, rowId, result.outcome, result.paymentId);
-  return { outcome: result.outcome, ...(result.orderId && { orderId: result.orderId }) };
+  return result;
 }
 
 function isUnknownToken(error: unknown): boolean {

@@ -1,7 +1,7 @@
-// The PayToken log's three statements, the ones every bank callback makes (five deliveries per
-// payment): in plain SQL, because through Prisma's query builder each cost two to three times the
-// client CPU of the same SQL, and together they were the larger part of a repeated delivery's cost.
-// Settle marks a row applied inside its own transaction (settle.ts); everything else is here.
+// The PayToken log's statements, the ones every bank callback makes (five deliveries per payment):
+// in plain SQL, because through Prisma's query builder each cost two to three times the client CPU
+// of the same SQL, and together they were the larger part of a repeated delivery's cost. Settle
+// marks a row applied inside its own transaction (settle.ts); everything else is here.
 import type { Database } from '../db/prisma';
 import type { PayTokenSource } from '../generated/prisma/client';
 
@@ -12,23 +12,39 @@ export interface LoggedDelivery {
   rawBody: string;
 }
 
-/** Writes the delivery's row, before anything else is done with it, and returns the row's id. */
-export async function logDelivery(db: Database, delivery: LoggedDelivery): Promise<number> {
-  // receivedAt in UTC wall time, as Prisma writes its timestamp columns.
-  const [row] = await db.$queryRaw<Array<{ id: number }>>`
-    INSERT INTO "PayToken" ("token", "source", "shopNo", "rawBody", "receivedAt")
-    VALUES (${delivery.payToken}, ${delivery.source}::"PayTokenSource", ${delivery.shopNo}, ${delivery.rawBody}, now() AT TIME ZONE 'UTC')
-    RETURNING "id"`;
-  return row!.id;
-}
+/** The delivery's row, and what it came to when that was known as it was written. */
+export type LoggedDeliveryRow =
+  | { rowId: number; outcome: null }
+  /** The delivery names another shop: the bank is not asked. */
+  | { rowId: number; outcome: 'foreign_shop' }
+  /** An earlier delivery of the token was applied, to this attempt: a PayToken's result never changes. */
+  | { rowId: number; outcome: 'already_applied'; payment: { id: string; orderId: string } };
 
-/** The attempt an earlier delivery of this token was applied to, if any (the row `rowId` aside). */
-export async function appliedEarlier(db: Database, payToken: string, rowId: number): Promise<{ id: string; orderId: string } | undefined> {
-  const [row] = await db.$queryRaw<Array<{ id: string; orderId: string }>>`
-    SELECT p."id", p."orderId" FROM "PayToken" t JOIN "Payment" p ON p."id" = t."paymentId"
-    WHERE t."token" = ${payToken} AND t."outcome" = 'applied' AND t."id" <> ${rowId}
-    LIMIT 1`;
-  return row;
+/**
+ * Writes the delivery's row, before anything else is done with it. In the same statement it
+ * settles what needs no bank: a delivery for another shop, or a token already applied (four of
+ * the bank's five deliveries of a payment end here, in this one round trip).
+ */
+export async function logDelivery(db: Database, delivery: LoggedDelivery, ourShopNo: string): Promise<LoggedDeliveryRow> {
+  // receivedAt in UTC wall time, as Prisma writes its timestamp columns.
+  const [row] = await db.$queryRaw<Array<{ id: number; outcome: string | null; paymentId: string | null; orderId: string | null }>>`
+    WITH earlier AS (
+      SELECT p."id", p."orderId" FROM "PayToken" t JOIN "Payment" p ON p."id" = t."paymentId"
+      WHERE t."token" = ${delivery.payToken} AND t."outcome" = 'applied'
+      LIMIT 1
+    ), logged AS (
+      INSERT INTO "PayToken" ("token", "source", "shopNo", "rawBody", "receivedAt", "outcome", "paymentId")
+      SELECT ${delivery.payToken}, ${delivery.source}::"PayTokenSource", ${delivery.shopNo}, ${delivery.rawBody}, now() AT TIME ZONE 'UTC',
+        CASE WHEN ${delivery.shopNo}::text <> ${ourShopNo}::text THEN 'foreign_shop' WHEN e."id" IS NOT NULL THEN 'already_applied' END,
+        CASE WHEN ${delivery.shopNo}::text = ${ourShopNo}::text THEN e."id" END
+      FROM (VALUES (1)) AS one LEFT JOIN earlier e ON true
+      RETURNING "id", "outcome", "paymentId"
+    )
+    SELECT l."id", l."outcome", l."paymentId", e."orderId" FROM logged l LEFT JOIN earlier e ON e."id" = l."paymentId"`;
+  const { id: rowId, outcome, paymentId, orderId } = row!;
+  if (outcome === 'foreign_shop') return { rowId, outcome };
+  if (outcome === 'already_applied' && paymentId !== null && orderId !== null) return { rowId, outcome, payment: { id: paymentId, orderId } };
+  return { rowId, outcome: null };
 }
 
 /** What handling the delivery came to (final, or "unavailable:…" for the bank to retry), and its attempt. */

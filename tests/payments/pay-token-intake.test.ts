@@ -103,7 +103,7 @@ describe('receiving a PayToken', () => {
 
     expect(again).toEqual({ outcome: 'already_applied', orderId: payment.orderId });
     expect(bank.orders.length).toBe(callsBefore);
-    expect((await tokenRows(token)).map((row) => row.outcome)).toEqual(['applied', 'already_applied']);
+    expect((await tokenRows(token)).map((row) => [row.outcome, row.paymentId])).toEqual([['applied', payment.id], ['already_applied', payment.id]]);
     expect(await db.paymentEvent.count({ where: { paymentId: payment.id } })).toBe(1);
   });
 
@@ -116,6 +116,10 @@ describe('receiving a PayToken', () => {
     const results = await Promise.all(Array.from({ length: 5 }, (_, i) => deliver(token, i === 0 ? 'return' : 'backend')));
 
     expect(results.map((r) => r.outcome).sort()).toEqual(['already_applied', 'already_applied', 'already_applied', 'already_applied', 'applied']);
+    expect(results.every((r) => r.orderId === payment.orderId)).toBe(true);
+    const rows = await tokenRows(token);
+    expect(rows.map((row) => row.outcome).sort()).toEqual(['already_applied', 'already_applied', 'already_applied', 'already_applied', 'applied']);
+    expect(rows.every((row) => row.paymentId === payment.id)).toBe(true);
     expect(bank.orders.slice(callsBefore).map((call) => call.message.PayToken)).toEqual([token]);
     expect(await db.paymentEvent.count({ where: { paymentId: payment.id } })).toBe(1);
     expect(deps.inFlight.size).toBe(0);
