@@ -14,5 +14,8 @@ const REDACTED_PATHS = [
 ];
 
 export function createLogger(level: string, destination?: DestinationStream): Logger {
-  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination);
+  // Standard output written asynchronously: lines logged while a write is under way go out together
+  // in the next one, instead of a write(2) per line (a callback logs three), and pino flushes what
+  // is left synchronously when the process exits.
+  return pino({ level, redact: { paths: REDACTED_PATHS, censor: '[redacted]' } }, destination ?? pino.destination({ dest: 1, sync: false }));
 }
