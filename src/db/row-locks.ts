@@ -31,7 +31,11 @@ export async function lockProductStock(tx: Tx, productId: number): Promise<numbe
   return row?.stock;
 }
 
-/** A unique index refused the write: someone else already made it. */
+/** A unique index refused the write, made by Prisma's query builder or in raw SQL: someone else already made it. */
 export function isUniqueViolation(error: unknown): boolean {
-  return error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError)) return false;
+  if (error.code === 'P2002') return true;
+  // A raw statement's failure (P2010) carries the driver's own error.
+  const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: unknown } } | undefined)?.cause;
+  return error.code === 'P2010' && cause?.originalCode === '23505';
 }

@@ -1,6 +1,7 @@
 // What a settled attempt does to its order, inside settle's transaction. The order's row is locked
-// first, so these decisions and a new attempt being started for the same order (which locks it too)
-// happen one after the other, never interleaved. Every order change is also conditional on the
+// before anything is decided from it (by the conditional update itself where that is the whole
+// decision), so these decisions and a new attempt being started for the same order (which locks it
+// too) happen one after the other, never interleaved. Every order change is also conditional on the
 // status it was decided from, and stock moves only with the change that this call itself made:
 // that is what makes "stock is released once" hold across duplicate and concurrent settles.
 import type { Logger } from 'pino';
@@ -18,9 +19,10 @@ const orderLines = (tx: Tx, orderId: string) =>
 /** The attempt was paid: its order is paid, with the stock it reserved when placed. */
 export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, paidAt: Date): Promise<void> {
   const { orderId } = payment;
-  await lockOrder(tx, orderId);
+  // The usual case needs no lock of its own: an update that matches locks the row as it changes it.
   const reserved = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: { status: 'paid', paidAt } });
   if (reserved.count === 1) return;
+  await lockOrder(tx, orderId);
 
   // Money that arrived after the order had expired: the payment stands, so the order is paid and
   // takes back what stock it can; whatever is short must be found or refunded by the shop.

@@ -10,7 +10,7 @@ import { answerMismatches, isUnknownTokenCode, paymentOfPayResult } from '../sin
 import type { PayResult } from '../sinopac/messages';
 import { recordRefusedChange } from './payment-transition';
 import { settlePayment } from './settle';
-import { logDelivery, recordDeliveryOutcome } from './pay-token-log';
+import { appliedEarlier, logDelivery, recordDeliveryOutcome } from './pay-token-log';
 
 export interface PayTokenDelivery {
   source: Extract<PayTokenSource, 'backend' | 'return'>;
@@ -82,7 +82,8 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
   // delivery only, not for each other, so a hanging bank delays a copy by one bank timeout at most.
   const first = deps.inFlight.get(delivery.payToken);
   const handling = (async (): Promise<Outcome> => {
-    const earlier = first && (await first.catch(() => undefined));
+    // With no copy in flight, one may have finished between this row's insert and now.
+    const earlier = first ? await first.catch(() => undefined) : await appliedEarlier(db, delivery.payToken, rowId);
     if (earlier?.paymentId !== undefined && (earlier.outcome === 'applied' || earlier.outcome === 'already_applied')) {
       return recordOutcome(db, rowId, { outcome: 'already_applied', paymentId: earlier.paymentId, orderId: earlier.orderId });
     }

@@ -1,9 +1,9 @@
 // The PayToken log's statements, the ones every bank callback makes (five deliveries per payment):
 // in plain SQL, because through Prisma's query builder each cost two to three times the client CPU
 // of the same SQL, and together they were the larger part of a repeated delivery's cost. Settle
-// marks a row applied inside its own transaction (settle.ts); everything else is here.
+// marks a row applied inside its own transaction, with recordDeliveryOutcome.
 import type { Database } from '../db/prisma';
-import type { PayTokenSource } from '../generated/prisma/client';
+import type { PayTokenSource, Prisma } from '../generated/prisma/client';
 
 export interface LoggedDelivery {
   source: PayTokenSource;
@@ -47,7 +47,16 @@ export async function logDelivery(db: Database, delivery: LoggedDelivery, ourSho
   return { rowId, outcome: null };
 }
 
+/** How an earlier delivery of this token (the row `rowId` aside) was applied, if one was. */
+export async function appliedEarlier(db: Database, payToken: string, rowId: number): Promise<{ outcome: 'applied'; paymentId: string; orderId: string } | undefined> {
+  const [row] = await db.$queryRaw<Array<{ paymentId: string; orderId: string }>>`
+    SELECT p."id" AS "paymentId", p."orderId" FROM "PayToken" t JOIN "Payment" p ON p."id" = t."paymentId"
+    WHERE t."token" = ${payToken} AND t."outcome" = 'applied' AND t."id" <> ${rowId}
+    LIMIT 1`;
+  return row && { outcome: 'applied', ...row };
+}
+
 /** What handling the delivery came to (final, or "unavailable:…" for the bank to retry), and its attempt. */
-export async function recordDeliveryOutcome(db: Database, rowId: number, outcome: string, paymentId?: string): Promise<void> {
+export async function recordDeliveryOutcome(db: Prisma.TransactionClient, rowId: number, outcome: string, paymentId?: string): Promise<void> {
   await db.$executeRaw`UPDATE "PayToken" SET "outcome" = ${outcome}, "paymentId" = ${paymentId ?? null} WHERE "id" = ${rowId}`;
 }

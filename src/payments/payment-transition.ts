@@ -1,8 +1,8 @@
 // The one way a payment attempt changes status, called only by settlePayment (settle.ts): a
 // conditional update (only if it is still in the status the caller saw) plus its PaymentEvent
-// row, in the caller's transaction. Two processes
-// racing for the same change both issue the update; the database lets exactly one of them match.
-import type { PaymentStatus, Prisma } from '../generated/prisma/client';
+// row, in the caller's transaction. Two processes racing for the same change both issue the
+// update; the database lets exactly one of them match.
+import { Prisma, type PaymentStatus } from '../generated/prisma/client';
 import { canTransition } from './payment-states';
 
 export class IllegalTransitionError extends Error {
@@ -12,24 +12,64 @@ export class IllegalTransitionError extends Error {
   }
 }
 
+/** What a status change may write along with the status: what the bank's answer told us. */
+export interface PaymentColumns {
+  tsNo?: string | null;
+  cardPayUrl?: string | null;
+  atmPayNo?: string | null;
+  atmBankCode?: string | null;
+  webAtmUrl?: string | null;
+  atmDeadline?: Date | null;
+  payDate?: Date | null;
+  cardLast4?: string | null;
+  failureCode?: string | null;
+  failureReason?: string | null;
+  refundedAmount?: number;
+}
+
+/** The column each name stands for: a name not listed here never reaches the SQL text. */
+const COLUMNS: { [name in keyof Required<PaymentColumns>]: Prisma.Sql } = {
+  tsNo: Prisma.raw('"tsNo"'),
+  cardPayUrl: Prisma.raw('"cardPayUrl"'),
+  atmPayNo: Prisma.raw('"atmPayNo"'),
+  atmBankCode: Prisma.raw('"atmBankCode"'),
+  webAtmUrl: Prisma.raw('"webAtmUrl"'),
+  atmDeadline: Prisma.raw('"atmDeadline"'),
+  payDate: Prisma.raw('"payDate"'),
+  cardLast4: Prisma.raw('"cardLast4"'),
+  failureCode: Prisma.raw('"failureCode"'),
+  failureReason: Prisma.raw('"failureReason"'),
+  refundedAmount: Prisma.raw('"refundedAmount"'),
+};
+
 export interface StatusChange {
   paymentId: string;
   from: PaymentStatus;
   to: PaymentStatus;
-  /** Other columns to write along with the new status. */
-  data?: Prisma.PaymentUncheckedUpdateManyInput;
+  data?: PaymentColumns;
   reason: string;
   payToken?: string;
 }
 
 /** True when this call made the change; false when the attempt was no longer in `from`. */
 export async function changePaymentStatus(tx: Prisma.TransactionClient, change: StatusChange): Promise<boolean> {
-  const { paymentId, from, to, data, reason, payToken } = change;
+  const { paymentId, from, to, data = {}, reason, payToken } = change;
   if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
-  const { count } = await tx.payment.updateMany({ where: { id: paymentId, status: from }, data: { ...data, status: to } });
-  if (count === 0) return false;
-  await tx.paymentEvent.create({ data: { paymentId, fromStatus: from, toStatus: to, applied: true, reason, payToken } });
-  return true;
+  // The update and its event in one statement, one round trip fewer while settle holds the row
+  // lock. Timestamps are UTC wall time, as Prisma writes them (Dates are sent in UTC as well).
+  const columns = (Object.keys(COLUMNS) as Array<keyof PaymentColumns>)
+    .filter((name) => data[name] !== undefined)
+    .map((name) => Prisma.sql`, ${COLUMNS[name]} = ${data[name]}`);
+  const events = await tx.$queryRaw<unknown[]>`
+    WITH changed AS (
+      UPDATE "Payment" SET "status" = ${to}::"PaymentStatus", "updatedAt" = now() AT TIME ZONE 'UTC'${columns.length > 0 ? Prisma.join(columns, '') : Prisma.empty}
+      WHERE "id" = ${paymentId} AND "status" = ${from}::"PaymentStatus"
+      RETURNING "id"
+    )
+    INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", "applied", "reason", "payToken", "createdAt")
+    SELECT "id", ${from}::"PaymentStatus", ${to}::"PaymentStatus", true, ${reason}, ${payToken ?? null}, now() AT TIME ZONE 'UTC' FROM changed
+    RETURNING "id"`;
+  return events.length === 1;
 }
 
 /** Keeps the record of a change that was asked for and not made: illegal, mismatched or untrusted. */

@@ -14,11 +14,12 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Prisma, PaymentStatus } from '../generated/prisma/client';
 import { enqueueMail } from '../mail/outbox';
+import { recordDeliveryOutcome } from './pay-token-log';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
 import { expireOrderWhenNothingOpen, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
 import { canTransition } from './payment-states';
 import type { PaymentAtBank } from '../sinopac/bank-answers';
-import { changePaymentStatus, recordRefusedChange } from './payment-transition';
+import { changePaymentStatus, recordRefusedChange, type PaymentColumns } from './payment-transition';
 
 /** What the bank's card link or ATM account for a new attempt is, from OrderCreate's answer. */
 export interface CreatedAttempt {
@@ -136,7 +137,7 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   const changed = await changePaymentStatus(tx, { ...base, from: payment.status, to, data: columnsFor(outcome, payment), reason });
   if (!changed) throw new ConcurrentChangeError(`payment ${payment.id} left ${payment.status} while locked`);
   if (request.payTokenRowId !== undefined) {
-    await tx.payToken.update({ where: { id: request.payTokenRowId }, data: { outcome: 'applied', paymentId: payment.id } });
+    await recordDeliveryOutcome(tx, request.payTokenRowId, 'applied', payment.id);
   }
 
   // What the change does to the order. Reaching pending (outcome "created") is an attempt that
@@ -184,7 +185,7 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
   return undefined;
 }
 
-function columnsFor(outcome: BankOutcome, payment: LockedPayment): Prisma.PaymentUncheckedUpdateManyInput {
+function columnsFor(outcome: BankOutcome, payment: LockedPayment): PaymentColumns {
   switch (outcome.kind) {
     case 'created': {
       const { kind: _kind, ...columns } = outcome;
