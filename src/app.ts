@@ -69,6 +69,9 @@ export function createApp(deps: AppDependencies): express.Express {
   const catalog: Catalog = mergeCatalogs(...defaultCatalogs);
   const app = express();
   app.disable('x-powered-by');
+  // Every page carries its own CSP nonce (and forms their CSRF token), so an ETag of the body, a
+  // SHA-1 of every response, would never match. Static files keep theirs (express.static's own).
+  app.disable('etag');
   app.set('trust proxy', 'loopback');
 
   setUpRequestLogging(app, deps.logger);

