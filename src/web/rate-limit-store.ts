@@ -1,6 +1,7 @@
 // The rate limits' counts in PostgreSQL, so that every process of the shop counts against one limit
 // (in memory, N processes allowed N times the limit). One upsert per counted request: it starts a
-// new window when the last one is over, and returns the count and the window's end.
+// new window when the last one is over, and returns the count and the window's end. A generous
+// limit can count in batches instead (BatchedRateLimitStore).
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
 import type { Database } from '../db/prisma';
 
@@ -18,14 +19,23 @@ export class PostgresRateLimitStore implements Store {
     this.windowMs = options.windowMs;
   }
 
-  async increment(key: string): Promise<ClientRateLimitInfo> {
-    if (++this.counted % PRUNE_EVERY === 0) void this.prune();
+  increment(key: string): Promise<ClientRateLimitInfo> {
+    return this.add(key, 1);
+  }
+
+  /** Counts `hits` requests at once. */
+  async add(key: string, hits: number): Promise<ClientRateLimitInfo> {
+    this.counted += hits;
+    if (this.counted >= PRUNE_EVERY) {
+      this.counted = 0;
+      void this.prune();
+    }
     // Timestamps are UTC wall time, as Prisma writes its timestamp columns.
     const [row] = await this.db.$queryRaw<Array<{ hits: number; resetAt: Date }>>`
       INSERT INTO "RateLimitCounter" AS c ("key", "hits", "resetAt")
-      VALUES (${this.prefix + key}, 1, (now() AT TIME ZONE 'UTC') + ${this.windowMs}::int * interval '1 millisecond')
+      VALUES (${this.prefix + key}, ${hits}::int, (now() AT TIME ZONE 'UTC') + ${this.windowMs}::int * interval '1 millisecond')
       ON CONFLICT ("key") DO UPDATE SET
-        "hits" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN 1 ELSE c."hits" + 1 END,
+        "hits" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."hits" ELSE c."hits" + EXCLUDED."hits" END,
         "resetAt" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE c."resetAt" END
       RETURNING "hits", "resetAt"`;
     return { totalHits: row!.hits, resetTime: row!.resetAt };
@@ -43,3 +53,61 @@ export class PostgresRateLimitStore implements Store {
     await this.db.$executeRaw`DELETE FROM "RateLimitCounter" WHERE "resetAt" < (now() AT TIME ZONE 'UTC') - interval '1 minute'`.catch(() => undefined);
   }
 }
+
+/**
+ * For a generous limit, where a few requests over it matter less than a database round trip for
+ * every request (the bank callbacks'): each process counts a key's requests itself and adds them to
+ * the shared count every `batch` requests, and at the first request of a window. Together, N
+ * processes can let through at most N × (batch − 1) requests more than the limit.
+ */
+export class BatchedRateLimitStore implements Store {
+  private readonly keys = new Map<string, { shared: number; unsent: number; resetAt: Date }>();
+
+  constructor(private readonly shared: PostgresRateLimitStore, private readonly batch: number) {}
+
+  init(options: Options): void {
+    this.shared.init(options);
+  }
+
+  async increment(key: string): Promise<ClientRateLimitInfo> {
+    const now = Date.now();
+    const known = this.keys.get(key);
+    const current = known !== undefined && known.resetAt.getTime() > now ? known : undefined;
+    if (current && current.unsent + 1 < this.batch) {
+      current.unsent++;
+      return { totalHits: current.shared + current.unsent, resetTime: current.resetAt };
+    }
+    // What this process counted in a window that is over is not carried into the next one. Requests
+    // counted while the batch is on its way stay to be sent with the next.
+    const sending = (current?.unsent ?? 0) + 1;
+    if (current) current.unsent = 0;
+    const info = await this.shared.add(key, sending);
+    const meanwhile = current !== undefined && this.keys.get(key) === current ? current.unsent : 0;
+    if (this.keys.size >= MAX_KEYS) this.forgetPast(now);
+    this.keys.set(key, { shared: info.totalHits, unsent: meanwhile, resetAt: info.resetTime! });
+    return { totalHits: info.totalHits + meanwhile, resetTime: info.resetTime };
+  }
+
+  async decrement(key: string): Promise<void> {
+    const known = this.keys.get(key);
+    if (known && known.unsent > 0) known.unsent--;
+    else await this.shared.decrement(key);
+  }
+
+  async resetKey(key: string): Promise<void> {
+    this.keys.delete(key);
+    await this.shared.resetKey(key);
+  }
+
+  private forgetPast(now: number): void {
+    for (const [key, known] of this.keys) if (known.resetAt.getTime() <= now) this.keys.delete(key);
+    // Addresses still within their window when there are this many: the oldest are counted exactly again.
+    for (const key of this.keys.keys()) {
+      if (this.keys.size < MAX_KEYS / 2) break;
+      this.keys.delete(key);
+    }
+  }
+}
+
+/** The addresses a BatchedRateLimitStore remembers at most; one forgotten costs a round trip. */
+const MAX_KEYS = 10_000;

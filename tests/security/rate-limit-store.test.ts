@@ -1,0 +1,62 @@
+// The rate limits' counts in PostgreSQL, counted exactly or in batches, by two stores on one
+// database standing for two processes of the shop.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Options } from 'express-rate-limit';
+import { BatchedRateLimitStore, PostgresRateLimitStore } from '../../src/web/rate-limit-store';
+import { createTestDatabase, type TestDatabase } from '../support/test-database';
+
+let testDb: TestDatabase;
+beforeAll(async () => {
+  testDb = await createTestDatabase();
+});
+afterAll(() => testDb.drop());
+
+const options = (windowMs: number) => ({ windowMs }) as Options;
+const stored = async (key: string) => (await testDb.db.rateLimitCounter.findUnique({ where: { key } }))?.hits;
+
+describe('the batched count', () => {
+  it('lets two processes together let through at most a batch each past the limit, and counts every request', async () => {
+    const batch = 10;
+    const limit = 200;
+    const processes = [0, 1].map(() => {
+      const store = new BatchedRateLimitStore(new PostgresRateLimitStore(testDb.db, 'two:'), batch);
+      store.init(options(60_000));
+      return store;
+    });
+
+    const reported: number[] = [];
+    for (let i = 0; i < 500; i++) reported.push((await processes[i % 2]!.increment('198.51.100.7')).totalHits);
+
+    // What each process reports lags behind what the other has not sent yet, and never runs ahead.
+    reported.forEach((hits, i) => expect(hits).toBeLessThanOrEqual(i + 1));
+    const admitted = reported.filter((hits) => hits <= limit).length;
+    expect(admitted).toBeGreaterThanOrEqual(limit);
+    expect(admitted).toBeLessThanOrEqual(limit + 2 * (batch - 1));
+    const shared = await stored('two:198.51.100.7');
+    expect(shared).toBeGreaterThan(500 - 2 * batch);
+    expect(shared).toBeLessThanOrEqual(500);
+  });
+
+  it('keeps the count of requests made while a batch is on its way', async () => {
+    const store = new BatchedRateLimitStore(new PostgresRateLimitStore(testDb.db, 'together:'), 5);
+    store.init(options(60_000));
+
+    const all = await Promise.all(Array.from({ length: 40 }, () => store.increment('198.51.100.8')));
+    const after = await store.increment('198.51.100.8');
+
+    expect(Math.max(...all.map((info) => info.totalHits))).toBeLessThanOrEqual(40);
+    expect(after.totalHits).toBe(41);
+  });
+
+  it('starts again at one when the window is over, carrying nothing of the last', async () => {
+    const store = new BatchedRateLimitStore(new PostgresRateLimitStore(testDb.db, 'window:'), 10);
+    store.init(options(300));
+    for (let i = 0; i < 7; i++) await store.increment('198.51.100.9');
+
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    const next = await store.increment('198.51.100.9');
+
+    expect(next.totalHits).toBe(1);
+    expect(await stored('window:198.51.100.9')).toBe(1);
+  });
+});
