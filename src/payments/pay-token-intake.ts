@@ -10,7 +10,7 @@ import { answerMismatches, isUnknownTokenCode, paymentOfPayResult } from '../sin
 import type { PayResult } from '../sinopac/messages';
 import { recordRefusedChange } from './payment-transition';
 import { settlePayment } from './settle';
-import { appliedEarlier, logDelivery, recordDeliveryOutcome } from './pay-token-log';
+import { logDelivery, recordDeliveryOutcome } from './pay-token-log';
 
 export interface PayTokenDelivery {
   source: Extract<PayTokenSource, 'backend' | 'return'>;
@@ -51,8 +51,9 @@ export class PayResultUnavailableError extends Error {
 }
 
 /**
- * The deliveries of each PayToken this process is handling now, by token. One per intake (the
- * callback routes create it), so that copies of a delivery arriving together wait for the first.
+ * The deliveries of each PayToken this process is handling now or finished moments ago, by token.
+ * One per intake (the callback routes create it), so that copies of a delivery arriving together
+ * wait for the first and take its outcome.
  */
 export type PayTokensInFlight = Map<string, Promise<Outcome>>;
 
@@ -82,8 +83,7 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
   // delivery only, not for each other, so a hanging bank delays a copy by one bank timeout at most.
   const first = deps.inFlight.get(delivery.payToken);
   const handling = (async (): Promise<Outcome> => {
-    // With no copy in flight, one may have finished between this row's insert and now.
-    const earlier = first ? await first.catch(() => undefined) : await appliedEarlier(db, delivery.payToken, rowId);
+    const earlier = first && (await first.catch(() => undefined));
     if (earlier?.paymentId !== undefined && (earlier.outcome === 'applied' || earlier.outcome === 'already_applied')) {
       return recordOutcome(db, rowId, { outcome: 'already_applied', paymentId: earlier.paymentId, orderId: earlier.orderId });
     }
@@ -94,8 +94,22 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
     const { paymentId: _paymentId, ...result } = await handling;
     return result;
   } finally {
-    if (deps.inFlight.get(delivery.payToken) === handling) deps.inFlight.delete(delivery.payToken);
+    if (deps.inFlight.get(delivery.payToken) === handling) rememberFinished(deps.inFlight, delivery.payToken, handling);
   }
+}
+
+/** How long a finished delivery stays in PayTokensInFlight, and for at most how many tokens. */
+const REMEMBERED_MS = 10_000;
+const MAX_REMEMBERED = 10_000;
+
+// A finished delivery stays a little while: a copy whose row was written while it ran, and which
+// looks only once it is over, still finds its outcome here instead of asking the bank again.
+function rememberFinished(inFlight: PayTokensInFlight, payToken: string, handling: Promise<Outcome>): void {
+  const forget = () => {
+    if (inFlight.get(payToken) === handling) inFlight.delete(payToken);
+  };
+  if (inFlight.size > MAX_REMEMBERED) return forget();
+  setTimeout(forget, REMEMBERED_MS).unref();
 }
 
 async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayTokenDelivery, rowId: number): Promise<Outcome> {

@@ -47,15 +47,6 @@ export async function logDelivery(db: Database, delivery: LoggedDelivery, ourSho
   return { rowId, outcome: null };
 }
 
-/** How an earlier delivery of this token (the row `rowId` aside) was applied, if one was. */
-export async function appliedEarlier(db: Database, payToken: string, rowId: number): Promise<{ outcome: 'applied'; paymentId: string; orderId: string } | undefined> {
-  const [row] = await db.$queryRaw<Array<{ paymentId: string; orderId: string }>>`
-    SELECT p."id" AS "paymentId", p."orderId" FROM "PayToken" t JOIN "Payment" p ON p."id" = t."paymentId"
-    WHERE t."token" = ${payToken} AND t."outcome" = 'applied' AND t."id" <> ${rowId}
-    LIMIT 1`;
-  return row && { outcome: 'applied', ...row };
-}
-
 /** What handling the delivery came to (final, or "unavailable:…" for the bank to retry), and its attempt. */
 export async function recordDeliveryOutcome(db: Prisma.TransactionClient, rowId: number, outcome: string, paymentId?: string): Promise<void> {
   await db.$executeRaw`UPDATE "PayToken" SET "outcome" = ${outcome}, "paymentId" = ${paymentId ?? null} WHERE "id" = ${rowId}`;

@@ -122,7 +122,6 @@ describe('receiving a PayToken', () => {
     expect(rows.every((row) => row.paymentId === payment.id)).toBe(true);
     expect(bank.orders.slice(callsBefore).map((call) => call.message.PayToken)).toEqual([token]);
     expect(await db.paymentEvent.count({ where: { paymentId: payment.id } })).toBe(1);
-    expect(deps.inFlight.size).toBe(0);
   });
 
   it('rolls its change back and answers already_applied when another process applied the same token meanwhile', async () => {
