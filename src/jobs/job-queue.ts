@@ -36,7 +36,10 @@ export interface JobQueue {
   start(): Promise<void>;
   /** Sends every job for the current slot; does nothing for a job already sent in this slot, by any instance. */
   tick(): Promise<void>;
-  /** Asks for a pass of a kickable job now, besides its slots. */
+  /**
+   * Asks for a pass of a kickable job now, besides its slots. Kicks in the KICK_GAP_MS after one are
+   * folded into a single one more at the gap's end.
+   */
   kick(name: string): Promise<void>;
   /** Stops sending, lets a running job finish (up to STOP_TIMEOUT_MS), and closes the queue's connections. */
   stop(): Promise<void>;
@@ -47,6 +50,9 @@ const SINGLETON_KEY = 'every-slot';
 const STOP_TIMEOUT_MS = 20_000;
 // A pass that takes this long is stuck; pg-boss fails it, and the next slot runs afresh.
 const JOB_EXPIRE_SECONDS = 15 * 60;
+// A burst of payments wakes the mail outbox once per payment; a pass starting after the last of
+// them is all they need, and a few passes a second keep up, without a job sent for every payment.
+const KICK_GAP_MS = 200;
 
 export function createJobQueue(options: JobQueueOptions): JobQueue {
   const { logger, everySeconds, jobs } = options;
@@ -59,6 +65,9 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   });
   boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
   let timer: NodeJS.Timeout | undefined;
+  /** The kickable jobs kicked within the last gap, each with whether it was kicked again since. */
+  const kicked = new Map<string, { again: boolean; gap: NodeJS.Timeout }>();
+  const sendKick = (name: string) => boss.send(name, {}, { singletonKey: SINGLETON_KEY });
 
   async function tick(): Promise<void> {
     await Promise.all(jobs.map((job) => boss.sendThrottled(job.name, {}, {}, job.everySeconds ?? everySeconds, SINGLETON_KEY)));
@@ -89,11 +98,26 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
     tick,
     async kick(name) {
       if (!jobs.some((job) => job.name === name && job.kickable)) throw new Error(`${name} is not a kickable job`);
+      const recent = kicked.get(name);
+      if (recent) {
+        recent.again = true;
+        return;
+      }
+      const state = {
+        again: false,
+        gap: setTimeout(() => {
+          kicked.delete(name);
+          if (state.again) sendKick(name).catch((error: unknown) => logger.error({ err: error, job: name }, 'could not kick the job'));
+        }, KICK_GAP_MS),
+      };
+      kicked.set(name, state);
       // The slots' key: under "stately" a pass already waiting, scheduled or kicked, absorbs this one.
-      await boss.send(name, {}, { singletonKey: SINGLETON_KEY });
+      await sendKick(name);
     },
     async stop() {
       clearInterval(timer);
+      for (const { gap } of kicked.values()) clearTimeout(gap);
+      kicked.clear();
       await boss.stop({ graceful: true, wait: true, timeout: STOP_TIMEOUT_MS });
     },
   };

@@ -84,3 +84,34 @@ it('runs a job with its own, longer slot once in that slot, however often two in
   expect(hourlyRuns).toBeGreaterThanOrEqual(1);
   expect(hourlyRuns).toBeLessThanOrEqual(2);
 });
+
+it('still makes a pass after the last of a burst of kicks, though it folds them together', { timeout: 30_000 }, async () => {
+  let passes = 0;
+  let lastPassStartedAt = 0;
+  const outbox = {
+    name: 'mail-outbox',
+    kickable: true,
+    // Scheduled slots far away: every pass here is a kick's.
+    everySeconds: 3_600,
+    run: async () => {
+      passes++;
+      lastPassStartedAt = Date.now();
+    },
+  };
+  const queue = createJobQueue({ databaseUrl: testDb.url, logger: createLogger('silent'), everySeconds: 3_600, jobs: [outbox], pollingIntervalSeconds: 0.5 });
+  await queue.start();
+  await sleep(1_500);
+  const passesBefore = passes;
+  // 100 kicks over a second, as a burst of payments makes them.
+  let lastKickAt = 0;
+  for (let i = 0; i < 100; i++) {
+    lastKickAt = Date.now();
+    void queue.kick('mail-outbox');
+    await sleep(10);
+  }
+  await sleep(2_500);
+  await queue.stop();
+
+  expect(passes - passesBefore).toBeGreaterThanOrEqual(1);
+  expect(lastPassStartedAt).toBeGreaterThan(lastKickAt);
+});
