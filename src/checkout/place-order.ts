@@ -1,10 +1,11 @@
 // Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
-// the first payment attempt is started. The order and its attempt are written in two transactions;
-// should the process stop between them, the order's stock is given back after STOCK_HOLD_MINUTES
-// (jobs/release-stock-holds.ts).
+// the first payment attempt is written, all in one transaction; then OrderCreate is asked for it.
+// Should the process stop before the bank answers, the attempt is given up by the reconciler and
+// the order's stock given back after STOCK_HOLD_MINUTES (jobs/release-stock-holds.ts).
 import type { Locale } from '../i18n/locales';
 import type { PayType, Prisma } from '../generated/prisma/client';
-import { startPaymentAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
+import { createAtBank, openFirstAttempt, type OpenedAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
+import { MONEY_TRANSACTION } from '../db/row-locks';
 import type { Cart } from '../cart/cart';
 import { consumeCheckoutToken } from './checkout-token';
 import { newOrderNumber } from './order-number';
@@ -43,19 +44,23 @@ class OrderRefused extends Error {
 }
 
 export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput): Promise<PlaceOrderResult> {
-  let order: { id: string; payType: PayType } | undefined;
+  let opened: OpenedAttempt | undefined;
   try {
-    order = await deps.db.$transaction((tx) => createOrder(tx, deps.clock(), input));
+    opened = await deps.db.$transaction(async (tx) => {
+      const now = deps.clock();
+      const order = await createOrder(tx, now, input);
+      return order && openFirstAttempt(tx, order, now);
+    }, MONEY_TRANSACTION);
   } catch (error) {
     if (error instanceof OrderRefused) return error.result;
     throw error;
   }
-  if (!order) {
+  if (!opened) {
     const latest = await deps.db.order.findFirst({ where: { ownerToken: input.shopperId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
     return { outcome: 'already_placed', latestOrderId: latest?.id };
   }
-  const started = await startPaymentAttempt(deps, { orderId: order.id, payType: order.payType });
-  return { outcome: 'placed', orderId: order.id, next: nextPage(deps, order.id, started) };
+  const started = await createAtBank(deps, opened);
+  return { outcome: 'placed', orderId: opened.order.id, next: nextPage(deps, opened.order.id, started) };
 }
 
 /**
@@ -108,6 +113,6 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
       ...input.delivery,
       lines: { create: lines },
     },
-    select: { id: true, payType: true },
+    include: { lines: { orderBy: { id: 'asc' } } },
   });
 }
