@@ -10,6 +10,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import pg from 'pg';
 import type { PaymentStatus } from '../../src/generated/prisma/client';
 import { canTransition } from '../../src/payments/payment-states';
+import { httpTransport } from '../../src/sinopac/client';
 import { decryptMessage, encryptMessage, hashId, ivFromNonce, sign } from '../../src/sinopac/crypto';
 
 const env = (name: string) => {
@@ -43,15 +44,15 @@ interface PayResult {
   RightCCNo?: string;
 }
 
+// The shop's own transport (node:http, kept-alive connections): the same two calls, made the same way.
 async function post(endpoint: 'Nonce' | 'Order', body: unknown): Promise<Record<string, string>> {
-  const res = await fetch(`${apiUrl}/${endpoint}`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
+  const res = await httpTransport(`${apiUrl}/${endpoint}`, {
+    headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(body),
     signal: AbortSignal.timeout(15_000),
   });
   if (res.status !== 200) throw new Error(`${endpoint} answered HTTP ${res.status}`);
-  return (await res.json()) as Record<string, string>;
+  return JSON.parse(res.body) as Record<string, string>;
 }
 
 /** OrderPayQuery (PROTOCOL.md §4.4): the answer decrypted and its Sign verified. */

@@ -3,7 +3,7 @@ import type { Database } from '../../src/db/prisma';
 import type { Payment } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { PayResultUnavailableError, receivePayToken, type PayTokenIntakeDependencies } from '../../src/payments/pay-token-intake';
-import { SinopacClient } from '../../src/sinopac/client';
+import { httpTransport, SinopacClient } from '../../src/sinopac/client';
 import { FakeBank } from '../support/fake-bank';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -133,9 +133,9 @@ describe('receiving a PayToken', () => {
       apiUrl: bank.url,
       ...SHOP,
       timeoutMs: 2_000,
-      fetch: async (input, init) => {
-        const response = await fetch(input, init);
-        if (String(input).endsWith('/Order')) {
+      transport: async (url, request) => {
+        const response = await httpTransport(url, request);
+        if (url.endsWith('/Order')) {
           await db.payToken.create({ data: { token, source: 'return', rawBody: '{}', outcome: 'applied', paymentId: payment.id } });
         }
         return response;

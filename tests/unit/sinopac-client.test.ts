@@ -336,6 +336,39 @@ describe('SinopacClient against a fake bank over HTTP', () => {
       expect(error).toMatchObject({ reason: 'bad_body', endpoint: 'Order' });
     });
 
+    describe('an answer that starts and does not finish', () => {
+      const halfAnswer = async (then: 'stall' | 'cut' | 'redirect') => {
+        const server = createServer((_req, res) => {
+          if (then === 'redirect') return void res.writeHead(307, { Location: 'http://127.0.0.1:9/elsewhere' }).end();
+          res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Length': '100' });
+          res.write('{"Nonce":');
+          if (then === 'cut') setTimeout(() => res.socket?.destroy(), 20);
+        });
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+        const { port } = server.address() as AddressInfo;
+        try {
+          return await failure(client({ apiUrl: `http://127.0.0.1:${port}/api`, timeoutMs: 300 }).orderPayQuery({ PayToken: 'tok' }));
+        } finally {
+          server.closeAllConnections();
+          await new Promise<void>((resolve) => server.close(() => resolve()));
+        }
+      };
+
+      it('times out while the body is still coming', async () => {
+        const started = Date.now();
+        expect(await halfAnswer('stall')).toMatchObject({ reason: 'timeout', endpoint: 'Nonce' });
+        expect(Date.now() - started).toBeLessThan(1_500);
+      });
+
+      it('counts a connection cut in the middle of the body as a network failure', async () => {
+        expect(await halfAnswer('cut')).toMatchObject({ reason: 'network', endpoint: 'Nonce' });
+      });
+
+      it('does not follow a redirect', async () => {
+        expect(await halfAnswer('redirect')).toMatchObject({ reason: 'http_status', httpStatus: 307, endpoint: 'Nonce' });
+      });
+    });
+
     it('reports a refused connection as a network failure', async () => {
       const closed = createServer();
       await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
