@@ -1,11 +1,10 @@
 // Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
-// the first payment attempt is written, all in one transaction; then OrderCreate is asked for it.
-// Should the process stop before the bank answers, the attempt is given up by the reconciler and
-// the order's stock given back after STOCK_HOLD_MINUTES (jobs/release-stock-holds.ts).
+// the first payment attempt is started. The order and its attempt are written in two transactions;
+// should the process stop between them, the order's stock is given back after STOCK_HOLD_MINUTES
+// (jobs/release-stock-holds.ts).
 import type { Locale } from '../i18n/locales';
 import type { PayType, Prisma } from '../generated/prisma/client';
-import { createAtBank, openFirstAttempt, type OpenedAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
-import { MONEY_TRANSACTION } from '../db/row-locks';
+import { startPaymentAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
 import type { Cart } from '../cart/cart';
 import { consumeCheckoutToken } from './checkout-token';
 import { newOrderNumber } from './order-number';
@@ -44,23 +43,19 @@ class OrderRefused extends Error {
 }
 
 export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput): Promise<PlaceOrderResult> {
-  let opened: OpenedAttempt | undefined;
+  let order: { id: string; payType: PayType } | undefined;
   try {
-    opened = await deps.db.$transaction(async (tx) => {
-      const now = deps.clock();
-      const order = await createOrder(tx, now, input);
-      return order && openFirstAttempt(tx, order, now);
-    }, MONEY_TRANSACTION);
+    order = await deps.db.$transaction((tx) => createOrder(tx, deps.clock(), input));
   } catch (error) {
     if (error instanceof OrderRefused) return error.result;
     throw error;
   }
-  if (!opened) {
+  if (!order) {
     const latest = await deps.db.order.findFirst({ where: { ownerToken: input.shopperId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
     return { outcome: 'already_placed', latestOrderId: latest?.id };
   }
-  const started = await createAtBank(deps, opened);
-  return { outcome: 'placed', orderId: opened.order.id, next: nextPage(deps, opened.order.id, started) };
+  const started = await startPaymentAttempt(deps, { orderId: order.id, payType: order.payType });
+  return { outcome: 'placed', orderId: order.id, next: nextPage(deps, order.id, started) };
 }
 
 /**
@@ -113,6 +108,6 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
       ...input.delivery,
       lines: { create: lines },
     },
-    include: { lines: { orderBy: { id: 'asc' } } },
+    select: { id: true, payType: true },
   });
 }

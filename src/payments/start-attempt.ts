@@ -1,10 +1,9 @@
 // Starting a payment attempt, the one way checkout and "pay again" both start one: a new Payment
 // with a new OrderNo, OrderCreate at the bank, and the card link or ATM account stored for the
 // shopper. The row is written before the bank is called, so an attempt the bank may know about is
-// never missing from our side. "Pay again" writes it with the order's row locked, after checking
-// that the order takes a new attempt: two clicks, two servers or a settle expiring the order at the
-// same moment are taken one after the other. Checkout writes the first attempt in the transaction
-// that writes the order, which nothing else can see until it commits (openFirstAttempt).
+// never missing from our side. It is written with the order's row locked, after checking that the
+// order takes a new attempt: two clicks, two servers or a settle expiring the order at the same
+// moment are taken one after the other.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Order, OrderLine, Payment, Prisma } from '../generated/prisma/client';
@@ -64,37 +63,16 @@ export async function startPaymentAttempt(
   deps: PaymentAttemptDependencies,
   input: { orderId: string; payType: 'A' | 'C' },
 ): Promise<StartAttemptResult> {
-  const now = deps.clock();
-  let opened: OpenedAttempt;
+  const { db, sinopac, clock, logger, settings } = deps;
+  const now = clock();
+  let opened: { order: OrderToPay; payment: Payment };
   try {
-    opened = await deps.db.$transaction((tx) => openAttempt(tx, input, now), MONEY_TRANSACTION);
+    opened = await db.$transaction((tx) => openAttempt(tx, input, now), MONEY_TRANSACTION);
   } catch (error) {
     if (error instanceof NotPayable) return { kind: 'not_payable', reason: error.reason };
     throw error;
   }
-  return createAtBank(deps, opened);
-}
-
-/** An attempt's row, written and committed, with the order it is for; createAtBank takes it to the bank. */
-export interface OpenedAttempt {
-  order: OrderToPay;
-  payment: Payment;
-}
-
-/**
- * The first attempt of an order being placed, written inside the transaction that writes the order
- * (`order` with its lines as created there): no other request can see the order before it commits,
- * so there is nothing to lock or check. Pass the result to createAtBank once that has committed.
- */
-export async function openFirstAttempt(tx: Prisma.TransactionClient, order: OrderToPay, now: Date): Promise<OpenedAttempt> {
-  return { order, payment: await newAttemptRow(tx, order, order.payType, now) };
-}
-
-/** OrderCreate for an opened attempt, and what the bank answered stored on it. */
-export async function createAtBank(deps: PaymentAttemptDependencies, opened: OpenedAttempt): Promise<StartAttemptResult> {
-  const { db, sinopac, logger, settings } = deps;
   const { order, payment } = opened;
-  const now = deps.clock();
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
 
   const atmDay = taipeiDayAfter(now, Math.min(Math.max(settings.atmExpireDays, 1), ATM_MAX_EXPIRE_DAYS));
@@ -109,7 +87,7 @@ export async function createAtBank(deps: PaymentAttemptDependencies, opened: Ope
     BackendURL: `${settings.publicBaseUrl}/payments/sinopac/notify`,
   };
   const params: OrderCreateParams =
-    payment.payType === 'A'
+    input.payType === 'A'
       ? { ...common, PayType: 'A', ATMParam: { ExpireDate: atmDay.yyyyMMdd } }
       : { ...common, PayType: 'C', CardParam: { AutoBilling: 'Y', ExpMinutes: settings.cardExpMinutes } };
 
@@ -153,7 +131,11 @@ export async function createAtBank(deps: PaymentAttemptDependencies, opened: Ope
 
 type OrderToPay = Order & { lines: OrderLine[] };
 
-async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: string; payType: 'A' | 'C' }, now: Date): Promise<OpenedAttempt> {
+async function openAttempt(
+  tx: Prisma.TransactionClient,
+  input: { orderId: string; payType: 'A' | 'C' },
+  now: Date,
+): Promise<{ order: OrderToPay; payment: Payment }> {
   await lockOrder(tx, input.orderId);
   const order = await tx.order.findUniqueOrThrow({
     where: { id: input.orderId },
@@ -162,11 +144,10 @@ async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: strin
   const refusal = whyNoNewAttempt(order, order.payments);
   if (refusal) throw new NotPayable(refusal);
   if (order.status === 'expired') await revive(tx, order);
-  return { order, payment: await newAttemptRow(tx, order, input.payType, now) };
-}
-
-function newAttemptRow(tx: Prisma.TransactionClient, order: Order, payType: 'A' | 'C', now: Date): Promise<Payment> {
-  return tx.payment.create({ data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType, amount: order.totalTwd * 100 } });
+  const payment = await tx.payment.create({
+    data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType: input.payType, amount: order.totalTwd * 100 },
+  });
+  return { order, payment };
 }
 
 /** An expired order gave its stock back; paying it again needs that stock again, if it is still there. */
