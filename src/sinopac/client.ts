@@ -82,8 +82,8 @@ export type SinopacTransport = (url: string, request: { headers: Record<string, 
 const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
 
 // node:http with kept-alive connections rather than fetch, whose streams took two to three times
-// the CPU of an exchange here (issue 14). Redirects are not followed: the envelope goes to the configured
-// host or nowhere.
+// the CPU of an exchange here (issue 14). Redirects are not followed: the envelope goes to the
+// configured host or nowhere.
 const agents = { 'http:': new HttpAgent({ keepAlive: true }), 'https:': new HttpsAgent({ keepAlive: true }) } as const;
 
 export const httpTransport: SinopacTransport = (url, { headers, body, signal }) =>
