@@ -2,6 +2,7 @@
 // request travels; reading it top to bottom tells how the shop works.
 import { fileURLToPath } from 'node:url';
 import express from 'express';
+import cookieParser from 'cookie-parser';
 import type { Logger } from 'pino';
 import type session from 'express-session';
 import type { Database } from './db/prisma';
@@ -21,7 +22,7 @@ import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
 import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
 import { createCallbackScreening, type CallbackScreeningSettings } from './web/callback-screening';
 import { catalogRoutes } from './routes/catalog';
-import { cartRoutes, exposeCartCount } from './routes/cart';
+import { cartCountFromCookie, cartCountFromSession, cartRoutes } from './routes/cart';
 import { checkoutRoutes } from './routes/checkout';
 import { orderRoutes } from './routes/orders';
 import { orderLookupRoutes } from './routes/order-lookup';
@@ -79,6 +80,7 @@ export function createApp(deps: AppDependencies): express.Express {
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
   setUpViews(app, { viewsDir, watch: !settings.production });
+  app.use(cookieParser());
   setUpLocale(app, catalog, { secureCookies: settings.production });
 
   // The bank's notification is answered in its own terms, {"Status":"F"}, whatever refuses it.
@@ -90,18 +92,22 @@ export function createApp(deps: AppDependencies): express.Express {
   app.post(['/checkout', '/orders/:id/payments', '/orders/:id/pay-again'], limits.checkout);
   app.post('/cart{/*rest}', limits.cart);
 
-  // The bank's callbacks: before sessions and CSRF, since the bank has neither.
+  // The bank's callbacks: before CSRF and sessions, since the bank has neither.
   app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
 
-  setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
-  setUpCsrf(app);
+  setUpCsrf(app, { secret: settings.sessionSecret, secureCookies: settings.production });
 
-  // Shop pages.
-  if (deps.admin) app.use('/admin', createAdminRoutes({ ...deps, credentials: deps.admin }));
-  app.use(exposeCartCount);
+  // The catalog and the products need nothing of the session: the most visited pages skip its
+  // database read.
   const products = deps.products ?? productsFromTable(deps.db);
+  app.get(['/', '/products/:slug'], cartCountFromCookie);
   app.use(catalogRoutes({ products }));
+
+  // Pages with the session.
+  setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
+  if (deps.admin) app.use('/admin', createAdminRoutes({ ...deps, credentials: deps.admin }));
+  app.use(cartCountFromSession({ secureCookies: settings.production }));
   app.use(cartRoutes({ db: deps.db, products }));
   app.use(checkoutRoutes(deps));
   // Before the order pages, whose /orders/:id would take "lookup" for an order id.

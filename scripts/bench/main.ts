@@ -121,7 +121,7 @@ async function run(): Promise<BenchReport> {
   log('checkout round trips ...');
   measurements.push(await measureCheckout(shop.baseUrl, sandbox, product.id, cpu));
   log('pages ...');
-  measurements.push(await measurePages(shop.baseUrl, bare.baseUrl, product.slug, cpu));
+  measurements.push(await measurePages(shop.baseUrl, bare.baseUrl, product, cpu));
   log('webhook bursts: the shop, the bare endpoint, two shop processes ...');
   const bareAfterPages = bare.memory();
   const shopAfterBurst = { current: shop.memory() };

@@ -3,7 +3,7 @@
 import autocannon, { type Result } from 'autocannon';
 import type { CpuMeters } from './cpu';
 import type { Check, Figure, Measurement } from './report';
-import { proxyHeaders, Shopper } from './shopper';
+import { hiddenField, proxyHeaders, Shopper } from './shopper';
 import { sized } from './sizes';
 import { percentile } from './stats';
 
@@ -85,11 +85,13 @@ async function compare(name: string, shop: Side, bare: Side, cpuTarget = false):
   return { figures, checks: [answered('shop', shopTotals), answered('bare app', bareTotals)] };
 }
 
-async function returningVisitors(shopUrl: string): Promise<string[]> {
+/** Shoppers who have been here before: each with a product in the cart, so with a stored session. */
+async function returningVisitors(shopUrl: string, productId: number): Promise<string[]> {
   return Promise.all(Array.from({ length: CONNECTIONS }, async (_, n) => {
     const shopper = new Shopper(shopUrl, n);
-    await shopper.get('/');
-    if (!shopper.cookie.includes('fengshou.sid=')) throw new Error('the shop issued no session cookie');
+    const home = await shopper.get('/');
+    const added = await shopper.post('/cart/items', { _csrf: hiddenField(home.text, '_csrf'), productId, quantity: 1 });
+    if (added.status !== 303 || !shopper.cookie.includes('fengshou.sid=')) throw new Error(`adding to the cart answered ${added.status}, with no session`);
     return shopper.cookie;
   }));
 }
@@ -107,15 +109,15 @@ async function samePages(shopUrl: string, bareUrl: string, productPath: string):
   };
 }
 
-export async function measurePages(shopUrl: string, bareUrl: string, productSlug: string, cpu: CpuMeters): Promise<Measurement> {
-  const cookies = await returningVisitors(shopUrl);
+export async function measurePages(shopUrl: string, bareUrl: string, product: { id: number; slug: string }, cpu: CpuMeters): Promise<Measurement> {
+  const cookies = await returningVisitors(shopUrl, product.id);
   const shop = (path: string, withCookies: string[]): Side => ({ url: `${shopUrl}${path}`, cookies: withCookies, cpu: cpu.shop, databaseCpu: cpu.database });
   const bare = (path: string): Side => ({ url: `${bareUrl}${path}`, cookies: [], cpu: cpu.bare });
-  const product = `/products/${productSlug}`;
-  const same = await samePages(shopUrl, bareUrl, product);
+  const productPath = `/products/${product.slug}`;
+  const same = await samePages(shopUrl, bareUrl, productPath);
   const measurements = [
     await compare('catalog, returning visitor', shop('/', cookies), bare('/'), true),
-    await compare('product, returning visitor', shop(product, cookies), bare(product), true),
+    await compare('product, returning visitor', shop(productPath, cookies), bare(productPath), true),
     await compare('catalog, first visit', shop('/', []), bare('/')),
   ];
   return { figures: measurements.flatMap((m) => m.figures), checks: [same, ...measurements.flatMap((m) => m.checks)] };

@@ -145,8 +145,10 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
 - **pages** — autocannon, 10 connections, in alternating 2-second rounds against the shop's catalog
   and product pages and against a bare Express + Nunjucks app (\`scripts/bench/bare-app.ts\`)
   rendering the same templates with the same products held in memory: no database, session, CSRF,
-  security headers, rate limits or logging. *Returning visitor* sends a session cookie (one browser
-  per connection); *first visit* sends none, so every request creates a session row.
+  security headers, rate limits or logging. *Returning visitor* sends the cookies of a shopper with
+  a product in the cart, so with a stored session (one browser per connection); *first visit* sends
+  none, so every request issues a CSRF cookie. The shop serves these two pages without reading
+  the session (the cart badge comes from a cookie of its own).
 - **webhook burst** — 1,000 card payments created at the sandbox and paid there with notifications
   held back, then every PayToken posted to the shop's BackendURL 5 times at once (10 PayTokens, 50
   callbacks, in flight). The burst takes no new PayToken after its time budget, so that the run

@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from 'express';
+import onHeaders from 'on-headers';
 import type { Database } from '../db/prisma';
 import { MAX_QUANTITY, itemCount, withItemAdded, withoutItem, withQuantity } from '../cart/cart';
 import { addToCartForm, cartItemParams, changeQuantityForm } from '../cart/cart-forms';
@@ -11,11 +12,35 @@ import { saveSession } from '../web/session';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
 
-/** The navbar's cart badge, on every page. */
-export const exposeCartCount: RequestHandler = (req, res, next) => {
-  res.locals.cartCount = itemCount(req.session.cart);
+// The navbar's cart badge, on every page. The pages served without loading the session (the
+// catalog and the products) show it from a cookie, which every request that loads the session keeps
+// in step with the session's cart when its response goes out. The cookie is for display only: the
+// cart itself is read from the session wherever it matters.
+const CART_COUNT_COOKIE = 'fengshou.cart';
+const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
+
+/** For pages served without the session. */
+export const cartCountFromCookie: RequestHandler = (req, res, next) => {
+  const count = Number(req.cookies[CART_COUNT_COOKIE]);
+  res.locals.cartCount = Number.isSafeInteger(count) && count > 0 ? count : 0;
   next();
 };
+
+/** For pages served with the session; keeps the cookie in step with the session's cart. */
+export function cartCountFromSession(options: { secureCookies: boolean }): RequestHandler {
+  return (req, res, next) => {
+    res.locals.cartCount = itemCount(req.session.cart);
+    onHeaders(res, () => {
+      // The cart as the request left it (the session is gone after a sign-out).
+      const count = itemCount(req.session?.cart);
+      if (String(count) === (req.cookies[CART_COUNT_COOKIE] ?? '0')) return;
+      const cookie = { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, path: '/' } as const;
+      if (count > 0) res.cookie(CART_COUNT_COOKIE, String(count), { ...cookie, maxAge: THIRTY_DAYS_MS });
+      else res.clearCookie(CART_COUNT_COOKIE, cookie);
+    });
+    next();
+  };
+}
 
 export function cartRoutes({ db, products }: { db: Database; products: ActiveProducts }): Router {
   const router = Router();

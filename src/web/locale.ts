@@ -7,21 +7,6 @@ import { translator } from '../i18n/translate';
 const COOKIE = 'lang';
 const ONE_YEAR_MS = 365 * 24 * 3600 * 1000;
 
-function cookieValue(header: string | undefined, name: string): string | undefined {
-  for (const part of header?.split(';') ?? []) {
-    const [key, ...value] = part.trim().split('=');
-    // A malformed escape (a cookie of "%") is no language, not an error on every page.
-    if (key === name) {
-      try {
-        return decodeURIComponent(value.join('='));
-      } catch {
-        return undefined;
-      }
-    }
-  }
-  return undefined;
-}
-
 export function setUpLocale(app: Express, catalog: Catalog, options: { secureCookies: boolean }): void {
   // One translator per language, made once rather than on every request.
   const translators = Object.fromEntries(LOCALES.map((locale) => [locale, translator(catalog, locale)])) as Record<Locale, ReturnType<typeof translator>>;
@@ -32,7 +17,7 @@ export function setUpLocale(app: Express, catalog: Catalog, options: { secureCoo
       locale = requested;
       res.cookie(COOKIE, locale, { maxAge: ONE_YEAR_MS, sameSite: 'lax', httpOnly: true, secure: options.secureCookies });
     } else {
-      const remembered = cookieValue(req.headers.cookie, COOKIE);
+      const remembered: unknown = req.cookies[COOKIE];
       locale = isLocale(remembered) ? remembered : (localeFromAcceptLanguage(req.headers['accept-language']) ?? DEFAULT_LOCALE);
     }
     req.locale = locale;

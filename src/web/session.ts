@@ -1,5 +1,6 @@
 // Cookie sessions stored in PostgreSQL (the `session` table of the Prisma schema), so a shop on
-// several processes shares them. The cart and the shopper's order-ownership token live here.
+// several processes shares them. The cart and the shopper's order-ownership token live here; a
+// visitor who only looks around has none (the CSRF token is a cookie of its own, web/csrf.ts).
 import type { Express, Request, RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
@@ -8,18 +9,6 @@ import type { Logger } from 'pino';
 
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 const ONE_HOUR_MS = 3600 * 1000;
-/** How long a session that holds nothing but its CSRF token is kept. */
-export const EMPTY_SESSION_MS = 2 * ONE_HOUR_MS;
-const NOTHING_YET = new Set(['cookie', 'csrfToken', 'renewedAt']);
-
-/**
- * A visitor's first page puts a CSRF token in the session (its forms need one), so every new
- * visitor's session is stored; one that holds nothing else, a crawler's or a one-page visit, is
- * kept only EMPTY_SESSION_MS instead of 30 days.
- */
-export function holdsNothing(sess: object): boolean {
-  return Object.keys(sess).every((key) => NOTHING_YET.has(key));
-}
 
 export interface SessionStore {
   store: session.Store;
@@ -35,8 +24,6 @@ export function createSessionStore(databaseUrl: string, logger: Logger): Session
   // The table comes from the migrations; pruning expired sessions runs in the store, hourly.
   // No touch: a session's expiry moves only when it is stored, see renewHourly below.
   const store = new PgStore({ pool, tableName: 'session', createTableIfMissing: false, pruneSessionInterval: 3600, disableTouch: true });
-  const set = store.set.bind(store);
-  store.set = (sid, sess, callback) => set(sid, withStoredExpiry(sess), callback);
   return {
     store,
     async close() {
@@ -44,18 +31,6 @@ export function createSessionStore(databaseUrl: string, logger: Logger): Session
       await pool.end();
     },
   };
-}
-
-// An empty session is kept briefly. One that has just received something (the first cart item) may
-// still carry the short expiry it was loaded with, since saveSession stores it before express-session
-// moves the expiry on: it gets its full lifetime here.
-function withStoredExpiry(sess: session.SessionData): session.SessionData {
-  const now = Date.now();
-  const lifetime = holdsNothing(sess) ? EMPTY_SESSION_MS : (sess.cookie.originalMaxAge ?? undefined);
-  if (lifetime === undefined) return sess;
-  const expires = sess.cookie.expires ? new Date(sess.cookie.expires).getTime() : Infinity;
-  const wanted = holdsNothing(sess) ? Math.min(expires, now + lifetime) : expires < now + lifetime - ONE_HOUR_MS ? now + lifetime : expires;
-  return wanted === expires ? sess : ({ ...sess, cookie: { ...sess.cookie, expires: new Date(wanted) } } as session.SessionData);
 }
 
 export function setUpSession(app: Express, options: { store: session.Store; secret: string; secureCookies: boolean }): void {
@@ -73,7 +48,8 @@ export function setUpSession(app: Express, options: { store: session.Store; secr
   app.use(renewHourly);
 }
 
-// A session lasts 30 days from the shopper's last visit, but moving its expiry on every page view
+// A session lasts 30 days from the shopper's last visit to a page that reads it (the catalog and
+// product pages do not), but moving its expiry on every page view
 // (rolling sessions) rewrote its row on every request. Without rolling, express-session stores a
 // session and sends its cookie, both with a fresh expiry, only when the session changed; the store's
 // touch is off, because it would move the row's expiry but not the browser's cookie. So once the
@@ -82,11 +58,9 @@ export function setUpSession(app: Express, options: { store: session.Store; secr
 // most an hour) after the last visit. A new session has a fresh expiry and is left alone: it is
 // stored only if something else puts data in it.
 const renewHourly: RequestHandler = (req, _res, next) => {
-  // maxAge is the time left until the stored expiry; originalMaxAge the full lifetime (an empty
-  // session's stored lifetime is the shorter one, see createSessionStore).
+  // maxAge is the time left until the stored expiry; originalMaxAge the full lifetime.
   const { maxAge, originalMaxAge } = req.session.cookie;
-  const lifetime = holdsNothing(req.session) ? EMPTY_SESSION_MS : originalMaxAge;
-  if (maxAge != null && lifetime != null && maxAge < lifetime - ONE_HOUR_MS) req.session.renewedAt = Date.now();
+  if (maxAge != null && originalMaxAge != null && maxAge < originalMaxAge - ONE_HOUR_MS) req.session.renewedAt = Date.now();
   next();
 };
 

@@ -26,11 +26,10 @@ beforeAll(async () => {
   const product = await createProduct(shop.db, { priceTwd: 880, stock: 5 });
   const buyer = new Shopper(shop.baseUrl);
 
-  const home = await buyer.agent.get('/');
-  const cookie = ([] as string[]).concat(home.headers['set-cookie'] ?? []).find((c) => c.startsWith('fengshou.sid='))!;
+  const added = await buyer.addToCart(product.id, 1);
+  const cookie = ([] as string[]).concat(added.headers['set-cookie'] ?? []).find((c) => c.startsWith('fengshou.sid='))!;
   sessionCookie = decodeURIComponent(cookie.split(';')[0]!.slice('fengshou.sid='.length));
   sessionId = sessionCookie.slice(2, sessionCookie.indexOf('.'));
-  await buyer.addToCart(product.id, 1);
   const checkout = await buyer.checkout({ payType: 'C' });
   expect(checkout.status).toBe(303);
 

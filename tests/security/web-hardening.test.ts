@@ -16,6 +16,7 @@ import { DEMO_SHOP } from '../../src/sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
 import { getWithCookie, placeOrder } from '../payments/payment-flow-helpers';
 import { Shopper } from '../support/shop-app';
+import { hiddenField } from '../support/admin-harness';
 import { createProduct } from '../support/shop-fixtures';
 import { startShopHarness, type ShopHarness } from '../support/shop-harness';
 
@@ -164,48 +165,138 @@ describe('CSRF', () => {
   });
 });
 
-describe('the session cookie', () => {
-  const sessionCookie = (response: request.Response) =>
-    ([] as string[]).concat(response.headers['set-cookie'] ?? []).find((cookie) => cookie.startsWith('fengshou.sid='));
+/** The cookies a response sets, by name, each with its attributes. */
+function cookiesSet(response: request.Response): Map<string, string> {
+  const all = ([] as string[]).concat(response.headers['set-cookie'] ?? []);
+  return new Map(all.map((cookie) => [cookie.slice(0, cookie.indexOf('=')), cookie]));
+}
 
-  it('is HttpOnly and SameSite=Lax, and not Secure outside production, where the shop runs on plain HTTP', async () => {
-    const cookie = sessionCookie(await request(appWith({ production: false })).get('/'));
+/** Opens the catalog and puts a product in the cart, as a browser behind the shop's HTTPS proxy. */
+async function shopperWithCart(app: ReturnType<typeof appWith>) {
+  const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
+  const home = await request(app).get('/').set('X-Forwarded-Proto', 'https');
+  const cookies = [...cookiesSet(home).values()].map((cookie) => cookie.split(';')[0]!);
+  const added = await request(app)
+    .post('/cart/items')
+    .set('X-Forwarded-Proto', 'https')
+    .set('Cookie', cookies.join('; '))
+    .type('form')
+    .send({ _csrf: hiddenField(home.text, '_csrf'), productId: product.id, quantity: 1 });
+  expect(added.status).toBe(303);
+  return { home, added, product, cookies: [...cookies, ...[...cookiesSet(added).values()].map((cookie) => cookie.split(';')[0]!)] };
+}
 
-    expect(cookie).toMatch(/; HttpOnly/);
-    expect(cookie).toMatch(/; SameSite=Lax/);
-    expect(cookie).not.toMatch(/; Secure/);
+describe('the cookies', () => {
+  it.each([
+    ['outside production, where the shop runs on plain HTTP', false, 'fengshou.csrf'],
+    ['in production', true, '__Host-fengshou.csrf'],
+  ])('are HttpOnly and SameSite=Lax, and Secure only in production: %s', async (_where, production, csrfCookie) => {
+    const { home, added } = await shopperWithCart(appWith({ production }));
+    const cookies = [cookiesSet(home).get(csrfCookie), cookiesSet(added).get('fengshou.sid'), cookiesSet(added).get('fengshou.cart')];
+
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/; HttpOnly/);
+      expect(cookie).toMatch(/; SameSite=Lax/);
+      if (production) expect(cookie).toMatch(/; Secure/);
+      else expect(cookie).not.toMatch(/; Secure/);
+    }
+    expect(cookiesSet(home).get(csrfCookie)).toMatch(/; Path=\//);
+    expect(cookiesSet(home).get(csrfCookie)).not.toMatch(/; Domain=/i);
   });
 
-  it('is also Secure in production, and never sent over plain HTTP there', async () => {
+  it('the session cookie is never sent over plain HTTP in production', async () => {
     const app = appWith({ production: true });
+    const { cookies } = await shopperWithCart(app);
+    const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
 
-    const cookie = sessionCookie(await request(app).get('/').set('X-Forwarded-Proto', 'https'));
-    const plain = sessionCookie(await request(app).get('/'));
+    const csrfToken = hiddenField((await request(app).get('/').set('Cookie', cookies.join('; '))).text, '_csrf');
+    const plain = await request(app).post('/cart/items').set('Cookie', cookies.filter((c) => !c.startsWith('fengshou.sid=')).join('; ')).type('form').send({ _csrf: csrfToken, productId: product.id, quantity: 1 });
 
-    expect(cookie).toMatch(/; HttpOnly/);
-    expect(cookie).toMatch(/; SameSite=Lax/);
-    expect(cookie).toMatch(/; Secure/);
-    expect(plain).toBeUndefined();
+    expect(plain.status).toBe(303);
+    expect(cookiesSet(plain).has('fengshou.sid')).toBe(false);
   });
 
-  it('is stored again, and sent again, only once its expiry is over an hour old', async () => {
+  it('a visitor who only looks at the catalog and the products gets a CSRF cookie and no session', async () => {
+    const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
+    for (const path of ['/', `/products/${product.slug}`]) {
+      const page = await request(appWith({ production: false })).get(path);
+      expect(page.status).toBe(200);
+      expect([...cookiesSet(page).keys()]).toEqual(['fengshou.csrf']);
+    }
+  });
+
+  it('the catalog and the products are served without reading the session, with the cart badge from its cookie', async () => {
+    const store = new session.MemoryStore();
+    let reads = 0;
+    const get = store.get.bind(store);
+    store.get = (sid, done) => void (reads++, get(sid, done));
+    const app = appWith({ production: false, sessionStore: store });
+    const { cookies, product } = await shopperWithCart(app);
+    const readsBefore = reads;
+
+    const pages = await Promise.all(['/', `/products/${product.slug}`].map((path) => request(app).get(path).set('Cookie', cookies.join('; '))));
+    expect(reads).toBe(readsBefore);
+    for (const page of pages) expect(page.text).toMatch(/data-testid="cart-count">1</);
+
+    const cart = await request(app).get('/cart').set('Cookie', cookies.join('; '));
+    expect(reads).toBe(readsBefore + 1);
+    expect(cart.text).toMatch(/data-testid="cart-count">1</);
+  });
+
+  it('the cart badge cookie follows the session’s cart, and goes when the cart is empty', async () => {
+    const browser = new Shopper(appWith({ production: false }));
+    const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
+    const badge = async () => /data-testid="cart-count">(\d+)</.exec((await browser.agent.get('/')).text)?.[1];
+
+    await browser.addToCart(product.id, 2);
+    expect(await badge()).toBe('2');
+    await browser.post(`/cart/items/${product.id}`, { quantity: 3 });
+    expect(await badge()).toBe('3');
+    const removed = await browser.post(`/cart/items/${product.id}/remove`);
+    expect(cookiesSet(removed).get('fengshou.cart')).toMatch(/^fengshou\.cart=;.*Expires=Thu, 01 Jan 1970/);
+    expect(await badge()).toBeUndefined();
+  });
+
+  it('a form token is good only with the cookie of the browser it was given to', async () => {
+    const app = appWith({ production: false });
+    const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
+    const [first, second] = [new Shopper(app), new Shopper(app)];
+    const firstToken = await first.csrfToken();
+    await second.csrfToken();
+
+    const add = (browser: Shopper, _csrf: string) => browser.agent.post('/cart/items').type('form').send({ _csrf, productId: product.id, quantity: 1 });
+    expect((await add(second, firstToken)).status).toBe(403);
+    expect((await add(second, `${firstToken.slice(0, -1)}${firstToken.endsWith('A') ? 'B' : 'A'}`)).status).toBe(403);
+    expect((await add(first, firstToken)).status).toBe(303);
+  });
+
+  it('a made-up CSRF cookie gives a new one, not a token for it', async () => {
+    const page = await request(appWith({ production: false })).get('/').set('Cookie', 'fengshou.csrf=attacker-chosen');
+    const issued = cookiesSet(page).get('fengshou.csrf');
+
+    expect(issued).toMatch(/^fengshou\.csrf=[A-Za-z0-9_-]{43};/);
+  });
+});
+
+describe('the session', () => {
+  it('is stored again, and its cookie sent again, only once its expiry is over an hour old', async () => {
     const DAY_MS = 24 * 3_600_000;
     const store = new session.MemoryStore();
     const sessions = () => new Promise<Record<string, session.SessionData>>((resolve) => store.all((_e, all) => resolve(all ?? {})));
     const app = appWith({ production: false, sessionStore: store });
-    const cookie = sessionCookie(await request(app).get('/'))!.split(';')[0]!;
+    const { cookies } = await shopperWithCart(app);
     const [[sid, stored]] = Object.entries(await sessions()) as [[string, session.SessionData]];
     let writes = 0;
     const set = store.set.bind(store);
     store.set = (id, data, done) => void (writes++, set(id, data, done));
 
-    const fresh = await request(app).get('/').set('Cookie', cookie);
-    // As if the session, holding a cart, had last been stored two hours ago.
-    set(sid, { ...stored, cart: [{ productId: 1, quantity: 1 }], cookie: { ...stored.cookie, expires: new Date(Date.now() + 30 * DAY_MS - 2 * 3_600_000) } } as session.SessionData);
-    const aged = await request(app).get('/').set('Cookie', cookie);
+    const fresh = await request(app).get('/cart').set('Cookie', cookies.join('; '));
+    // As if the session had last been stored two hours ago.
+    set(sid, { ...stored, cookie: { ...stored.cookie, expires: new Date(Date.now() + 30 * DAY_MS - 2 * 3_600_000) } } as session.SessionData);
+    const aged = await request(app).get('/cart').set('Cookie', cookies.join('; '));
 
-    expect(sessionCookie(fresh)).toBeUndefined();
-    expect(sessionCookie(aged)).toMatch(/^fengshou\.sid=/);
+    expect(cookiesSet(fresh).has('fengshou.sid')).toBe(false);
+    expect(cookiesSet(aged).get('fengshou.sid')).toMatch(/^fengshou\.sid=/);
     expect(writes).toBe(1);
     expect(new Date((await sessions())[sid]!.cookie.expires!).getTime()).toBeGreaterThan(Date.now() + 30 * DAY_MS - 60_000);
   });

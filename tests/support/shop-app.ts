@@ -94,7 +94,7 @@ export class Shopper {
     this.agent = request.agent(app);
   }
 
-  /** The CSRF token of the session, as the catalog page's forms carry it. */
+  /** The browser's CSRF token, as the catalog page's forms carry it. */
   async csrfToken(): Promise<string> {
     return hiddenField((await this.agent.get('/')).text, '_csrf');
   }
