@@ -28,7 +28,21 @@ function levelOf(status: number): 'info' | 'warn' | 'error' {
   return status >= 500 ? 'error' : status >= 400 ? 'warn' : 'info';
 }
 
+const LINE = Symbol('request log line');
+const LOGGER = Symbol('request logger');
+
+interface WithLogLine {
+  [LINE]: LoggedRequest;
+  [LOGGER]?: Logger;
+}
+
 export function setUpRequestLogging(app: Express, logger: Logger): void {
+  // On the app's request prototype, so that each request only gains two plain fields.
+  Object.defineProperty(app.request, 'log', {
+    get(this: WithLogLine) {
+      return (this[LOGGER] ??= logger.child({ req: this[LINE] }));
+    },
+  });
   app.use((req, res, next) => {
     const given = req.headers['x-request-id'];
     const logged: LoggedRequest = {
@@ -36,23 +50,16 @@ export function setUpRequestLogging(app: Express, logger: Logger): void {
       method: req.method,
       path: req.url.split('?')[0]!,
     };
+    (req as unknown as WithLogLine)[LINE] = logged;
     res.setHeader('X-Request-Id', logged.id);
-    let requestLogger: Logger | undefined;
-    Object.defineProperty(req, 'log', {
-      get: () => (requestLogger ??= logger.child({ req: logged })),
-      configurable: true,
-    });
     const started = Date.now();
-    const done = () => {
-      res.off('finish', done);
-      res.off('close', done);
+    // 'close' follows every response, finished or cut short.
+    res.once('close', () => {
       const line = { req: logged, res: { statusCode: res.statusCode }, responseTime: Date.now() - started };
       // A response that closed before it was finished: the client went away (or the socket broke).
       if (!res.writableFinished) logger.warn(line, 'request closed before its response was sent');
       else logger[levelOf(res.statusCode)](line, 'request completed');
-    };
-    res.on('finish', done);
-    res.on('close', done);
+    });
     next();
   });
 }
