@@ -90,7 +90,7 @@ describe('the e-mails of an ATM payment', () => {
     const opened = await fetch(link!, { redirect: 'manual' });
     expect(opened.status).toBe(303);
     expect(opened.headers.get('location')).toBe(`/orders/${order.id}`);
-    const cookie = opened.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = opened.headers.getSetCookie().find((line) => line.startsWith('fengshou.sid='))!.split(';')[0]!;
     const page = await getWithCookie(shop, `/orders/${order.id}`, cookie);
 
     expect(page.status).toBe(200);

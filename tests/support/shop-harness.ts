@@ -34,7 +34,7 @@ export interface ShopHarness {
   audit: ExchangeAudit;
   /** What startPaymentAttempt needs, wired like the app's own. */
   attemptDeps: PaymentAttemptDependencies;
-  /** A Cookie header for a browser whose session holds this shopperId. */
+  /** A Cookie header for a browser whose session holds this shopperId, with the CSRF cookie its forms need. */
   shopperCookie(shopperId: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -129,7 +129,9 @@ export async function startShopHarness(
       const expires = new Date(Date.now() + 3_600_000);
       const cookie = { originalMaxAge: 3_600_000, expires, httpOnly: true, path: '/', sameSite: 'lax' };
       await saveSession(sessions.store, sid, { cookie, shopperId } as unknown as SessionData);
-      return signedSessionCookie(sid);
+      const csrfCookie = (await fetch(`${baseUrl}/`)).headers.getSetCookie().find((line) => line.startsWith('fengshou.csrf='));
+      if (!csrfCookie) throw new Error('the shop issued no CSRF cookie');
+      return `${signedSessionCookie(sid)}; ${csrfCookie.split(';')[0]}`;
     },
     async close() {
       await sandbox.close();
