@@ -32,7 +32,7 @@ app.locals.locale = DEFAULT_LOCALE;
 app.locals.t = translator(mergeCatalogs(...defaultCatalogs), DEFAULT_LOCALE);
 app.locals.languageUrl = (target: string) => `/?lang=${target}`;
 // The same length as the shop's CSRF tokens, so both pages weigh the same.
-app.locals.csrfToken = randomBytes(128).toString('hex');
+app.locals.csrfToken = randomBytes(32).toString('base64url');
 app.locals.cartCount = 0;
 
 app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));

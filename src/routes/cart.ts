@@ -33,7 +33,7 @@ export function cartCountFromSession(options: { secureCookies: boolean }): Reque
     onHeaders(res, () => {
       // The cart as the request left it (the session is gone after a sign-out).
       const count = itemCount(req.session?.cart);
-      if (String(count) === (req.cookies[CART_COUNT_COOKIE] ?? '0')) return;
+      if (String(count) === (req.cookies[CART_COUNT_COOKIE] || '0')) return;
       const cookie = { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, path: '/' } as const;
       if (count > 0) res.cookie(CART_COUNT_COOKIE, String(count), { ...cookie, maxAge: THIRTY_DAYS_MS });
       else res.clearCookie(CART_COUNT_COOKIE, cookie);

@@ -17,14 +17,10 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 const BROWSER_VALUE = /^[A-Za-z0-9_-]{43}$/;
 const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
-export class CsrfError extends HttpError {
+class CsrfError extends HttpError {
   constructor() {
     super(403, 'error.forbidden', 'CSRF token missing or not this browser’s');
   }
-}
-
-export function csrfCookieName(secureCookies: boolean): string {
-  return secureCookies ? '__Host-fengshou.csrf' : 'fengshou.csrf';
 }
 
 function matches(given: unknown, token: string): boolean {
@@ -34,7 +30,7 @@ function matches(given: unknown, token: string): boolean {
 }
 
 export function setUpCsrf(app: Express, options: { secret: string; secureCookies: boolean }): void {
-  const cookieName = csrfCookieName(options.secureCookies);
+  const cookieName = options.secureCookies ? '__Host-fengshou.csrf' : 'fengshou.csrf';
   // A key of its own, so that no token of this kind can stand for another use of the secret.
   const key = createHmac('sha256', options.secret).update('fengshou csrf tokens').digest();
   const tokenFor = (browserValue: string) => createHmac('sha256', key).update(browserValue).digest('base64url');
