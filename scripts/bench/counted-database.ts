@@ -1,9 +1,7 @@
 // A Prisma client like the shop's (src/db/prisma.ts) whose pg pool counts the SQL statements it
 // sends. With pg every statement is one round trip to PostgreSQL, BEGIN and COMMIT included.
-import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
-import type { Database } from '../../src/db/prisma';
-import { PrismaClient } from '../../src/generated/prisma/client';
+import { databaseOnPool, type Database } from '../../src/db/prisma';
 
 export interface CountedDatabase {
   db: Database;
@@ -33,14 +31,14 @@ export function createCountedDatabase(url: string, poolSize: number): CountedDat
   // The bench runs the shop with NODE_ENV=production, where Prisma's default error format is
   // 'minimal': it then skips capturing a call-site stack for every query, which this process
   // (not in production) would otherwise pay and charge to the shop.
-  const db = new PrismaClient({ adapter: new PrismaPg(counted), errorFormat: 'minimal' });
+  const db = databaseOnPool(counted, { errorFormat: 'minimal' });
   return {
     db,
     pool,
     statements: () => statements,
     async close() {
+      // Ends the counted pool too.
       await db.$disconnect();
-      await counted.end().catch(() => undefined);
       await pool.end();
     },
   };
