@@ -8,7 +8,7 @@ import { findProductById, type ActiveProducts } from '../catalog/products';
 import { canStartNewAttempt } from '../payments/payable-order';
 import { unpaidOrders } from '../orders/unpaid-order';
 import { NotFoundError } from '../web/errors';
-import { saveSession } from '../web/session';
+import { saveSession, SESSION_LIFETIME_MS } from '../web/session';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
 
@@ -17,7 +17,6 @@ import { noStore } from './no-store';
 // in step with the session's cart when its response goes out. The cookie is for display only: the
 // cart itself is read from the session wherever it matters.
 const CART_COUNT_COOKIE = 'fengshou.cart';
-const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
 /** For pages served without the session. */
 export const cartCountFromCookie: RequestHandler = (req, res, next) => {
@@ -35,7 +34,7 @@ export function cartCountFromSession(options: { secureCookies: boolean }): Reque
       const count = itemCount(req.session?.cart);
       if (String(count) === (req.cookies[CART_COUNT_COOKIE] || '0')) return;
       const cookie = { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, path: '/' } as const;
-      if (count > 0) res.cookie(CART_COUNT_COOKIE, String(count), { ...cookie, maxAge: THIRTY_DAYS_MS });
+      if (count > 0) res.cookie(CART_COUNT_COOKIE, String(count), { ...cookie, maxAge: SESSION_LIFETIME_MS });
       else res.clearCookie(CART_COUNT_COOKIE, cookie);
     });
     next();

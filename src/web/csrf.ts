@@ -11,11 +11,11 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Express } from 'express';
 import { HttpError } from './errors';
+import { SESSION_LIFETIME_MS } from './session';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 /** 32 random bytes, base64url: what this module issues, and all it accepts as a browser's value. */
 const BROWSER_VALUE = /^[A-Za-z0-9_-]{43}$/;
-const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
 
 class CsrfError extends HttpError {
   constructor() {
@@ -47,7 +47,7 @@ export function setUpCsrf(app: Express, options: { secret: string; secureCookies
       return next();
     }
     const browserValue = randomBytes(32).toString('base64url');
-    res.cookie(cookieName, browserValue, { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, path: '/', maxAge: THIRTY_DAYS_MS });
+    res.cookie(cookieName, browserValue, { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, path: '/', maxAge: SESSION_LIFETIME_MS });
     res.locals.csrfToken = tokenFor(browserValue);
     next();
   });

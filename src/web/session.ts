@@ -7,7 +7,8 @@ import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
 import type { Logger } from 'pino';
 
-const THIRTY_DAYS_MS = 30 * 24 * 3600 * 1000;
+/** How long a session lasts after it is last stored; the shop's other cookies live as long. */
+export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 const ONE_HOUR_MS = 3600 * 1000;
 
 export interface SessionStore {
@@ -42,7 +43,7 @@ export function setUpSession(app: Express, options: { store: session.Store; secr
       resave: false,
       saveUninitialized: false,
       rolling: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: THIRTY_DAYS_MS },
+      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: SESSION_LIFETIME_MS },
     }),
   );
   app.use(renewHourly);
