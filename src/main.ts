@@ -10,7 +10,7 @@ import { ConfigError, loadConfig, type BankCredentials, type Config } from './co
 import { createLogger } from './logger';
 import { migrateDatabase, openDatabaseServer } from './db/database-server';
 import { EmbeddedPostgresAccessError } from './db/embedded-postgres';
-import { createDatabase } from './db/prisma';
+import { createDatabase, poolOf } from './db/prisma';
 import { seedProducts } from './catalog/seed';
 import { startProductCache } from './catalog/product-cache';
 import { createExchangeAudit } from './payments/exchange-audit';
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const mailCatcher = config.mail.smtpUrl ? undefined : await (await import('./sandbox')).startMailCatcher({ port: 0 });
   const mailSender = createSmtpSender(config.mail.smtpUrl ?? mailCatcher!.url);
   const bank = await connectBank(config, say, mailCatcher);
-  const audit = createExchangeAudit({ db, logger });
+  const audit = createExchangeAudit({ pool: poolOf(db), logger });
   const metrics = createMetrics({ processMetrics: true });
   const sinopac = new SinopacClient({
     apiUrl: bank.apiUrl,

@@ -5,6 +5,7 @@
 // and two shop processes on one database behind a round-robin balancer. Also counts the SQL
 // statements one callback costs the shop.
 import type pg from 'pg';
+import { poolOf } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
 import { receivePayToken, type PayTokenIntakeDependencies } from '../../src/payments/pay-token-intake';
@@ -113,7 +114,7 @@ type Setup = Awaited<ReturnType<typeof createPendingPayments>>;
 /** Pending payments in `database`, made through a client like the shop's, its audit rows included. */
 async function pendingPayments(database: CountedDatabase, sandbox: TimedSandbox, publicBaseUrl: string, probes: number) {
   const logger = createLogger('silent');
-  const audit = createExchangeAudit({ db: database.db, logger });
+  const audit = createExchangeAudit({ pool: poolOf(database.db), logger });
   const sinopac = new SinopacClient({
     apiUrl: sandbox.apiUrl,
     shopNo: DEMO_SHOP.shopNo,

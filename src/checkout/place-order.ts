@@ -1,10 +1,9 @@
 // Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
-// the first payment attempt is started. The order and its attempt are written in two transactions;
-// should the process stop between them, the order's stock is given back after STOCK_HOLD_MINUTES
-// (jobs/release-stock-holds.ts).
+// the first payment attempt is started. The order, its stock and its first attempt are written in
+// one transaction, then the attempt goes to the bank (payments/start-attempt.ts).
 import type { Locale } from '../i18n/locales';
 import type { PayType, Prisma } from '../generated/prisma/client';
-import { startPaymentAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
+import { createAtBank, openFirstAttempt, type OpenedAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
 import type { Cart } from '../cart/cart';
 import { consumeCheckoutToken } from './checkout-token';
 import { newOrderNumber } from './order-number';
@@ -43,19 +42,21 @@ class OrderRefused extends Error {
 }
 
 export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput): Promise<PlaceOrderResult> {
-  let order: { id: string; payType: PayType } | undefined;
+  const now = deps.clock();
+  let opened: OpenedAttempt | undefined;
   try {
-    order = await deps.db.$transaction((tx) => createOrder(tx, deps.clock(), input));
+    opened = await deps.db.$transaction((tx) => createOrder(tx, now, input));
   } catch (error) {
     if (error instanceof OrderRefused) return error.result;
     throw error;
   }
-  if (!order) {
+  if (!opened) {
     const latest = await deps.db.order.findFirst({ where: { ownerToken: input.shopperId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
     return { outcome: 'already_placed', latestOrderId: latest?.id };
   }
-  const started = await startPaymentAttempt(deps, { orderId: order.id, payType: order.payType });
-  return { outcome: 'placed', orderId: order.id, next: nextPage(deps, order.id, started) };
+  const orderId = opened.order.id;
+  const started = await createAtBank(deps, opened, now);
+  return { outcome: 'placed', orderId, next: nextPage(deps, orderId, started) };
 }
 
 /**
@@ -70,7 +71,7 @@ function nextPage(deps: PaymentAttemptDependencies, orderId: string, started: St
   return `/orders/${orderId}`;
 }
 
-async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput) {
+async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput): Promise<OpenedAttempt | undefined> {
   if (!(await consumeCheckoutToken(tx, input.sessionId, input.checkoutToken))) return undefined;
 
   const ids = input.cart.map((item) => item.productId);
@@ -94,7 +95,7 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
     throw error;
   }
 
-  return tx.order.create({
+  const order = await tx.order.create({
     data: {
       number: newOrderNumber(now),
       ownerToken: input.shopperId,
@@ -108,6 +109,7 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
       ...input.delivery,
       lines: { create: lines },
     },
-    select: { id: true, payType: true },
+    select: { id: true, number: true, locale: true, payType: true, totalTwd: true },
   });
+  return openFirstAttempt(tx, { ...order, lines }, now);
 }

@@ -7,7 +7,7 @@
 // - a card attempt waiting for its payer, until its link expires (CARD_EXP_MINUTES) plus a grace
 //   for a payment submitted at the last moment.
 // This covers the orders nothing else looks at: a declined card the shopper walked away from, a
-// card link left to expire, and an order whose process died before its first attempt was written.
+// card link left to expire, and an attempt whose OrderCreate failed and was not tried again.
 import type { Prisma } from '../generated/prisma/client';
 import type { BankCheckDependencies } from '../payments/bank-check';
 import { expireAbandonedOrder } from '../payments/order-settlement';

@@ -2,7 +2,7 @@
 // synchronously and lets its callback's errors propagate into the payment flow, so the row is
 // written in the background and a failure to write it is logged, never thrown.
 import type { Logger } from 'pino';
-import type { Database } from '../db/prisma';
+import type pg from 'pg';
 import type { SinopacExchange } from '../sinopac/client';
 
 export interface ExchangeAudit {
@@ -29,21 +29,23 @@ export function withoutSecrets(value: unknown): unknown {
   );
 }
 
-export function createExchangeAudit(deps: { db: Database; logger: Logger }): ExchangeAudit {
-  const { db, logger } = deps;
+/** `pool`: the pg pool beneath the shop's Database (poolOf). */
+export function createExchangeAudit(deps: { pool: Pick<pg.Pool, 'query'>; logger: Logger }): ExchangeAudit {
+  const { pool, logger } = deps;
   const inFlight = new Set<Promise<void>>();
 
-  // One statement per row: the attempt's id comes from a subquery on the unique OrderNo (null when
-  // there is none, or no such attempt) rather than a lookup of its own before every insert. createdAt
-  // is UTC wall time, as Prisma writes its timestamp columns.
+  // One statement per row, on the pg pool beneath Prisma: one for every bank call, where Prisma's
+  // runtime cost more than the statement: the attempt's id comes from a subquery on the unique
+  // OrderNo (null when there is none, or no such attempt) rather than a lookup of its own before
+  // every insert. createdAt is UTC wall time, as Prisma writes its timestamp columns.
   async function write(exchange: SinopacExchange): Promise<void> {
-    const orderNo = exchange.orderNo ?? null;
     const request = JSON.stringify(withoutSecrets(exchange.request));
     const response = exchange.response === undefined ? null : JSON.stringify(withoutSecrets(exchange.response));
-    await db.$executeRaw`
-      INSERT INTO "GatewayExchange" ("service", "orderNo", "paymentId", "request", "response", "durationMs", "outcome", "errorCode", "createdAt")
-      VALUES (${exchange.service}, ${orderNo}, (SELECT id FROM "Payment" WHERE "orderNo" = ${orderNo}), ${request}::jsonb,
-              ${response}::jsonb, ${exchange.durationMs}, ${exchange.outcome}, ${exchange.errorCode ?? null}, now() AT TIME ZONE 'UTC')`;
+    await pool.query(
+      `INSERT INTO "GatewayExchange" ("service", "orderNo", "paymentId", "request", "response", "durationMs", "outcome", "errorCode", "createdAt")
+       VALUES ($1, $2::text, (SELECT id FROM "Payment" WHERE "orderNo" = $2::text), $3::jsonb, $4::jsonb, $5, $6, $7, now() AT TIME ZONE 'UTC')`,
+      [exchange.service, exchange.orderNo ?? null, request, response, exchange.durationMs, exchange.outcome, exchange.errorCode ?? null],
+    );
   }
 
   return {

@@ -1,12 +1,13 @@
 // Starting a payment attempt, the one way checkout and "pay again" both start one: a new Payment
 // with a new OrderNo, OrderCreate at the bank, and the card link or ATM account stored for the
 // shopper. The row is written before the bank is called, so an attempt the bank may know about is
-// never missing from our side. It is written with the order's row locked, after checking that the
-// order takes a new attempt: two clicks, two servers or a settle expiring the order at the same
-// moment are taken one after the other.
+// never missing from our side. A later attempt is written with the order's row locked, after
+// checking that the order takes a new attempt: two clicks, two servers or a settle expiring the
+// order at the same moment are taken one after the other. An order's first attempt is written
+// with the order itself (openFirstAttempt).
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import type { Order, OrderLine, Payment, Prisma } from '../generated/prisma/client';
+import type { Order, OrderLine, Payment, PayType, Prisma } from '../generated/prisma/client';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import type { SinopacClient } from '../sinopac/client';
 import { bankFailureOf } from '../sinopac/errors';
@@ -63,16 +64,42 @@ export async function startPaymentAttempt(
   deps: PaymentAttemptDependencies,
   input: { orderId: string; payType: 'A' | 'C' },
 ): Promise<StartAttemptResult> {
-  const { db, sinopac, clock, logger, settings } = deps;
-  const now = clock();
-  let opened: { order: OrderToPay; payment: Payment };
+  const now = deps.clock();
+  let opened: OpenedAttempt;
   try {
-    opened = await db.$transaction((tx) => openAttempt(tx, input, now), MONEY_TRANSACTION);
+    opened = await deps.db.$transaction((tx) => openAttempt(tx, input, now), MONEY_TRANSACTION);
   } catch (error) {
     if (error instanceof NotPayable) return { kind: 'not_payable', reason: error.reason };
     throw error;
   }
-  const { order, payment } = opened;
+  return createAtBank(deps, opened, now);
+}
+
+/** What OrderCreate needs of the order an attempt is for. */
+export interface OrderForBank {
+  id: string;
+  number: string;
+  locale: string;
+  lines: Array<{ nameZh: string; nameEn: string; quantity: number }>;
+}
+
+export interface OpenedAttempt {
+  order: OrderForBank;
+  payment: Payment;
+}
+
+/**
+ * The first attempt of an order being placed, written in the transaction that writes the order:
+ * nobody else can see the order yet, so there is nothing to lock or check, and an order is never
+ * left without its attempt. createAtBank takes it to the bank once that transaction has committed.
+ */
+export async function openFirstAttempt(tx: Prisma.TransactionClient, order: OrderForBank & { totalTwd: number; payType: PayType }, now: Date): Promise<OpenedAttempt> {
+  return { order, payment: await createAttemptRow(tx, order, order.payType, now) };
+}
+
+/** OrderCreate for an attempt whose row is committed, and its answer settled. */
+export async function createAtBank(deps: PaymentAttemptDependencies, { order, payment }: OpenedAttempt, now: Date): Promise<StartAttemptResult> {
+  const { sinopac, logger, settings } = deps;
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
 
   const atmDay = taipeiDayAfter(now, Math.min(Math.max(settings.atmExpireDays, 1), ATM_MAX_EXPIRE_DAYS));
@@ -87,7 +114,7 @@ export async function startPaymentAttempt(
     BackendURL: `${settings.publicBaseUrl}/payments/sinopac/notify`,
   };
   const params: OrderCreateParams =
-    input.payType === 'A'
+    payment.payType === 'A'
       ? { ...common, PayType: 'A', ATMParam: { ExpireDate: atmDay.yyyyMMdd } }
       : { ...common, PayType: 'C', CardParam: { AutoBilling: 'Y', ExpMinutes: settings.cardExpMinutes } };
 
@@ -126,16 +153,12 @@ export async function startPaymentAttempt(
   // that slow has left the shopper long gone, and the attempt stays as the reconciler left it.
   if (accepted.kind !== 'applied') return { kind: 'start_failed', reason: 'bank_unavailable' };
   log.info({ tsNo: created.TSNo }, 'payment attempt created');
-  return { kind: 'started', payment: await db.payment.findUniqueOrThrow({ where: { id: payment.id } }) };
+  return { kind: 'started', payment: await deps.db.payment.findUniqueOrThrow({ where: { id: payment.id } }) };
 }
 
 type OrderToPay = Order & { lines: OrderLine[] };
 
-async function openAttempt(
-  tx: Prisma.TransactionClient,
-  input: { orderId: string; payType: 'A' | 'C' },
-  now: Date,
-): Promise<{ order: OrderToPay; payment: Payment }> {
+async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: string; payType: 'A' | 'C' }, now: Date): Promise<OpenedAttempt> {
   await lockOrder(tx, input.orderId);
   const order = await tx.order.findUniqueOrThrow({
     where: { id: input.orderId },
@@ -144,10 +167,13 @@ async function openAttempt(
   const refusal = whyNoNewAttempt(order, order.payments);
   if (refusal) throw new NotPayable(refusal);
   if (order.status === 'expired') await revive(tx, order);
-  const payment = await tx.payment.create({
-    data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType: input.payType, amount: order.totalTwd * 100 },
+  return { order, payment: await createAttemptRow(tx, order, input.payType, now) };
+}
+
+function createAttemptRow(tx: Prisma.TransactionClient, order: { id: string; totalTwd: number }, payType: PayType, now: Date): Promise<Payment> {
+  return tx.payment.create({
+    data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType, amount: order.totalTwd * 100 },
   });
-  return { order, payment };
 }
 
 /** An expired order gave its stock back; paying it again needs that stock again, if it is still there. */

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { loadConfig, type BankCredentials } from '../../src/config';
 import { createApp } from '../../src/app';
+import { poolOf } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
 import type { PaymentAttemptDependencies } from '../../src/payments/start-attempt';
@@ -38,7 +39,7 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
     credentials = bank.credentials;
     database = await createTestDatabase();
     const logger = createLogger('silent');
-    const audit = createExchangeAudit({ db: database.db, logger });
+    const audit = createExchangeAudit({ pool: poolOf(database.db), logger });
     const sinopac = new SinopacClient({
       apiUrl: bank.apiUrl,
       shopNo: credentials.shopNo,

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/prisma';
+import type pg from 'pg';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
 import { parseTaipeiMinute as taipeiMinuteToDate } from '../../src/time/taipei';
@@ -69,8 +69,7 @@ describe('the gateway audit', () => {
   it('logs a row it cannot write instead of throwing into the bank call', async () => {
     const lines: string[] = [];
     const logger = createLogger('error', new Writable({ write: (chunk, _enc, done) => void (lines.push(String(chunk)), done()) }));
-    const broken = { $executeRaw: () => Promise.reject(new Error('database down')) } as unknown as Database;
-    const audit = createExchangeAudit({ db: broken, logger });
+    const audit = createExchangeAudit({ pool: { query: () => Promise.reject(new Error('database down')) }, logger });
 
     expect(() =>
       audit.record({ service: 'OrderCreate', orderNo: 'FSP1', request: {}, response: undefined, durationMs: 5, outcome: 'ok' }),
@@ -82,12 +81,10 @@ describe('the gateway audit', () => {
 
   it('strips members named like secrets, however deep, and masks card digits', async () => {
     const created: unknown[] = [];
-    // The insert's parameters, in order: service, orderNo twice, then the request and response JSON.
-    const db = {
-      $executeRaw: (_sql: TemplateStringsArray, ...[, , , request, response]: string[]) =>
-        Promise.resolve(void created.push({ request: JSON.parse(request!), response: JSON.parse(response!) })),
-    } as unknown as Database;
-    const audit = createExchangeAudit({ db, logger: createLogger('silent') });
+    // The insert's parameters, in order: service, orderNo, then the request and response JSON.
+    const query = (_sql: string, [, , request, response]: string[]) =>
+      Promise.resolve(void created.push({ request: JSON.parse(request!), response: JSON.parse(response!) }));
+    const audit = createExchangeAudit({ pool: { query } as unknown as Pick<pg.Pool, 'query'>, logger: createLogger('silent') });
 
     audit.record({
       service: 'OrderPayQuery',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/prisma';
+import { poolOf, type Database } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit, type ExchangeAudit } from '../../src/payments/exchange-audit';
 import { startPaymentAttempt, type PaymentAttemptDependencies } from '../../src/payments/start-attempt';
@@ -24,7 +24,7 @@ beforeAll(async () => {
   db = testDb.db;
   bank = await FakeBank.start(SHOP);
   const logger = createLogger('silent');
-  audit = createExchangeAudit({ db, logger });
+  audit = createExchangeAudit({ pool: poolOf(db), logger });
   const sinopac = new SinopacClient({ apiUrl: bank.url, ...SHOP, timeoutMs: 5_000, onExchange: audit.record });
   deps = {
     db, sinopac, clock: () => NOW, logger,

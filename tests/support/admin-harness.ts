@@ -6,7 +6,7 @@ import request from 'supertest';
 import { hashAdminPassword } from '../../src/admin/sign-in';
 import { createApp } from '../../src/app';
 import { seedProducts } from '../../src/catalog/seed';
-import type { Database } from '../../src/db/prisma';
+import { poolOf, type Database } from '../../src/db/prisma';
 import type { Order, Payment } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit, type ExchangeAudit } from '../../src/payments/exchange-audit';
@@ -46,7 +46,7 @@ export async function startAdminHarness(options: { backOffice?: boolean; clock?:
   const clock = options.clock ?? (() => new Date());
   const sandbox = await startSandbox({ shops: [DEMO_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null, maxDeliveries: 1, clock });
   const logger = createLogger('silent');
-  const audit = createExchangeAudit({ db, logger });
+  const audit = createExchangeAudit({ pool: poolOf(db), logger });
   const sinopac = new SinopacClient({
     apiUrl: sandbox.apiUrl,
     shopNo: DEMO_SHOP.shopNo,

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import type { SessionData } from 'express-session';
 import type { DestinationStream } from 'pino';
 import { createApp } from '../../src/app';
-import type { Database } from '../../src/db/prisma';
+import { poolOf, type Database } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit, type ExchangeAudit } from '../../src/payments/exchange-audit';
 import type { PaymentAttemptDependencies } from '../../src/payments/start-attempt';
@@ -87,7 +87,7 @@ export async function startShopHarness(
   const server = createServer();
   const baseUrl = `http://127.0.0.1:${await listen(server)}`;
   const logger = options.logDestination ? createLogger('trace', options.logDestination) : createLogger('silent');
-  const audit = createExchangeAudit({ db, logger });
+  const audit = createExchangeAudit({ pool: poolOf(db), logger });
   const sinopac = new SinopacClient({
     apiUrl: sandbox.apiUrl,
     shopNo: DEMO_SHOP.shopNo,
