@@ -13,7 +13,7 @@ import { createCountedDatabase } from './counted-database';
 import type { CpuMeters } from './cpu';
 import { measureCrypto } from './crypto';
 import { startBenchDatabase } from './database';
-import { memoryFigures } from './memory';
+import { clientMemoryFigure, memoryFigures } from './memory';
 import { measureQueryCost } from './orm';
 import { measurePages } from './pages';
 import { printReport, writeMarkdown, type BenchReport, type Measurement } from './report';
@@ -136,7 +136,10 @@ async function run(): Promise<BenchReport> {
     afterFirstBurst: () => void (shopAfterBurst.current = shop.memory()),
   }));
   measurements.push({
-    figures: memoryFigures({ idle: idle.shop, loaded: shopAfterBurst.current }, { idle: idle.bare, loaded: bareAfterPages }, bareEndpoint.memory()),
+    figures: [
+      ...memoryFigures({ idle: idle.shop, loaded: shopAfterBurst.current }, { idle: idle.bare, loaded: bareAfterPages }, bareEndpoint.memory()),
+      await clientMemoryFigure(database.url, product.slug),
+    ],
     checks: [],
   });
 

@@ -3,6 +3,9 @@
 // same templates) both idle and after its page rounds, so that the two target ratios compare like
 // with like. The bare callback endpoint's RSS after its own burst is a second, smaller baseline
 // for the after-burst figure.
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { ChildServer } from './child-server';
 import type { Figure } from './report';
 
@@ -29,4 +32,25 @@ export function memoryFigures(
     figure('shop RSS after the burst', shop.loaded.rss, 'bare callback endpoint after its burst', bareEndpoint.rss),
     figure('shop peak RSS', shop.loaded.peakRss, 'bare app', bare.loaded.peakRss),
   ];
+}
+
+async function clientRss(client: 'prisma' | 'pg', databaseUrl: string, slug: string): Promise<number> {
+  const script = fileURLToPath(new URL('client-memory.ts', import.meta.url));
+  // On V8's baseline tier for WASM, as the shop runs Prisma's query compiler (src/main.ts).
+  const { stdout } = await promisify(execFile)(process.execPath, ['--liftoff-only', '--import', 'tsx', script], {
+    env: { PATH: process.env.PATH ?? '', CLIENT: client, DATABASE_URL: databaseUrl, SLUG: slug },
+  });
+  return (JSON.parse(stdout) as { rss: number }).rss;
+}
+
+/** The RSS of the same product lookups made through Prisma and through pg, each in a process of its own. */
+export async function clientMemoryFigure(databaseUrl: string, slug: string): Promise<Figure> {
+  const [prisma, pg] = [await clientRss('prisma', databaseUrl, slug), await clientRss('pg', databaseUrl, slug)];
+  return {
+    section: 'memory',
+    measure: 'RSS of a process that only looks up products, through Prisma',
+    value: prisma / MB,
+    unit: 'MB',
+    baseline: { label: 'the same through pg', value: pg / MB },
+  };
 }
