@@ -164,6 +164,9 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
   database on the same PostgreSQL server. It sends no mail: the shop also sends the mails its
   payments owe, some during the burst (the row says how many); those still unsent when a burst
   ends are marked given up, so that sending them does not weigh on the next burst. *OrderPayQuery calls per PayToken* counts the questions to the bank: 1 is the minimum.
+  *Repeated callback* posts up to 400 of the burst's PayTokens again, all five copies, to each
+  server: every delivery finds its token applied and ends with the statement that logs it (the
+  bare endpoint makes two), so the row is what a server costs per request around one statement.
 - **webhook burst, 2 shop processes** — the same burst on fresh payments against two shop
   processes on one database, each request going to the next process in turn as a load balancer
   would deal them, so the copies of one token mostly reach different processes (each of which then
@@ -178,7 +181,10 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
   so the figure is the shop's alone), idle and right after its one-process burst, against the bare
   app idle and after its page rounds: one process that renders the same pages, as the shop does,
   so both target ratios compare like with like. The bare callback endpoint after its burst is a
-  second row for the after-burst figure. V8 keeps the heap it grew under load.
+  second row for the after-burst figure. V8 keeps the heap it grew under load. The last row is
+  Prisma's own share: a process that does nothing but look a product up 300 times through Prisma
+  as the shop makes it (\`scripts/bench/client-memory.ts\`, on WASM's baseline tier as the shop
+  runs), against the same lookups through \`pg\`.
 
 **Targets** lists the goals of issue 14, each a row of the table with its baseline; *Met* compares
 the cost vs baseline (or, for the checkout, the overhead itself) with the goal. Sections other than
