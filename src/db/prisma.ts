@@ -1,7 +1,7 @@
 // The shop's database client: Prisma on the pg driver adapter (no query-engine binary), over a pg
-// pool of our own. The pool is also reachable (poolOf) for the bank callbacks' two hottest reads and
-// writes (payments/pay-token-log.ts, payments/pay-token-intake.ts), which through Prisma's runtime
-// cost them two to three times the client CPU.
+// pool of our own. The pool is also reachable (poolOf) for the few statements made on every bank
+// callback or bank call (payments/pay-token-log.ts, payments/pay-token-intake.ts,
+// payments/exchange-audit.ts), which through Prisma's runtime cost two to three times the client CPU.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';

@@ -34,10 +34,11 @@ export function createExchangeAudit(deps: { pool: Pick<pg.Pool, 'query'>; logger
   const { pool, logger } = deps;
   const inFlight = new Set<Promise<void>>();
 
-  // One statement per row, on the pg pool beneath Prisma: one for every bank call, where Prisma's
-  // runtime cost more than the statement: the attempt's id comes from a subquery on the unique
-  // OrderNo (null when there is none, or no such attempt) rather than a lookup of its own before
-  // every insert. createdAt is UTC wall time, as Prisma writes its timestamp columns.
+  // One statement per row, sent on the pg pool beneath Prisma: there is one for every bank call,
+  // and Prisma's runtime around it cost more CPU than the statement. The attempt's id comes from a
+  // subquery on the unique OrderNo (null when there is none, or no such attempt) rather than a
+  // lookup of its own before every insert. createdAt is UTC wall time, as Prisma writes its
+  // timestamp columns.
   async function write(exchange: SinopacExchange): Promise<void> {
     const request = JSON.stringify(withoutSecrets(exchange.request));
     const response = exchange.response === undefined ? null : JSON.stringify(withoutSecrets(exchange.response));

@@ -291,6 +291,32 @@ describe('checkout', () => {
     expect(locations).toEqual([`/orders/${orders[0]!.id}`, orders[0]!.payments[0]!.cardPayUrl].sort());
   });
 
+  it('writes the order, its stock and its first attempt together, or none of them', async () => {
+    const shopper = await shopperWithCart();
+    const tokens = await shopper.openCheckout();
+    const stockBefore = (await shop.db.product.findUniqueOrThrow({ where: { id: tea.id } })).stock;
+    // The attempt's row cannot be written: the order's transaction must take everything back with it.
+    await shop.db.$executeRawUnsafe(`CREATE FUNCTION refuse_attempts() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'no attempts'; END $$`);
+    await shop.db.$executeRawUnsafe(`CREATE TRIGGER refuse_attempts BEFORE INSERT ON "Payment" FOR EACH ROW EXECUTE FUNCTION refuse_attempts()`);
+    let refused;
+    try {
+      refused = await shopper.agent.post('/checkout').type('form').send({ ...tokens, ...CUSTOMER });
+    } finally {
+      await shop.db.$executeRawUnsafe('DROP TRIGGER refuse_attempts ON "Payment"');
+      await shop.db.$executeRawUnsafe('DROP FUNCTION refuse_attempts()');
+    }
+
+    expect(refused.status).toBe(500);
+    expect(await ordersOf(await shopperIdOf(shopper))).toHaveLength(0);
+    expect((await shop.db.product.findUniqueOrThrow({ where: { id: tea.id } })).stock).toBe(stockBefore);
+    // The form was not used up either: sent again, it places the order, with its attempt.
+    const placed = await shopper.agent.post('/checkout').type('form').send({ ...tokens, ...CUSTOMER });
+    expect(placed.headers.location).toMatch(CARD_PAGE);
+    const [order] = await ordersOf(await shopperIdOf(shopper));
+    expect(order!.payments).toHaveLength(1);
+    expect((await shop.db.product.findUniqueOrThrow({ where: { id: tea.id } })).stock).toBe(stockBefore - 2);
+  });
+
   it('creates no second order when the same form is posted again later', async () => {
     const shopper = await shopperWithCart();
     const tokens = await shopper.openCheckout();
