@@ -5,8 +5,10 @@
 // transaction that locks the attempt, checks the bank's answer against it and writes the rest in a
 // single statement. Copies of a token in flight wait for the first, as in the shop. No validation
 // library, logging, rate limit or ORM. Run as a child process by the bench (PORT, DATABASE_URL,
-// SINOPAC_API_URL, SINOPAC_SHOP_NO, SINOPAC_HASH_*).
+// SINOPAC_API_URL, SINOPAC_SHOP_NO, SINOPAC_HASH_*). With FRAMEWORK=express the same handler is an
+// Express route reading its body with express.text, as the shop's is: the framework's own cost.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import express from 'express';
 import pg from 'pg';
 import type { PaymentStatus } from '../../src/generated/prisma/client';
 import { canTransition } from '../../src/payments/payment-states';
@@ -236,6 +238,10 @@ async function notify(req: IncomingMessage, res: ServerResponse): Promise<void> 
     body += String(chunk);
     if (body.length > BODY_LIMIT) return answer(res, 413, '{"Status":"F"}');
   }
+  await handle(body, res);
+}
+
+async function handle(body: string, res: ServerResponse): Promise<void> {
   let parsed: { ShopNo?: unknown; PayToken?: unknown };
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -255,8 +261,16 @@ async function notify(req: IncomingMessage, res: ServerResponse): Promise<void> 
   answer(res, status, status === 200 ? '{"Status":"S"}' : '{"Status":"F"}');
 }
 
-createServer((req, res) => {
-  if (req.method === 'GET' && req.url === '/healthz') return answer(res, 200, '{"status":"ok"}');
-  if (req.method === 'POST' && req.url === '/notify') return void notify(req, res);
-  answer(res, 404, '{}');
-}).listen(Number(process.env.PORT), '127.0.0.1');
+const port = Number(process.env.PORT);
+if (process.env.FRAMEWORK === 'express') {
+  const app = express();
+  app.get('/healthz', (_req, res) => answer(res, 200, '{"status":"ok"}'));
+  app.post('/notify', express.text({ type: 'application/json', limit: BODY_LIMIT }), (req, res) => void handle(typeof req.body === 'string' ? req.body : '', res));
+  app.listen(port, '127.0.0.1');
+} else {
+  createServer((req, res) => {
+    if (req.method === 'GET' && req.url === '/healthz') return answer(res, 200, '{"status":"ok"}');
+    if (req.method === 'POST' && req.url === '/notify') return void notify(req, res);
+    answer(res, 404, '{}');
+  }).listen(port, '127.0.0.1');
+}

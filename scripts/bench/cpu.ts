@@ -61,8 +61,9 @@ export function benchCpuMs(): number {
 /** CPU milliseconds used so far by each process the bench measures. */
 export interface CpuMeters {
   shop(): number;
-  /** The bare app (pages) and the bare callback endpoint. */
+  /** The bare app (pages) and the bare callback endpoint, on node:http and on Express. */
   bare(): number;
   bareEndpoint(): number;
+  bareExpressEndpoint(): number;
   database(): number;
 }

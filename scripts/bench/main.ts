@@ -93,24 +93,26 @@ async function run(): Promise<BenchReport> {
   // The shop's mail server: production requires one, and the payments of the burst each owe a mail.
   const mailCatcher = await startMailCatcher({ port: 0, logger: silentLogger, keep: 10 });
   stops.push(mailCatcher.close);
-  log('Starting the shop, the bare app and the bare callback endpoint ...');
+  log('Starting the shop, the bare app and the bare callback endpoints ...');
   const shopEnv = shopEnvironment(database.url, sandbox, mailCatcher.url, randomBytes(32).toString('hex'));
   const shopLog = `${runDir}/shop.log`;
-  const [shop, bare, bareEndpoint] = await Promise.all([
+  const bareEndpointEnv = { DATABASE_URL: database.bareUrl, ...bankEnvironment(sandbox) };
+  const [shop, bare, bareEndpoint, bareExpressEndpoint] = await Promise.all([
     startServer({ name: 'shop', entry: root('src/main.ts'), env: shopEnv, logFile: shopLog }),
     startServer({ name: 'bare app', entry: root('scripts/bench/bare-app.ts'), env: { DATABASE_URL: database.url }, logFile: `${runDir}/bare.log` }),
+    startServer({ name: 'bare callback endpoint', entry: root('scripts/bench/bare-callback-endpoint.ts'), env: bareEndpointEnv, logFile: `${runDir}/bare-endpoint.log` }),
     startServer({
-      name: 'bare callback endpoint',
+      name: 'bare callback endpoint on Express',
       entry: root('scripts/bench/bare-callback-endpoint.ts'),
-      env: { DATABASE_URL: database.bareUrl, ...bankEnvironment(sandbox) },
-      logFile: `${runDir}/bare-endpoint.log`,
+      env: { ...bareEndpointEnv, FRAMEWORK: 'express' },
+      logFile: `${runDir}/bare-express-endpoint.log`,
     }),
   ]);
   const idle = { shop: shop.memory(), bare: bare.memory() };
   // Started for the two-process burst only, so that it shares none of the other measurements' work.
   const startSecondShop = () => startServer({ name: 'second shop', entry: root('src/main.ts'), env: shopEnv, logFile: `${runDir}/shop-2.log` });
 
-  const cpu: CpuMeters = { shop: shop.cpuMs, bare: bare.cpuMs, bareEndpoint: bareEndpoint.cpuMs, database: database.cpuMs };
+  const cpu: CpuMeters = { shop: shop.cpuMs, bare: bare.cpuMs, bareEndpoint: bareEndpoint.cpuMs, bareExpressEndpoint: bareExpressEndpoint.cpuMs, database: database.cpuMs };
   const { rows } = await counted.pool.query<{ id: number; slug: string }>('SELECT id, slug FROM "Product" WHERE active ORDER BY id LIMIT 1');
   const product = rows[0]!;
   const loadAtStart = loadavg()[0]!;
@@ -128,6 +130,7 @@ async function run(): Promise<BenchReport> {
   measurements.push(await measureWebhookBurst({
     shopUrl: shop.baseUrl,
     bareEndpointUrl: bareEndpoint.baseUrl,
+    bareExpressEndpointUrl: bareExpressEndpoint.baseUrl,
     database: counted,
     bareDatabase: bareCounted,
     sandbox,

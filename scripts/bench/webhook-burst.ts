@@ -213,6 +213,8 @@ export interface WebhookBurstContext {
   shopUrl: string;
   /** The bare callback endpoint: a child process on `bareDatabase`. */
   bareEndpointUrl: string;
+  /** The same endpoint as an Express route, on the same database: what the framework alone costs. */
+  bareExpressEndpointUrl: string;
   database: CountedDatabase;
   bareDatabase: CountedDatabase;
   sandbox: TimedSandbox;
@@ -225,10 +227,11 @@ export interface WebhookBurstContext {
 
 export async function measureWebhookBurst(context: WebhookBurstContext): Promise<Measurement> {
   const { database, bareDatabase, sandbox, cpu } = context;
-  // Every set of payments first, so that the three bursts run close together, on a machine as busy.
+  // Every set of payments first, so that the bursts run close together, on a machine as busy.
   const single = await pendingPayments(database, sandbox, context.shopUrl, PROBES);
   const perCallback = await countStatements(single.deps, database, single.flush, single.setup.probes.map((p) => p.payToken));
   const bare = await pendingPayments(bareDatabase, sandbox, context.bareEndpointUrl, 0);
+  const bareExpress = await pendingPayments(bareDatabase, sandbox, context.bareExpressEndpointUrl, 0);
   const double = await pendingPayments(database, sandbox, context.shopUrl, 0);
   const tokens = (setup: Setup) => setup.payments.map((payment) => payment.payToken);
   const checks: Check[] = [];
@@ -250,14 +253,6 @@ export async function measureWebhookBurst(context: WebhookBurstContext): Promise
   const baseline = await burst([`${context.bareEndpointUrl}/notify`], bareTokens, sandbox, cpu.bareEndpoint, cpu.database);
   checks.push(...(await verify('bare endpoint', bareDatabase.pool, bare.setup.payments, baseline.everything, bareStock)));
 
-  const repeatedOf = (payments: PendingPayment[], load: CallbackLoad) => {
-    const delivered = new Set(load.delivered);
-    return payments.filter((p) => delivered.has(p.payToken)).slice(0, REPEATED_TOKENS);
-  };
-  const shopRepeats = await repeatedDeliveries('shop', `${context.shopUrl}${NOTIFY_PATH}`, database.pool, repeatedOf(single.setup.payments, shop.load), cpu.shop);
-  const bareRepeats = await repeatedDeliveries('bare endpoint', `${context.bareEndpointUrl}/notify`, bareDatabase.pool, repeatedOf(bare.setup.payments, baseline.load), cpu.bareEndpoint);
-  checks.push(shopRepeats.check, bareRepeats.check);
-
   // Two shop processes on the one database, the requests dealt out in turn.
   const second = await context.startSecondShop();
   stockBefore = await stock(database.pool);
@@ -268,6 +263,27 @@ export async function measureWebhookBurst(context: WebhookBurstContext): Promise
   checks.push(...(await verify('two shop processes', database.pool, double.setup.payments, pair.everything, stockBefore)));
   const unsentAfterPair = await setOutboxAside(database.pool);
   await second.stop();
+
+  // The bare endpoint on Express, with as many PayTokens as the shop got through, then each
+  // server's repeated deliveries: last, so that the rows they add weigh on none of the bursts above.
+  const bareExpressTokens = tokens(bareExpress.setup).slice(0, shop.everything.delivered.length);
+  const onExpress = await burst([`${context.bareExpressEndpointUrl}/notify`], bareExpressTokens, sandbox, cpu.bareExpressEndpoint, cpu.database);
+  checks.push(...(await verify('bare endpoint on Express', bareDatabase.pool, bareExpress.setup.payments, onExpress.everything, bareStock)));
+
+  const repeatedOf = (payments: PendingPayment[], load: CallbackLoad) => {
+    const delivered = new Set(load.delivered);
+    return payments.filter((p) => delivered.has(p.payToken)).slice(0, REPEATED_TOKENS);
+  };
+  const shopRepeats = await repeatedDeliveries('shop', `${context.shopUrl}${NOTIFY_PATH}`, database.pool, repeatedOf(single.setup.payments, shop.load), cpu.shop);
+  const bareRepeats = await repeatedDeliveries('bare endpoint', `${context.bareEndpointUrl}/notify`, bareDatabase.pool, repeatedOf(bare.setup.payments, baseline.load), cpu.bareEndpoint);
+  const expressRepeats = await repeatedDeliveries(
+    'bare endpoint on Express',
+    `${context.bareExpressEndpointUrl}/notify`,
+    bareDatabase.pool,
+    repeatedOf(bareExpress.setup.payments, onExpress.load),
+    cpu.bareExpressEndpoint,
+  );
+  checks.push(shopRepeats.check, bareRepeats.check, expressRepeats.check);
 
   const bareEndpoint = (value: number) => ({ label: 'bare endpoint', value });
   const oneProcess = (value: number) => ({ label: '1 shop process', value });
@@ -280,6 +296,8 @@ export async function measureWebhookBurst(context: WebhookBurstContext): Promise
     { section, measure: 'callback p99 latency', value: summarize(shop.load.latencies).p99, unit: 'ms', baseline: bareEndpoint(summarize(baseline.load.latencies).p99) },
     { section, measure: 'shop process CPU per callback', value: shop.serverCpuMs / shop.load.sent, unit: 'CPU ms', baseline: bareEndpoint(baseline.serverCpuMs / baseline.load.sent), target: { maxRatio: 2, text: '≤ 2.00×' } },
     { section, measure: 'shop process CPU per repeated callback (token already applied)', value: shopRepeats.cpuPerCallback, unit: 'CPU ms', baseline: bareEndpoint(bareRepeats.cpuPerCallback) },
+    { section, measure: 'bare endpoint on Express: CPU per callback', value: onExpress.serverCpuMs / onExpress.load.sent, unit: 'CPU ms', baseline: bareEndpoint(baseline.serverCpuMs / baseline.load.sent) },
+    { section, measure: 'bare endpoint on Express: CPU per repeated callback', value: expressRepeats.cpuPerCallback, unit: 'CPU ms', baseline: bareEndpoint(bareRepeats.cpuPerCallback) },
     { section, measure: 'PostgreSQL CPU per callback', value: shop.databaseCpuMs / shop.load.sent, unit: 'CPU ms', baseline: bareEndpoint(baseline.databaseCpuMs / baseline.load.sent) },
     { section, measure: 'OrderPayQuery calls per PayToken', value: shop.bankQueries / shop.load.delivered.length, unit: 'count', baseline: bareEndpoint(baseline.bankQueries / baseline.load.delivered.length) },
     { section, measure: 'whole machine CPU in use during the burst', value: cores(shop, shop.machineCpuMs), unit: 'cores', baseline: bareEndpoint(cores(baseline, baseline.machineCpuMs)) },
