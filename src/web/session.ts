@@ -50,13 +50,13 @@ export function setUpSession(app: Express, options: { store: session.Store; secr
 }
 
 // A session lasts 30 days from the shopper's last visit to a page that reads it (the catalog and
-// product pages do not), but moving its expiry on every page view
-// (rolling sessions) rewrote its row on every request. Without rolling, express-session stores a
-// session and sends its cookie, both with a fresh expiry, only when the session changed; the store's
-// touch is off, because it would move the row's expiry but not the browser's cookie. So once the
-// stored expiry is an hour old, this changes the session, and that one request renews row and
-// cookie together: an active session costs one write an hour, and still expires 30 days (less at
-// most an hour) after the last visit. A new session has a fresh expiry and is left alone: it is
+// product pages do not), but moving its expiry on every page view (rolling sessions) rewrote its
+// row on every request. Without rolling, express-session stores a session and sends its cookie,
+// both with a fresh expiry, only when the session changed; the store's touch is off, because it
+// would move the row's expiry but not the browser's cookie. So once the stored expiry is an hour
+// old, this changes the session, and that one request renews row and cookie together: an active
+// session costs one write an hour, and still expires 30 days (less at most an hour) after the last
+// visit. A new session has a fresh expiry and is left alone: it is
 // stored only if something else puts data in it.
 const renewHourly: RequestHandler = (req, _res, next) => {
   // maxAge is the time left until the stored expiry; originalMaxAge the full lifetime.
