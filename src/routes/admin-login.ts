@@ -11,6 +11,7 @@ import {
   usernameDigest,
   type AdminCredentials,
 } from '../admin/sign-in';
+import { requestClientKey } from '../web/client-address';
 import { readInput } from './form-input';
 
 const loginFormSchema = z.object({
@@ -32,7 +33,7 @@ export function adminLoginRoutes(deps: { clock: () => Date; credentials: AdminCr
   router.post('/login', async (req, res) => {
     const form = readInput(loginFormSchema, req.body);
     const next = afterLoginPath(form.next);
-    const address = req.ip ?? '';
+    const address = requestClientKey(req);
     throttle.check(form.username, address);
     if (!(await checkLogin(form.username, form.password))) {
       throttle.failed(form.username, address);

@@ -7,6 +7,7 @@ import type { Request, RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Database } from '../db/prisma';
 import { normaliseOrderNumber } from '../orders/order-lookup';
+import { requestClientKey } from './client-address';
 import { HttpError } from './errors';
 import { PostgresRateLimitStore } from './rate-limit-store';
 
@@ -32,6 +33,7 @@ export function orderLookupThrottle(db: Database): RequestHandler[] {
       ...common,
       limit: LOOKUP_FAILURES_PER_ADDRESS,
       store: new PostgresRateLimitStore(db, 'lookup failures by address:'),
+      keyGenerator: requestClientKey,
       handler: (_req, _res, next) => next(new LookupThrottledError('too many failed order look-ups from this address')),
     }),
     rateLimit({

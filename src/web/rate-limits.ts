@@ -15,6 +15,7 @@ import type { RequestHandler } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { Database } from '../db/prisma';
 import { TooManyRequestsError } from './errors';
+import { requestClientKey } from './client-address';
 import { BatchedRateLimitStore, PostgresRateLimitStore } from './rate-limit-store';
 
 export interface RateLimitSettings {
@@ -43,7 +44,7 @@ export interface RateLimits {
 
 export function createRateLimits(db: Database, settings: Partial<RateLimitSettings> = {}): RateLimits {
   const { windowMs, ...limits } = { ...DEFAULT_RATE_LIMITS, ...settings };
-  // Keyed by req.ip (the app trusts only its loopback proxy's X-Forwarded-For), IPv6 by /56.
+  // Keyed by client address (web/client-address.ts): an IPv6 client by its /64, not the library's /56.
   const limiter = (limit: number, what: string, batch = 1) =>
     rateLimit({
       windowMs,
@@ -51,6 +52,7 @@ export function createRateLimits(db: Database, settings: Partial<RateLimitSettin
       store: batch > 1 ? new BatchedRateLimitStore(new PostgresRateLimitStore(db, `${what}:`), batch) : new PostgresRateLimitStore(db, `${what}:`),
       standardHeaders: 'draft-8',
       legacyHeaders: false,
+      keyGenerator: requestClientKey,
       handler: (_req, _res, next) => next(new TooManyRequestsError(`more than ${limit} ${what} in ${windowMs} ms from this address`)),
     });
   return {

@@ -119,6 +119,12 @@ describe('throttling', () => {
     expect((await address.login('user-next', 'guess')).status).toBe(429);
     expect((await client('203.0.113.8').login('user-other', 'guess')).status).toBe(401);
   });
+
+  it(`counts the ${FAILURES_PER_ADDRESS} failures of an address over its whole IPv6 /64`, async () => {
+    for (let i = 1; i <= FAILURES_PER_ADDRESS; i++) expect((await client(`2001:db8:21:1::${i.toString(16)}`).login(`name${i}`, 'guess')).status).toBe(401);
+    expect((await client('2001:db8:21:1:ffff::1').login('name-next', 'guess')).status).toBe(429);
+    expect((await client('2001:db8:21:2::1').login('name-next', 'guess')).status).toBe(401);
+  });
 });
 
 describe('the sign-in throttle', () => {

@@ -93,4 +93,16 @@ describe('the cart', () => {
     expect(refused.status).toBe(429);
     expect((await browser.agent.get('/cart')).text).toMatch(new RegExp(`value="${LIMITS.cart}"[^>]*data-testid="cart-line-quantity"`));
   });
+
+  it('counts every address of one IPv6 /64 as one client, and a neighbouring /64 apart', async () => {
+    const browser = new Shopper(shop.baseUrl);
+    const addFrom = async (address: string) => {
+      const _csrf = await browser.csrfToken();
+      return browser.agent.post('/cart/items').set('X-Forwarded-For', address).type('form').send({ _csrf, productId: product.id });
+    };
+    for (let i = 1; i <= LIMITS.cart; i++) expect((await addFrom(`2001:db8:21:6::${i.toString(16)}`)).status).toBe(303);
+
+    expect((await addFrom('2001:db8:21:6:ffff:ffff:ffff:ffff')).status).toBe(429);
+    expect((await addFrom('2001:db8:21:7::1')).status).toBe(303);
+  });
 });
