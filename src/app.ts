@@ -2,7 +2,6 @@
 // request travels; reading it top to bottom tells how the shop works.
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import cookieParser from 'cookie-parser';
 import type { Logger } from 'pino';
 import type session from 'express-session';
 import type { Database } from './db/prisma';
@@ -17,6 +16,7 @@ import { setUpStaticFiles } from './web/static-files';
 import { setUpViews } from './web/views';
 import { setUpLocale } from './web/locale';
 import { setUpSession } from './web/session';
+import { readCookies, shopCookies } from './web/cookies';
 import { setUpCsrf } from './web/csrf';
 import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
 import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
@@ -80,8 +80,9 @@ export function createApp(deps: AppDependencies): express.Express {
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
   setUpViews(app, { viewsDir, watch: !settings.production });
-  app.use(cookieParser());
-  setUpLocale(app, catalog, { secureCookies: settings.production });
+  const cookies = shopCookies({ production: settings.production });
+  app.use(readCookies);
+  setUpLocale(app, catalog, cookies);
 
   // The bank's notification is answered in its own terms, {"Status":"F"}, whatever refuses it.
   app.use(NOTIFY_PATH, answerErrorsWith({ Status: 'F' }));
@@ -96,18 +97,18 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
 
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
-  setUpCsrf(app, { secret: settings.sessionSecret, secureCookies: settings.production });
+  setUpCsrf(app, { secret: settings.sessionSecret, cookies });
 
   // The catalog and the products need nothing of the session: the most visited pages skip its
   // database read.
   const products = deps.products ?? productsFromTable(deps.db);
-  app.get(['/', '/products/:slug'], cartCountFromCookie);
+  app.get(['/', '/products/:slug'], cartCountFromCookie(cookies));
   app.use(catalogRoutes({ products }));
 
   // Pages with the session.
-  setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
+  setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, cookies });
   if (deps.admin) app.use('/admin', createAdminRoutes({ ...deps, credentials: deps.admin }));
-  app.use(cartCountFromSession({ secureCookies: settings.production }));
+  app.use(cartCountFromSession(cookies));
   app.use(cartRoutes({ db: deps.db, products }));
   app.use(checkoutRoutes(deps));
   // Before the order pages, whose /orders/:id would take "lookup" for an order id.

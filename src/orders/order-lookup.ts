@@ -9,14 +9,25 @@ import type { Database } from '../db/prisma';
 import { normalisePhone } from '../checkout/checkout-form';
 
 export interface LookupForm {
+  /** Normalised (normaliseOrderNumber) and of the shop's format. */
   orderNumber: string;
   contact: string;
 }
 
 export type LookupFormErrors = Partial<Record<keyof LookupForm, string>>;
 
+/** As src/checkout/order-number.ts makes them: FS, eight digits and eight letters or digits. */
+const ORDER_NUMBER = /^FS\d{8}[A-Z0-9]{8}$/;
+
 const lookupForm = z.object({
-  orderNumber: z.string('lookup.error.orderNumber').trim().min(1, 'lookup.error.orderNumber').max(40, 'lookup.error.orderNumber'),
+  // Normalised and checked here, before anything (the throttles' keys, the database) sees it.
+  orderNumber: z
+    .string('lookup.error.orderNumber')
+    .trim()
+    .min(1, 'lookup.error.orderNumber')
+    .max(40, 'lookup.error.orderNumberFormat')
+    .transform((typed) => normaliseOrderNumber(typed))
+    .pipe(z.string().regex(ORDER_NUMBER, 'lookup.error.orderNumberFormat')),
   contact: z.string('lookup.error.contact').trim().min(1, 'lookup.error.contact').max(254, 'lookup.error.contact'),
 });
 
@@ -29,7 +40,7 @@ export function readLookupForm(body: unknown): { form: LookupForm } | { errors: 
 }
 
 /** As printed (FS20261130ABCDEFGH), however it was typed: full-width, lower case, spaced or dashed. */
-export function normaliseOrderNumber(typed: string): string {
+function normaliseOrderNumber(typed: string): string {
   return typed.normalize('NFKC').replace(/[\s-]/g, '').toUpperCase();
 }
 
@@ -51,7 +62,7 @@ const STAND_IN = { id: '', email: 'nobody@invalid', phone: '0900000000' };
 /** The order's id when the number exists and the contact is its e-mail or phone; otherwise undefined. */
 export async function findOrderByContact(db: Database, form: LookupForm): Promise<string | undefined> {
   const order = await db.order.findUnique({
-    where: { number: normaliseOrderNumber(form.orderNumber) },
+    where: { number: form.orderNumber },
     select: { id: true, email: true, phone: true },
   });
   const candidate = order ?? STAND_IN;

@@ -7,6 +7,7 @@ import { priceCart } from '../cart/priced-cart';
 import { findProductById, type ActiveProducts } from '../catalog/products';
 import { canStartNewAttempt } from '../payments/payable-order';
 import { unpaidOrders } from '../orders/unpaid-order';
+import type { ShopCookies } from '../web/cookies';
 import { NotFoundError } from '../web/errors';
 import { saveSession, SESSION_LIFETIME_MS } from '../web/session';
 import { readInput } from './form-input';
@@ -16,26 +17,28 @@ import { noStore } from './no-store';
 // catalog and the products) show it from a cookie, which every request that loads the session keeps
 // in step with the session's cart when its response goes out. The cookie is for display only: the
 // cart itself is read from the session wherever it matters.
-const CART_COUNT_COOKIE = 'fengshou.cart';
 
 /** For pages served without the session. */
-export const cartCountFromCookie: RequestHandler = (req, res, next) => {
-  const count = Number(req.cookies[CART_COUNT_COOKIE]);
-  res.locals.cartCount = Number.isSafeInteger(count) && count > 0 ? count : 0;
-  next();
-};
+export function cartCountFromCookie(cookies: ShopCookies): RequestHandler {
+  const name = cookies.name('cart');
+  return (req, res, next) => {
+    const count = Number(req.cookies[name]);
+    res.locals.cartCount = Number.isSafeInteger(count) && count > 0 ? count : 0;
+    next();
+  };
+}
 
 /** For pages served with the session; keeps the cookie in step with the session's cart. */
-export function cartCountFromSession(options: { secureCookies: boolean }): RequestHandler {
+export function cartCountFromSession(cookies: ShopCookies): RequestHandler {
+  const name = cookies.name('cart');
   return (req, res, next) => {
     res.locals.cartCount = itemCount(req.session.cart);
     onHeaders(res, () => {
       // The cart as the request left it (the session is gone after a sign-out).
       const count = itemCount(req.session?.cart);
-      if (String(count) === (req.cookies[CART_COUNT_COOKIE] || '0')) return;
-      const cookie = { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, path: '/' } as const;
-      if (count > 0) res.cookie(CART_COUNT_COOKIE, String(count), { ...cookie, maxAge: SESSION_LIFETIME_MS });
-      else res.clearCookie(CART_COUNT_COOKIE, cookie);
+      if (String(count) === (req.cookies[name] || '0')) return;
+      if (count > 0) res.cookie(name, String(count), { ...cookies.options, maxAge: SESSION_LIFETIME_MS });
+      else res.clearCookie(name, cookies.options);
     });
     next();
   };

@@ -6,6 +6,7 @@ import { CHECKOUT_FIELDS, readCheckoutForm, type CheckoutErrors } from '../check
 import { TAIWAN_CITIES } from '../checkout/taiwan-cities';
 import { FREE_SHIPPING_FROM_TWD } from '../cart/shipping';
 import { placeOrder } from '../checkout/place-order';
+import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
 import { noStore } from './no-store';
@@ -14,9 +15,12 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
   router.use('/checkout', noStore);
 
-  async function showForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: CheckoutErrors) {
+  async function showForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: CheckoutErrors, renew = false) {
     const cart = await priceCart(deps.db, req.session.cart ?? []);
     if (!cart.orderable) return res.redirect(303, '/cart');
+    // Where the session starts to hold orders: a new id (cart and all kept), so that a session id
+    // planted in this browser beforehand sees nothing of the order about to be placed.
+    if (renew) await renewSessionKeepingAccess(deps.db, req);
     // The owner token exists before the form is posted, so that two racing submits share it.
     ensureShopperId(req.session);
     res.status(status).render('checkout.njk', {
@@ -31,7 +35,7 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
     });
   }
 
-  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'C' }, {}));
+  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'C' }, {}, true));
 
   router.post('/checkout', async (req, res) => {
     const read = readCheckoutForm(req.body);

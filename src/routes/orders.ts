@@ -1,5 +1,7 @@
 import { Router } from 'express';
-import { findShopperOrder, listShopperOrders } from '../orders/my-orders';
+import { z } from 'zod';
+import { accessGrants, endAccessGrant } from '../orders/order-access';
+import { findShopperOrder, listShopperOrders, viewerOf } from '../orders/my-orders';
 import { orderDetail } from '../orders/order-detail';
 import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { confirmingPayment } from '../orders/payment-return';
@@ -10,22 +12,26 @@ import { OrderNotFoundError } from '../web/errors';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
 
+const accessGrantParams = z.object({ grantId: z.uuid() });
+
 export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
   router.get(['/orders', '/orders/:id', '/orders/:id/status'], noStore);
 
   router.get('/orders', async (req, res) => {
-    res.render('orders/list.njk', { orders: await listShopperOrders(deps.db, req.session.shopperId) });
+    res.render('orders/list.njk', { orders: await listShopperOrders(deps.db, viewerOf(req)) });
   });
 
   router.get('/orders/:id', async (req, res) => {
-    const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
+    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
     if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
     const detail = orderDetail(order);
     // Back from the card page with the result not known yet: no way to pay a second time.
     const confirming = confirmingPayment(req.session, order, deps.clock());
     res.render('orders/detail.njk', {
       ...detail,
+      accessGrants: await accessGrants(deps.db, order.id, req.sessionID),
+      accessEnded: req.query.accessEnded === '1',
       ...(confirming && { cardPayUrl: undefined, canPayAgain: false }),
       confirming,
       payOptions: payOptions(order),
@@ -35,16 +41,27 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
 
   // What the order and result pages poll to update themselves (public/js/order-status.js).
   router.get('/orders/:id/status', async (req, res) => {
-    const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
+    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
     if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
     res.json({ state: statusState(order), outcome: shopperOutcome(order, order.payments) });
+  });
+
+  // Any browser that can see the order may end another's (or its own) access to it.
+  router.post('/orders/:id/access/:grantId/end', async (req, res) => {
+    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
+    const { grantId } = readInput(accessGrantParams, req.params);
+    if (!order || !(await endAccessGrant(deps.db, order.id, grantId))) throw new OrderNotFoundError(`no order ${req.params.id} or access ${req.params.grantId} for this shopper`);
+    req.log.info({ orderId: order.id }, 'order access ended');
+    // The browser may just have ended its own access: then the list of its orders is what is left.
+    const stillVisible = await findShopperOrder(deps.db, viewerOf(req), order.id);
+    res.redirect(303, stillVisible ? `/orders/${order.id}?accessEnded=1` : '/orders');
   });
 
   // Another attempt, in the pay type the shopper picked (the order's own by default); the order page then shows how it went.
   router.post('/orders/:id/payments', async (req, res) => {
     const orderPage = `/orders/${req.params.id}`;
     const { payType } = readInput(newAttemptForm, req.body);
-    const order = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
+    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
     if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
     const result = await startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType: payType ?? order.payType });
     switch (result.kind) {
@@ -57,7 +74,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
       case 'not_payable': {
         if (result.reason !== 'sold_out') return res.redirect(303, orderPage);
         // Read again: the order as it is now, not as it was before the attempt was refused.
-        const current = await findShopperOrder(deps.db, req.session.shopperId, req.params.id);
+        const current = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
         if (!current) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
         return res.status(409).render('orders/detail.njk', { ...orderDetail(current), soldOut: true, canPayAgain: false, statusState: statusState(current) });
       }

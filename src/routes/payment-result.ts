@@ -1,7 +1,7 @@
 // The page the shopper lands on after the bank's card page, its "pay again" buttons, and where a
 // return whose result the bank could not tell yet is sent (/payments/confirming).
 import { Router, type Request, type Response } from 'express';
-import { findShopperOrder } from '../orders/my-orders';
+import { findShopperOrder, viewerOf } from '../orders/my-orders';
 import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { awaitingCardResult, confirmingPayment, noteReturn } from '../orders/payment-return';
 import { statusState } from '../orders/status-state';
@@ -25,7 +25,7 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
     res: Response,
     input: { orderId: string; startFailure?: PaymentStartFailure; soldOut?: boolean },
   ): Promise<void> {
-    const order = await findShopperOrder(deps.db, req.session.shopperId, input.orderId);
+    const order = await findShopperOrder(deps.db, viewerOf(req), input.orderId);
     if (!order) throw new OrderNotFoundError(`no order ${input.orderId} for this shopper`);
     // Only the card page sends shoppers here: an undecided attempt is one they may have paid.
     noteReturn(req.session, order, deps.clock());
@@ -59,9 +59,9 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
   });
 
   router.post('/orders/:id/pay-again', async (req, res) => {
-    const input = { orderId: req.params.id, shopperId: req.session.shopperId };
+    const input = { orderId: req.params.id };
     const { payType = 'C' } = readInput(newAttemptForm, req.body);
-    const order = await findShopperOrder(deps.db, input.shopperId, input.orderId);
+    const order = await findShopperOrder(deps.db, viewerOf(req), input.orderId);
     if (!order) throw new OrderNotFoundError(`no order ${input.orderId} for this shopper`);
     const result = await startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType });
     switch (result.kind) {

@@ -53,6 +53,8 @@ export function createRateLimits(db: Database, settings: Partial<RateLimitSettin
       standardHeaders: 'draft-8',
       legacyHeaders: false,
       keyGenerator: requestClientKey,
+      // That check reads the key function's source for "req.ip"; client-address.ts does the IPv6 part.
+      validate: { keyGeneratorIpFallback: false },
       handler: (_req, _res, next) => next(new TooManyRequestsError(`more than ${limit} ${what} in ${windowMs} ms from this address`)),
     });
   return {

@@ -6,6 +6,7 @@ import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
 import type { Logger } from 'pino';
+import type { ShopCookies } from './cookies';
 
 /** How long a session lasts after it is last stored; the shop's other cookies live as long. */
 export const SESSION_LIFETIME_MS = 30 * 24 * 3600 * 1000;
@@ -34,16 +35,16 @@ export function createSessionStore(databaseUrl: string, logger: Logger): Session
   };
 }
 
-export function setUpSession(app: Express, options: { store: session.Store; secret: string; secureCookies: boolean }): void {
+export function setUpSession(app: Express, options: { store: session.Store; secret: string; cookies: ShopCookies }): void {
   app.use(
     session({
-      name: 'fengshou.sid',
+      name: options.cookies.name('sid'),
       store: options.store,
       secret: options.secret,
       resave: false,
       saveUninitialized: false,
       rolling: false,
-      cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: SESSION_LIFETIME_MS },
+      cookie: { ...options.cookies.options, maxAge: SESSION_LIFETIME_MS },
     }),
   );
   app.use(renewHourly);
@@ -73,4 +74,30 @@ const renewHourly: RequestHandler = (req, _res, next) => {
  */
 export function saveSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.save((error) => (error ? reject(error) : resolve())));
+}
+
+// Requests that gave their session a new id; their pages' forms carry tokens for the new id
+// (web/csrf.ts), the one the browser holds once the response is in.
+const renewedIds = new WeakSet<Request>();
+
+/**
+ * A new id for the session, with all it holds (the cart, the shopper, a sign-in), stored at once;
+ * the old id is gone from the store. Used where the session starts to matter (checkout, an order
+ * opened in this browser), so that a session id someone planted in the browser beforehand, and
+ * so knows, no longer reaches anything of the shopper's.
+ */
+export function renewSessionId(req: Request): Promise<void> {
+  const { cookie: _cookie, ...kept } = req.session;
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((regenerateError) => {
+      if (regenerateError) return reject(regenerateError);
+      Object.assign(req.session, kept);
+      renewedIds.add(req);
+      req.session.save((saveError) => (saveError ? reject(saveError) : resolve()));
+    });
+  });
+}
+
+export function sessionIdRenewed(req: Request): boolean {
+  return renewedIds.has(req);
 }

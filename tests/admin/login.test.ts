@@ -90,6 +90,20 @@ describe('logging in', () => {
 });
 
 // Its own shop, so the failures of the tests above do not count here.
+describe('the form token', () => {
+  it('of the pages before signing in is refused after it: a sign-in gives new ones', async () => {
+    const { browser, login } = from('192.0.2.77');
+    const before = await browser.agent.get('/admin/login');
+    const tokenBefore = hiddenField(before.text, '_csrf');
+    expect((await login(ADMIN_USERNAME, ADMIN_PASSWORD)).status).toBe(303);
+
+    expect((await browser.agent.post('/admin/logout').type('form').send({ _csrf: tokenBefore })).status).toBe(403);
+    const tokenAfter = hiddenField((await browser.agent.get('/admin/orders')).text, '_csrf');
+    expect(tokenAfter).not.toBe(tokenBefore);
+    expect((await browser.agent.post('/admin/logout').type('form').send({ _csrf: tokenAfter })).status).toBe(303);
+  });
+});
+
 describe('throttling', () => {
   let fresh: AdminHarness;
   beforeAll(async () => {

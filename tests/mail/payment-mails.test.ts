@@ -87,7 +87,19 @@ describe('the e-mails of an ATM payment', () => {
     const link = /https?:\/\/\S+\/open\?\S+/.exec(mail.text)?.[0];
     expect(link).toBeDefined();
 
-    const opened = await fetch(link!, { redirect: 'manual' });
+    // The link's page writes nothing: its button posts the link's fields, with the page's CSRF token.
+    const linkPage = await fetch(link!, { redirect: 'manual' });
+    expect(linkPage.status).toBe(200);
+    expect(await shop.db.orderAccess.count({ where: { orderId: order.id } })).toBe(0);
+    const html = await linkPage.text();
+    const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!;
+    const csrfCookie = linkPage.headers.getSetCookie().find((line) => line.startsWith('fengshou.csrf='))!.split(';')[0]!;
+    const opened = await fetch(new URL(`/orders/${order.id}/open`, link!), {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { 'Content-Type': 'application/x-www-form-urlencoded', Cookie: csrfCookie },
+      body: new URLSearchParams({ _csrf: field('_csrf'), until: field('until'), sig: field('sig') }),
+    });
     expect(opened.status).toBe(303);
     expect(opened.headers.get('location')).toBe(`/orders/${order.id}`);
     const cookie = opened.headers.getSetCookie().find((line) => line.startsWith('fengshou.sid='))!.split(';')[0]!;

@@ -3,6 +3,7 @@
 // the notification's documented answer), leaves a log line of its own request, leaves a PayToken
 // record when it carried a token, and changes no order, payment or stock.
 import { randomBytes, randomUUID } from 'node:crypto';
+import { get as httpGet } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Payment } from '../../src/generated/prisma/client';
 import { taipeiDayAfter } from '../../src/time/taipei';
@@ -31,6 +32,8 @@ let notOurOrderToken: string;
 let stranger: Shopper;
 /** The merchant, signed in to the back office. */
 let merchant: AdminBrowser;
+/** The page of the product the pending order is for. */
+let productPath: string;
 
 const control = () => shop.sandbox.sandbox.control;
 const forgedToken = () => randomBytes(32).toString('hex');
@@ -41,6 +44,7 @@ beforeAll(async () => {
 
   const placed = await placeOrder(shop, 'A');
   pending = { order: placed.order, payment: placed.payment, productId: placed.product.id };
+  productPath = `/products/${placed.product.slug}`;
 
   const paid = await placeOrder(shop, 'A');
   appliedToken = control().pay({ orderNo: paid.payment.orderNo }).payToken;
@@ -103,6 +107,21 @@ const pageGet = (path: () => string, headers: Record<string, string> = {}) => as
   const response = await stranger.agent.get(path()).set('X-Request-Id', id).set(headers);
   return { status: response.status, text: response.text };
 };
+/** A GET from a browser that sends nothing but `headers`. */
+const freshGet = (path: () => string, headers: Record<string, string>) => async (id: string): Promise<Answer> => {
+  const response = await fetch(new URL(path(), shop.baseUrl), { redirect: 'manual', headers: { ...headers, 'x-request-id': id } });
+  return { status: response.status, text: await response.text() };
+};
+const SHOP_COOKIES = ['fengshou.sid', 'fengshou.csrf', 'fengshou.cart', 'fengshou.lang'];
+/** Pages without the session (the catalog, a product), with it, and the back office's. */
+const PAGES_READING_COOKIES = [
+  { name: 'catalog', path: () => '/' },
+  { name: 'product', path: () => productPath },
+  { name: 'cart', path: () => '/cart' },
+  { name: 'my orders', path: () => '/orders' },
+  { name: 'find my order', path: () => '/orders/lookup' },
+  { name: 'back-office sign-in', path: () => '/admin/login' },
+];
 /** A GET, or a form post with the session's CSRF token, from the merchant's signed-in browser. */
 const adminGet = (path: () => string) => async (id: string): Promise<Answer> => {
   const response = await merchant.agent.get(path()).set('X-Request-Id', id);
@@ -223,7 +242,22 @@ const rows: Array<[string, Row]> = [
 
   // The shop's pages and forms.
   ['catalog: a NUL as the product', { send: pageGet(() => '/products/%00'), status: 404, log: /request refused/ }],
-  ['every page: a lang cookie that is not an escape', { send: pageGet(() => '/', { Cookie: 'lang=%' }), status: 200, body: '<html lang="zh-TW">', log: /request completed/ }],
+  ['every page: a lang cookie that is not an escape', { send: pageGet(() => '/', { Cookie: 'fengshou.lang=%' }), status: 200, body: '<html lang="zh-TW">', log: /request completed/ }],
+  // A cookie value starting "j:" was parsed as JSON: every cookie the shop reads, on every kind of page.
+  ...SHOP_COOKIES.flatMap((cookie) =>
+    PAGES_READING_COOKIES.map((page): [string, Row] => [
+      `${page.name}: a JSON cookie as ${cookie}`,
+      { send: freshGet(page.path, { Cookie: `${cookie}=${encodeURIComponent('j:{"toString":1,"a":{"b":1}}')}` }), status: 200, log: /request completed/ },
+    ]),
+  ),
+  // A throttle or limit key built from the raw input: every one is built from checked values now.
+  ['look-up: a NUL in the order number', { send: formPost(() => '/orders/lookup', () => ({ orderNumber: 'FS20260101\u0000ABCDEFG', contact: 'a@b.tw' })), status: 422, log: /request completed/ }],
+  ['look-up: an order number of 3 KB', { send: formPost(() => '/orders/lookup', () => ({ orderNumber: `FS${'A'.repeat(3_000)}`, contact: 'a@b.tw' })), status: 422, log: /request completed/ }],
+  ['look-up: a number that is no order number', { send: formPost(() => '/orders/lookup', () => ({ orderNumber: 'FS2026; DROP TABLE', contact: 'a@b.tw' })), status: 422, log: /request completed/ }],
+  ['look-up: a contact of 3 KB', { send: formPost(() => '/orders/lookup', () => ({ orderNumber: 'FS20260101ABCDEFGH', contact: 'a'.repeat(3_000) })), status: 422, log: /request completed/ }],
+  ['look-up: a NUL in the contact', { send: formPost(() => '/orders/lookup', () => ({ orderNumber: 'FS20260101ABCDEFGH', contact: 'a\u0000@b.tw' })), status: 404, log: /request completed/ }],
+  ['back-office sign-in: a NUL in the username', { send: formPost(() => '/admin/login', () => ({ username: 'mer\u0000chant', password: 'x' })), status: 401, log: /back-office login failed/ }],
+  ['back-office sign-in: a username of 3 KB', { send: formPost(() => '/admin/login', () => ({ username: 'm'.repeat(3_000), password: 'x' })), status: 400, log: /request refused/ }],
   ['the language link from /.//evil.com stays on this site', { send: pageGet(() => '/.//evil.com'), status: 404, body: 'href="/evil.com?lang=en"', log: /request refused/ }],
   ['cart: a product id beyond any integer id', { send: formPost(() => '/cart/items', () => ({ productId: 3_000_000_000, quantity: 1 })), status: 400, log: /request refused/ }],
   ['cart: a product id beyond any integer id, in the path', { send: formPost(() => '/cart/items/3000000000', () => ({ quantity: 1 })), status: 400, log: /request refused/ }],
@@ -284,6 +318,31 @@ describe('bad input', () => {
     expect(events).toMatchObject(row.refusedChange ? [{ applied: false }] : []);
     expect(await snapshot()).toEqual(before);
   });
+});
+
+describe('a URL built from the request path', () => {
+  /** The raw request line's path, which fetch and URL would normalise first. */
+  const rawGet = (path: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const { hostname, port } = new URL(shop.baseUrl);
+      const req = httpGet({ hostname, port, path }, (res) => {
+        let text = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (text += chunk)).on('end', () => resolve({ status: res.statusCode!, text }));
+      });
+      req.on('error', reject);
+    });
+
+  it.each(['//', '///', '/\\evil.com', '/\\/evil.com', '//evil.com/x', '/.//evil.com', '/%2F%2Fevil.com', '/%5C%5Cevil.com', '//%2e%2e/x?y=1'])(
+    'the language links of %s stay on this site, and the page is no 500',
+    async (path) => {
+      const page = await rawGet(path);
+
+      expect(page.status).toBeLessThan(500);
+      const links = [...page.text.matchAll(/href="([^"]*lang=[^"]*)"/g)].map((match) => match[1]!);
+      expect(links.length).toBeGreaterThan(0);
+      for (const link of links) expect(link).toMatch(/^\/(?![/\\])/);
+    },
+  );
 });
 
 describe('nobody can mark an order paid without the bank saying so', () => {

@@ -188,11 +188,22 @@ async function shopperWithCart(app: ReturnType<typeof appWith>) {
 
 describe('the cookies', () => {
   it.each([
-    ['outside production, where the shop runs on plain HTTP', false, 'fengshou.csrf'],
-    ['in production', true, '__Host-fengshou.csrf'],
-  ])('are HttpOnly and SameSite=Lax, and Secure only in production: %s', async (_where, production, csrfCookie) => {
+    ['outside production, where the shop runs on plain HTTP', false, ''],
+    ['in production', true, '__Host-'],
+  ])('are HttpOnly and SameSite=Lax, for path / of this host only, and Secure and __Host- in production only: %s', async (_where, production, prefix) => {
     const { home, added } = await shopperWithCart(appWith({ production }));
-    const cookies = [cookiesSet(home).get(csrfCookie), cookiesSet(added).get('fengshou.sid'), cookiesSet(added).get('fengshou.cart')];
+    const languageChosen = await request(appWith({ production })).get('/?lang=en').set('X-Forwarded-Proto', 'https');
+    const cookies = [
+      cookiesSet(home).get(`${prefix}fengshou.csrf`),
+      cookiesSet(added).get(`${prefix}fengshou.sid`),
+      cookiesSet(added).get(`${prefix}fengshou.cart`),
+      cookiesSet(languageChosen).get(`${prefix}fengshou.lang`),
+    ];
+    expect(cookies.every((cookie) => cookie !== undefined)).toBe(true);
+    for (const cookie of cookies) {
+      expect(cookie).toMatch(/; Path=\/(;|$)/);
+      expect(cookie).not.toMatch(/; Domain=/i);
+    }
 
     for (const cookie of cookies) {
       expect(cookie).toMatch(/; HttpOnly/);
@@ -200,8 +211,6 @@ describe('the cookies', () => {
       if (production) expect(cookie).toMatch(/; Secure/);
       else expect(cookie).not.toMatch(/; Secure/);
     }
-    expect(cookiesSet(home).get(csrfCookie)).toMatch(/; Path=\//);
-    expect(cookiesSet(home).get(csrfCookie)).not.toMatch(/; Domain=/i);
   });
 
   it('the session cookie is never sent over plain HTTP in production', async () => {
@@ -209,11 +218,13 @@ describe('the cookies', () => {
     const { cookies } = await shopperWithCart(app);
     const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
 
-    const csrfToken = hiddenField((await request(app).get('/').set('Cookie', cookies.join('; '))).text, '_csrf');
-    const plain = await request(app).post('/cart/items').set('Cookie', cookies.filter((c) => !c.startsWith('fengshou.sid=')).join('; ')).type('form').send({ _csrf: csrfToken, productId: product.id, quantity: 1 });
+    // Over plain HTTP the browser sends every cookie but the Secure session one, the page's request too.
+    const sentOverHttp = cookies.filter((c) => !c.startsWith('__Host-fengshou.sid=')).join('; ');
+    const csrfToken = hiddenField((await request(app).get('/').set('Cookie', sentOverHttp)).text, '_csrf');
+    const plain = await request(app).post('/cart/items').set('Cookie', sentOverHttp).type('form').send({ _csrf: csrfToken, productId: product.id, quantity: 1 });
 
     expect(plain.status).toBe(303);
-    expect(cookiesSet(plain).has('fengshou.sid')).toBe(false);
+    expect(cookiesSet(plain).has('__Host-fengshou.sid')).toBe(false);
   });
 
   it('a visitor who only looks at the catalog and the products gets a CSRF cookie and no session', async () => {
@@ -268,6 +279,22 @@ describe('the cookies', () => {
     expect((await add(second, firstToken)).status).toBe(403);
     expect((await add(second, `${firstToken.slice(0, -1)}${firstToken.endsWith('A') ? 'B' : 'A'}`)).status).toBe(403);
     expect((await add(first, firstToken)).status).toBe(303);
+  });
+
+  it('a form token is good only in the session it was given in: another visitor’s valid cookie and token are refused in this one', async () => {
+    const app = appWith({ production: false });
+    const attacker = await shopperWithCart(app);
+    const victim = await shopperWithCart(app);
+    const cookieOf = (cookies: string[], name: string) => cookies.find((cookie) => cookie.startsWith(`${name}=`))!;
+    const attackerToken = hiddenField((await request(app).get('/').set('Cookie', attacker.cookies.join('; '))).text, '_csrf');
+    const add = (cookies: string[], _csrf: string) =>
+      request(app).post('/cart/items').set('Cookie', cookies.join('; ')).type('form').send({ _csrf, productId: victim.product.id, quantity: 1 });
+    const plantedPair = [cookieOf(attacker.cookies, 'fengshou.csrf'), cookieOf(victim.cookies, 'fengshou.sid')];
+
+    expect((await add(plantedPair, attackerToken)).status).toBe(403);
+    // Nor a pair from before the attacker had a session.
+    expect((await add(plantedPair, hiddenField(attacker.home.text, '_csrf'))).status).toBe(403);
+    expect((await add(attacker.cookies, attackerToken)).status).toBe(303);
   });
 
   it('a made-up CSRF cookie gives a new one, not a token for it', async () => {

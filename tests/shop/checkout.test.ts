@@ -277,6 +277,27 @@ describe('checkout', () => {
     expect(order!.payments).toHaveLength(1);
   });
 
+  it('gives the session a new id, cart kept, so that a session id planted beforehand sees nothing of the order', async () => {
+    const attacker = new Shopper(shop.app);
+    await attacker.addToCart(soap.id, 1);
+    await attacker.openCheckout();
+    const planted = attacker.sessionCookie()!;
+    const victim = new Shopper(shop.app);
+    victim.plantSessionCookie(planted);
+    await victim.addToCart(tea.id, 2);
+
+    await victim.openCheckout();
+    expect(victim.sessionCookie()).not.toBe(planted);
+    const placed = await victim.checkout();
+
+    expect(placed.status).toBe(303);
+    const [order] = await ordersOf(await shopperIdOf(victim));
+    expect(order!.lines.map((line) => [line.productId, line.quantity]).sort()).toEqual([[soap.id, 1], [tea.id, 2]].sort());
+    expect((await victim.agent.get(`/orders/${order!.id}`)).status).toBe(200);
+    expect((await attacker.agent.get(`/orders/${order!.id}`)).status).toBe(404);
+    expect((await attacker.agent.get('/orders')).text).not.toContain(order!.number);
+  });
+
   it('creates one order from two identical submits at the same time', async () => {
     const shopper = await shopperWithCart();
     const tokens = await shopper.openCheckout();

@@ -4,7 +4,7 @@ import { randomInt } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Product } from '../../src/generated/prisma/client';
 import { createOrderLinks, ORDER_LINK_TTL_MS } from '../../src/orders/order-link';
-import { LOOKUP_FAILURES_PER_ADDRESS, LOOKUP_FAILURES_PER_ORDER_NUMBER } from '../../src/web/order-lookup-throttle';
+import { LOOKUP_FAILURES_PER_ADDRESS, LOOKUP_FAILURES_PER_NUMBER_AND_ADDRESS, LOOKUP_FAILURES_PER_ORDER_NUMBER } from '../../src/web/order-lookup-throttle';
 import { CUSTOMER, Shopper, startShopApp, type ShopApp } from '../support/shop-app';
 
 const SESSION_SECRET = 'route-test-secret'; // startShopApp's
@@ -26,6 +26,12 @@ async function placedOrder(owner = new Shopper(shop.app)): Promise<{ owner: Shop
   await owner.checkout({ payType: 'A' });
   const order = await shop.db.order.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
   return { owner, order };
+}
+
+/** The hidden fields of the signed link's page, which its button posts. */
+function openFields(html: string): Record<string, string> {
+  const field = (name: string) => new RegExp(`name="${name}" value="([^"]*)"`).exec(html)![1]!;
+  return { _csrf: field('_csrf'), until: field('until'), sig: field('sig') };
 }
 
 async function lookUp(shopper: Shopper, address: string, fields: { orderNumber: string; contact: string }) {
@@ -127,17 +133,127 @@ describe('find my order', () => {
   });
 });
 
+describe('wrong contacts from one address', () => {
+  it(`stop that address after ${LOOKUP_FAILURES_PER_NUMBER_AND_ADDRESS} for one number, and never lock the order's own shopper out`, async () => {
+    const { order } = await placedOrder();
+    const { order: another } = await placedOrder();
+    const guesserAddress = newAddress();
+    const guesser = new Shopper(shop.app);
+    for (let i = 0; i < LOOKUP_FAILURES_PER_NUMBER_AND_ADDRESS; i++) {
+      expect((await lookUp(guesser, guesserAddress, { orderNumber: order.number, contact: `09000000${10 + i}` })).status).toBe(404);
+    }
+
+    expect((await lookUp(guesser, guesserAddress, { orderNumber: order.number, contact: CUSTOMER.email })).status).toBe(429);
+    expect((await lookUp(guesser, guesserAddress, { orderNumber: another.number, contact: CUSTOMER.email })).status).toBe(303);
+    expect((await lookUp(new Shopper(shop.app), newAddress(), { orderNumber: order.number, contact: CUSTOMER.email })).status).toBe(303);
+  });
+
+  it('count every address of one IPv6 /64 together', async () => {
+    const { order } = await placedOrder();
+    const guesser = new Shopper(shop.app);
+    const prefix = `2001:db8:${randomInt(0xffff).toString(16)}:1`;
+    for (let i = 1; i <= LOOKUP_FAILURES_PER_NUMBER_AND_ADDRESS; i++) {
+      expect((await lookUp(guesser, `${prefix}::${i}`, { orderNumber: order.number, contact: `09000000${10 + i}` })).status).toBe(404);
+    }
+
+    expect((await lookUp(guesser, `${prefix}:ffff::1`, { orderNumber: order.number, contact: CUSTOMER.email })).status).toBe(429);
+  });
+});
+
+describe('the session of a browser that opens an order', () => {
+  it('gets a new id, cart kept, so that a session id planted in the browser beforehand sees nothing of the order', async () => {
+    const { order } = await placedOrder();
+    const attacker = new Shopper(shop.app);
+    await attacker.addToCart(cake.id, 1);
+    const planted = attacker.sessionCookie()!;
+    const victim = new Shopper(shop.app);
+    victim.plantSessionCookie(planted);
+
+    const found = await lookUp(victim, newAddress(), { orderNumber: order.number, contact: CUSTOMER.email });
+
+    expect(found.status).toBe(303);
+    expect(victim.sessionCookie()).toBeDefined();
+    expect(victim.sessionCookie()).not.toBe(planted);
+    expect((await victim.agent.get(`/orders/${order.id}`)).status).toBe(200);
+    expect((await victim.agent.get('/cart')).text).toMatch(/data-testid="cart-count">1</);
+    expect((await attacker.agent.get(`/orders/${order.id}`)).status).toBe(404);
+    expect((await attacker.agent.get('/orders')).text).not.toContain(order.number);
+  });
+
+  it('holds the order only as long as that session lasts', async () => {
+    const { order } = await placedOrder();
+    const other = new Shopper(shop.app);
+    expect((await lookUp(other, newAddress(), { orderNumber: order.number, contact: CUSTOMER.email })).status).toBe(303);
+    expect((await other.agent.get(`/orders/${order.id}`)).status).toBe(200);
+    const sid = other.sessionCookie()!.slice(2).split('.')[0]!;
+
+    await shop.db.session.update({ where: { sid }, data: { expire: new Date(Date.now() - 1_000) } });
+
+    expect((await other.agent.get(`/orders/${order.id}`)).status).toBe(404);
+    // What the session store's hourly pruning does to expired sessions takes their grants along.
+    await shop.db.session.deleteMany({ where: { sid, expire: { lt: new Date() } } });
+    expect(await shop.db.orderAccess.count({ where: { orderId: order.id } })).toBe(0);
+  });
+});
+
+describe('the other browsers with access', () => {
+  it('are listed on the order page, how and when each was let in, and any of them can be shut out', async () => {
+    const { owner, order } = await placedOrder();
+    const phone = new Shopper(shop.app);
+    await lookUp(phone, newAddress(), { orderNumber: order.number, contact: CUSTOMER.phone });
+    const grant = await shop.db.orderAccess.findFirstOrThrow({ where: { orderId: order.id } });
+
+    const ownerPage = await owner.agent.get(`/orders/${order.id}`);
+    expect(ownerPage.text.match(/data-testid="access-grant"/g)).toHaveLength(1);
+    expect(ownerPage.text).toContain('以訂單編號查詢開啟');
+    expect(ownerPage.text).not.toContain('（這個瀏覽器）');
+    expect((await phone.agent.get(`/orders/${order.id}`)).text).toContain('（這個瀏覽器）');
+
+    // Someone who cannot see the order ends nothing of it.
+    const stranger = new Shopper(shop.app);
+    expect((await stranger.post(`/orders/${order.id}/access/${grant.id}/end`)).status).toBe(404);
+    expect(await shop.db.orderAccess.count({ where: { orderId: order.id } })).toBe(1);
+
+    const _csrf = /name="_csrf" value="([^"]+)"/.exec(ownerPage.text)![1]!;
+    const ended = await owner.agent.post(`/orders/${order.id}/access/${grant.id}/end`).type('form').send({ _csrf });
+
+    expect(ended.status).toBe(303);
+    expect(ended.headers.location).toBe(`/orders/${order.id}?accessEnded=1`);
+    expect((await owner.agent.get(ended.headers.location!)).text).toContain('data-testid="access-ended"');
+    expect((await phone.agent.get(`/orders/${order.id}`)).status).toBe(404);
+    expect((await owner.agent.get(`/orders/${order.id}`)).status).toBe(200);
+  });
+});
+
 describe('the signed order link', () => {
   it('opens the order in a browser that never saw it', async () => {
     const { order } = await placedOrder();
     const links = createOrderLinks(SESSION_SECRET, () => new Date());
     const other = new Shopper(shop.app);
 
-    const opened = await other.agent.get(links.pathFor(order.id));
+    const page = await other.agent.get(links.pathFor(order.id));
+    const opened = await other.agent.post(`/orders/${order.id}/open`).type('form').send(openFields(page.text));
 
     expect(opened.status).toBe(303);
     expect(opened.headers.location).toBe(`/orders/${order.id}`);
     expect((await other.agent.get(`/orders/${order.id}`)).status).toBe(200);
+  });
+
+  it('writes nothing on its GET: the page has a button that posts, with the CSRF token, to open the order', async () => {
+    const { order } = await placedOrder();
+    const links = createOrderLinks(SESSION_SECRET, () => new Date());
+    const other = new Shopper(shop.app);
+
+    const page = await other.agent.get(links.pathFor(order.id));
+
+    expect(page.status).toBe(200);
+    expect(page.text).toContain(`action="/orders/${order.id}/open"`);
+    expect(page.text).toContain('data-testid="open-order"');
+    expect(await shop.db.orderAccess.count({ where: { orderId: order.id } })).toBe(0);
+    expect((await other.agent.get(`/orders/${order.id}`)).status).toBe(404);
+    const { _csrf: _, ...withoutToken } = openFields(page.text);
+    expect((await other.agent.post(`/orders/${order.id}/open`).type('form').send(withoutToken)).status).toBe(403);
+    expect(await shop.db.orderAccess.count({ where: { orderId: order.id } })).toBe(0);
   });
 
   it('has expired after its time, and then points to the look-up', async () => {

@@ -116,6 +116,17 @@ export class Shopper {
     return { _csrf: hiddenField(page.text, '_csrf'), checkoutToken: hiddenField(page.text, 'checkoutToken') };
   }
 
+  /** The session cookie's value as this browser holds it ("s:<id>.<signature>"), if it has one. */
+  sessionCookie(): string | undefined {
+    const cookie = this.agent.jar.getCookie('fengshou.sid', { domain: '127.0.0.1', path: '/', script: false, secure: false });
+    return cookie ? decodeURIComponent(cookie.value) : undefined;
+  }
+
+  /** Puts a session cookie in this browser, as a sibling subdomain could where the name has no __Host- prefix. */
+  plantSessionCookie(value: string): void {
+    this.agent.jar.setCookie(`fengshou.sid=${encodeURIComponent(value)}; Path=/`, '127.0.0.1', '/');
+  }
+
   async checkout(details: Partial<CheckoutDetails> = {}) {
     const tokens = await this.openCheckout();
     return this.agent.post('/checkout').type('form').send({ ...tokens, ...CUSTOMER, ...details });
