@@ -109,7 +109,12 @@ export async function verifyAdminPassword(password: string, stored: ParsedHash):
 // address slows to a crawl while the merchant, from their own address, is never held up by someone
 // else's failures. Above that, one address may fail at most FAILURES_PER_ADDRESS times per window
 // whatever names it tries, and all addresses together GLOBAL_FAILURES_PER_WINDOW times, a ceiling
-// high enough that only a large distributed attack reaches it. A success clears its pair.
+// high enough that only a large distributed attack reaches it. The address is the client's key
+// (web/client-address.ts): an IPv6 client is its /64.
+//
+// Every attempt counts as a failure from the moment it is let through, before its password is
+// hashed, and a success gives its count back and clears its pair: counted only after the hash,
+// thirty attempts sent at once would all pass a check that none of them had yet added to.
 //
 // The counts live in this process's memory: a shop on several processes multiplies what a guesser
 // gets by their number, which still keeps guessing far too slow to matter.
@@ -144,9 +149,11 @@ interface Count {
 }
 
 export interface LoginThrottle {
-  /** Throws LoginThrottledError when this attempt must wait. */
-  check(username: string, address: string): void;
-  failed(username: string, address: string): void;
+  /** Throws LoginThrottledError when this attempt must wait; otherwise counts it as a failure. */
+  attempt(username: string, address: string): void;
+  /** The attempt was not made after all (it was never checked): its count is given back. */
+  withdrawn(username: string, address: string): void;
+  /** The attempt opened the back office: its count is given back and its pair forgotten. */
   succeeded(username: string, address: string): void;
 }
 
@@ -166,25 +173,34 @@ export function createLoginThrottle(clock: () => number = Date.now): LoginThrott
   const windowed = (count: { since: number; failures: number } | undefined, now: number) =>
     count && now - count.since < LOGIN_WINDOW_MS ? count : { since: now, failures: 0 };
 
+  const check = (username: string, address: string, now: number) => {
+    const pair = pairs.get(pairKey(username, address));
+    if (pair && now - pair.last < PAIR_MEMORY_MS) {
+      const wait = pair.last + delayAfter(pair.failures) - now;
+      if (wait > 0) throw new LoginThrottledError(`${pair.failures} failed sign-ins for this name from this address`, wait);
+    }
+    const byAddress = windowed(addresses.get(address), now);
+    if (byAddress.failures >= FAILURES_PER_ADDRESS) {
+      throw new LoginThrottledError('too many failed sign-ins from this address', byAddress.since + LOGIN_WINDOW_MS - now);
+    }
+    global = windowed(global, now);
+    if (global.failures >= GLOBAL_FAILURES_PER_WINDOW) {
+      throw new LoginThrottledError('too many failed sign-ins from everywhere', global.since + LOGIN_WINDOW_MS - now);
+    }
+  };
+
+  // The address's and everyone's counts of this window, less one: what an attempt that did not fail adds back.
+  const giveBack = (address: string, now: number) => {
+    const byAddress = addresses.get(address);
+    if (byAddress && now - byAddress.since < LOGIN_WINDOW_MS) byAddress.failures = Math.max(0, byAddress.failures - 1);
+    global = windowed(global, now);
+    global.failures = Math.max(0, global.failures - 1);
+  };
+
   return {
-    check(username, address) {
+    attempt(username, address) {
       const now = clock();
-      const pair = pairs.get(pairKey(username, address));
-      if (pair && now - pair.last < PAIR_MEMORY_MS) {
-        const wait = pair.last + delayAfter(pair.failures) - now;
-        if (wait > 0) throw new LoginThrottledError(`${pair.failures} failed sign-ins for this name from this address`, wait);
-      }
-      const byAddress = windowed(addresses.get(address), now);
-      if (byAddress.failures >= FAILURES_PER_ADDRESS) {
-        throw new LoginThrottledError('too many failed sign-ins from this address', byAddress.since + LOGIN_WINDOW_MS - now);
-      }
-      global = windowed(global, now);
-      if (global.failures >= GLOBAL_FAILURES_PER_WINDOW) {
-        throw new LoginThrottledError('too many failed sign-ins from everywhere', global.since + LOGIN_WINDOW_MS - now);
-      }
-    },
-    failed(username, address) {
-      const now = clock();
+      check(username, address, now);
       const key = pairKey(username, address);
       const pair = pairs.get(key);
       const failures = pair && now - pair.last < PAIR_MEMORY_MS ? pair.failures + 1 : 1;
@@ -193,15 +209,23 @@ export function createLoginThrottle(clock: () => number = Date.now): LoginThrott
       if (pairs.size > MAX_PAIRS) pairs.delete(pairs.keys().next().value!);
       const byAddress = windowed(addresses.get(address), now);
       addresses.set(address, { ...byAddress, failures: byAddress.failures + 1 });
-      global = windowed(global, now);
       global.failures += 1;
       // Keep only this window's addresses.
       if (addresses.size > MAX_PAIRS) {
         for (const [known, count] of addresses) if (now - count.since >= LOGIN_WINDOW_MS) addresses.delete(known);
       }
     },
+    withdrawn(username, address) {
+      const now = clock();
+      const key = pairKey(username, address);
+      const pair = pairs.get(key);
+      if (pair && pair.failures > 1) pairs.set(key, { ...pair, failures: pair.failures - 1 });
+      else pairs.delete(key);
+      giveBack(address, now);
+    },
     succeeded(username, address) {
       pairs.delete(pairKey(username, address));
+      giveBack(address, clock());
     },
   };
 }

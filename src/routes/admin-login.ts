@@ -6,11 +6,13 @@ import {
   afterLoginPath,
   createLoginThrottle,
   endAdminSession,
+  LoginThrottledError,
   signedInAdmin,
   startAdminSession,
   usernameDigest,
   type AdminCredentials,
 } from '../admin/sign-in';
+import { createHashingGate } from '../admin/hashing-gate';
 import { requestClientKey } from '../web/client-address';
 import { readInput } from './form-input';
 
@@ -24,6 +26,7 @@ export function adminLoginRoutes(deps: { clock: () => Date; credentials: AdminCr
   const router = Router();
   const checkLogin = adminLoginChecker(deps.credentials);
   const throttle = createLoginThrottle(() => deps.clock().getTime());
+  const gate = createHashingGate();
 
   router.get('/login', (req, res) => {
     if (signedInAdmin(req.session, deps.clock())) return res.redirect(303, '/admin/orders');
@@ -34,9 +37,16 @@ export function adminLoginRoutes(deps: { clock: () => Date; credentials: AdminCr
     const form = readInput(loginFormSchema, req.body);
     const next = afterLoginPath(form.next);
     const address = requestClientKey(req);
-    throttle.check(form.username, address);
-    if (!(await checkLogin(form.username, form.password))) {
-      throttle.failed(form.username, address);
+    // Counted before the hash (sign-in.ts); given back if the gate will not hash it now.
+    throttle.attempt(form.username, address);
+    let opened: boolean;
+    try {
+      opened = await gate.run(`${address}\u0000${usernameDigest(form.username)}`, () => checkLogin(form.username, form.password));
+    } catch (error) {
+      if (error instanceof LoginThrottledError) throttle.withdrawn(form.username, address);
+      throw error;
+    }
+    if (!opened) {
       // The name typed may be a password typed in the wrong field: only a digest of it is logged.
       req.log.warn({ usernameDigest: usernameDigest(form.username) }, 'back-office login failed');
       return res.status(401).render('admin/login.njk', { next, username: form.username, failed: true });

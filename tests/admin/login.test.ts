@@ -16,6 +16,7 @@ import {
   signedInAdmin,
   verifyAdminPassword,
 } from '../../src/admin/sign-in';
+import { HASHES_IN_FLIGHT } from '../../src/admin/hashing-gate';
 import { CapturedLogs } from '../support/log-capture';
 import { startShopHarness } from '../support/shop-harness';
 import { ADMIN_PASSWORD, ADMIN_USERNAME, AdminBrowser, hiddenField, startAdminHarness, type AdminHarness } from '../support/admin-harness';
@@ -141,6 +142,60 @@ describe('throttling', () => {
   });
 });
 
+describe('sign-ins sent at once', () => {
+  let slow: AdminHarness;
+  beforeAll(async () => {
+    // A cost whose hash takes tens of milliseconds, so that many of them overlap.
+    slow = await startAdminHarness({ passwordCost: { N: 2 ** 14, r: 8, p: 1 } });
+  });
+  afterAll(() => slow.close());
+
+  /** Browsers at the given addresses, each with the login page's token, then all their posts at once. */
+  async function burst(addresses: string[], password = 'wrong') {
+    const clients = await Promise.all(
+      addresses.map(async (address, i) => {
+        const browser = new AdminBrowser(slow.app);
+        const page = await browser.agent.get('/admin/login').set('X-Forwarded-For', address);
+        return { browser, address, username: `guess${i}`, _csrf: hiddenField(page.text, '_csrf') };
+      }),
+    );
+    return clients.map(({ browser, address, username, _csrf }) =>
+      browser.agent.post('/admin/login').set('X-Forwarded-For', address).type('form').send({ _csrf, username, password }).then((response) => response),
+    );
+  }
+
+  it(`from one address see its cap of ${FAILURES_PER_ADDRESS}: each attempt counts before its password is hashed`, async () => {
+    const answers = await Promise.all(await burst(Array.from({ length: 30 }, () => '198.51.100.30')));
+
+    const statuses = answers.map((answer) => answer.status);
+    expect(statuses.filter((status) => status !== 401 && status !== 429)).toEqual([]);
+    expect(statuses.filter((status) => status === 401).length).toBeLessThanOrEqual(FAILURES_PER_ADDRESS);
+    expect(statuses.filter((status) => status === 429).length).toBeGreaterThanOrEqual(30 - FAILURES_PER_ADDRESS);
+  });
+
+  it(`hash at most ${HASHES_IN_FLIGHT} at a time, so a static file is served while they wait, not after them`, async () => {
+    const signIns = await burst(Array.from({ length: 24 }, (_, i) => `203.0.113.${100 + i}`));
+    const finished: string[] = [];
+    const settled = signIns.map((signIn) => signIn.then((answer) => void finished.push(`sign-in ${answer.status}`)));
+    // Once one hash is done, every sign-in has long arrived and its hash is running or queued.
+    await new Promise<void>((resolve) => {
+      for (const signIn of signIns) void signIn.then((answer) => answer.status === 401 && resolve());
+    });
+
+    const stylesheet = await request(slow.app).get('/static/css/shop.css');
+    finished.push('stylesheet');
+    await Promise.all(settled);
+
+    expect(stylesheet.status).toBe(200);
+    const hashedBeforeStylesheet = finished.slice(0, finished.indexOf('stylesheet')).filter((entry) => entry === 'sign-in 401').length;
+    const hashed = finished.filter((entry) => entry === 'sign-in 401').length;
+    expect(hashed).toBeGreaterThan(HASHES_IN_FLIGHT + 2);
+    // The first hash, and at most the ones beside it then: never the queue of them all.
+    expect(hashedBeforeStylesheet).toBeLessThanOrEqual(1 + HASHES_IN_FLIGHT);
+    expect(finished.filter((entry) => entry === 'sign-in 429').length).toBe(24 - hashed);
+  });
+});
+
 describe('the sign-in throttle', () => {
   it('lets a few failures of one name from one address through, then makes each wait twice as long, up to 15 minutes', () => {
     expect([0, 1, 2, 3, 4, 5].map(delayAfter)).toEqual([0, 0, 0, 2_000, 4_000, 8_000]);
@@ -148,29 +203,35 @@ describe('the sign-in throttle', () => {
 
     let now = 1_000_000;
     const throttle = createLoginThrottle(() => now);
-    for (let i = 0; i < FREE_FAILURES; i++) {
-      throttle.check('merchant', '192.0.2.1');
-      throttle.failed('merchant', '192.0.2.1');
-    }
-    expect(() => throttle.check('merchant', '192.0.2.1')).toThrow(LoginThrottledError);
-    expect(() => throttle.check('merchant', '192.0.2.2')).not.toThrow();
+    // Each attempt counts as a failure until it succeeds.
+    for (let i = 0; i < FREE_FAILURES; i++) throttle.attempt('merchant', '192.0.2.1');
+    expect(() => throttle.attempt('merchant', '192.0.2.1')).toThrow(LoginThrottledError);
+    expect(() => throttle.attempt('merchant', '192.0.2.2')).not.toThrow();
     now += 2_000;
-    expect(() => throttle.check('merchant', '192.0.2.1')).not.toThrow();
-    throttle.failed('merchant', '192.0.2.1');
+    expect(() => throttle.attempt('merchant', '192.0.2.1')).not.toThrow();
     now += 2_000;
-    expect(() => throttle.check('merchant', '192.0.2.1')).toThrow(LoginThrottledError);
+    expect(() => throttle.attempt('merchant', '192.0.2.1')).toThrow(LoginThrottledError);
     now += 2_000;
-    throttle.check('merchant', '192.0.2.1');
+    throttle.attempt('merchant', '192.0.2.1');
     throttle.succeeded('merchant', '192.0.2.1');
-    throttle.check('merchant', '192.0.2.1');
+    throttle.attempt('merchant', '192.0.2.1');
   });
 
   it('stops everyone only past a high ceiling of failures from all addresses together', () => {
     const throttle = createLoginThrottle(() => 5_000_000);
-    for (let i = 0; i < GLOBAL_FAILURES_PER_WINDOW - 1; i++) throttle.failed(`user${i}`, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
-    expect(() => throttle.check('merchant', '192.0.2.9')).not.toThrow();
-    throttle.failed('someone', '192.0.2.10');
-    expect(() => throttle.check('merchant', '192.0.2.9')).toThrow(/everywhere/);
+    for (let i = 0; i < GLOBAL_FAILURES_PER_WINDOW - 1; i++) throttle.attempt(`user${i}`, `10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`);
+    expect(() => throttle.attempt('merchant', '192.0.2.9')).not.toThrow();
+    throttle.succeeded('merchant', '192.0.2.9');
+    throttle.attempt('someone', '192.0.2.10');
+    expect(() => throttle.attempt('merchant', '192.0.2.9')).toThrow(/everywhere/);
+  });
+
+  it('gives back the count of an attempt withdrawn before its check', () => {
+    const throttle = createLoginThrottle(() => 5_000_000);
+    for (let i = 0; i < FAILURES_PER_ADDRESS; i++) throttle.attempt(`user${i}`, '192.0.2.20');
+    expect(() => throttle.attempt('user-next', '192.0.2.20')).toThrow(/this address/);
+    throttle.withdrawn('user0', '192.0.2.20');
+    expect(() => throttle.attempt('user-next', '192.0.2.20')).not.toThrow();
   });
 });
 

@@ -3,7 +3,7 @@
 // attempts are settled only by what a test does (a return delivery, or the back office itself).
 import type { Express } from 'express';
 import request from 'supertest';
-import { hashAdminPassword } from '../../src/admin/sign-in';
+import { hashAdminPassword, type ScryptCost } from '../../src/admin/sign-in';
 import { createApp } from '../../src/app';
 import { seedProducts } from '../../src/catalog/seed';
 import { poolOf, type Database } from '../../src/db/prisma';
@@ -38,7 +38,7 @@ export interface AdminHarness {
   close(): Promise<void>;
 }
 
-export async function startAdminHarness(options: { backOffice?: boolean; clock?: () => Date } = {}): Promise<AdminHarness> {
+export async function startAdminHarness(options: { backOffice?: boolean; clock?: () => Date; passwordCost?: ScryptCost } = {}): Promise<AdminHarness> {
   const database = await createTestDatabase();
   const { db } = database;
   await seedProducts(db);
@@ -63,7 +63,9 @@ export async function startAdminHarness(options: { backOffice?: boolean; clock?:
     clock,
     sessionStore: sessions.store,
     settings: { ...settings, production: false, sessionSecret: 'admin-harness-secret', bankOrigins: [sandbox.origin] },
-    ...(options.backOffice !== false && { admin: { username: ADMIN_USERNAME, passwordHash: await passwordHash } }),
+    ...(options.backOffice !== false && {
+      admin: { username: ADMIN_USERNAME, passwordHash: options.passwordCost ? await hashAdminPassword(ADMIN_PASSWORD, options.passwordCost) : await passwordHash },
+    }),
   });
   return {
     app,
