@@ -16,8 +16,8 @@ export interface LookupForm {
 
 export type LookupFormErrors = Partial<Record<keyof LookupForm, string>>;
 
-/** As src/checkout/order-number.ts makes them: FS, eight digits and eight letters or digits. */
-const ORDER_NUMBER = /^FS\d{8}[A-Z0-9]{8}$/;
+/** Letters and digits only, as src/checkout/order-number.ts makes them (FS20261130ABCDEFGH). */
+const ORDER_NUMBER = /^[A-Z0-9]+$/;
 
 const lookupForm = z.object({
   // Normalised and checked here, before anything (the throttles' keys, the database) sees it.

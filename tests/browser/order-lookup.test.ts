@@ -4,6 +4,8 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import { browserAvailable } from '../support/browser';
 import { capture, DESKTOP, PHONE, startBrowserShop, text, type BrowserShop } from '../support/browser-shop';
 import { placeOrder } from '../payments/payment-flow-helpers';
+import { createOrderLinks } from '../../src/orders/order-link';
+import { SESSION_SECRET } from '../support/shop-harness';
 
 describe.skipIf(!browserAvailable).concurrent('finding an order from another device', { timeout: 60_000 }, () => {
   let env: BrowserShop;
@@ -29,6 +31,24 @@ describe.skipIf(!browserAvailable).concurrent('finding an order from another dev
       await page.waitForURL(`${shop.baseUrl}/orders/${order.id}`);
       expect(await page.locator('main').innerText()).toContain(order.number);
       await capture(page, `order-lookup-${device}`);
+    });
+  }
+
+  for (const [device, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
+    it(`${device}: the e-mail's link opens the order with a button, which lists this browser, whose access can then be ended`, async ({ onTestFinished, expect }) => {
+      const { shop } = env;
+      const { order } = await placeOrder(shop, 'A');
+      const page = await env.newPage({ onTestFinished }, options);
+
+      await page.goto(`${shop.baseUrl}${createOrderLinks(SESSION_SECRET, () => new Date()).pathFor(order.id)}`);
+      await page.getByTestId('open-order').click();
+      await page.waitForURL(`${shop.baseUrl}/orders/${order.id}`);
+      expect(await text(page, 'order-access')).toContain('以訂單確認信的連結開啟 （這個瀏覽器）');
+      await capture(page, `order-access-${device}`);
+
+      await page.getByTestId('access-end').click();
+      await page.waitForURL(`${shop.baseUrl}/orders`);
+      expect(await page.locator('main').innerText()).not.toContain(order.number);
     });
   }
 
