@@ -45,6 +45,8 @@ export interface AppDependencies {
   metrics?: ShopMetrics;
   settings: {
     production: boolean;
+    /** A staging shop on the bank's test host (SINOPAC_ENVIRONMENT=test): every page says "test mode". */
+    bankTestMode?: boolean;
     sessionSecret: string;
     /** Origin the bank sends shoppers and notifications back to (ReturnURL, BackendURL). */
     publicBaseUrl: string;
@@ -79,7 +81,7 @@ export function createApp(deps: AppDependencies): express.Express {
   setUpHealth(app, { db: deps.db, metrics: deps.metrics, metricsToken: settings.metricsToken });
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
-  setUpViews(app, { viewsDir, watch: !settings.production });
+  setUpViews(app, { viewsDir, watch: !settings.production, testMode: settings.bankTestMode });
   app.use(cookieParser());
   setUpLocale(app, catalog, { secureCookies: settings.production });
 

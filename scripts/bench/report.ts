@@ -180,7 +180,7 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
 - **database** — SQL statements (each one a round trip to PostgreSQL) one step costs, counted on
   the database client of the bench process running the shop's own functions one at a time. They
   change only when the code does.
-- **memory** — resident set size of the shop process (a child process running \`src/main.ts\`,
+- **memory** — resident set size of the shop process (a child process running \`src/run-shop.ts\`, as \`npm start\` does,
   so the figure is the shop's alone), idle and right after its one-process burst, against the bare
   app idle and after its page rounds: one process that renders the same pages, as the shop does,
   so both target ratios compare like with like. The bare callback endpoint after its burst is a
