@@ -95,7 +95,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.post('/cart{/*rest}', limits.cart);
 
   // The bank's callbacks: before CSRF and sessions, since the bank has neither.
-  app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
+  app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(deps.db, settings.callbackScreening) }));
 
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
   setUpCsrf(app, { secret: settings.sessionSecret, secureCookies: settings.production });
