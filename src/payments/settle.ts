@@ -141,7 +141,7 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     return { kind: 'applied', from: 'paid', to: 'paid', orderId };
   }
 
-  const changed = await changePaymentStatus(tx, { ...base, from: payment.status, to, data: columnsFor(outcome, payment), reason });
+  const changed = await changePaymentStatus(tx, { ...base, from: payment.status, to, data: columnsFor(outcome, payment, request.payToken), reason });
   if (!changed) throw new ConcurrentChangeError(`payment ${payment.id} left ${payment.status} while locked`);
   if (request.payTokenRowId !== undefined) {
     await recordDeliveryOutcome(tx, request.payTokenRowId, 'applied', payment.id);
@@ -195,7 +195,7 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
   return undefined;
 }
 
-function columnsFor(outcome: BankOutcome, payment: LockedPayment): PaymentColumns {
+function columnsFor(outcome: BankOutcome, payment: LockedPayment, payToken: string | undefined): PaymentColumns {
   switch (outcome.kind) {
     case 'created': {
       const { kind: _kind, ...columns } = outcome;
@@ -207,6 +207,7 @@ function columnsFor(outcome: BankOutcome, payment: LockedPayment): PaymentColumn
       return {
         payDate: outcome.payDate ?? null,
         cardLast4: outcome.cardLast4 ?? null,
+        payToken: payToken ?? null,
         tsNo: payment.tsNo ?? outcome.tsNo ?? null,
         failureCode: null,
         failureReason: null,
