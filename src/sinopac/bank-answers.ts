@@ -16,6 +16,15 @@ export function resultCodeOf(description: string | undefined | null): string | u
 /** OrderQuery's Status "F" for "no such order" (§6); an empty list (S0001) says the same. */
 export const NO_DATA_CODE = 'E2601';
 
+// E9900 the bank is busy, E9999 an unknown system error, M0001 maintenance (§6): a refusal that says
+// nothing about the order and may well pass in minutes. (E9917–E9922 are refund rules, not these.)
+const TRANSIENT_REFUSALS = new Set(['E9900', 'E9999', 'M0001']);
+
+/** True for a refusal that is about the bank's own state at the moment, not about what was asked. */
+export function isTransientRefusal(code: string | undefined): boolean {
+  return code !== undefined && TRANSIENT_REFUSALS.has(code);
+}
+
 /** OrderPayQuery's "no such token / no such data" codes (§6: E24xx/E25xx token, E2601 no data). */
 export function isUnknownTokenCode(code: string | undefined): boolean {
   return code !== undefined && /^(E24\d\d|E25\d\d|E2601)$/.test(code);
