@@ -99,17 +99,12 @@ export function createCallbackScreening(db: Database, settings: CallbackScreenin
   }
 
   /** The budget keys one lookup is charged to, or false (and nothing charged) when one is spent. */
-  async function charge(keys: readonly string[]): Promise<string[] | false> {
-    const charged: string[] = [];
-    for (const key of keys) {
-      const { totalHits } = await budgets.increment(key);
-      charged.push(key);
-      if (totalHits > (key === SHOP_KEY ? shopWide : perAddress)) {
-        await giveBack(charged);
-        return false;
-      }
-    }
-    return charged;
+  async function charge(keys: readonly string[]): Promise<readonly string[] | false> {
+    // Both at once: one round trip's wait on the path of every new genuine token.
+    const counts = await Promise.all(keys.map((key) => budgets.increment(key)));
+    if (counts.every(({ totalHits }, index) => totalHits <= (keys[index] === SHOP_KEY ? shopWide : perAddress))) return keys;
+    await giveBack(keys);
+    return false;
   }
 
   function giveBack(keys: readonly string[]): Promise<unknown> {
@@ -124,7 +119,7 @@ export function createCallbackScreening(db: Database, settings: CallbackScreenin
       unknownTokens.delete(payToken);
     }
     const keys = [`address:${clientAddressKey(address)}`, ...(spendsShopBudget ? [SHOP_KEY] : [])];
-    let charged: string[] = [];
+    let charged: readonly string[] = [];
     const askBank = async () => {
       const taken = await charge(keys);
       if (taken) charged = taken;
