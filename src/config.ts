@@ -96,6 +96,8 @@ export interface Config {
   bank: BankConfig;
   /** True for a staging shop on the bank's test host (SINOPAC_ENVIRONMENT=test): every page says so. */
   bankTestMode: boolean;
+  /** Whether a payment with the bank's published test card counts: everywhere but in production outside test mode. */
+  publishedTestCardPays: boolean;
   /** Where BackendURL notifications may come from; empty: anywhere. */
   callbackAllow: string[];
   sessionSecret?: string;
@@ -258,6 +260,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       : { embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DIR } },
     bank: bankConfig(env),
     bankTestMode: env.SINOPAC_ENVIRONMENT === 'test',
+    publishedTestCardPays: env.NODE_ENV !== 'production' || env.SINOPAC_ENVIRONMENT === 'test',
     callbackAllow: env.SINOPAC_CALLBACK_ALLOW,
     sessionSecret: env.SESSION_SECRET,
     metricsToken: env.METRICS_TOKEN,

@@ -91,6 +91,7 @@ export async function runShop(config: Config): Promise<void> {
     hashKeys: bank.credentials.hashKeys,
     keyId: bank.credentials.keyId,
     timeoutMs: config.bank.timeoutMs,
+    publishedTestCardPays: config.publishedTestCardPays,
     onExchange: (exchange) => {
       audit.record(exchange);
       metrics.bankExchange(exchange);

@@ -74,7 +74,7 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
   }
 
   const payStatus = entry.PayStatus;
-  const mismatches = answerMismatches(entry, payment);
+  const mismatches = answerMismatches(entry, payment, { publishedTestCardPays: sinopac.publishedTestCardPays });
   const outcome = paymentOfOrderEntry(entry);
   if (mismatches.length > 0) {
     const reason = `mismatch: ${mismatches.join('; ')} (${ASKER_IN_HISTORY[askedBy]})`;

@@ -149,7 +149,7 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
   }
   const attempt = { paymentId: payment.id, orderId: payment.orderId };
 
-  const mismatches = answerMismatches(result, payment, sinopac.shopNo);
+  const mismatches = answerMismatches(result, payment, { shopNo: sinopac.shopNo, publishedTestCardPays: sinopac.publishedTestCardPays });
   const outcome = paymentOfPayResult(result);
   if (mismatches.length > 0 || outcome === undefined) {
     const reason = mismatches.length > 0 ? `mismatch: ${mismatches.join('; ')}` : `unsupported APType ${result.APType}`;

@@ -3,6 +3,9 @@
 // shop, whose number and keys are in this repository for anyone to read. The production start-up
 // check (config.ts) refuses both unless a staging shop says it is one.
 //
+// Should a real shop still meet the test card (a test host under a name not listed here), the
+// bank-answers check refuses payments made with it unless the shop runs in test mode.
+//
 // The demo values are kept as SHA-256 digests: the start-up check must not import the sandbox, and
 // the repository then carries those keys in one place only (src/sandbox/demo-shop.ts).
 import { createHash } from 'node:crypto';
@@ -17,6 +20,15 @@ const DEMO_VALUE_DIGESTS = new Set([
   '1b6a64c678a2c89176b1628ab0d42e63698da395bfab19df181bc264e5acd0a9', // B1
   'b293577e59b54ddc70835470e80169564ddb841f2371d97d0e0565ce03d80b8b', // B2
 ]);
+
+// The test card the bank publishes for its sandbox, 4999-3700-0002-3145, as its answers show a card:
+// the first six digits and the last four.
+const PUBLISHED_TEST_CARD = { left: '499937', right: '3145' };
+
+/** True when the bank reports the card used as its published test card. */
+export function isPublishedTestCard(leftCCNo: string | undefined, rightCCNo: string | undefined): boolean {
+  return leftCCNo === PUBLISHED_TEST_CARD.left && rightCCNo === PUBLISHED_TEST_CARD.right;
+}
 
 /** True for a URL on one of the bank's public test hosts. */
 export function isBankTestHost(url: string): boolean {

@@ -189,8 +189,9 @@ describe('production configuration', () => {
   ])('refuses the bank\'s public test host %s unless the shop says it is a staging shop', (url) => {
     expect(() => loadConfig({ ...production, SINOPAC_API_URL: url })).toThrow(/SINOPAC_API_URL must be the bank's production host.*SINOPAC_ENVIRONMENT=test/);
     const staging = loadConfig({ ...production, SINOPAC_API_URL: url, SINOPAC_ENVIRONMENT: 'test' });
-    expect(staging.bankTestMode).toBe(true);
-    expect(loadConfig(production).bankTestMode).toBe(false);
+    expect(staging).toMatchObject({ bankTestMode: true, publishedTestCardPays: true });
+    expect(loadConfig(production)).toMatchObject({ bankTestMode: false, publishedTestCardPays: false });
+    expect(loadConfig({}).publishedTestCardPays).toBe(true);
   });
 
   it.each([
