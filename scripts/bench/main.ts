@@ -54,6 +54,9 @@ function bankEnvironment(sandbox: TimedSandbox): Record<string, string> {
 /** The shop as production runs it, against the sandbox as its (remote) bank (see shop-server.ts). */
 function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox, smtpUrl: string, sessionSecret: string): Record<string, string> {
   return {
+    // For every library in the process (Express's view cache, Prisma's error format); the shop's
+    // own settings are checked as a development shop's (shop-server.ts).
+    NODE_ENV: 'production',
     LOG_LEVEL: 'info',
     SESSION_SECRET: sessionSecret,
     DATABASE_URL: databaseUrl,
