@@ -45,6 +45,8 @@ export interface AppDependencies {
   metrics?: ShopMetrics;
   settings: {
     production: boolean;
+    /** A staging shop on the bank's test host (SINOPAC_ENVIRONMENT=test): every page says "test mode". */
+    bankTestMode?: boolean;
     sessionSecret: string;
     /** Origin the bank sends shoppers and notifications back to (ReturnURL, BackendURL). */
     publicBaseUrl: string;
@@ -79,7 +81,7 @@ export function createApp(deps: AppDependencies): express.Express {
   setUpHealth(app, { db: deps.db, metrics: deps.metrics, metricsToken: settings.metricsToken });
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
-  setUpViews(app, { viewsDir, watch: !settings.production });
+  setUpViews(app, { viewsDir, watch: !settings.production, testMode: settings.bankTestMode });
   const cookies = shopCookies({ production: settings.production });
   app.use(readCookies);
   setUpLocale(app, catalog, cookies);
@@ -94,7 +96,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.post('/cart{/*rest}', limits.cart);
 
   // The bank's callbacks: before CSRF and sessions, since the bank has neither.
-  app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
+  app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(deps.db, settings.callbackScreening) }));
 
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
   setUpCsrf(app, { secret: settings.sessionSecret, cookies });

@@ -1,7 +1,9 @@
 // Every setting, read once from the environment and validated; a bad value stops start-up with
 // a message that names the variable. Only this module reads process.env.
+import { deflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import type { HashKeys } from './sinopac/crypto';
+import { isBankTestHost, isPublicDemoValue } from './sinopac/test-environment';
 import { parseAllowList } from './web/callback-screening';
 
 export class ConfigError extends Error {
@@ -36,6 +38,8 @@ const schema = z.object({
   SINOPAC_HASH_B2: hashKey,
   SINOPAC_KEY_ID: optionalText,
   SINOPAC_TIMEOUT_MS: integer(15_000, 100, 120_000),
+  // "test": a staging shop on the bank's test host, on purpose; every page then says "test mode".
+  SINOPAC_ENVIRONMENT: z.enum(['production', 'test']).default('production'),
   // Comma-separated addresses or CIDR blocks the bank's notifications may come from.
   SINOPAC_CALLBACK_ALLOW: optionalText
     .transform((value) => (value ?? '').split(',').map((entry) => entry.trim()).filter(Boolean))
@@ -49,7 +53,9 @@ const schema = z.object({
   SANDBOX_PORT: integer(4010, 0, 65535),
   SESSION_SECRET: optionalText,
   // Lets /metrics be read from other than loopback, as "Authorization: Bearer <token>".
-  METRICS_TOKEN: optionalText.refine((value) => value === undefined || value.length >= 24, { message: 'must be at least 24 characters' }),
+  METRICS_TOKEN: optionalText.refine((value) => value === undefined || estimatedSecretBits(value) >= MIN_TOKEN_BITS, {
+    message: 'must be random, e.g. openssl rand -hex 32 (this one is too short or too regular)',
+  }),
   ATM_EXPIRE_DAYS: integer(3, 1, 30),
   CARD_EXP_MINUTES: integer(10, 1, 30),
   RECONCILE_AFTER_MINUTES: integer(15, 1, 1440),
@@ -66,8 +72,6 @@ const schema = z.object({
     message: 'must be an smtp:// or smtps:// URL',
   }),
   MAIL_FROM: optionalText,
-  // `npm run bench` only: production settings against a sandbox on loopback (see productionProblems).
-  ALLOW_LOOPBACK_BANK_IN_PRODUCTION: z.enum(['0', '1']).default('0'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -90,6 +94,10 @@ export interface Config {
   publicBaseUrl?: string;
   database: { url: string } | { embedded: { port: number; dataDir: string } };
   bank: BankConfig;
+  /** True for a staging shop on the bank's test host (SINOPAC_ENVIRONMENT=test): every page says so. */
+  bankTestMode: boolean;
+  /** Whether a payment with the bank's published test card counts: everywhere but in production outside test mode. */
+  publishedTestCardPays: boolean;
   /** Where BackendURL notifications may come from; empty: anywhere. */
   callbackAllow: string[];
   sessionSecret?: string;
@@ -153,44 +161,82 @@ function defaultMailFrom(publicBaseUrl: string | undefined): string {
   return `"豐收商店 Fengshou Shop" <no-reply@${host}>`;
 }
 
-const MIN_SECRET_BYTES = 32;
+// Secrets are judged by how much they would cost to guess, not by the characters they use: the
+// smallest of three estimates, in bits, of what the text holds. Each character's own frequency
+// (Shannon), the steps between neighbouring characters (a sequence such as "abcdef…" or
+// "0123…" is one step repeated), and what deflate leaves of it (a pattern repeated compresses to
+// the pattern). 32 random bytes as hex or base64 estimate at 190 bits or more (20,000 samples each
+// never fell below 193); "0123456789abcdef" repeated, at under 100.
+const MIN_SECRET_BITS = 170;
+// METRICS_TOKEN guards read-only counters: 16 random bytes (openssl rand -hex 16) are enough.
+const MIN_TOKEN_BITS = 96;
 
-/** The secret's size in random bytes, counted as the hex or base64 text it was most likely made as. */
-function secretBytes(secret: string): number {
-  if (/^[0-9a-fA-F]+$/.test(secret)) return Math.floor(secret.length / 2);
-  if (/^[A-Za-z0-9+/_-]+={0,2}$/.test(secret)) return Math.floor((secret.replace(/=+$/, '').length * 6) / 8);
-  return secret.length;
+function shannonBits(symbols: readonly number[]): number {
+  const counts = new Map<number, number>();
+  for (const symbol of symbols) counts.set(symbol, (counts.get(symbol) ?? 0) + 1);
+  let bits = 0;
+  for (const count of counts.values()) bits -= count * Math.log2(count / symbols.length);
+  return bits;
+}
+
+export function estimatedSecretBits(secret: string): number {
+  const codes = Array.from(secret, (character) => character.codePointAt(0)!);
+  const steps = codes.slice(1).map((code, index) => code - codes[index]!);
+  // Deflate's raw stream carries about two bytes of its own framing.
+  const compressedBits = (deflateRawSync(Buffer.from(secret), { level: 9 }).length - 2) * 8;
+  return Math.min(shannonBits(codes), shannonBits(steps), compressedBits);
+}
+
+/**
+ * What is wrong with sending a password over SMTP_URL, read as nodemailer reads it
+ * (createTransport({ url })): smtps:// is TLS from the first byte; smtp:// only upgrades with
+ * STARTTLS when the server offers it, so anyone between can strip the offer and read the password,
+ * unless `requireTLS=true` makes nodemailer refuse to go on without it. On smtp:// a `secure=true`
+ * query is ignored (the scheme sets it first), and `tls.rejectUnauthorized=false` lets any
+ * certificate through, so neither counts.
+ */
+function smtpPasswordProblem(smtpUrl: string): string | undefined {
+  const url = new URL(smtpUrl);
+  if (url.password === '') return undefined;
+  if (url.searchParams.get('tls.rejectUnauthorized') === 'false') {
+    return 'SMTP_URL carries a password but tls.rejectUnauthorized=false accepts any certificate';
+  }
+  if (url.protocol === 'smtps:' || url.searchParams.get('requireTLS') === 'true') return undefined;
+  return 'SMTP_URL carries a password: use smtps:// (TLS, usually port 465) or smtp://…?requireTLS=true (STARTTLS, usually port 587)';
 }
 
 // A shop in production must never fall back to the embedded sandbox (its demo keys are public, and
-// its test card would mark real orders paid) nor to the embedded database, and must not send
-// shoppers or the bank to a plain-HTTP origin. Each problem names its variable, all at once.
-// The benchmark runs the shop with production settings against a sandbox on loopback, which no real
-// shopper or bank can reach: with ALLOW_LOOPBACK_BANK_IN_PRODUCTION=1 and both URLs on loopback
-// (PUBLIC_BASE_URL may then be left out), plain HTTP is let through; nothing else is.
-const LOOPBACK_URL = /^http:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?(\/|$)/;
-
+// its test card would mark real orders paid) nor to the embedded database, must not send shoppers
+// or the bank to a plain-HTTP origin, and must not take the bank's test host for the bank: its
+// published test card would pay real orders there. A staging shop that means to use the test host
+// says so (SINOPAC_ENVIRONMENT=test) and its pages say "test mode". Each problem names its
+// variable, all at once.
 function productionProblems(env: z.infer<typeof schema>): string[] {
   const problems: string[] = [];
   for (const name of ['SINOPAC_API_URL', ...BANK_VARIABLES] as const) {
     if (env[name] === undefined) problems.push(`${name} must be set (the embedded sandbox is for development only)`);
   }
-  const loopbackBench =
-    env.ALLOW_LOOPBACK_BANK_IN_PRODUCTION === '1' &&
-    LOOPBACK_URL.test(env.SINOPAC_API_URL ?? '') &&
-    (env.PUBLIC_BASE_URL === undefined || LOOPBACK_URL.test(env.PUBLIC_BASE_URL));
-  if (env.SINOPAC_API_URL !== undefined && !env.SINOPAC_API_URL.startsWith('https://') && !loopbackBench) {
-    problems.push('SINOPAC_API_URL must be an https:// URL');
+  for (const name of BANK_VARIABLES) {
+    const value = env[name];
+    if (value !== undefined && isPublicDemoValue(value)) problems.push(`${name} must be the bank's, not the embedded sandbox's public demo value`);
+  }
+  if (env.SINOPAC_API_URL !== undefined) {
+    if (!env.SINOPAC_API_URL.startsWith('https://')) problems.push('SINOPAC_API_URL must be an https:// URL');
+    else if (isBankTestHost(env.SINOPAC_API_URL) && env.SINOPAC_ENVIRONMENT !== 'test') {
+      problems.push("SINOPAC_API_URL must be the bank's production host: this is its public test host (set SINOPAC_ENVIRONMENT=test for a staging shop)");
+    }
   }
   if (env.DATABASE_URL === undefined) problems.push('DATABASE_URL must be set (the embedded PostgreSQL is for development only)');
-  if (!loopbackBench) {
-    if (env.PUBLIC_BASE_URL === undefined) problems.push('PUBLIC_BASE_URL must be set to the shop\'s public https:// origin');
-    else if (!env.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL must be an https:// URL');
-  }
+  if (env.PUBLIC_BASE_URL === undefined) problems.push('PUBLIC_BASE_URL must be set to the shop\'s public https:// origin');
+  else if (!env.PUBLIC_BASE_URL.startsWith('https://')) problems.push('PUBLIC_BASE_URL must be an https:// URL');
   if (env.SMTP_URL === undefined) problems.push('SMTP_URL must be set: without it no e-mail reaches a shopper');
-  if (env.SESSION_SECRET === undefined) problems.push(`SESSION_SECRET must be set to at least ${MIN_SECRET_BYTES} random bytes`);
-  else if (secretBytes(env.SESSION_SECRET) < MIN_SECRET_BYTES || new Set(env.SESSION_SECRET).size < 10) {
-    problems.push(`SESSION_SECRET must hold at least ${MIN_SECRET_BYTES} random bytes, e.g. openssl rand -hex 32`);
+  else {
+    const smtpProblem = smtpPasswordProblem(env.SMTP_URL);
+    if (smtpProblem) problems.push(smtpProblem);
+  }
+  if (env.SESSION_SECRET === undefined) problems.push('SESSION_SECRET must be set to 32 random bytes, e.g. openssl rand -hex 32');
+  else if (estimatedSecretBits(env.SESSION_SECRET) < MIN_SECRET_BITS) {
+    problems.push('SESSION_SECRET must hold 32 random bytes, e.g. openssl rand -hex 32 (this one is too short or too regular)');
   }
   return problems;
 }
@@ -213,6 +259,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       ? { url: env.DATABASE_URL }
       : { embedded: { port: env.EMBEDDED_PG_PORT, dataDir: env.EMBEDDED_PG_DIR } },
     bank: bankConfig(env),
+    bankTestMode: env.SINOPAC_ENVIRONMENT === 'test',
+    publishedTestCardPays: env.NODE_ENV !== 'production' || env.SINOPAC_ENVIRONMENT === 'test',
     callbackAllow: env.SINOPAC_CALLBACK_ALLOW,
     sessionSecret: env.SESSION_SECRET,
     metricsToken: env.METRICS_TOKEN,

@@ -36,7 +36,7 @@ export function memoryFigures(
 
 async function clientRss(client: 'prisma' | 'pg', databaseUrl: string, slug: string): Promise<number> {
   const script = fileURLToPath(new URL('client-memory.ts', import.meta.url));
-  // On V8's baseline tier for WASM, as the shop runs Prisma's query compiler (src/main.ts).
+  // On V8's baseline tier for WASM, as the shop runs Prisma's query compiler (src/run-shop.ts).
   const { stdout } = await promisify(execFile)(process.execPath, ['--liftoff-only', '--import', 'tsx', script], {
     env: { PATH: process.env.PATH ?? '', CLIENT: client, DATABASE_URL: databaseUrl, SLUG: slug },
   });

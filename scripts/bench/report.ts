@@ -180,7 +180,7 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
 - **database** — SQL statements (each one a round trip to PostgreSQL) one step costs, counted on
   the database client of the bench process running the shop's own functions one at a time. They
   change only when the code does.
-- **memory** — resident set size of the shop process (a child process running \`src/main.ts\`,
+- **memory** — resident set size of the shop process (a child process running \`src/run-shop.ts\`, as \`npm start\` does,
   so the figure is the shop's alone), idle and right after its one-process burst, against the bare
   app idle and after its page rounds: one process that renders the same pages, as the shop does,
   so both target ratios compare like with like. The bare callback endpoint after its burst is a
@@ -196,8 +196,9 @@ file, so a hand-written before-and-after account survives. \`BENCH_QUICK=1 npm r
 small fraction of everything, for working on the bench, and writes \`.data/BENCHMARKS.quick.md\`.
 
 The shop runs as \`npm start\` runs it in production (\`NODE_ENV=production\`, log level info, logs
-to a file, its job queue on), against the sandbox as a remote bank. The bench plays the
-TLS-terminating reverse proxy a production shop sits behind: from loopback, which the shop trusts,
+to a file, its job queue on), against the sandbox as a remote bank; its settings are checked as a
+development shop's (\`scripts/bench/shop-server.ts\`), since production refuses the sandbox's keys.
+The bench plays the TLS-terminating reverse proxy a production shop sits behind: from loopback, which the shop trusts,
 it sends \`X-Forwarded-Proto: https\`, so the Secure session cookies work on plain
 \`http://127.0.0.1\`, and \`X-Forwarded-For\` with one address per shopper, and 20 for the bank, as
 the shop's per-address rate limits expect real traffic to look.`;

@@ -18,8 +18,9 @@ import type { OrderMaintainResponse } from '../sinopac/messages';
  * - not_paid: only an attempt that took money has anything to give back.
  * - not_positive / over_remaining: the amount must be more than nothing and at most what is left.
  * - already_refunded: an authorisation can only be cancelled whole, before any refund.
- * - captured: the attempt was sent with AutoBilling Y, so the bank captured it at once and refuses
- *   to cancel its authorisation (E2001); only a refund gives the money back.
+ * - captured: the attempt was sent with AutoBilling Y (Payment.autoBilling, as recorded when it was
+ *   created), so the bank captured it at once and refuses to cancel its authorisation (E2001); only
+ *   a refund gives the money back.
  */
 export type RefundProblem = 'not_card' | 'not_paid' | 'not_positive' | 'over_remaining' | 'already_refunded' | 'captured';
 
@@ -40,7 +41,7 @@ export function refundProblem(
   if (payment.payType !== 'C') return 'not_card';
   if (payment.status !== 'paid') return 'not_paid';
   if (request.kind === 'cancel') {
-    if (payment.autoBilling) return 'captured';
+    if (payment.autoBilling !== false) return 'captured';
     return refunds.some((refund) => refund.status !== 'failed') || payment.refundedAmount > 0 ? 'already_refunded' : undefined;
   }
   if (!Number.isInteger(request.amount) || request.amount <= 0) return 'not_positive';

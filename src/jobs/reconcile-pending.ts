@@ -2,17 +2,24 @@
 // lost, the shopper never came back, OrderCreate timed out or the process stopped during it) are
 // asked about by OrderNo and settled through the same settlePayment as the bank's callbacks. Each
 // attempt is asked on its own schedule (bank-check-schedule.ts); one the bank cannot describe is
-// recorded and passed over, so it never holds up the others.
+// recorded and passed over, so it never holds up the others. A card attempt (also one whose
+// OrderCreate answer was lost) is asked once right after its link has run out, plus the grace a
+// last-moment payment gets, whatever its schedule says: the bank then says expired or paid, and
+// the shop need not wait for the next step of the ladder to know, as the ATM expiry does with its
+// deadline.
 import type { Payment } from '../generated/prisma/client';
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
 import { settlePayment, type BankOutcome } from '../payments/settle';
 import { recordAttemptCheck, type CheckResult } from './bank-check-schedule';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
+import { CARD_LINK_GRACE_MINUTES } from './release-stock-holds';
 
 export interface ReconcileSettings {
   /** An attempt is first asked about once it is this old; later questions thin out from there. */
   reconcileAfterMinutes: number;
+  /** How long a card attempt's link lives (CARD_EXP_MINUTES). */
+  cardExpMinutes: number;
   /** ATM attempts past their deadline by this much belong to the ATM expiry, which asks once more. */
   atmExpiryGraceMinutes: number;
 }
@@ -22,10 +29,11 @@ export async function reconcilePendingPayments(deps: BankCheckDependencies, sett
   const now = deps.clock();
   const cutoff = new Date(now.getTime() - settings.reconcileAfterMinutes * 60_000);
   const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
+  const linkOver = new Date(now.getTime() - cardLinkLifeMs(settings));
   const due = await deps.db.payment.findMany({
     where: {
       status: { in: [...UNDECIDED_AT_BANK] },
-      createdAt: { lt: cutoff },
+      OR: [{ createdAt: { lt: cutoff } }, { payType: 'C', createdAt: { lt: linkOver } }],
       AND: [
         { OR: [{ nextBankCheckAt: null }, { nextBankCheckAt: { lte: now } }] },
         { OR: [{ payType: 'C' }, { atmDeadline: null }, { atmDeadline: { gt: overdue } }] },
@@ -37,7 +45,9 @@ export async function reconcilePendingPayments(deps: BankCheckDependencies, sett
   const reports: AttemptReport[] = [];
   for (const payment of due) {
     const { report, result, unreachable } = await reconcileOne(deps, payment);
-    const notAfter = payment.atmDeadline && new Date(payment.atmDeadline.getTime() + settings.atmExpiryGraceMinutes * 60_000);
+    const notAfter = payment.atmDeadline
+      ? new Date(payment.atmDeadline.getTime() + settings.atmExpiryGraceMinutes * 60_000)
+      : cardLinkCheckAfter(payment, now, settings);
     await recordAttemptCheck(deps.db, payment, result, { now, baseMinutes: settings.reconcileAfterMinutes, notAfter });
     reports.push(report);
     // No answer at all: the bank is down, and the others would only wait for their timeouts too.
@@ -45,6 +55,16 @@ export async function reconcilePendingPayments(deps: BankCheckDependencies, sett
   }
   logPass(deps.logger, 'reconcile', reports);
   return reports;
+}
+
+/** A card link's life plus the grace a payment made at its last moment gets. */
+const cardLinkLifeMs = (settings: ReconcileSettings) => (settings.cardExpMinutes + CARD_LINK_GRACE_MINUTES) * 60_000;
+
+/** When a card attempt's link will have run out (plus grace), while that is still to come: the next question comes no later. */
+function cardLinkCheckAfter(payment: Payment, now: Date, settings: ReconcileSettings): Date | undefined {
+  if (payment.payType !== 'C') return undefined;
+  const linkOver = new Date(payment.createdAt.getTime() + cardLinkLifeMs(settings));
+  return linkOver > now ? linkOver : undefined;
 }
 
 async function reconcileOne(
@@ -69,7 +89,7 @@ async function reconcileOne(
 }
 
 export function checkResult(check: BankCheck): CheckResult {
-  if (check.kind === 'bank_unavailable') return { ok: false, error: check.detail };
+  if (check.kind === 'bank_unavailable') return { ok: false, error: check.detail, transient: check.transient };
   if (check.kind === 'mismatch') return { ok: false, error: `mismatch: ${check.mismatches.join('; ')}` };
   return { ok: true };
 }

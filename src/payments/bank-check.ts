@@ -9,7 +9,7 @@ import type { Payment } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
 import { bankFailureOf } from '../sinopac/errors';
 import type { OrderQueryEntry } from '../sinopac/messages';
-import { answerMismatches, NO_DATA_CODE, paymentOfOrderEntry } from '../sinopac/bank-answers';
+import { answerMismatches, isTransientRefusal, NO_DATA_CODE, paymentOfOrderEntry } from '../sinopac/bank-answers';
 import { recordRefusedChange } from './payment-transition';
 import type { BankOutcome, SettleSource } from './settle';
 
@@ -33,9 +33,11 @@ export type BankCheck =
   /**
    * No trustworthy answer now; ask again later. `refusal` when the bank did answer, with Status "F":
    * the merchant is shown its code. `unreachable` when no answer came at all (the bank is down for
-   * every attempt, not just this one). `detail` is what went wrong, for the attempt's record.
+   * every attempt, not just this one). `transient` when it is likely to pass in minutes (no answer,
+   * the bank busy or in maintenance) rather than an answer that says something (another refusal, a
+   * message that failed its checks). `detail` is what went wrong, for the attempt's record.
    */
-  | { kind: 'bank_unavailable'; refusal?: { code: string | undefined }; unreachable: boolean; detail: string };
+  | { kind: 'bank_unavailable'; refusal?: { code: string | undefined }; unreachable: boolean; transient: boolean; detail: string };
 
 // How the attempt's history names who asked, in the reason of a refused change.
 const ASKER_IN_HISTORY: Record<BankAsker, string> = { reconcile: 'reconcile', expiry: 'expiry', admin: 'admin re-check' };
@@ -55,10 +57,11 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
       entry = undefined;
     } else if (failure.kind === 'refused') {
       log.warn({ err: error }, 'the bank refused to say what became of the attempt');
-      return { kind: 'bank_unavailable', refusal: { code: failure.code }, unreachable: false, detail: failure.description };
+      return { kind: 'bank_unavailable', refusal: { code: failure.code }, unreachable: false, transient: isTransientRefusal(failure.code), detail: failure.description };
     } else {
       log.warn({ err: error }, 'could not ask the bank about the attempt');
-      return { kind: 'bank_unavailable', unreachable: failure.kind === 'no_answer', detail: failure.detail };
+      const noAnswer = failure.kind === 'no_answer';
+      return { kind: 'bank_unavailable', unreachable: noAnswer, transient: noAnswer, detail: failure.detail };
     }
   }
   // A usable answer, whoever asked, ends a run of failures (jobs/bank-check-schedule.ts); a
@@ -71,7 +74,7 @@ export async function checkWithBank(deps: BankCheckDependencies, payment: Paymen
   }
 
   const payStatus = entry.PayStatus;
-  const mismatches = answerMismatches(entry, payment);
+  const mismatches = answerMismatches(entry, payment, { publishedTestCardPays: sinopac.publishedTestCardPays });
   const outcome = paymentOfOrderEntry(entry);
   if (mismatches.length > 0) {
     const reason = `mismatch: ${mismatches.join('; ')} (${ASKER_IN_HISTORY[askedBy]})`;

@@ -18,6 +18,11 @@ export interface PayTokenDelivery {
   payToken: string;
   /** The request body exactly as received, for the PayToken log. */
   rawBody: string;
+  /**
+   * Asked right before the bank is: false when the budget for lookups of tokens that may be forged
+   * is spent (web/callback-screening.ts). The delivery stays logged, as unavailable.
+   */
+  mayAskBank?: () => Promise<boolean>;
 }
 
 /**
@@ -40,7 +45,7 @@ export interface IntakeResult {
 /** An intake's result with the attempt the token was tied to, for the copies waiting on it. */
 type Outcome = IntakeResult & { paymentId?: string };
 
-export type UnavailableReason = 'bank_unreachable' | 'bank_busy' | 'untrusted_answer';
+export type UnavailableReason = 'bank_unreachable' | 'bank_busy' | 'untrusted_answer' | 'lookup_budget_spent';
 
 /** The bank's result could not be learned now; asking again later may work. The delivery stays logged. */
 export class PayResultUnavailableError extends Error {
@@ -73,7 +78,7 @@ export async function receivePayToken(deps: PayTokenIntakeDependencies, delivery
     logger.warn({ source: delivery.source, payToken: delivery.payToken, shopNo: delivery.shopNo }, 'PayToken delivery for another shop');
     return { outcome: 'foreign_shop' };
   }
-  if (logged.outcome === 'already_applied') return { outcome: 'already_applied', orderId: logged.payment.orderId };
+  if (logged.outcome !== null) return { outcome: logged.outcome, ...(logged.payment && { orderId: logged.payment.orderId }) };
   const { rowId } = logged;
 
   // The bank sends each notification up to five times, often at once. A copy that arrives while an
@@ -117,6 +122,11 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
   const log = logger.child({ source: delivery.source, payToken: delivery.payToken });
   const finish = (result: Outcome) => recordOutcome(db, rowId, result);
 
+  if (delivery.mayAskBank && !(await delivery.mayAskBank())) {
+    await recordDeliveryOutcome(db, rowId, 'unavailable:lookup_budget_spent');
+    log.warn('the budget for looking up PayTokens that may be forged is spent: not asking the bank');
+    throw new PayResultUnavailableError('lookup_budget_spent');
+  }
   let result: PayResult;
   try {
     result = (await sinopac.orderPayQuery({ PayToken: delivery.payToken })).TSResultContent;
@@ -139,7 +149,7 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
   }
   const attempt = { paymentId: payment.id, orderId: payment.orderId };
 
-  const mismatches = answerMismatches(result, payment, sinopac.shopNo);
+  const mismatches = answerMismatches(result, payment, { shopNo: sinopac.shopNo, publishedTestCardPays: sinopac.publishedTestCardPays });
   const outcome = paymentOfPayResult(result);
   if (mismatches.length > 0 || outcome === undefined) {
     const reason = mismatches.length > 0 ? `mismatch: ${mismatches.join('; ')}` : `unsupported APType ${result.APType}`;

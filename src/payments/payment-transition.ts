@@ -22,6 +22,7 @@ export interface PaymentColumns {
   atmDeadline?: Date | null;
   payDate?: Date | null;
   cardLast4?: string | null;
+  payToken?: string | null;
   failureCode?: string | null;
   failureReason?: string | null;
   refundedAmount?: number;
@@ -37,6 +38,7 @@ const COLUMNS: { [name in keyof Required<PaymentColumns>]: Prisma.Sql } = {
   atmDeadline: Prisma.raw('"atmDeadline"'),
   payDate: Prisma.raw('"payDate"'),
   cardLast4: Prisma.raw('"cardLast4"'),
+  payToken: Prisma.raw('"payToken"'),
   failureCode: Prisma.raw('"failureCode"'),
   failureReason: Prisma.raw('"failureReason"'),
   refundedAmount: Prisma.raw('"refundedAmount"'),

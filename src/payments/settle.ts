@@ -10,6 +10,8 @@
 // the same status and a second "applied" PayToken row (migration payment_guarantees): should
 // anything ever get past the lock, the transaction rolls back and the caller hears already_applied.
 // Stock is not this function's: the order reserved it when placed (see order-settlement.ts).
+// Money that moves (a payment collected, a refund made) is also written to the append-only
+// MoneyMovement record in the same transaction, at the time it happened, for the daily settlement.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Prisma, PaymentStatus } from '../generated/prisma/client';
@@ -127,14 +129,19 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   }
 
   const reason = `${outcome.kind} (${request.source})`;
-  if (refund) await tx.refund.update({ where: { id: refund.id }, data: { status: 'succeeded' } });
+  if (refund) {
+    await tx.refund.update({ where: { id: refund.id }, data: { status: 'succeeded' } });
+    await tx.moneyMovement.create({
+      data: { kind: 'refund', paymentId: payment.id, refundId: refund.id, amount: refund.amount, occurredAt: deps.clock() },
+    });
+  }
   if (partialRefund) {
     await refundPart(tx, payment, outcome.amount, { ...base, reason });
     await updateOrderAfterRefund(tx, orderId);
     return { kind: 'applied', from: 'paid', to: 'paid', orderId };
   }
 
-  const changed = await changePaymentStatus(tx, { ...base, from: payment.status, to, data: columnsFor(outcome, payment), reason });
+  const changed = await changePaymentStatus(tx, { ...base, from: payment.status, to, data: columnsFor(outcome, payment, request.payToken), reason });
   if (!changed) throw new ConcurrentChangeError(`payment ${payment.id} left ${payment.status} while locked`);
   if (request.payTokenRowId !== undefined) {
     await recordDeliveryOutcome(tx, request.payTokenRowId, 'applied', payment.id);
@@ -146,7 +153,10 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
   if (to === 'pending' && outcome.kind === 'created') await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
   if (to === 'paid' && outcome.kind === 'paid') {
-    await markOrderPaid(tx, deps.logger, payment, outcome.payDate ?? deps.clock());
+    const paidAt = outcome.payDate ?? deps.clock();
+    // The booking the daily settlement matches against: once, now, and never moved by later changes.
+    await tx.moneyMovement.create({ data: { kind: 'payment', paymentId: payment.id, amount: payment.amount, occurredAt: paidAt } });
+    await markOrderPaid(tx, deps.logger, payment, paidAt);
     await enqueueMail(tx, { orderId, kind: 'payment_received', paymentId: payment.id });
   }
   if (to === 'expired' || to === 'cancelled') await expireOrderWhenNothingOpen(tx, payment);
@@ -185,7 +195,7 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
   return undefined;
 }
 
-function columnsFor(outcome: BankOutcome, payment: LockedPayment): PaymentColumns {
+function columnsFor(outcome: BankOutcome, payment: LockedPayment, payToken: string | undefined): PaymentColumns {
   switch (outcome.kind) {
     case 'created': {
       const { kind: _kind, ...columns } = outcome;
@@ -197,6 +207,7 @@ function columnsFor(outcome: BankOutcome, payment: LockedPayment): PaymentColumn
       return {
         payDate: outcome.payDate ?? null,
         cardLast4: outcome.cardLast4 ?? null,
+        payToken: payToken ?? null,
         tsNo: payment.tsNo ?? outcome.tsNo ?? null,
         failureCode: null,
         failureReason: null,

@@ -116,7 +116,7 @@ export async function createAtBank(deps: PaymentAttemptDependencies, { order, pa
   const params: OrderCreateParams =
     payment.payType === 'A'
       ? { ...common, PayType: 'A', ATMParam: { ExpireDate: atmDay.yyyyMMdd } }
-      : { ...common, PayType: 'C', CardParam: { AutoBilling: 'Y', ExpMinutes: settings.cardExpMinutes } };
+      : { ...common, PayType: 'C', CardParam: { AutoBilling: payment.autoBilling === false ? 'N' : 'Y', ExpMinutes: settings.cardExpMinutes } };
 
   let created: OrderCreateResponse;
   try {
@@ -170,9 +170,19 @@ async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: strin
   return { order, payment: await createAttemptRow(tx, order, input.payType, now) };
 }
 
+// The shop's card payments are captured as soon as they are authorised: there is no later moment at
+// which it would capture them. Recorded on each card attempt, and OrderCreate is sent what was recorded.
+const CAPTURE_CARD_AT_ONCE = true;
+
 function createAttemptRow(tx: Prisma.TransactionClient, order: { id: string; totalTwd: number }, payType: PayType, now: Date): Promise<Payment> {
   return tx.payment.create({
-    data: { orderId: order.id, orderNo: newSinopacOrderNo(now), payType, amount: order.totalTwd * 100 },
+    data: {
+      orderId: order.id,
+      orderNo: newSinopacOrderNo(now),
+      payType,
+      amount: order.totalTwd * 100,
+      autoBilling: payType === 'C' ? CAPTURE_CARD_AT_ONCE : null,
+    },
   });
 }
 

@@ -9,15 +9,22 @@
 // A malformed delivery or one for another shop gets 400 and {"Status":"F"}; so does any refusal
 // before the handler (rate limit, body size), through the app's error handler (see app.ts).
 // Before the intake, what cannot be the bank's is refused without a bank call (web/callback-screening.ts):
-// 403 from outside SINOPAC_CALLBACK_ALLOW, 400 for a token of no PayToken's shape, 429 once the
-// address has spent its budget of unknown tokens (each {"Status":"F"}), and {"Status":"S"} for a
-// token the bank did not know moments ago, as when it was asked. The database being away is a 503.
+// 403 from outside SINOPAC_CALLBACK_ALLOW, 400 for a token of no PayToken's shape, and {"Status":"S"}
+// for a token the bank did not know moments ago, as when it was asked. A token the intake would
+// have to ask the bank about once the budget for unknown tokens is spent gets 429 {"Status":"F"}.
+// The database being away is a 503.
+//
+// The return is the shopper's browser posting from the bank's card page: from any address, and
+// cross-site, so the shop's SameSite=Lax cookies do not come with it and it cannot tell a shopper
+// from a forger. It answers from the PayToken log when the notification came first (no bank call),
+// and otherwise spends the same budgets as a notification; when they are spent, or the bank cannot
+// answer, the shopper is sent on to /payments/confirming, a GET that carries their cookies and
+// shows their order waiting on the card until the notification settles it.
 import express, { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { CallbackScreening, Screening } from '../web/callback-screening';
 import type { ShopMetrics } from '../metrics';
-import { TooManyRequestsError } from '../web/errors';
 import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies, type PayTokensInFlight } from '../payments/pay-token-intake';
 
 export const NOTIFY_PATH = '/payments/sinopac/notify';
@@ -96,14 +103,12 @@ export function paymentCallbackRoutes({ screening, metrics, ...deps }: PaymentCa
       case 'known_unknown':
         req.log.warn('the bank did not know this PayToken a moment ago: not asked again');
         return acknowledge(res);
-      case 'unknown_budget_spent':
-        throw new TooManyRequestsError('too many unknown PayTokens from this address: not asking the bank');
     }
     let result: IntakeResult;
     try {
-      result = await intake(req, screened, { source: 'backend', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(req.body) });
+      result = await intake(req, screened, { source: 'backend', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(req.body), mayAskBank: screened.askBank });
     } catch (error) {
-      if (error instanceof PayResultUnavailableError) return decline(res, 503);
+      if (error instanceof PayResultUnavailableError) return decline(res, error.reason === 'lookup_budget_spent' ? 429 : 503);
       if (isDatabaseUnavailable(error)) {
         req.log.warn({ reason: (error as Error).message }, 'notification not handled: database unavailable');
         return decline(res, 503);
@@ -133,12 +138,10 @@ export function paymentCallbackRoutes({ screening, metrics, ...deps }: PaymentCa
       case 'known_unknown':
         req.log.warn('the bank did not know this PayToken a moment ago: not asked again');
         return res.status(400).render('payments/return-problem.njk', { messageKey: 'payments.return.unknown' });
-      case 'unknown_budget_spent':
-        throw new TooManyRequestsError('too many unknown PayTokens from this address: not asking the bank');
     }
     let result: IntakeResult;
     try {
-      result = await intake(req, screened, { source: 'return', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(raw) });
+      result = await intake(req, screened, { source: 'return', shopNo: storable(body.data.ShopNo), payToken: body.data.PayToken, rawBody: storable(raw), mayAskBank: screened.askBank });
     } catch (error) {
       if (!(error instanceof PayResultUnavailableError)) throw error;
       // The shopper may well have paid: a neutral "confirming" page, not an error (see payment-result.ts).

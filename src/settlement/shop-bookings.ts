@@ -1,52 +1,57 @@
-// The shop's side of one Taipei day: the attempts it booked as collected and the refunds it made,
-// plus every attempt and refund of an order the bank's lines name, whatever day it was booked on.
+// The shop's side of one Taipei day: the money movements it booked that day (MoneyMovement, written
+// once by settle when the money moved, at the time it happened), plus every attempt and refund of an
+// order the bank's lines name, whatever day it was booked on. A row's updatedAt is never a booking
+// day: a later re-check or a partial refund changes the row, not the day its money moved.
 import type { Database } from '../db/prisma';
 import type { ShopBookings, ShopPayment, ShopRefund } from './match';
 import { taipeiDayBounds, taipeiDayOf } from './bank-dates';
 
-// Money the shop has as taken: paid, or paid and then refunded in full.
-const COLLECTED = ['paid', 'refunded'] as const;
-
 export async function loadShopBookings(db: Database, day: string, lineOrderNos: readonly string[]): Promise<ShopBookings> {
   const { start, end } = taipeiDayBounds(day);
   const during = { gte: start, lt: end };
+  const named = { orderNo: { in: [...lineOrderNos] } };
   const payments = await db.payment.findMany({
     where: {
-      OR: [
-        { status: { in: [...COLLECTED] }, payDate: during },
-        // The bank's pay date is missing only when its answer had none; the booking's own time stands in.
-        { status: { in: [...COLLECTED] }, payDate: null, updatedAt: during },
-        { orderNo: { in: [...lineOrderNos] } },
-      ],
+      OR: [{ moneyMovements: { some: { kind: 'payment', occurredAt: during } } }, named],
     },
-    select: { id: true, orderId: true, orderNo: true, payType: true, amount: true, status: true, payDate: true, updatedAt: true },
+    select: {
+      id: true,
+      orderId: true,
+      orderNo: true,
+      payType: true,
+      amount: true,
+      moneyMovements: { where: { kind: 'payment' }, select: { occurredAt: true } },
+    },
   });
-  // A refund is booked when the bank confirmed it, which is when its row last changed.
-  const refunds = await db.refund.findMany({
+  // Cancelled authorisations are movements too, but no bill lists money that was never captured.
+  const refunds = await db.moneyMovement.findMany({
     where: {
       kind: 'refund',
-      status: 'succeeded',
-      OR: [{ updatedAt: during }, { payment: { orderNo: { in: [...lineOrderNos] } } }],
+      refund: { kind: 'refund' },
+      OR: [{ occurredAt: during }, { payment: named }],
     },
-    select: { id: true, amount: true, updatedAt: true, payment: { select: { id: true, orderId: true, orderNo: true, payType: true } } },
+    select: { refundId: true, amount: true, occurredAt: true, payment: { select: { id: true, orderId: true, orderNo: true, payType: true } } },
   });
   return {
-    payments: payments.map((p): ShopPayment => ({
-      paymentId: p.id,
-      orderId: p.orderId,
-      orderNo: p.orderNo,
-      payType: p.payType,
-      amount: p.amount,
-      bookedDay: (COLLECTED as readonly string[]).includes(p.status) ? taipeiDayOf(p.payDate ?? p.updatedAt) : undefined,
-    })),
+    payments: payments.map((p): ShopPayment => {
+      const collected = p.moneyMovements[0];
+      return {
+        paymentId: p.id,
+        orderId: p.orderId,
+        orderNo: p.orderNo,
+        payType: p.payType,
+        amount: p.amount,
+        bookedDay: collected ? taipeiDayOf(collected.occurredAt) : undefined,
+      };
+    }),
     refunds: refunds.map((r): ShopRefund => ({
-      refundId: r.id,
+      refundId: r.refundId!,
       paymentId: r.payment.id,
       orderId: r.payment.orderId,
       orderNo: r.payment.orderNo,
       payType: r.payment.payType,
       amount: r.amount,
-      bookedDay: taipeiDayOf(r.updatedAt),
+      bookedDay: taipeiDayOf(r.occurredAt),
     })),
   };
 }

@@ -4,6 +4,7 @@
 // about the attempt it names. Nothing here knows the shop's tables; callers pass what they hold.
 import { parseTaipeiMinute } from '../time/taipei';
 import type { OrderQueryEntry, PayResult } from './messages';
+import { isPublishedTestCard } from './test-environment';
 
 // "<code> – <text>" with an EN DASH, e.g. "E0302 – 訂單編號重複".
 const RESULT_CODE = /^\s*([A-Z]\d{4})(?!\d)/;
@@ -15,6 +16,15 @@ export function resultCodeOf(description: string | undefined | null): string | u
 
 /** OrderQuery's Status "F" for "no such order" (§6); an empty list (S0001) says the same. */
 export const NO_DATA_CODE = 'E2601';
+
+// E9900 the bank is busy, E9999 an unknown system error, M0001 maintenance (§6): a refusal that says
+// nothing about the order and may well pass in minutes. (E9917–E9922 are refund rules, not these.)
+const TRANSIENT_REFUSALS = new Set(['E9900', 'E9999', 'M0001']);
+
+/** True for a refusal that is about the bank's own state at the moment, not about what was asked. */
+export function isTransientRefusal(code: string | undefined): boolean {
+  return code !== undefined && TRANSIENT_REFUSALS.has(code);
+}
 
 /** OrderPayQuery's "no such token / no such data" codes (§6: E24xx/E25xx token, E2601 no data). */
 export function isUnknownTokenCode(code: string | undefined): boolean {
@@ -77,12 +87,21 @@ export interface AttemptAtShop {
  * for both answers: once the shop holds the attempt's TSNo, the answer must carry the same one.
  */
 export function answerMismatches(
-  answer: { OrderNo: string; Amount: number; PayType: string; TSNo: string; ShopNo?: string },
+  answer: {
+    OrderNo: string; Amount: number; PayType: string; TSNo: string; ShopNo?: string;
+    LeftCCNo?: string; RightCCNo?: string; CardParam?: { LeftCCNo?: string; RightCCNo?: string };
+  },
   attempt: AttemptAtShop,
-  shopNo?: string,
+  options: { shopNo?: string; publishedTestCardPays?: boolean } = {},
 ): string[] {
   const found: string[] = [];
+  const { shopNo } = options;
   if (shopNo !== undefined && answer.ShopNo !== shopNo) found.push(`ShopNo ${answer.ShopNo} is not ours`);
+  // OrderPayQuery names the card at the top level, OrderQuery in CardParam.
+  const card = answer.CardParam ?? answer;
+  if (options.publishedTestCardPays === false && isPublishedTestCard(card.LeftCCNo, card.RightCCNo)) {
+    found.push("the card is the bank's published test card, which pays nothing outside test mode");
+  }
   if (answer.OrderNo !== attempt.orderNo) found.push(`OrderNo ${answer.OrderNo} is not ${attempt.orderNo}`);
   if (answer.Amount !== attempt.amount) found.push(`Amount ${answer.Amount} is not ${attempt.amount}`);
   if (answer.PayType !== attempt.payType) found.push(`PayType ${answer.PayType} is not ${attempt.payType}`);

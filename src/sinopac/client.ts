@@ -71,6 +71,11 @@ export interface SinopacClientOptions {
   transport?: SinopacTransport;
   /** Called once per service call that reached the network, whatever its outcome. Its errors propagate. */
   onExchange?: (exchange: SinopacExchange) => void;
+  /**
+   * Whether a payment made with the bank's published test card counts (bank-answers.ts refuses it
+   * when not): true unless a production shop runs outside test mode. Default true.
+   */
+  publishedTestCardPays?: boolean;
 }
 
 const API_VERSION = '1.0.0';
@@ -164,6 +169,7 @@ const BILL_QUERY = {
 
 export class SinopacClient {
   readonly shopNo: string;
+  readonly publishedTestCardPays: boolean;
   // Private (#) so that neither key material nor the X-KeyID credential shows in logs, inspect() or JSON.
   readonly #hashId: string;
   readonly #keyId: string | undefined;
@@ -186,6 +192,7 @@ export class SinopacClient {
       throw new TypeError('keyId must be printable ASCII without spaces');
     }
     this.shopNo = options.shopNo;
+    this.publishedTestCardPays = options.publishedTestCardPays ?? true;
     this.#hashId = hashId(options.hashKeys);
     this.#keyId = options.keyId;
     this.#baseUrl = options.apiUrl.replace(/\/+$/, '');

@@ -39,7 +39,8 @@ function templatesVersion(viewsDir: string): string {
   return `${files.length}:${newest}`;
 }
 
-export function setUpViews(app: Express, options: { viewsDir: string; watch: boolean }): nunjucks.Environment {
+/** `testMode`: a staging shop on the bank's test host; every page says so (layout.njk, admin/layout.njk). */
+export function setUpViews(app: Express, options: { viewsDir: string; watch: boolean; testMode?: boolean }): nunjucks.Environment {
   // Templates are compiled once and cached. Compiling costs ten times what rendering does, so even
   // when a developer wants edits picked up live they are recompiled only after a template changed,
   // which costs a look at the templates' modification times per request (nunjucks' own watch
@@ -57,6 +58,7 @@ export function setUpViews(app: Express, options: { viewsDir: string; watch: boo
       next();
     });
   }
+  env.addGlobal('testMode', options.testMode === true);
   env.addFilter('twd', (amountTwd: number) => formatTwd(amountTwd));
   // Payment amounts are TWD×100, as the bank counts them.
   env.addFilter('twdCents', (amount: number) => formatTwd(Math.round(amount / 100)));

@@ -34,6 +34,17 @@ describe('PayStatus', () => {
     expect(outcomeOfPayStatus(entry({ PayStatus: '1C300', ApprovedDate: '202603011031' }))).toMatchObject({ payDate: new Date('2026-03-01T02:31:00Z') });
   });
 
+  it("names the bank's published test card when the shop does not take it, and only then", () => {
+    const testCard = entry({ CardParam: { LeftCCNo: '499937', RightCCNo: '3145' } as OrderQueryEntry['CardParam'] });
+    expect(entryMismatches(testCard, payment(), { publishedTestCardPays: false })).toEqual([
+      "the card is the bank's published test card, which pays nothing outside test mode",
+    ]);
+    expect(entryMismatches(testCard, payment(), { publishedTestCardPays: true })).toEqual([]);
+    expect(entryMismatches(testCard, payment())).toEqual([]);
+    const otherCard = entry({ CardParam: { LeftCCNo: '499937', RightCCNo: '3146' } as OrderQueryEntry['CardParam'] });
+    expect(entryMismatches(otherCard, payment(), { publishedTestCardPays: false })).toEqual([]);
+  });
+
   it('an answer about another amount, pay type or transaction is named as such', () => {
     expect(entryMismatches(entry({}), payment())).toEqual([]);
     expect(entryMismatches(entry({ Amount: 1, PayType: 'A', TSNo: 'X' }), payment())).toEqual([

@@ -221,3 +221,26 @@ describe('receiving a PayToken', () => {
     expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe('pending');
   });
 });
+
+describe("the bank's published test card", () => {
+  it('pays nothing in a production shop outside test mode: recorded as a mismatch, the attempt left as it was', async () => {
+    const production = { ...deps, sinopac: new SinopacClient({ apiUrl: bank.url, ...SHOP, timeoutMs: 2_000, publishedTestCardPays: false }), inFlight: new Map() };
+    const testCard = await pendingAttempt();
+    const testToken = newToken();
+    payResults.set(testToken, bankResult(testCard));
+    const realCard = await pendingAttempt();
+    const realToken = newToken();
+    payResults.set(realToken, bankResult(realCard, { LeftCCNo: '552199', RightCCNo: '0421' }));
+
+    const refused = await receivePayToken(production, { source: 'backend', shopNo: SHOP.shopNo, payToken: testToken, rawBody: '{}' });
+    const paid = await receivePayToken(production, { source: 'backend', shopNo: SHOP.shopNo, payToken: realToken, rawBody: '{}' });
+
+    expect(refused).toEqual({ outcome: 'mismatch', orderId: testCard.orderId });
+    expect((await db.payment.findUniqueOrThrow({ where: { id: testCard.id } })).status).toBe('pending');
+    const events = await db.paymentEvent.findMany({ where: { paymentId: testCard.id } });
+    expect(events).toMatchObject([{ applied: false, reason: expect.stringContaining("published test card") }]);
+    expect(paid.outcome).toBe('applied');
+    // Anywhere else (development, tests, a staging shop in test mode) the test card pays as it always did.
+    expect(deps.sinopac.publishedTestCardPays).toBe(true);
+  });
+});

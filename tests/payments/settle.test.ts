@@ -82,7 +82,10 @@ describe('settling a paid result', () => {
 
     expect(result).toEqual({ kind: 'applied', from: 'pending', to: 'paid', orderId: order.id });
     const after = await db.payment.findUniqueOrThrow({ where: { id: payment.id } });
-    expect(after).toMatchObject({ status: 'paid', payDate: PAY_DATE, cardLast4: '3145', tsNo: 'TS0001' });
+    expect(after).toMatchObject({ status: 'paid', payDate: PAY_DATE, cardLast4: '3145', tsNo: 'TS0001', payToken: 'tok-1' });
+    // Booked once, at the bank's pay date, for the daily settlement.
+    expect(await db.moneyMovement.findMany({ where: { paymentId: payment.id }, select: { kind: true, amount: true, occurredAt: true } }))
+      .toEqual([{ kind: 'payment', amount: payment.amount, occurredAt: PAY_DATE }]);
     expect(await db.order.findUniqueOrThrow({ where: { id: order.id } })).toMatchObject({ status: 'paid', paidAt: PAY_DATE });
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(7);
     const events = await db.paymentEvent.findMany({ where: { paymentId: payment.id } });

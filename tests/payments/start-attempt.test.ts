@@ -83,6 +83,18 @@ describe('starting a card attempt', () => {
   });
 });
 
+describe('what an attempt was created with', () => {
+  it('records on a card attempt the AutoBilling its OrderCreate was sent with, and none on an ATM attempt', async () => {
+    const card = await startedAttempt(deps, { orderId: (await order('C')).id, payType: 'C' });
+    expect(lastOrderCreate()).toMatchObject({ CardParam: { AutoBilling: 'Y' } });
+    expect(card.autoBilling).toBe(true);
+
+    const atm = await startedAttempt(deps, { orderId: (await order('A')).id, payType: 'A' });
+    expect(lastOrderCreate()).not.toHaveProperty('CardParam');
+    expect(atm.autoBilling).toBeNull();
+  });
+});
+
 describe('starting an ATM attempt', () => {
   it('asks for an account that expires after the configured days in Taipei, and keeps it', async () => {
     const shopOrder = await order('A');

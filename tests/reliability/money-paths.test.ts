@@ -7,7 +7,7 @@ import { findPaymentsNeedingAttention } from '../../src/admin/attention';
 import { refundPayment } from '../../src/admin/refunds';
 import type { Database } from '../../src/db/prisma';
 import type { Order, Payment, PaymentStatus, PayType, Product } from '../../src/generated/prisma/client';
-import { ATTENTION_AFTER_FAILURES } from '../../src/jobs/bank-check-schedule';
+import { ATTENTION_AFTER_FAILURES, transientRetryMinutes } from '../../src/jobs/bank-check-schedule';
 import { expireOverdueAtmPayments } from '../../src/jobs/expire-atm';
 import { recheckUnknownRefunds } from '../../src/jobs/recheck-refunds';
 import { reconcilePendingPayments } from '../../src/jobs/reconcile-pending';
@@ -84,6 +84,7 @@ function entryFor(payment: Payment, fields: Record<string, unknown>): QueryAnswe
 const deps = (at: Date): BankCheckDependencies => ({ db, sinopac, clock: () => at, logger: createLogger('silent') });
 const minutesAfter = (date: Date, minutes: number) => new Date(date.getTime() + minutes * MINUTE);
 const queriesAbout = (payment: Payment) => bank.orders.filter((order) => order.service === 'OrderQuery' && order.message.OrderNo === payment.orderNo).length;
+const reportFor = (reports: Array<{ paymentId: string }>, payment: Payment) => reports.find((report) => report.paymentId === payment.id);
 const reload = (payment: Payment) => db.payment.findUniqueOrThrow({ where: { id: payment.id } });
 const orderOf = (payment: Payment) => db.order.findUniqueOrThrow({ where: { id: payment.orderId } });
 const stockOf = async (product: Product) => (await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock;
@@ -159,6 +160,83 @@ describe('one attempt the bank cannot describe', () => {
 
     expect((await reload(unpaid)).status).toBe('expired');
     expect(await reload(refused)).toMatchObject({ status: 'pending', bankCheckFailures: 1 });
+  });
+});
+
+describe('when the bank is busy, or a card link runs out', () => {
+  const farDeadline = () => minutesAfter(new Date(), 3 * 24 * 60);
+  const minutesUntilNext = async (payment: Payment, from: Date) => ((await reload(payment)).nextBankCheckAt!.getTime() - from.getTime()) / MINUTE;
+
+  it('asks again within minutes after the bank was busy or did not answer, and on the ladder after an answer that says something', async () => {
+    const busy = await attempt('A', 'pending', { atmDeadline: farDeadline() });
+    const refused = await attempt('A', 'pending', { atmDeadline: farDeadline() });
+    queryAnswers.set(busy.orderNo, { refuse: 'E9900 – 系統忙碌' });
+    queryAnswers.set(refused.orderNo, { refuse: 'E2002 – 訂單狀態不符' });
+    const first = minutesAfter(busy.createdAt, 16);
+
+    await reconcilePendingPayments(deps(first), SETTINGS);
+
+    // Busy: 1 to 3 minutes (2 with jitter), and no step taken on the ladder.
+    expect(await minutesUntilNext(busy, first)).toBeGreaterThanOrEqual(1);
+    expect(await minutesUntilNext(busy, first)).toBeLessThan(3);
+    expect(await reload(busy)).toMatchObject({ bankChecks: 0, bankCheckFailures: 1 });
+    // A refusal about the order: the next step of the ladder, an hour.
+    expect(await minutesUntilNext(refused, first)).toBe(60);
+    expect(await reload(refused)).toMatchObject({ bankChecks: 1, bankCheckFailures: 1 });
+
+    // The bank does not answer at all: again within minutes, each such failure in a row doubling the wait.
+    bank.misbehaviour = { httpStatus: { endpoint: 'Order', status: 503 } };
+    const second = (await reload(busy)).nextBankCheckAt!;
+    await reconcilePendingPayments(deps(second), SETTINGS);
+    expect(await minutesUntilNext(busy, second)).toBeGreaterThanOrEqual(2);
+    expect(await minutesUntilNext(busy, second)).toBeLessThan(6);
+    expect(await reload(busy)).toMatchObject({ bankChecks: 0, bankCheckFailures: 2 });
+
+    // The bank answers again, and a payment whose notifications were lost is paid minutes later, not an hour.
+    bank.misbehaviour = {};
+    queryAnswers.set(busy.orderNo, entryFor(busy, { PayStatus: '1A400', PayDate: '202603011000' }));
+    const third = (await reload(busy)).nextBankCheckAt!;
+    await reconcilePendingPayments(deps(third), SETTINGS);
+    expect((await reload(busy)).status).toBe('paid');
+    expect((third.getTime() - first.getTime()) / MINUTE).toBeLessThan(10);
+  });
+
+  it('spreads the retries with jitter, and never waits longer than the ladder would', () => {
+    expect(transientRetryMinutes(0, 60, () => 0)).toBe(1);
+    expect(transientRetryMinutes(0, 60, () => 0.99)).toBeCloseTo(2.98);
+    expect(transientRetryMinutes(2, 60, () => 0.5)).toBe(8);
+    expect(transientRetryMinutes(10, 60, () => 0.5)).toBe(60);
+  });
+
+  it('asks about a card attempt right after its link has run out, plus the grace, before its first ladder step', async () => {
+    const slowLadder = { ...SETTINGS, reconcileAfterMinutes: 60, cardExpMinutes: 10 };
+    const card = await attempt('C');
+    // An OrderCreate whose answer was lost: the bank may hold the order, or never have made it.
+    const lostCreate = await attempt('C', 'create_failed');
+    queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C250' }));
+
+    expect(reportFor(await reconcilePendingPayments(deps(minutesAfter(card.createdAt, 14)), slowLadder), card)).toBeUndefined();
+    const reports = await reconcilePendingPayments(deps(minutesAfter(lostCreate.createdAt, 16)), slowLadder);
+
+    expect(reportFor(reports, card)).toMatchObject({ check: 'status', settled: 'applied' });
+    expect((await reload(card)).status).toBe('expired');
+    expect(reportFor(reports, lostCreate)).toMatchObject({ check: 'not_at_bank', settled: 'applied' });
+    expect((await reload(lostCreate)).status).toBe('expired');
+  });
+
+  it('asks a card attempt whose link outlives its first question again when the link has run out, not a ladder step later', async () => {
+    const longLink = { ...SETTINGS, reconcileAfterMinutes: 15, cardExpMinutes: 30 };
+    const card = await attempt('C');
+    queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C200' }));
+
+    await reconcilePendingPayments(deps(minutesAfter(card.createdAt, 16)), longLink);
+    // 30 minutes of link and 5 of grace, rather than an hour after the first question.
+    expect((await reload(card)).nextBankCheckAt).toEqual(minutesAfter(card.createdAt, 35));
+
+    queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C250' }));
+    await reconcilePendingPayments(deps(minutesAfter(card.createdAt, 35)), longLink);
+    expect((await reload(card)).status).toBe('expired');
+    expect(queriesAbout(card)).toBe(2);
   });
 });
 

@@ -11,7 +11,7 @@ import { createOrder, createPayment, createProduct } from '../support/shop-fixtu
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { getWithCookie, hiddenField, placeOrder } from '../payments/payment-flow-helpers';
 
-const SETTINGS = { reconcileAfterMinutes: 15, atmExpiryGraceMinutes: 60 };
+const SETTINGS = { reconcileAfterMinutes: 15, atmExpiryGraceMinutes: 60, cardExpMinutes: 10 };
 const MINUTE = 60_000;
 
 let shop: ShopHarness;

@@ -1,23 +1,30 @@
 // Forged bank callbacks must not turn into bank calls: a flood of made-up PayTokens from one address
-// costs the shop at most a small budget of OrderPayQuery round trips, a token already found unknown
-// is not asked about again, and with SINOPAC_CALLBACK_ALLOW set a notification from elsewhere costs
-// nothing at all. A genuine payment still settles through it all.
+// (an IPv6 one by its /64) costs the shop at most a small budget of OrderPayQuery round trips, from
+// many addresses at most the shop's budget, a token already found unknown is not asked about again,
+// and with SINOPAC_CALLBACK_ALLOW set a notification from elsewhere costs nothing at all. A genuine
+// payment still settles through it all, and its return costs no bank call once it was notified.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
 import { NOTIFY_PATH, RETURN_PATH } from '../../src/routes/payment-callbacks';
 import { DEMO_SHOP } from '../../src/sandbox';
-import { parseAllowList } from '../../src/web/callback-screening';
-import { placeOrder } from '../payments/payment-flow-helpers';
+import { createCallbackScreening, parseAllowList } from '../../src/web/callback-screening';
+import { payOnCardPage, placeOrder } from '../payments/payment-flow-helpers';
+import { APPROVED_CARD } from '../support/sandbox-card';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 
 const BUDGET = 5;
+const SHOP_BUDGET = 12;
+// The bank's addresses for these tests, one IPv6 network among them.
 const BANK_ADDRESSES = '203.0.113.0/24';
+const BANK_V6_ADDRESSES = '2001:db8:5::/48';
 let shop: ShopHarness;
 
 beforeAll(async () => {
   // The sandbox's own deliveries come from loopback, which the allow-list must let through too.
-  shop = await startShopHarness({}, { callbackScreening: { allow: [BANK_ADDRESSES, '127.0.0.1'], unknownPerAddress: BUDGET } });
+  shop = await startShopHarness({}, {
+    callbackScreening: { allow: [BANK_ADDRESSES, BANK_V6_ADDRESSES, '127.0.0.1'], unknownPerAddress: BUDGET, unknownShopWide: SHOP_BUDGET },
+  });
 });
 afterAll(() => shop.close());
 
@@ -121,6 +128,56 @@ describe('forged notifications', () => {
     shop.sandbox.sandbox.control.pay({ orderNo: payment.orderNo });
 
     await eventually(async () => (await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status === 'paid');
+  });
+});
+
+describe('forged tokens spread over many addresses', () => {
+  it(`from 40 addresses of one /64 and 30 outside addresses cost at most the budgets' bank calls; genuine payments still settle and return`, async () => {
+    const before = await bankLookups();
+
+    // 40 notifications, each from another address of one /64 inside the allowed block: one client.
+    const fromOneNetwork = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => notify(`2001:db8:5:7::${(i + 1).toString(16)}`, forged()).then((r) => r.status)),
+    );
+    expect(fromOneNetwork.filter((status) => status === 200)).toHaveLength(BUDGET);
+    expect(fromOneNetwork.filter((status) => status === 429)).toHaveLength(40 - BUDGET);
+    expect((await bankLookups()) - before).toBe(BUDGET);
+
+    // 30 returns, each from its own address: every address has budget left, the shop's runs out.
+    const returns = [];
+    for (let i = 0; i < 30; i++) {
+      const response = await returnFrom(`198.51.100.${100 + i}`, forged());
+      returns.push(`${response.status} ${response.headers.get('location') ?? ''}`);
+    }
+    expect(returns.filter((answer) => answer.startsWith('400'))).toHaveLength(SHOP_BUDGET);
+    // A return past the budget is a shopper as far as the shop can tell: the confirming page, not an error.
+    expect(returns.filter((answer) => answer === '303 /payments/confirming')).toHaveLength(30 - SHOP_BUDGET);
+    expect((await bankLookups()) - before).toBe(BUDGET + SHOP_BUDGET);
+
+    // Both budgets spent: a genuine card payment still settles by its notification (the bank's
+    // addresses spend no shop budget), and its return is answered from the PayToken log.
+    const { payment } = await placeOrder(shop, 'C');
+    const form = await payOnCardPage(payment, APPROVED_CARD);
+    await eventually(async () => (await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status === 'paid');
+    const lookupsBeforeReturn = await bankLookups();
+    const genuineReturn = await returnFrom('198.51.100.200', form.fields.PayToken!);
+    expect([genuineReturn.status, genuineReturn.headers.get('location')]).toEqual([303, `/orders/${payment.orderId}/result`]);
+    expect(await bankLookups()).toBe(lookupsBeforeReturn);
+  });
+
+  it('is one budget for every process of the shop, kept in the database', async () => {
+    // A new window (the test before spent the shop's budget), and two screenings on one database, as
+    // two processes have; no allow-list, so notifications spend the shop's budget.
+    await shop.db.$executeRaw`DELETE FROM "RateLimitCounter" WHERE "key" LIKE 'unknown-paytoken:%'`;
+    const processes = [createCallbackScreening(shop.db, { unknownShopWide: 3, unknownPerAddress: 100 }), createCallbackScreening(shop.db, { unknownShopWide: 3, unknownPerAddress: 100 })];
+    const asked: boolean[] = [];
+    for (let i = 0; i < 8; i++) {
+      const screened = await processes[i % 2]!.notification(`192.0.2.${i}`, forged());
+      if (screened.verdict !== 'pass') throw new Error(screened.verdict);
+      asked.push(await screened.askBank());
+      screened.settle('unknown');
+    }
+    expect(asked).toEqual([true, true, true, false, false, false, false, false]);
   });
 });
 

@@ -131,7 +131,7 @@ describe('the pages', () => {
 
 describe('CSRF', () => {
   it('only the two bank callbacks are routes mounted ahead of the CSRF check', () => {
-    const router = paymentCallbackRoutes({ db: shop.db, sinopac: {} as SinopacClient, clock: () => new Date(), logger: createLogger('silent'), screening: createCallbackScreening() });
+    const router = paymentCallbackRoutes({ db: shop.db, sinopac: {} as SinopacClient, clock: () => new Date(), logger: createLogger('silent'), screening: createCallbackScreening(shop.db) });
 
     const routes = router.stack.map((layer) => ({ path: layer.route?.path, methods: Object.keys((layer.route as { methods?: object } | undefined)?.methods ?? {}) }));
 

@@ -90,7 +90,7 @@ beforeAll(async () => {
   control().setOrderFaults({ orderNo: otherType.orderNo }, { billAlter: { PayType: 'A' } });
   // The shop booked this one at noon of the day before.
   const earlier = (await paidCardAttempt(h, 500)).payment;
-  await h.db.payment.update({ where: { id: earlier.id }, data: { payDate: new Date(taipeiDayBounds(day).start.getTime() - 12 * HOUR) } });
+  await h.db.moneyMovement.updateMany({ where: { paymentId: earlier.id, kind: 'payment' }, data: { occurredAt: new Date(taipeiDayBounds(day).start.getTime() - 12 * HOUR) } });
   control().setFaults({ billExtraLines: 1 });
   paid = { card, atm, refunded, lost, stray, altered, omitted, otherType, earlier };
   // Tomorrow, 03:00 in Taipei: the day is over and its bill is due.
@@ -158,7 +158,7 @@ describe("a day's settlement", () => {
   it('drops the differences that were put right when the day is fetched again', async () => {
     control().setFaults({});
     for (const payment of [paid.altered, paid.omitted, paid.otherType]) control().setOrderFaults({ orderNo: payment.orderNo }, {});
-    await h.db.payment.update({ where: { id: paid.earlier.id }, data: { payDate: new Date(taipeiDayBounds(day).start.getTime() + HOUR) } });
+    await h.db.moneyMovement.updateMany({ where: { paymentId: paid.earlier.id, kind: 'payment' }, data: { occurredAt: new Date(taipeiDayBounds(day).start.getTime() + HOUR) } });
     const stored = await reconcileDay(deps, day);
     // What remains is what really differs: money the shop never booked.
     expect((await differencesOf(day)).map((d) => [d.kind, d.orderNo])).toEqual([

@@ -22,7 +22,10 @@ export interface ShopApp {
   close(): Promise<void>;
 }
 
-export async function startShopApp(): Promise<ShopApp> {
+type AppSettings = Parameters<typeof createApp>[0]['settings'];
+
+/** `settings`: any of the app's settings to use instead of the defaults below. */
+export async function startShopApp(settings: Partial<AppSettings> = {}): Promise<ShopApp> {
   const database = await createTestDatabase();
   await seedProducts(database.db);
   const hashKeys: HashKeys = {
@@ -47,6 +50,7 @@ export async function startShopApp(): Promise<ShopApp> {
       bankOrigins: ['https://sandbox.sinopac.com'],
       atmExpireDays: 3,
       cardExpMinutes: 10,
+      ...settings,
     },
   });
   return {

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../../src/config';
+import { randomBytes } from 'node:crypto';
+import { ConfigError, estimatedSecretBits, loadConfig } from '../../src/config';
+import { DEMO_SHOP } from '../../src/sandbox/demo-shop';
+import { isPublicDemoValue } from '../../src/sinopac/test-environment';
 
 const bank = {
-  SINOPAC_API_URL: 'https://apisbx.sinopac.com/funBIZ/QPay.WebAPI/api',
+  SINOPAC_API_URL: 'https://api.sinopac.com/funBIZ/QPay.WebAPI/api',
   SINOPAC_SHOP_NO: 'NA0249_001',
   SINOPAC_HASH_A1: '86D50DEF3EB7400E',
   SINOPAC_HASH_A2: '01FD27C09E5549E5',
@@ -134,16 +137,81 @@ describe('production configuration', () => {
     ['too short', 'deadbeefdeadbeefdeadbeef'],
     ['long but not random', 'x'.repeat(80)],
     ['a word repeated', 'changeme'.repeat(8)],
+    ['hex digits in order, repeated', '0123456789abcdef'.repeat(4)],
+    ['hex digits in order, repeated longer', '0123456789abcdef'.repeat(8)],
+    ['a run of the alphabet', 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'],
+    ['16 random bytes', randomBytes(16).toString('hex')],
   ])('refuses a session secret that is %s', (_case, secret) => {
-    expect(() => loadConfig({ ...production, SESSION_SECRET: secret })).toThrow(/SESSION_SECRET must hold at least 32 random bytes/);
+    expect(() => loadConfig({ ...production, SESSION_SECRET: secret })).toThrow(/SESSION_SECRET must hold 32 random bytes/);
   });
 
-  it('lets a loopback bank through only when asked, as the benchmark does, and never a remote plain-HTTP one', () => {
-    const bench = { ...without('PUBLIC_BASE_URL'), SINOPAC_API_URL: 'http://127.0.0.1:4010/funBIZ/QPay.WebAPI/api' };
-    expect(() => loadConfig(bench)).toThrow(/SINOPAC_API_URL must be an https.*PUBLIC_BASE_URL must be set/);
-    expect(loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1' }).bank.mode).toBe('remote');
-    expect(() => loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1', SINOPAC_API_URL: 'http://bank.example/api' })).toThrow(/SINOPAC_API_URL must be an https/);
-    expect(() => loadConfig({ ...bench, ALLOW_LOOPBACK_BANK_IN_PRODUCTION: '1', PUBLIC_BASE_URL: 'http://shop.example' })).toThrow(/PUBLIC_BASE_URL must be an https/);
+  it('accepts every one of many real openssl rand -hex 32 and -base64 32 secrets', () => {
+    for (let i = 0; i < 300; i++) {
+      expect(estimatedSecretBits(randomBytes(32).toString('hex'))).toBeGreaterThanOrEqual(170);
+      expect(estimatedSecretBits(randomBytes(32).toString('base64'))).toBeGreaterThanOrEqual(170);
+    }
+    expect(loadConfig({ ...production, SESSION_SECRET: randomBytes(32).toString('hex') }).sessionSecret).toBeDefined();
+  });
+
+  it('refuses the embedded sandbox\'s public demo shop and keys, even with an https bank URL', () => {
+    const demo = {
+      ...production,
+      SINOPAC_SHOP_NO: 'NA0001_001',
+      SINOPAC_HASH_A1: '3F5A9C2E7B104D68',
+      SINOPAC_HASH_A2: 'c1d8e6047a93b25f',
+      SINOPAC_HASH_B1: '8B2E4F6A1C3D5E70',
+      SINOPAC_HASH_B2: '0A7C9E1B3D5F2468',
+    };
+    let message = '';
+    try {
+      loadConfig(demo);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of ['SINOPAC_SHOP_NO', 'SINOPAC_HASH_A1', 'SINOPAC_HASH_A2', 'SINOPAC_HASH_B1', 'SINOPAC_HASH_B2']) {
+      expect(message).toContain(`${name} must be the bank's, not the embedded sandbox's public demo value`);
+    }
+    expect(message).not.toContain('3F5A9C2E7B104D68');
+    // Outside production the demo shop is what the embedded sandbox is for.
+    expect(loadConfig({ ...demo, NODE_ENV: 'development' }).bank.mode).toBe('remote');
+  });
+
+  it('keeps the demo values it refuses in step with the embedded sandbox', () => {
+    for (const value of [DEMO_SHOP.shopNo, ...Object.values(DEMO_SHOP.hashKeys)]) expect(isPublicDemoValue(value)).toBe(true);
+    expect(isPublicDemoValue(bank.SINOPAC_HASH_A1)).toBe(false);
+  });
+
+  it.each([
+    'https://apisbx.sinopac.com/funBIZ/QPay.WebAPI/api',
+    'https://apisbx.sinopac.com/funBIZ-Sbx/QPay.WebAPI/api',
+    'https://sandbox.sinopac.com/QPay.WebAPI/api/',
+    'https://APISBX.sinopac.com/funBIZ/QPay.WebAPI/api',
+  ])('refuses the bank\'s public test host %s unless the shop says it is a staging shop', (url) => {
+    expect(() => loadConfig({ ...production, SINOPAC_API_URL: url })).toThrow(/SINOPAC_API_URL must be the bank's production host.*SINOPAC_ENVIRONMENT=test/);
+    const staging = loadConfig({ ...production, SINOPAC_API_URL: url, SINOPAC_ENVIRONMENT: 'test' });
+    expect(staging).toMatchObject({ bankTestMode: true, publishedTestCardPays: true });
+    expect(loadConfig(production)).toMatchObject({ bankTestMode: false, publishedTestCardPays: false });
+    expect(loadConfig({}).publishedTestCardPays).toBe(true);
+  });
+
+  it.each([
+    ['smtp://shop:pw@smtp.example.com:25', false],
+    ['smtp://shop:pw@smtp.example.com:587?secure=true', false],
+    ['smtp://shop:pw@smtp.example.com:587?requireTLS=1', false],
+    ['smtps://shop:pw@smtp.example.com:465?tls.rejectUnauthorized=false', false],
+    ['smtp://shop:pw@smtp.example.com:587?requireTLS=true', true],
+    ['smtps://shop:pw@smtp.example.com:465', true],
+    ['smtp://relay.internal:25', true],
+  ])('with a password, sends mail only over TLS: %s accepted: %s', (url, accepted) => {
+    const load = () => loadConfig({ ...production, SMTP_URL: url });
+    if (accepted) expect(load().mail.smtpUrl).toBe(url);
+    else expect(load).toThrow(/SMTP_URL carries a password/);
+  });
+
+  it('judges METRICS_TOKEN by its randomness, not its length', () => {
+    expect(() => loadConfig({ METRICS_TOKEN: 'a'.repeat(40) })).toThrow(/METRICS_TOKEN/);
+    expect(() => loadConfig({ METRICS_TOKEN: '0123456789abcdef'.repeat(3) })).toThrow(/METRICS_TOKEN/);
+    expect(loadConfig({ METRICS_TOKEN: randomBytes(32).toString('hex') }).metricsToken).toBeDefined();
   });
 
   it('accepts 32 random bytes written as base64', () => {

@@ -4,6 +4,7 @@ export const common: Catalog = {
   'zh-TW': {
     'site.name': '豐收商店',
     'site.tagline': '台灣在地好物，安心付款',
+    'site.testMode': '測試模式：本店連線至銀行的測試環境，不會收取真實款項，訂單也不會出貨。',
     'nav.catalog': '商品',
     'nav.cart': '購物車',
     'nav.orders': '我的訂單',
@@ -26,6 +27,7 @@ export const common: Catalog = {
   en: {
     'site.name': 'Fengshou Shop',
     'site.tagline': 'Good things from Taiwan, paid for safely',
+    'site.testMode': 'Test mode: this shop is connected to the bank\'s test environment. No real money is taken and no order is shipped.',
     'nav.catalog': 'Products',
     'nav.cart': 'Cart',
     'nav.orders': 'My orders',

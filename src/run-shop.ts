@@ -1,0 +1,198 @@
+// The shop's composition root: wires the shop together from its validated settings and runs it
+// until SIGINT or SIGTERM. With nothing configured it starts an embedded PostgreSQL and an embedded
+// SinoPac sandbox, so a fresh clone is a working shop. `npm start` (main.ts) and the bench call it.
+import { randomBytes } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { fileURLToPath } from 'node:url';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { BankCredentials, Config } from './config';
+import { createLogger } from './logger';
+import { migrateDatabase, openDatabaseServer } from './db/database-server';
+import { createDatabase, poolOf } from './db/prisma';
+import { seedProducts } from './catalog/seed';
+import { startProductCache } from './catalog/product-cache';
+import { createExchangeAudit } from './payments/exchange-audit';
+import { SinopacClient } from './sinopac/client';
+import { createSessionStore } from './web/session';
+import { createApp } from './app';
+import { createJobQueue } from './jobs/job-queue';
+import { paymentJobs } from './jobs/payment-jobs';
+import { settlementJob } from './settlement/settlement-job';
+import { gracefulShutdown } from './shutdown';
+import { createMetrics } from './metrics';
+import type { MailCatcher, RunningSandbox, TestCard } from './sandbox';
+import { defaultCatalogs, mergeCatalogs } from './i18n/translate';
+import { createOrderLinks } from './orders/order-link';
+import { createSmtpSender } from './mail/sender';
+import { createMailRenderer } from './mail/templates';
+import { MAIL_OUTBOX_JOB, mailJobs } from './mail/mail-jobs';
+import { listenForOutbox } from './mail/outbox';
+
+// The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
+const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];
+
+function listen(server: Server, port: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+  });
+}
+
+interface Bank {
+  apiUrl: string;
+  credentials: BankCredentials;
+  pageOrigins: string[];
+  sandbox?: { running: RunningSandbox; testCard: TestCard | undefined };
+}
+
+async function connectBank(config: Config, log: (line: string) => void, mailCatcher: MailCatcher | undefined): Promise<Bank> {
+  if (config.bank.mode === 'remote') {
+    return { apiUrl: config.bank.apiUrl, credentials: config.bank.credentials, pageOrigins: BANK_PAGE_ORIGINS };
+  }
+  log('No SinoPac credentials configured: starting the embedded SinoPac sandbox ...');
+  // Loaded only here: a shop with a real bank never pays the sandbox's memory (about 20 MB of RSS).
+  const { DEMO_SHOP, startSandbox, TEST_CARDS } = await import('./sandbox');
+  const sandbox = await startSandbox({ port: config.bank.sandboxPort, shops: [DEMO_SHOP], mailbox: mailCatcher });
+  const testCard = TEST_CARDS.find((c) => c.outcome === 'approved');
+  return { apiUrl: sandbox.apiUrl, credentials: DEMO_SHOP, pageOrigins: [sandbox.origin], sandbox: { running: sandbox, testCard } };
+}
+
+export async function runShop(config: Config): Promise<void> {
+  // Before Prisma compiles its WASM query compiler (at the first query): V8's optimizing tier for
+  // WASM kept ~50 MB of machine code resident for no CPU gain we could measure (issue 14).
+  setFlagsFromString('--liftoff-only');
+  // V8 otherwise lets the old generation grow to up to four times what survived its last full
+  // collection, and keeps it: after a burst of 5,000 callbacks the shop held 370 MB with 70 MB in
+  // use. Doubling at most kept it near 260 MB, at no CPU cost we could tell from noise (issue 14).
+  setFlagsFromString('--heap-growing-percent=100');
+  const logger = createLogger(config.logLevel);
+  // Start-up progress is for the person at the terminal; a production server keeps it in its JSON log.
+  const say = config.env === 'production' ? (line: string) => logger.info(line) : (line: string) => console.log(line);
+
+  const databaseServer = await openDatabaseServer(config.database, say, { callerHandlesSignals: true });
+  await migrateDatabase(databaseServer.url, say);
+  const db = createDatabase(databaseServer.url, {
+    onPoolError: (error) => logger.warn({ err: error }, 'database: idle connection lost'),
+  });
+  const seeded = await seedProducts(db);
+  if (seeded > 0) say(`Seeded ${seeded} products`);
+
+  // Without SMTP_URL (never in production) the shop's e-mails go to a catcher on loopback, shown
+  // on the sandbox console's Mail page.
+  const mailCatcher = config.mail.smtpUrl ? undefined : await (await import('./sandbox')).startMailCatcher({ port: 0 });
+  const mailSender = createSmtpSender(config.mail.smtpUrl ?? mailCatcher!.url);
+  const bank = await connectBank(config, say, mailCatcher);
+  const audit = createExchangeAudit({ pool: poolOf(db), logger });
+  const metrics = createMetrics({ processMetrics: true });
+  const sinopac = new SinopacClient({
+    apiUrl: bank.apiUrl,
+    shopNo: bank.credentials.shopNo,
+    hashKeys: bank.credentials.hashKeys,
+    keyId: bank.credentials.keyId,
+    timeoutMs: config.bank.timeoutMs,
+    publishedTestCardPays: config.publishedTestCardPays,
+    onExchange: (exchange) => {
+      audit.record(exchange);
+      metrics.bankExchange(exchange);
+    },
+  });
+  const sessions = createSessionStore(databaseServer.url, logger);
+  const products = await startProductCache({ db, databaseUrl: databaseServer.url, logger });
+  const clock = () => new Date();
+  const server = createServer();
+  const port = await listen(server, config.port);
+  const publicBaseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
+  // Outside production a per-start secret is enough: sessions only need to outlive one run.
+  const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('hex');
+
+  // The reconciler, the ATM expiry, the daily settlement and the mail outbox, shared with every other instance on this database.
+  const jobs = createJobQueue({
+    databaseUrl: databaseServer.url,
+    logger,
+    everySeconds: config.jobs.reconcileEverySeconds,
+    jobs: [
+      ...paymentJobs({ db, sinopac, clock, logger }, { ...config.jobs, cardExpMinutes: config.cardExpMinutes }),
+      settlementJob({ db, sinopac, clock, logger, onDifferences: metrics.settlementDifferences }),
+      ...mailJobs({
+        db,
+        sender: mailSender,
+        render: createMailRenderer({ viewsDir: fileURLToPath(new URL('../views', import.meta.url)), catalog: mergeCatalogs(...defaultCatalogs) }),
+        clock,
+        logger,
+        from: config.mail.from,
+        orderLinks: createOrderLinks(sessionSecret, clock),
+        publicBaseUrl,
+      }),
+    ].map(metrics.timedJob),
+  });
+  const app = createApp({
+    db,
+    sinopac,
+    logger,
+    clock,
+    sessionStore: sessions.store,
+    products,
+    metrics,
+    settings: {
+      production: config.env === 'production',
+      bankTestMode: config.bankTestMode,
+      sessionSecret,
+      publicBaseUrl,
+      bankOrigins: bank.pageOrigins,
+      atmExpireDays: config.atmExpireDays,
+      cardExpMinutes: config.cardExpMinutes,
+      callbackScreening: { allow: config.callbackAllow },
+      metricsToken: config.metricsToken,
+    },
+    admin: config.admin,
+  });
+  server.on('request', app);
+  await jobs.start();
+  const outboxWakeup = await listenForOutbox({
+    databaseUrl: databaseServer.url,
+    logger,
+    onWake: () => void jobs.kick(MAIL_OUTBOX_JOB).catch((error: unknown) => logger.error({ err: error }, 'could not kick the mail outbox')),
+  });
+
+  say(`Fengshou Shop is open at http://127.0.0.1:${port}/`);
+  say(config.admin ? `Back office: http://127.0.0.1:${port}/admin` : 'Back office off: set ADMIN_USERNAME and ADMIN_PASSWORD_HASH to open /admin');
+  const card = bank.sandbox?.testCard;
+  if (bank.sandbox && card) {
+    say(`Bank: embedded SinoPac sandbox; its console is ${bank.sandbox.running.origin}/console`);
+    say(`Test card: ${card.number.replace(/(\d{4})(?=\d)/g, '$1-')}, expiry ${card.expiry}, CVV ${card.cvv}`);
+  } else {
+    say(`Bank: ${bank.apiUrl} as shop ${bank.credentials.shopNo}`);
+  }
+  if (mailCatcher) {
+    say(bank.sandbox ? `Mail: caught on loopback, not delivered; read it at ${bank.sandbox.running.origin}/console/mail` : 'Mail: caught on loopback, not delivered (set SMTP_URL to send it)');
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    say(`${signal} received: finishing requests in flight, then stopping`);
+    // After the requests in flight, in this order. The job queue goes first: a running pass still
+    // needs the bank and the database.
+    const clean = await gracefulShutdown(
+      server,
+      [
+        { name: 'mail outbox listener', close: () => outboxWakeup.close() },
+        { name: 'job queue', close: () => jobs.stop() },
+        { name: 'mail sender', close: () => mailSender.close() },
+        { name: 'mail catcher', close: () => mailCatcher?.close() },
+        { name: 'sandbox', close: () => bank.sandbox?.running.close() },
+        { name: 'gateway audit', close: () => audit.flush() },
+        { name: 'sessions', close: () => sessions.close() },
+        { name: 'product cache listener', close: () => products.close() },
+        { name: 'database client', close: () => db.$disconnect() },
+        { name: 'database server', close: () => databaseServer.close() },
+      ],
+      { logger },
+    );
+    process.exit(clean ? 0 : 1);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
