@@ -1,6 +1,5 @@
 // Builds the shop's Express app from its dependencies. The order of this list is the path every
 // request travels; reading it top to bottom tells how the shop works.
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import cookieParser from 'cookie-parser';
 import type { Logger } from 'pino';
@@ -32,6 +31,7 @@ import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
 import type { AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
+import { projectPath } from './paths';
 
 export interface AppDependencies {
   db: Database;
@@ -63,7 +63,7 @@ export interface AppDependencies {
   admin?: AdminCredentials;
 }
 
-const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
+const viewsDir = projectPath('views');
 
 export function createApp(deps: AppDependencies): express.Express {
   const { settings } = deps;

@@ -3,7 +3,6 @@
 import 'dotenv/config';
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
-import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type BankCredentials, type Config } from './config';
@@ -17,6 +16,7 @@ import { createExchangeAudit } from './payments/exchange-audit';
 import { SinopacClient } from './sinopac/client';
 import { createSessionStore } from './web/session';
 import { createApp } from './app';
+import { projectPath } from './paths';
 import { createJobQueue } from './jobs/job-queue';
 import { paymentJobs } from './jobs/payment-jobs';
 import { settlementJob } from './settlement/settlement-job';
@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       ...mailJobs({
         db,
         sender: mailSender,
-        render: createMailRenderer({ viewsDir: fileURLToPath(new URL('../views', import.meta.url)), catalog: mergeCatalogs(...defaultCatalogs) }),
+        render: createMailRenderer({ viewsDir: projectPath('views'), catalog: mergeCatalogs(...defaultCatalogs) }),
         clock,
         logger,
         from: config.mail.from,

