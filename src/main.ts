@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { ConfigError, loadConfig, type BankCredentials, type Config } from './config';
 import { createLogger } from './logger';
 import { migrateDatabase, openDatabaseServer } from './db/database-server';
-import { EmbeddedPostgresAccessError } from './db/embedded-postgres';
+import { StartupError } from './startup-error';
 import { createDatabase, poolOf } from './db/prisma';
 import { seedProducts } from './catalog/seed';
 import { startProductCache } from './catalog/product-cache';
@@ -198,7 +198,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresAccessError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof StartupError) console.error(error.message);
   else console.error('Fengshou Shop failed to start:', error);
   process.exit(1);
 });

@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { projectPath } from '../paths';
+import { StartupError } from '../startup-error';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -42,7 +43,7 @@ function removeStalePidFile(dataDir: string): void {
 }
 
 /** The embedded server cannot run from where the shop is: what to do is in the message. */
-export class EmbeddedPostgresAccessError extends Error {
+export class EmbeddedPostgresAccessError extends StartupError {
   override name = 'EmbeddedPostgresAccessError';
 }
 

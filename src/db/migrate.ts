@@ -8,8 +8,9 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import pg from 'pg';
 import { projectPath } from '../paths';
+import { StartupError } from '../startup-error';
 
-export class MigrationError extends Error {
+export class MigrationError extends StartupError {
   override name = 'MigrationError';
 }
 
