@@ -33,10 +33,10 @@ import { listenForOutbox } from './mail/outbox';
 // The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
 const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
@@ -102,8 +102,11 @@ async function main(): Promise<void> {
   const products = await startProductCache({ db, databaseUrl: databaseServer.url, logger });
   const clock = () => new Date();
   const server = createServer();
-  const port = await listen(server, config.port);
-  const publicBaseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
+  const port = await listen(server, config.port, config.host);
+  // Where this machine reaches the shop: loopback when it listens on every address.
+  const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const localUrl = `http://${localHost}:${port}`;
+  const publicBaseUrl = config.publicBaseUrl ?? localUrl;
   // Outside production a per-start secret is enough: sessions only need to outlive one run.
   const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('hex');
 
@@ -144,6 +147,7 @@ async function main(): Promise<void> {
       cardExpMinutes: config.cardExpMinutes,
       callbackScreening: { allow: config.callbackAllow },
       metricsToken: config.metricsToken,
+      trustProxy: config.trustProxy,
     },
     admin: config.admin,
   });
@@ -155,8 +159,8 @@ async function main(): Promise<void> {
     onWake: () => void jobs.kick(MAIL_OUTBOX_JOB).catch((error: unknown) => logger.error({ err: error }, 'could not kick the mail outbox')),
   });
 
-  say(`Fengshou Shop is open at http://127.0.0.1:${port}/`);
-  say(config.admin ? `Back office: http://127.0.0.1:${port}/admin` : 'Back office off: set ADMIN_USERNAME and ADMIN_PASSWORD_HASH to open /admin');
+  say(`Fengshou Shop is open at ${localUrl}/`);
+  say(config.admin ? `Back office: ${localUrl}/admin` : 'Back office off: set ADMIN_USERNAME and ADMIN_PASSWORD_HASH to open /admin');
   const card = bank.sandbox?.testCard;
   if (bank.sandbox && card) {
     say(`Bank: embedded SinoPac sandbox; its console is ${bank.sandbox.running.origin}/console`);
