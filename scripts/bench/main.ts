@@ -51,7 +51,7 @@ function bankEnvironment(sandbox: TimedSandbox): Record<string, string> {
   };
 }
 
-/** The shop as `npm start` runs it in production, against the sandbox as its (remote) bank. */
+/** The shop with production settings (its source through tsx), against the sandbox as its (remote) bank. */
 function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox, smtpUrl: string, sessionSecret: string): Record<string, string> {
   return {
     NODE_ENV: 'production',
