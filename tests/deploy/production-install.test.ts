@@ -121,7 +121,9 @@ it('refuses to start, naming the migration, once an applied migration was edited
   appendFileSync(join(app, 'prisma', 'migrations', first!, 'migration.sql'), '\n-- edited after it was applied\n');
   const env = productionEnv();
 
-  for (const [file, args] of [['sh', ['deploy/container.sh', 'start']], [process.execPath, ['dist/migrate.js']]] as const) {
+  // The image's start, the release phase's migrate, and npm's two scripts, which run dist/ in production.
+  const commands = [['sh', ['deploy/container.sh', 'start']], [process.execPath, ['dist/migrate.js']], ['npm', ['start']], ['npm', ['run', 'db:migrate']]] as const;
+  for (const [file, args] of commands) {
     const result = spawnSync(file, args, { cwd: app, env, encoding: 'utf8', timeout: 60_000 });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain(`Migration ${first} was edited after it was applied to this database`);
