@@ -4,29 +4,22 @@
 // same lockfile) and its start, the Dockerfile's CMD. Two such processes start together on one
 // empty database: both migrate, each migration is applied once, both become ready. Then an
 // applied migration edited afterwards stops the next start, naming it.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { createDatabaseIfMissing, databaseUrl, dropDatabase } from '../../src/db/databases';
+import { copyProject, run } from '../support/project-copy';
 import { startShopProcess, type ShopProcess } from '../support/shop-process';
 
-const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const work = mkdtempSync(join(tmpdir(), 'fengshou-deploy-'));
 const clone = join(work, 'clone');
 const app = join(work, 'app');
 const database = `fengshou_deploy_${randomBytes(5).toString('hex')}`;
 const hashKey = () => randomBytes(8).toString('hex').toUpperCase();
-
-function run(file: string, args: string[], options: SpawnSyncOptions): string {
-  const result = spawnSync(file, args, { encoding: 'utf8', timeout: 180_000, ...options });
-  if (result.status !== 0) throw new Error(`${file} ${args.join(' ')} failed (${result.status}):\n${result.stdout}\n${result.stderr}`);
-  return String(result.stdout);
-}
 
 /** The settings a production deployment gives; the bank's URL is https on loopback and never answers. */
 function productionEnv(): Record<string, string> {
@@ -50,14 +43,8 @@ function productionEnv(): Record<string, string> {
 }
 
 beforeAll(() => {
-  // The clone's files as they are now, committed or not, and its node_modules (the build's tools).
-  const files = run('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: projectRoot }).split('\0').filter(Boolean);
-  for (const file of files) {
-    if (!existsSync(join(projectRoot, file))) continue;
-    mkdirSync(dirname(join(clone, file)), { recursive: true });
-    cpSync(join(projectRoot, file), join(clone, file));
-  }
-  symlinkSync(join(projectRoot, 'node_modules'), join(clone, 'node_modules'));
+  // The clone's files as they are now, with its node_modules (the build's tools).
+  copyProject(clone);
   run('npm', ['run', 'prisma', '--', 'generate'], { cwd: clone });
   run('npx', ['tsx', 'scripts/build.ts'], { cwd: clone });
   run('sh', [join(clone, 'deploy', 'container.sh'), 'install', clone, app, '--offline'], { cwd: work });
