@@ -1,19 +1,20 @@
-// Creates a migration from the change between prisma/migrations and prisma/schema.prisma, applies it
-// to the development database and regenerates the client: `npm run db:new-migration -- add_x`.
+// Creates a migration from the change made to prisma/schema.prisma since the newest committed
+// migration, applies it to the development database and regenerates the client:
+// `npm run db:new-migration -- add_x`.
 //
-// Why not `prisma migrate dev`: on Prisma 6.19's WebAssembly schema engine (the only one that runs
-// without a downloaded binary), `migrate dev` fails as soon as a migration already exists
-// ("PostgreSQL shadow DB must be provided through an external factory" in EvaluateDataLoss).
-// `migrate diff --from-migrations` replays the history in a shadow database through our adapter
-// and writes the same SQL `migrate dev` would. It reads the schema through Migrate's copy of it
-// (prisma/migrate-schema.ts), which Prisma 6 can read.
+// The SQL comes from Prisma 6.19's `migrate diff` between two schema files: prisma/schema.prisma as
+// it was in the commit that last changed prisma/migrations (the schema the migrations build), and
+// as it is now. A schema-to-schema diff reads no database catalog and needs no shadow database, so
+// Prisma's WebAssembly engine runs on the stock pg adapter. Constraints Prisma cannot express
+// (CHECKs, partial indexes) are written into the SQL by hand, as before.
 import 'dotenv/config';
-import { spawnSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../src/config';
 import { openDatabaseServer } from '../src/db/database-server';
-import { migrateSchemaPath } from '../prisma/migrate-schema';
-import { prismaInvocation } from '../src/db/prisma-cli';
+import { applyMigrations, readMigrations } from '../src/db/migrate';
+import { projectPath } from '../src/paths';
+import { prisma6Diff, prisma7 } from './prisma-cli';
 
 const name = process.argv[2];
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
@@ -21,31 +22,48 @@ if (!name || !/^[a-z0-9_]+$/.test(name)) {
   process.exit(2);
 }
 
-function prisma(args: string[], url?: string, capture = false) {
-  const { file, args: nodeArgs, options } = prismaInvocation(args, url);
-  const result = spawnSync(file, nodeArgs, { ...options, stdio: capture ? ['ignore', 'pipe', 'inherit'] : 'inherit', encoding: 'utf8' });
-  if (result.status !== 0) throw new Error(`prisma ${args[0]} ${args[1] ?? ''} failed`);
-  return result.stdout ?? '';
+const git = (...args: string[]) => execFileSync('git', args, { cwd: projectPath(), encoding: 'utf8' });
+
+// Prisma 7 refuses a `url` in the datasource and Prisma 6 refuses a schema without one; without a
+// generator of engineType "client", Prisma 6 downloads a query engine. So Prisma 6 reads copies
+// with the url added and such a generator (`migrate diff` generates nothing with it).
+const PRISMA6_GENERATOR = 'generator client {\n  provider   = "prisma-client"\n  engineType = "client"\n  output     = "client"\n}';
+
+function forPrisma6(schema: string): string {
+  return schema
+    .replace(/^generator\s+\w+\s*\{[^}]*\}/gm, '')
+    .replace(/^datasource\s+\w+\s*\{/m, (opening) => `${PRISMA6_GENERATOR}\n\n${opening}\n  url = env("DATABASE_URL")`);
 }
 
-const config = loadConfig(process.env);
-const server = await openDatabaseServer(config.database, console.log);
+const committed = new Set(git('ls-tree', '--name-only', 'HEAD', 'prisma/migrations/').split('\n').map((path) => path.split('/').pop()));
+const uncommitted = readMigrations().filter((migration) => !committed.has(migration.name));
+if (uncommitted.length > 0) {
+  console.error(`Commit or remove ${uncommitted.map((m) => m.name).join(', ')} first: a new migration starts from the newest committed one.`);
+  process.exit(1);
+}
+const base = git('log', '-1', '--format=%H', '--', 'prisma/migrations').trim();
+const cacheDir = projectPath('node_modules', '.cache', 'prisma6');
+mkdirSync(cacheDir, { recursive: true });
+writeFileSync(`${cacheDir}/from.prisma`, forPrisma6(git('show', `${base}:prisma/schema.prisma`)));
+writeFileSync(`${cacheDir}/to.prisma`, forPrisma6(readFileSync(projectPath('prisma', 'schema.prisma'), 'utf8')));
+
+const server = await openDatabaseServer(loadConfig(process.env).database, console.log);
 try {
-  const sql = prisma(
-    ['migrate', 'diff', '--from-migrations', 'prisma/migrations', '--to-schema-datamodel', migrateSchemaPath, '--script'],
-    server.url,
-    true,
-  );
+  const diff = prisma6Diff(`${cacheDir}/from.prisma`, `${cacheDir}/to.prisma`, server.url);
+  const result = spawnSync(diff.file, diff.args, { ...diff.options, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8' });
+  if (result.status !== 0) throw new Error('prisma migrate diff failed');
+  const sql = result.stdout;
   if (!/^\s*(CREATE|ALTER|DROP|INSERT|UPDATE|DELETE)\b/im.test(sql)) {
-    console.log('The schema matches the migrations: nothing to create.');
+    console.log(`prisma/schema.prisma matches the migrations (as of ${base.slice(0, 10)}): nothing to create.`);
   } else {
     const stamp = new Date().toISOString().replace(/\D/g, '').slice(0, 14);
-    const dir = `prisma/migrations/${stamp}_${name}`;
+    const dir = projectPath('prisma', 'migrations', `${stamp}_${name}`);
     mkdirSync(dir, { recursive: true });
     writeFileSync(`${dir}/migration.sql`, sql);
-    console.log(`Created ${dir}/migration.sql`);
-    prisma(['migrate', 'deploy'], server.url);
-    prisma(['generate']);
+    console.log(`Created prisma/migrations/${stamp}_${name}/migration.sql`);
+    await applyMigrations(server.url, { log: console.log });
+    const generate = prisma7(['generate']);
+    spawnSync(generate.file, generate.args, { ...generate.options, stdio: 'inherit' });
   }
 } finally {
   await server.close();

@@ -1,6 +1,5 @@
 // Builds the shop's Express app from its dependencies. The order of this list is the path every
 // request travels; reading it top to bottom tells how the shop works.
-import { fileURLToPath } from 'node:url';
 import express from 'express';
 import type { Logger } from 'pino';
 import type session from 'express-session';
@@ -10,6 +9,7 @@ import { DEFAULT_LOCALE, type Catalog } from './i18n/locales';
 import { defaultCatalogs, mergeCatalogs, translator } from './i18n/translate';
 import { setUpRequestLogging } from './web/request-logging';
 import { setUpHealth } from './web/health';
+import { setUpHttpsOnly } from './web/https-only';
 import type { ShopMetrics } from './metrics';
 import { setUpSecurityHeaders } from './web/security-headers';
 import { setUpStaticFiles } from './web/static-files';
@@ -32,6 +32,7 @@ import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
 import type { AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
+import { projectPath } from './paths';
 
 export interface AppDependencies {
   db: Database;
@@ -60,12 +61,14 @@ export interface AppDependencies {
     callbackScreening?: CallbackScreeningSettings;
     /** Lets /metrics be read from other than loopback, as "Authorization: Bearer <token>". */
     metricsToken?: string;
+    /** Express's "trust proxy": whose X-Forwarded-For/-Proto to believe; loopback unless given. */
+    trustProxy?: number | string[];
   };
   /** The merchant's back-office sign-in; without it there is no back office and /admin answers 404. */
   admin?: AdminCredentials;
 }
 
-const viewsDir = fileURLToPath(new URL('../views', import.meta.url));
+const viewsDir = projectPath('views');
 
 export function createApp(deps: AppDependencies): express.Express {
   const { settings } = deps;
@@ -75,10 +78,14 @@ export function createApp(deps: AppDependencies): express.Express {
   // Every page carries its own CSP nonce (and forms their CSRF token), so an ETag of the body, a
   // SHA-1 of every response, would never match. Static files keep theirs (express.static's own).
   app.disable('etag');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', settings.trustProxy ?? 'loopback');
 
   setUpRequestLogging(app, deps.logger);
   setUpHealth(app, { db: deps.db, metrics: deps.metrics, metricsToken: settings.metricsToken });
+  // Only when the public origin is https: the bench runs production settings on plain loopback.
+  if (settings.production && settings.publicBaseUrl.startsWith('https://')) {
+    setUpHttpsOnly(app, { publicBaseUrl: settings.publicBaseUrl, logger: deps.logger });
+  }
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
   setUpViews(app, { viewsDir, watch: !settings.production, testMode: settings.bankTestMode });

@@ -23,9 +23,30 @@ const hashKey = optionalText.refine((value) => value === undefined || /^[0-9a-fA
   message: 'must be the 16 hexadecimal digits the bank issued',
 });
 
+// The names Express's "trust proxy" knows besides addresses and CIDR blocks.
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   PORT: integer(3000, 0, 65535),
+  // The address to listen on: loopback unless a proxy or a container's port must reach the shop.
+  HOST: z.string().trim().min(1).default('127.0.0.1'),
+  // Which proxies' X-Forwarded-For/-Proto to believe (Express's "trust proxy"): a hop count, or
+  // comma-separated addresses, CIDR blocks and the names loopback, linklocal, uniquelocal.
+  TRUST_PROXY: z
+    .string()
+    .trim()
+    .default('loopback')
+    .transform((value, context) => {
+      if (/^\d+$/.test(value)) return Number(value);
+      const entries = value.split(',').map((entry) => entry.trim()).filter(Boolean);
+      try {
+        parseAllowList(entries.filter((entry) => !PROXY_NAMES.has(entry)));
+      } catch (error) {
+        context.addIssue({ code: 'custom', message: `${(error as Error).message}: give a hop count, or addresses, CIDR blocks, loopback, linklocal or uniquelocal` });
+      }
+      return entries;
+    }),
   PUBLIC_BASE_URL: optionalText.pipe(z.url().optional()),
   DATABASE_URL: optionalText.pipe(z.url().optional()),
   EMBEDDED_PG_PORT: integer(54329, 1024, 65535),
@@ -91,6 +112,9 @@ export type BankConfig =
 export interface Config {
   env: 'development' | 'test' | 'production';
   port: number;
+  host: string;
+  /** Express's "trust proxy": a hop count, or the proxies' addresses, CIDR blocks and names. */
+  trustProxy: number | string[];
   publicBaseUrl?: string;
   database: { url: string } | { embedded: { port: number; dataDir: string } };
   bank: BankConfig;
@@ -254,6 +278,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
   return {
     env: env.NODE_ENV,
     port: env.PORT,
+    host: env.HOST,
+    trustProxy: env.TRUST_PROXY,
     publicBaseUrl: env.PUBLIC_BASE_URL?.replace(/\/$/, ''),
     database: env.DATABASE_URL
       ? { url: env.DATABASE_URL }

@@ -1,7 +1,7 @@
 // `npm start`: the settings from the environment (and .env), checked, then the shop (run-shop.ts).
 import 'dotenv/config';
 import { ConfigError, loadConfig } from './config';
-import { EmbeddedPostgresAccessError } from './db/embedded-postgres';
+import { StartupError } from './startup-error';
 import { runShop } from './run-shop';
 
 async function main(): Promise<void> {
@@ -9,7 +9,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresAccessError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof StartupError) console.error(error.message);
   else console.error('Fengshou Shop failed to start:', error);
   process.exit(1);
 });

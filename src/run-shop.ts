@@ -3,7 +3,6 @@
 // SinoPac sandbox, so a fresh clone is a working shop. `npm start` (main.ts) and the bench call it.
 import { randomBytes } from 'node:crypto';
 import { setFlagsFromString } from 'node:v8';
-import { fileURLToPath } from 'node:url';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { BankCredentials, Config } from './config';
@@ -16,6 +15,7 @@ import { createExchangeAudit } from './payments/exchange-audit';
 import { SinopacClient } from './sinopac/client';
 import { createSessionStore } from './web/session';
 import { createApp } from './app';
+import { projectPath } from './paths';
 import { createJobQueue } from './jobs/job-queue';
 import { paymentJobs } from './jobs/payment-jobs';
 import { settlementJob } from './settlement/settlement-job';
@@ -32,10 +32,10 @@ import { listenForOutbox } from './mail/outbox';
 // The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
 const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];
 
-function listen(server: Server, port: number): Promise<number> {
+function listen(server: Server, port: number, host: string): Promise<number> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => resolve((server.address() as AddressInfo).port));
+    server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
   });
 }
 
@@ -101,8 +101,11 @@ export async function runShop(config: Config): Promise<void> {
   const products = await startProductCache({ db, databaseUrl: databaseServer.url, logger });
   const clock = () => new Date();
   const server = createServer();
-  const port = await listen(server, config.port);
-  const publicBaseUrl = config.publicBaseUrl ?? `http://127.0.0.1:${port}`;
+  const port = await listen(server, config.port, config.host);
+  // Where this machine reaches the shop: loopback when it listens on every address.
+  const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
+  const localUrl = `http://${localHost}:${port}`;
+  const publicBaseUrl = config.publicBaseUrl ?? localUrl;
   // Outside production a per-start secret is enough: sessions only need to outlive one run.
   const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('hex');
 
@@ -117,7 +120,7 @@ export async function runShop(config: Config): Promise<void> {
       ...mailJobs({
         db,
         sender: mailSender,
-        render: createMailRenderer({ viewsDir: fileURLToPath(new URL('../views', import.meta.url)), catalog: mergeCatalogs(...defaultCatalogs) }),
+        render: createMailRenderer({ viewsDir: projectPath('views'), catalog: mergeCatalogs(...defaultCatalogs) }),
         clock,
         logger,
         from: config.mail.from,
@@ -144,6 +147,7 @@ export async function runShop(config: Config): Promise<void> {
       cardExpMinutes: config.cardExpMinutes,
       callbackScreening: { allow: config.callbackAllow },
       metricsToken: config.metricsToken,
+      trustProxy: config.trustProxy,
     },
     admin: config.admin,
   });
@@ -155,8 +159,8 @@ export async function runShop(config: Config): Promise<void> {
     onWake: () => void jobs.kick(MAIL_OUTBOX_JOB).catch((error: unknown) => logger.error({ err: error }, 'could not kick the mail outbox')),
   });
 
-  say(`Fengshou Shop is open at http://127.0.0.1:${port}/`);
-  say(config.admin ? `Back office: http://127.0.0.1:${port}/admin` : 'Back office off: set ADMIN_USERNAME and ADMIN_PASSWORD_HASH to open /admin');
+  say(`Fengshou Shop is open at ${localUrl}/`);
+  say(config.admin ? `Back office: ${localUrl}/admin` : 'Back office off: set ADMIN_USERNAME and ADMIN_PASSWORD_HASH to open /admin');
   const card = bank.sandbox?.testCard;
   if (bank.sandbox && card) {
     say(`Bank: embedded SinoPac sandbox; its console is ${bank.sandbox.running.origin}/console`);

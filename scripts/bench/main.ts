@@ -51,7 +51,7 @@ function bankEnvironment(sandbox: TimedSandbox): Record<string, string> {
   };
 }
 
-/** The shop as production runs it, against the sandbox as its (remote) bank (see shop-server.ts). */
+/** The shop as production runs it (its source through tsx), against the sandbox as its (remote) bank (see shop-server.ts). */
 function shopEnvironment(databaseUrl: string, sandbox: TimedSandbox, smtpUrl: string, sessionSecret: string): Record<string, string> {
   return {
     // For every library in the process (Express's view cache, Prisma's error format); the shop's

@@ -1,6 +1,5 @@
 // The shop's database: the server DATABASE_URL names, or an embedded PostgreSQL started on demand
 // with its data in a git-ignored folder. Either way the `fengshou` database exists and is migrated.
-import { startEmbeddedPostgres } from './embedded-postgres';
 import { createDatabaseIfMissing } from './databases';
 import { applyMigrations } from './migrate';
 import type { Config } from '../config';
@@ -18,6 +17,9 @@ export async function openDatabaseServer(
   options: { callerHandlesSignals?: boolean } = {},
 ): Promise<DatabaseServer> {
   if ('url' in config) return { url: config.url, close: async () => {} };
+  // Loaded only here: a shop given DATABASE_URL (every production one) never loads it, and a
+  // production install does not have the embedded-postgres package at all.
+  const { startEmbeddedPostgres } = await import('./embedded-postgres');
   const server = await startEmbeddedPostgres({ ...config.embedded, ...options, log });
   if (await createDatabaseIfMissing(server.urlFor('postgres'), EMBEDDED_DATABASE)) {
     log(`Created database ${EMBEDDED_DATABASE}`);
@@ -27,5 +29,5 @@ export async function openDatabaseServer(
 
 export async function migrateDatabase(url: string, log: (line: string) => void): Promise<void> {
   log('Applying database migrations ...');
-  await applyMigrations(url);
+  await applyMigrations(url, { log });
 }

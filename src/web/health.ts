@@ -1,20 +1,13 @@
 // What load balancers and monitoring ask: /healthz (the process answers), /readyz (its database
 // answers and has every migration this code expects) and /metrics (Prometheus), the last only from
 // loopback or with the metrics token, since it tells how the business is going.
-import { readdirSync } from 'node:fs';
 import { timingSafeEqual } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import type { Express, Request } from 'express';
 import type { Database } from '../db/prisma';
+import { readMigrations } from '../db/migrate';
 import type { ShopMetrics } from '../metrics';
 
-const migrationsDir = fileURLToPath(new URL('../../prisma/migrations', import.meta.url));
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|::ffff:127\.\d+\.\d+\.\d+)$/;
-
-/** The migrations this code was written against, by directory name. */
-function expectedMigrations(): string[] {
-  return readdirSync(migrationsDir, { withFileTypes: true }).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-}
 
 function mayReadMetrics(req: Request, token: string | undefined): boolean {
   // req.ip is the client behind the loopback proxy, if any: a proxied request is not "local".
@@ -26,7 +19,8 @@ function mayReadMetrics(req: Request, token: string | undefined): boolean {
 }
 
 export function setUpHealth(app: Express, deps: { db: Database; metrics?: ShopMetrics; metricsToken?: string }): void {
-  const expected = expectedMigrations();
+  // The migrations this code was written against.
+  const expected = readMigrations().map((migration) => migration.name);
   app.get('/healthz', (_req, res) => void res.json({ status: 'ok' }));
 
   app.get('/readyz', async (_req, res) => {

@@ -213,18 +213,16 @@ describe('the cookies', () => {
     }
   });
 
-  it('the session cookie is never sent over plain HTTP in production', async () => {
+  it('no cookie is sent over plain HTTP in production: the request is refused (tests/security/https-only.test.ts)', async () => {
     const app = appWith({ production: true });
-    const { cookies } = await shopperWithCart(app);
+    const { cookies, home } = await shopperWithCart(app);
     const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
 
-    // Over plain HTTP the browser sends every cookie but the Secure session one, the page's request too.
-    const sentOverHttp = cookies.filter((c) => !c.startsWith('__Host-fengshou.sid=')).join('; ');
-    const csrfToken = hiddenField((await request(app).get('/').set('Cookie', sentOverHttp)).text, '_csrf');
-    const plain = await request(app).post('/cart/items').set('Cookie', sentOverHttp).type('form').send({ _csrf: csrfToken, productId: product.id, quantity: 1 });
+    const csrfToken = hiddenField(home.text, '_csrf');
+    const plain = await request(app).post('/cart/items').set('Cookie', cookies.filter((c) => !c.startsWith('__Host-fengshou.sid=')).join('; ')).type('form').send({ _csrf: csrfToken, productId: product.id, quantity: 1 });
 
-    expect(plain.status).toBe(303);
-    expect(cookiesSet(plain).has('__Host-fengshou.sid')).toBe(false);
+    expect(plain.status).toBe(403);
+    expect(cookiesSet(plain).size).toBe(0);
   });
 
   it('a visitor who only looks at the catalog and the products gets a CSRF cookie and no session', async () => {
@@ -348,7 +346,8 @@ describe('a failure inside the shop', () => {
     ['production', true],
     ['development', false],
   ])('shows a page with a 500 and no stack or file path, in %s', async (_mode, production) => {
-    const response = await request(appWith({ production, db: brokenDb })).get('/').set('Accept', 'text/html');
+    // As through the shop's HTTPS proxy: a plain-HTTP request in production never gets this far.
+    const response = await request(appWith({ production, db: brokenDb })).get('/').set('X-Forwarded-Proto', 'https').set('Accept', 'text/html');
 
     expect(response.status).toBe(500);
     expect(response.headers['content-type']).toMatch(/^text\/html/);
@@ -356,7 +355,7 @@ describe('a failure inside the shop', () => {
   });
 
   it('answers a JSON client with a message only', async () => {
-    const response = await request(appWith({ production: true, db: brokenDb })).get('/').set('Accept', 'application/json');
+    const response = await request(appWith({ production: true, db: brokenDb })).get('/').set('X-Forwarded-Proto', 'https').set('Accept', 'application/json');
 
     expect(response.status).toBe(500);
     expect(Object.keys(response.body as object)).toEqual(['error']);
@@ -366,6 +365,7 @@ describe('a failure inside the shop', () => {
   it('answers the bank’s notification in its own terms, so that the bank tries again', async () => {
     const response = await request(appWith({ production: true, db: brokenDb }))
       .post(NOTIFY_PATH)
+      .set('X-Forwarded-Proto', 'https')
       .set('Content-Type', 'application/json')
       .send(JSON.stringify({ ShopNo: DEMO_SHOP.shopNo, PayToken: 'a'.repeat(64) }));
 

@@ -1,4 +1,5 @@
-// A real shop process, started the way `npm start` starts it (src/main.ts under tsx), for tests
+// A real shop process, started the way `npm start` starts it outside production (src/main.ts under tsx),
+// or by another command (the compiled shop of a production install, tests/deploy/), for tests
 // that need several shops on one database. It logs where it listens; stop() sends it SIGTERM and
 // resolves with its exit code once it has shut down (0 means a clean, graceful shutdown).
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -32,9 +33,17 @@ export function sandboxBankEnv(apiUrl: string): Record<string, string> {
   };
 }
 
-export function startShopProcess(env: Record<string, string>, timeoutMs = 90_000): Promise<ShopProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: projectRoot,
+/** How to start it: the source through tsx in the project, unless another command (and folder) is given. */
+export interface ShopCommand {
+  file: string;
+  args: string[];
+  cwd: string;
+}
+
+export function startShopProcess(env: Record<string, string>, timeoutMs = 90_000, command?: ShopCommand): Promise<ShopProcess> {
+  const { file, args, cwd } = command ?? { file: process.execPath, args: ['--import', 'tsx', 'src/main.ts'], cwd: projectRoot };
+  const child = spawn(file, args, {
+    cwd,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
