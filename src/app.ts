@@ -32,6 +32,7 @@ import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
 import type { AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
+import { photoRoutes } from './routes/photos';
 
 export interface AppDependencies {
   db: Database;
@@ -79,6 +80,7 @@ export function createApp(deps: AppDependencies): express.Express {
   setUpHealth(app, { db: deps.db, metrics: deps.metrics, metricsToken: settings.metricsToken });
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
+  app.use(photoRoutes({ db: deps.db }));
   setUpViews(app, { viewsDir, watch: !settings.production });
   app.use(cookieParser());
   setUpLocale(app, catalog, { secureCookies: settings.production });
