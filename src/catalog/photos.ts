@@ -33,7 +33,7 @@ export interface PhotoRef {
   contentHash: string;
 }
 
-export interface PhotoVariantData {
+interface PhotoVariantData {
   size: PhotoSize;
   width: number;
   height: number;
@@ -49,7 +49,7 @@ export interface PreparedPhoto {
   variants: PhotoVariantData[];
 }
 
-export type PhotoRefusal = 'not_an_image' | 'unsupported_type' | 'too_many_pixels';
+type PhotoRefusal = 'not_an_image' | 'unsupported_type' | 'too_many_pixels';
 
 /** The bytes are not a photo the shop takes; `reason` says why, for the form's message. */
 export class PhotoRefused extends Error {
