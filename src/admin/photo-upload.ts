@@ -1,6 +1,6 @@
 // Reading the photo upload form (multipart/form-data) with multer, into memory and within limits.
-// It runs before the CSRF check, which needs the form's _csrf field that only this parser can read;
-// the upload route itself still needs the sign-in and the token like every other. A limit broken
+// It runs after the sign-in check (app.ts) and before the CSRF check, which needs the form's _csrf
+// field that only this parser can read; the route then needs the token like every other. A limit broken
 // is not an error page: the parser notes which, drains the rest of the body, and the route shows
 // the product's page with the reason.
 import type { RequestHandler } from 'express';
