@@ -15,7 +15,7 @@ import { setUpSecurityHeaders } from './web/security-headers';
 import { setUpStaticFiles } from './web/static-files';
 import { setUpViews } from './web/views';
 import { setUpLocale } from './web/locale';
-import { setUpSession } from './web/session';
+import { sessionHandlers } from './web/session';
 import { readCookies, shopCookies } from './web/cookies';
 import { setUpCsrf } from './web/csrf';
 import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
@@ -30,9 +30,12 @@ import { createOrderLinks } from './orders/order-link';
 import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/payment-callbacks';
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
+import { requireAdmin } from './admin/sign-in';
+import { photoUploadParser } from './admin/photo-upload';
 import type { AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
 import { projectPath } from './paths';
+import { photoRoutes } from './routes/photos';
 
 export interface AppDependencies {
   db: Database;
@@ -88,6 +91,7 @@ export function createApp(deps: AppDependencies): express.Express {
   }
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
   setUpStaticFiles(app);
+  app.use(photoRoutes({ db: deps.db }));
   setUpViews(app, { viewsDir, watch: !settings.production, testMode: settings.bankTestMode });
   const cookies = shopCookies({ production: settings.production });
   app.use(readCookies);
@@ -105,6 +109,14 @@ export function createApp(deps: AppDependencies): express.Express {
   // The bank's callbacks: before CSRF and sessions, since the bank has neither.
   app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(deps.db, settings.callbackScreening) }));
 
+  const sessions = sessionHandlers({ store: deps.sessionStore, secret: settings.sessionSecret, cookies });
+  if (deps.admin) {
+    // Photos come as multipart, read before the CSRF check that needs their form's token; only a
+    // signed-in merchant's are read at all. Two descriptions of 4,000 Chinese characters,
+    // percent-encoded, are about 72 KB.
+    app.post('/admin/products/:id/photos', sessions, requireAdmin(deps.clock), photoUploadParser());
+    app.post(['/admin/products', '/admin/products/:id'], express.urlencoded({ extended: false, limit: '100kb' }));
+  }
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
   setUpCsrf(app, { secret: settings.sessionSecret, cookies });
 
@@ -112,10 +124,10 @@ export function createApp(deps: AppDependencies): express.Express {
   // database read.
   const products = deps.products ?? productsFromTable(deps.db);
   app.get(['/', '/products/:slug'], cartCountFromCookie(cookies));
-  app.use(catalogRoutes({ products }));
+  app.use(catalogRoutes({ products, db: deps.db }));
 
   // Pages with the session.
-  setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, cookies });
+  app.use(sessions);
   if (deps.admin) app.use('/admin', createAdminRoutes({ ...deps, credentials: deps.admin }));
   app.use(cartCountFromSession(cookies));
   app.use(cartRoutes({ db: deps.db, products }));

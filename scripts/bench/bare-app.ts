@@ -1,5 +1,5 @@
 // The baseline for the page and callback figures: Express and Nunjucks rendering the shop's own
-// templates, with the shop's filters and the same products (read once at start). No database per
+// templates, with the shop's filters and the same products and their photos (read once at start). No database per
 // request, session, CSRF, security headers or logging. Run as a child process by the bench (PORT,
 // DATABASE_URL). The callbacks' baseline is bare-callback-endpoint.ts.
 import { randomBytes } from 'node:crypto';
@@ -17,7 +17,13 @@ async function loadProducts(url: string): Promise<Array<Record<string, unknown>>
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    return (await client.query('SELECT * FROM "Product" WHERE active ORDER BY id')).rows;
+    const { rows } = await client.query(
+      `SELECT p.*, COALESCE((SELECT json_agg(json_build_object('id', f.id, 'contentHash', f."contentHash", 'width', f.width, 'height', f.height)
+                                     ORDER BY f.position, f.id)
+                               FROM "ProductPhoto" f WHERE f."productId" = p.id), '[]') AS photos
+         FROM "Product" p WHERE p.status = 'active' ORDER BY p.id`,
+    );
+    return rows;
   } finally {
     await client.end();
   }

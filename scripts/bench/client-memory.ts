@@ -11,11 +11,11 @@ const slug = process.env.SLUG!;
 if (process.env.CLIENT === 'prisma') {
   const { createDatabase } = await import('../../src/db/prisma');
   const db = createDatabase(url, { poolSize: 1 });
-  for (let i = 0; i < QUERIES; i++) await db.product.findFirst({ where: { slug, active: true } });
+  for (let i = 0; i < QUERIES; i++) await db.product.findFirst({ where: { slug, status: 'active' } });
   await db.$disconnect();
 } else {
   const pool = new pg.Pool({ connectionString: url, max: 1 });
-  for (let i = 0; i < QUERIES; i++) await pool.query('SELECT * FROM "Product" WHERE slug = $1 AND active LIMIT 1', [slug]);
+  for (let i = 0; i < QUERIES; i++) await pool.query(`SELECT * FROM "Product" WHERE slug = $1 AND status = 'active' LIMIT 1`, [slug]);
   await pool.end();
 }
 console.log(JSON.stringify({ rss: process.memoryUsage().rss }));

@@ -113,7 +113,7 @@ async function run(): Promise<BenchReport> {
   const startSecondShop = () => startServer({ name: 'second shop', entry: root('scripts/bench/shop-server.ts'), env: shopEnv, logFile: `${runDir}/shop-2.log` });
 
   const cpu: CpuMeters = { shop: shop.cpuMs, bare: bare.cpuMs, bareEndpoint: bareEndpoint.cpuMs, bareExpressEndpoint: bareExpressEndpoint.cpuMs, database: database.cpuMs };
-  const { rows } = await counted.pool.query<{ id: number; slug: string }>('SELECT id, slug FROM "Product" WHERE active ORDER BY id LIMIT 1');
+  const { rows } = await counted.pool.query<{ id: number; slug: string }>(`SELECT id, slug FROM "Product" WHERE status = 'active' ORDER BY id LIMIT 1`);
   const product = rows[0]!;
   const loadAtStart = loadavg()[0]!;
 

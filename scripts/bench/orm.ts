@@ -19,8 +19,8 @@ async function cpuPerQuery(query: () => Promise<unknown>): Promise<number> {
 }
 
 export async function measureQueryCost(database: CountedDatabase, slug: string): Promise<Figure[]> {
-  const prisma = () => database.db.product.findFirst({ where: { slug, active: true } });
-  const pg = () => database.pool.query('SELECT * FROM "Product" WHERE slug = $1 AND active LIMIT 1', [slug]);
+  const prisma = () => database.db.product.findFirst({ where: { slug, status: 'active' } });
+  const pg = () => database.pool.query(`SELECT * FROM "Product" WHERE slug = $1 AND status = 'active' LIMIT 1`, [slug]);
   await cpuPerQuery(prisma);
   await cpuPerQuery(pg);
   let prismaMs = 0;

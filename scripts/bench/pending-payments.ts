@@ -35,7 +35,7 @@ const CONCURRENCY = 8;
  * does (src/orders/stock-reservation.ts), so that the burst can check payment leaves it alone.
  */
 async function createOrders(deps: SetupDependencies, count: number): Promise<NewOrder[]> {
-  const products = await deps.db.product.findMany({ where: { active: true }, orderBy: { id: 'asc' } });
+  const products = await deps.db.product.findMany({ where: { status: 'active' }, orderBy: { id: 'asc' } });
   const byId = new Map<number, Product>(products.map((product) => [product.id, product]));
   const orders: NewOrder[] = Array.from({ length: count }, (_, index) => {
     const lines = Array.from({ length: 1 + (index % 3) }, (_, k) => ({

@@ -28,7 +28,7 @@ export interface PricedCart {
 }
 
 export async function priceCart(db: Database, cart: Cart): Promise<PricedCart> {
-  const products = await db.product.findMany({ where: { id: { in: cart.map((item) => item.productId) }, active: true } });
+  const products = await db.product.findMany({ where: { id: { in: cart.map((item) => item.productId) }, status: 'active' } });
   const byId = new Map(products.map((product) => [product.id, product]));
   const lines: PricedLine[] = [];
   for (const { productId, quantity } of cart) {

@@ -1,15 +1,22 @@
 // What the shop sells, as shoppers may see it: only active products.
 import type { Database } from '../db/prisma';
-import type { Product } from '../generated/prisma/client';
+import type { Prisma } from '../generated/prisma/client';
+
+// A product as the shop's pages show it: with its photos, first the one lists show.
+const CATALOG_PRODUCT = {
+  include: { photos: { select: { id: true, contentHash: true, width: true, height: true }, orderBy: [{ position: 'asc' }, { id: 'asc' }] } },
+} satisfies Prisma.ProductDefaultArgs;
+
+export type CatalogProduct = Prisma.ProductGetPayload<typeof CATALOG_PRODUCT>;
 
 /** Where the shop's pages read the active products from: the table, or a ProductCache in front of it. */
 export interface ActiveProducts {
   /** The active products in id order. */
-  list(): Promise<Product[]>;
+  list(): Promise<CatalogProduct[]>;
 }
 
-export function listProducts(db: Database): Promise<Product[]> {
-  return db.product.findMany({ where: { active: true }, orderBy: { id: 'asc' } });
+export function listProducts(db: Database): Promise<CatalogProduct[]> {
+  return db.product.findMany({ where: { status: 'active' }, orderBy: { id: 'asc' }, ...CATALOG_PRODUCT });
 }
 
 /** Straight from the table on every read (tests, and an app built without a cache). */
@@ -17,10 +24,10 @@ export function productsFromTable(db: Database): ActiveProducts {
   return { list: () => listProducts(db) };
 }
 
-export async function findProductBySlug(products: ActiveProducts, slug: string): Promise<Product | null> {
+export async function findProductBySlug(products: ActiveProducts, slug: string): Promise<CatalogProduct | null> {
   return (await products.list()).find((product) => product.slug === slug) ?? null;
 }
 
-export async function findProductById(products: ActiveProducts, id: number): Promise<Product | null> {
+export async function findProductById(products: ActiveProducts, id: number): Promise<CatalogProduct | null> {
   return (await products.list()).find((product) => product.id === id) ?? null;
 }

@@ -1,6 +1,8 @@
-// The shop's starting range: a dozen products from around Taiwan, so a fresh installation has
-// something to sell. Prices are whole TWD.
+// The shop's starting range: a dozen products from around Taiwan on four shelves, each with a
+// drawing for its photo, so a fresh installation has something to sell. Prices are whole TWD.
+import { readFile } from 'node:fs/promises';
 import type { Database } from '../db/prisma';
+import { preparePhoto, UPLOAD_FORMATS } from './photos';
 
 interface SeedProduct {
   slug: string;
@@ -10,7 +12,15 @@ interface SeedProduct {
   descriptionEn: string;
   priceTwd: number;
   stock: number;
+  categories: string[];
 }
+
+const CATEGORIES = [
+  { slug: 'tea', nameZh: '茶', nameEn: 'Tea' },
+  { slug: 'snacks', nameZh: '伴手禮點心', nameEn: 'Snacks and gifts' },
+  { slug: 'pantry', nameZh: '廚房好物', nameEn: 'Pantry' },
+  { slug: 'crafts', nameZh: '手作生活', nameEn: 'Crafts' },
+];
 
 const PRODUCTS: SeedProduct[] = [
   {
@@ -21,6 +31,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Hand-picked above 1,500 m in the Alishan range: floral, sweet aftertaste, good for five or six infusions.',
     priceTwd: 1280,
     stock: 40,
+    categories: ['tea'],
   },
   {
     slug: 'sun-moon-lake-black-tea',
@@ -30,6 +41,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Taiwan Tea No. 18 from Yuchi: natural notes of cinnamon and mint, a bright red cup.',
     priceTwd: 680,
     stock: 35,
+    categories: ['tea'],
   },
   {
     slug: 'pineapple-cake-box',
@@ -39,6 +51,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Filling slow-cooked from native Guanmiao pineapples, tangy and sweet, in a buttery crust.',
     priceTwd: 480,
     stock: 60,
+    categories: ['snacks'],
   },
   {
     slug: 'nougat-crackers',
@@ -48,6 +61,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Sanxing scallion soda crackers from Yilan with handmade milk nougat: salty and sweet.',
     priceTwd: 380,
     stock: 50,
+    categories: ['snacks'],
   },
   {
     slug: 'dried-irwin-mango',
@@ -57,6 +71,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Irwin mangoes from Yujing, dried at low temperature with no added sugar or preservatives.',
     priceTwd: 320,
     stock: 45,
+    categories: ['snacks'],
   },
   {
     slug: 'mullet-roe',
@@ -66,6 +81,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Wild mullet roe from Kouhu, Yunlin, seared, sliced and vacuum-packed: open and enjoy.',
     priceTwd: 1680,
     stock: 15,
+    categories: ['snacks', 'pantry'],
   },
   {
     slug: 'bubble-tea-kit',
@@ -75,6 +91,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Brown-sugar tapioca pearls, Assam tea bags and wide straws: the Taichung classic at home.',
     priceTwd: 450,
     stock: 30,
+    categories: ['tea', 'snacks'],
   },
   {
     slug: 'hakka-floral-tote',
@@ -84,6 +101,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Handmade from the classic peony-print Hakka cloth, with an inner pocket; fits A4 papers.',
     priceTwd: 890,
     stock: 20,
+    categories: ['crafts'],
   },
   {
     slug: 'yingge-ceramic-cup',
@@ -93,6 +111,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Wheel-thrown and kiln-fired in Yingge, New Taipei; celadon glaze, each one unique, 200 ml.',
     priceTwd: 750,
     stock: 25,
+    categories: ['crafts', 'tea'],
   },
   {
     slug: 'beigang-sesame-oil',
@@ -102,6 +121,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Roasted and pressed the old way by a century-old Beigang mill; essential for sesame-oil chicken.',
     priceTwd: 420,
     stock: 40,
+    categories: ['pantry'],
   },
   {
     slug: 'hualien-peeled-chili',
@@ -111,6 +131,7 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Green chilis, peeled and steeped in soy sauce and rock sugar: mild heat, great with rice or noodles.',
     priceTwd: 260,
     stock: 55,
+    categories: ['pantry'],
   },
   {
     slug: 'taiwan-cypress-soap',
@@ -120,15 +141,41 @@ const PRODUCTS: SeedProduct[] = [
     descriptionEn: 'Cold-process soap with Taiwan cypress essential oil: a forest scent, gentle on the skin.',
     priceTwd: 220,
     stock: 70,
+    categories: ['crafts'],
   },
 ];
 
-/** Inserts the starting range into an empty product table; a table with any product is left alone. */
+// The demo drawings are SVG, which no merchant may upload (a script could hide in one); the seed
+// draws them through the same code as an upload, so they are photos like any other.
+const DRAWINGS = { ...UPLOAD_FORMATS, svg: 'image/svg+xml' };
+const drawingPath = (slug: string) => new URL(`demo-drawings/${slug}.svg`, import.meta.url);
+
+/**
+ * Inserts the starting range, its shelves and photos into an empty product table; a table with any
+ * product is left alone. Several processes starting at once on a new database seed it once.
+ */
 export async function seedProducts(db: Database): Promise<number> {
   if ((await db.product.count()) > 0) return 0;
-  const { count } = await db.product.createMany({
-    data: PRODUCTS.map((product) => ({ ...product, imagePath: `/static/img/products/${product.slug}.svg` })),
-    skipDuplicates: true,
-  });
-  return count;
+  const photos = await Promise.all(PRODUCTS.map(async (product) => preparePhoto(await readFile(drawingPath(product.slug)), DRAWINGS)));
+  return db.$transaction(
+    async (tx) => {
+      // Another process seeding at the same time waits here, then finds the products it made.
+      await tx.$executeRaw`LOCK TABLE "Product" IN SHARE ROW EXCLUSIVE MODE`;
+      if ((await tx.product.count()) > 0) return 0;
+      await tx.category.createMany({ data: CATEGORIES.map((category, position) => ({ ...category, position })), skipDuplicates: true });
+      const categoryIds = new Map((await tx.category.findMany()).map((category) => [category.slug, category.id]));
+      for (const [index, { categories, ...product }] of PRODUCTS.entries()) {
+        const { variants, ...photo } = photos[index]!;
+        await tx.product.create({
+          data: {
+            ...product,
+            categories: { create: categories.map((slug) => ({ categoryId: categoryIds.get(slug)! })) },
+            photos: { create: { ...photo, position: 0, variants: { create: variants } } },
+          },
+        });
+      }
+      return PRODUCTS.length;
+    },
+    { timeout: 30_000 },
+  );
 }

@@ -75,7 +75,7 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
   if (!(await consumeCheckoutToken(tx, input.sessionId, input.checkoutToken))) return undefined;
 
   const ids = input.cart.map((item) => item.productId);
-  const products = await tx.product.findMany({ where: { id: { in: ids }, active: true } });
+  const products = await tx.product.findMany({ where: { id: { in: ids }, status: 'active' } });
   if (input.cart.length === 0 || products.length !== new Set(ids).size) throw new OrderRefused({ outcome: 'cart_unavailable' });
   const byId = new Map(products.map((product) => [product.id, product]));
   const lines = input.cart.map(({ productId, quantity }) => {

@@ -1,4 +1,4 @@
-// Nunjucks, with the filters templates use to show money, dates and status codes.
+// Nunjucks, with the filters templates use to show money, dates and status codes, and where product photos are.
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Express } from 'express';
@@ -6,6 +6,7 @@ import nunjucks from 'nunjucks';
 import { failureLabel, statusLabel, statusTone, type LabelKind } from '../orders/status-labels';
 import type { Locale } from '../i18n/locales';
 import { TAIPEI_TIME_ZONE } from '../time/taipei';
+import { photoDimensions, photoUrl } from '../catalog/photos';
 
 export function formatTwd(amountTwd: number): string {
   return `NT$${amountTwd.toLocaleString('en-US')}`;
@@ -67,6 +68,8 @@ export function setUpViews(app: Express, options: { viewsDir: string; watch: boo
   env.addFilter('statusTone', (code: string | null | undefined, kind: 'order' | 'payment') => statusTone(kind, code));
   env.addFilter('failureLabel', (code: string | null | undefined, locale: Locale) => failureLabel(code, locale));
   env.addFilter('groupDigits', (digits: string | null | undefined) => groupDigits(digits));
+  env.addGlobal('photoUrl', photoUrl);
+  env.addGlobal('photoDimensions', photoDimensions);
   app.set('view engine', 'njk');
   return env;
 }

@@ -49,7 +49,7 @@ describe('logging in', () => {
   it('with the right username and password opens the back office under a new session id', async () => {
     const browser = new AdminBrowser(h.app);
     // A session from before, as a shopper's cart gives one.
-    const product = await h.db.product.findFirstOrThrow({ where: { active: true, stock: { gt: 0 } } });
+    const product = await h.db.product.findFirstOrThrow({ where: { status: 'active', stock: { gt: 0 } } });
     const _csrf = hiddenField((await browser.agent.get('/')).text, '_csrf');
     const before = sessionCookie(await browser.agent.post('/cart/items').type('form').send({ _csrf, productId: product.id, quantity: 1 }));
     expect(before).toBeDefined();

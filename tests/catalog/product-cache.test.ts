@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProductCache, type ProductCache } from '../../src/catalog/product-cache';
 import { createLogger } from '../../src/logger';
+import { updateProduct } from '../../src/catalog/product-editor';
+import { changeStock } from '../../src/catalog/stock';
 import { createProduct } from '../support/shop-fixtures';
 import { eventually } from '../support/shop-harness';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -44,8 +46,39 @@ describe('product cache', () => {
     await eventually(async () => (await stockOf(product.id)) === 7);
 
     // A product the merchant withdraws leaves the list.
-    await testDb.db.$executeRaw`UPDATE "Product" SET active = false WHERE id = ${product.id}`;
+    await testDb.db.$executeRaw`UPDATE "Product" SET status = 'archived' WHERE id = ${product.id}`;
     await eventually(async () => (await stockOf(product.id)) === undefined);
+  });
+
+  it('drops its copy when a photo or a shelf changes, since pages show them with the product', async () => {
+    const product = await createProduct(testDb.db, { priceTwd: 200, stock: 4 });
+    const photosOf = async () => (await cache.list()).find((p) => p.id === product.id)?.photos.length;
+    await eventually(async () => (await photosOf()) === 0);
+    await testDb.db.productPhoto.create({ data: { productId: product.id, position: 0, contentHash: '0123456789abcdef', mime: 'image/png', width: 10, height: 10 } });
+    await eventually(async () => (await photosOf()) === 1);
+
+    const category = await testDb.db.category.create({ data: { slug: 'cache-shelf', nameZh: '架', nameEn: 'Shelf' } });
+    const before = await cache.list();
+    expect(await cache.list()).toBe(before);
+    await testDb.db.productCategory.create({ data: { productId: product.id, categoryId: category.id } });
+    await eventually(async () => (await cache.list()) !== before);
+    const afterMembership = await cache.list();
+    expect(await cache.list()).toBe(afterMembership);
+    await testDb.db.category.update({ where: { id: category.id }, data: { nameEn: 'Renamed shelf' } });
+    await eventually(async () => (await cache.list()) !== afterMembership);
+  });
+
+  it('shows a merchant’s edit and stock change within a second', async () => {
+    const product = await createProduct(testDb.db, { priceTwd: 500, stock: 8 });
+    const cached = async () => (await cache.list()).find((p) => p.id === product.id);
+    await eventually(async () => (await cached())?.stock === 8);
+    const fields = { ...product, descriptionZh: '', descriptionEn: '', categoryIds: [] };
+    expect((await updateProduct(testDb.db, product.id, { ...fields, priceTwd: 450 })).kind).toBe('saved');
+    await eventually(async () => (await cached())?.priceTwd === 450, 1_000);
+    expect((await changeStock(testDb.db, { productId: product.id, delta: 4, reason: 'restock', note: undefined, who: 'merchant' })).kind).toBe('changed');
+    await eventually(async () => (await cached())?.stock === 12, 1_000);
+    expect((await updateProduct(testDb.db, product.id, { ...fields, priceTwd: 450, status: 'archived' })).kind).toBe('saved');
+    await eventually(async () => (await cached()) === undefined, 1_000);
   });
 
   it('reads the table on every call once it no longer listens', async () => {

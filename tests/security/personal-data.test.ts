@@ -19,7 +19,7 @@ const DAY_MS = 24 * 3_600_000;
 describe('sessions', () => {
   it('a visitor who only looks around leaves no row; one with a cart leaves a row that lives 30 days', async () => {
     const before = await h.db.session.count();
-    const product = await h.db.product.findFirstOrThrow({ where: { active: true, stock: { gt: 0 } } });
+    const product = await h.db.product.findFirstOrThrow({ where: { status: 'active', stock: { gt: 0 } } });
 
     for (let i = 0; i < 5; i++) {
       expect((await request(h.app).get('/')).status).toBe(200);
@@ -38,7 +38,7 @@ describe('sessions', () => {
 
   it('a shopper with a session browsing pages adds no rows', async () => {
     const shopper = new Shopper(h.app);
-    const product = await h.db.product.findFirstOrThrow({ where: { active: true, stock: { gt: 0 } } });
+    const product = await h.db.product.findFirstOrThrow({ where: { status: 'active', stock: { gt: 0 } } });
     await shopper.addToCart(product.id, 1);
     const count = await h.db.session.count();
 

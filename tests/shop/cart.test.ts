@@ -99,7 +99,7 @@ describe('cart', () => {
     const shopper = new Shopper(shop.app);
     await shopper.addToCart(oolong.id, 1);
     await shopper.addToCart(mango.id, 1);
-    await shop.db.product.update({ where: { id: oolong.id }, data: { active: false } });
+    await shop.db.product.update({ where: { id: oolong.id }, data: { status: 'archived' } });
     try {
       expect((await shopper.agent.get('/checkout')).headers.location).toBe('/cart');
       const cart = await shopper.agent.get('/cart');
@@ -107,7 +107,7 @@ describe('cart', () => {
       expect(cart.text).toMatch(/data-testid="cart-total">NT\$320</);
       expect((await shopper.agent.get('/checkout')).status).toBe(200);
     } finally {
-      await shop.db.product.update({ where: { id: oolong.id }, data: { active: true } });
+      await shop.db.product.update({ where: { id: oolong.id }, data: { status: 'active' } });
     }
     const later = await shopper.agent.get('/cart');
     expect(later.text).not.toContain('阿里山高山烏龍茶');
