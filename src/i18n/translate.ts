@@ -5,6 +5,7 @@ import { admin } from './catalogs/admin';
 import { common } from './catalogs/common';
 import { payments } from './catalogs/payments';
 import { shop } from './catalogs/shop';
+import { browse } from './catalogs/browse';
 import { mail } from './catalogs/mail';
 import { orderLookup } from './catalogs/order-lookup';
 
@@ -31,4 +32,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, payments, admin, orderLookup, mail];
+export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, orderLookup, mail];

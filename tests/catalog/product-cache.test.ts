@@ -17,13 +17,13 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-const stockOf = async (id: number) => (await cache.list()).find((product) => product.id === id)?.stock;
+const stockOf = async (id: number) => (await cache.snapshot()).productById(id)?.stock;
 
 describe('product cache', () => {
   it('keeps the active products between changes', async () => {
     await createProduct(testDb.db, { priceTwd: 300, stock: 5 });
-    const first = await eventually(async () => (await cache.list()).length > 0 && cache.list());
-    expect(await cache.list()).toBe(first);
+    const first = await eventually(async () => (await cache.snapshot()).products.length > 0 && cache.snapshot());
+    expect(await cache.snapshot()).toBe(first);
   });
 
   it('drops its copy when a change commits, from any client, and not before', async () => {
@@ -50,29 +50,50 @@ describe('product cache', () => {
 
   it('drops its copy when a photo or a shelf changes, since pages show them with the product', async () => {
     const product = await createProduct(testDb.db, { priceTwd: 200, stock: 4 });
-    const photosOf = async () => (await cache.list()).find((p) => p.id === product.id)?.photos.length;
+    const photosOf = async () => (await cache.snapshot()).productById(product.id)?.photos.length;
     await eventually(async () => (await photosOf()) === 0);
     await testDb.db.productPhoto.create({ data: { productId: product.id, position: 0, contentHash: '0123456789abcdef', mime: 'image/png', width: 10, height: 10 } });
     await eventually(async () => (await photosOf()) === 1);
 
     const category = await testDb.db.category.create({ data: { slug: 'cache-shelf', nameZh: '架', nameEn: 'Shelf' } });
-    const before = await cache.list();
-    expect(await cache.list()).toBe(before);
+    await eventually(async () => (await cache.snapshot()).categoryBySlug('cache-shelf') !== undefined);
+    const before = await cache.snapshot();
+    expect(await cache.snapshot()).toBe(before);
+    // A snapshot sorts a list once, on first use.
+    expect(before.inOrder('price-asc')).toBe(before.inOrder('price-asc'));
     await testDb.db.productCategory.create({ data: { productId: product.id, categoryId: category.id } });
-    await eventually(async () => (await cache.list()) !== before);
-    const afterMembership = await cache.list();
-    expect(await cache.list()).toBe(afterMembership);
+    await eventually(async () => (await cache.snapshot()).inOrder('newest', category.id).some((p) => p.id === product.id));
     await testDb.db.category.update({ where: { id: category.id }, data: { nameEn: 'Renamed shelf' } });
-    await eventually(async () => (await cache.list()) !== afterMembership);
+    await eventually(async () => (await cache.snapshot()).categoryBySlug('cache-shelf')?.nameEn === 'Renamed shelf');
   });
 
   it('reads the table on every call once it no longer listens', async () => {
     const product = await createProduct(testDb.db, { priceTwd: 120, stock: 3 });
     const deaf = await startProductCache({ db: testDb.db, databaseUrl: testDb.url, logger: createLogger('silent') });
     await deaf.close();
-    const before = await deaf.list();
-    expect(await deaf.list()).not.toBe(before);
+    const before = await deaf.snapshot();
+    expect(await deaf.snapshot()).not.toBe(before);
     await testDb.db.product.update({ where: { id: product.id }, data: { stock: 2 } });
-    expect((await deaf.list()).find((p) => p.id === product.id)?.stock).toBe(2);
+    expect((await deaf.snapshot()).productById(product.id)?.stock).toBe(2);
+  });
+
+  it('reads the tables once for the pages that ask while a read is under way', async () => {
+    await createProduct(testDb.db, { priceTwd: 90, stock: 4 });
+    const reading = [cache.snapshot(), cache.snapshot(), cache.snapshot()];
+    const [first, ...rest] = await Promise.all(reading);
+    for (const other of rest) expect(other).toBe(first);
+  });
+
+  it('shows a merchant\'s edit on every process within a second', async () => {
+    const product = await createProduct(testDb.db, { priceTwd: 500, stock: 3 });
+    const other = await startProductCache({ db: testDb.db, databaseUrl: testDb.url, logger: createLogger('silent') });
+    try {
+      const priceIn = async (c: ProductCache) => (await c.snapshot()).productById(product.id)?.priceTwd;
+      await eventually(async () => (await priceIn(cache)) === 500 && (await priceIn(other)) === 500);
+      await testDb.db.product.update({ where: { id: product.id }, data: { priceTwd: 450 } });
+      await Promise.all([cache, other].map((c) => eventually(async () => (await priceIn(c)) === 450, 1_000)));
+    } finally {
+      await other.close();
+    }
   });
 });
