@@ -38,8 +38,9 @@ describe.skipIf(!browserAvailable).concurrent('the shopper finding products', { 
 
   beforeAll(async () => {
     env = await startBrowserShop();
-    // Enough teas for a second page of results, on the tea shelf.
+    // Enough teas for a second page of results, on the tea shelf, each with a photo of its own.
     const tea = await env.shop.db.category.findUniqueOrThrow({ where: { slug: 'tea' } });
+    const photo = await env.shop.db.productPhoto.findFirstOrThrow({ where: { product: { slug: 'alishan-oolong' } }, include: { variants: true } });
     for (let i = 1; i <= EXTRA_TEAS; i++) {
       await env.shop.db.product.create({
         data: {
@@ -51,6 +52,16 @@ describe.skipIf(!browserAvailable).concurrent('the shopper finding products', { 
           priceTwd: 100 + i,
           stock: 10,
           categories: { create: { categoryId: tea.id } },
+          photos: {
+            create: {
+              position: 0,
+              contentHash: `${photo.contentHash.slice(0, 13)}${String(i).padStart(3, '0')}`,
+              mime: photo.mime,
+              width: photo.width,
+              height: photo.height,
+              variants: { create: photo.variants.map(({ size, width, height, bytes }) => ({ size, width, height, bytes })) },
+            },
+          },
         },
       });
     }
