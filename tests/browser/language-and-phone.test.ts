@@ -21,7 +21,7 @@ import {
 } from '../support/browser-shop';
 
 const navLinks = async (page: Page) => (await page.locator('nav .navbar-nav .nav-link').allInnerTexts()).map((s) => s.trim());
-const labels = async (page: Page) => (await page.locator('form label').allInnerTexts()).map((s) => s.trim().split('\n')[0]!.trim());
+const labels = async (page: Page) => (await page.locator('main form label').allInnerTexts()).map((s) => s.trim().split('\n')[0]!.trim());
 
 const PHONE_WIDTH = PHONE.viewport!.width;
 
