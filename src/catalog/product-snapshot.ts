@@ -49,6 +49,34 @@ export class ProductSnapshot {
     return this.categoriesBySlug.get(slug);
   }
 
+  /**
+   * This snapshot with the products `changedIds` replaced by `current`, their state now (those not
+   * in it are no longer active). The sorted lists made so far carry over when no product came,
+   * went, or changed its price, date or shelves: a sale that moves only stock costs no sorting.
+   */
+  withChanges(changedIds: readonly number[], current: readonly CatalogProduct[]): ProductSnapshot {
+    const now = new Map(current.map((product) => [product.id, product]));
+    const changed = new Set(changedIds);
+    const kept = this.products.filter((product) => !changed.has(product.id) || now.has(product.id));
+    const added = current.filter((product) => !this.productsById.has(product.id));
+    const products = kept.map((product) => now.get(product.id) ?? product).concat(added);
+    if (added.length > 0) products.sort((a, b) => a.id - b.id);
+    const next = new ProductSnapshot(products, this.categories);
+    const sameOrder =
+      added.length === 0 &&
+      kept.length === this.products.length &&
+      current.every((product) => {
+        const before = this.productsById.get(product.id)!;
+        return (
+          before.priceTwd === product.priceTwd &&
+          before.createdAt.getTime() === product.createdAt.getTime() &&
+          before.categoryIds.join() === product.categoryIds.join()
+        );
+      });
+    if (sameOrder) for (const [key, list] of this.ordered) next.ordered.set(key, list.map((product) => now.get(product.id) ?? product));
+    return next;
+  }
+
   /** The products (of one category, when given) in `sort`'s order: sorted on first use, then kept with the snapshot. */
   inOrder(sort: SortOrder, categoryId?: number): readonly CatalogProduct[] {
     const key = `${sort}:${categoryId ?? ''}`;

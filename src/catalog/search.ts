@@ -2,7 +2,8 @@
 // appear somewhere in the names, as a whole word or as part of one (烏龍 finds 烏龍茶, "mang" finds
 // Mango), whatever its width and case. Chinese is written without spaces, so a "word" is whatever
 // the shopper separated with spaces, and matching is by substring rather than by word boundaries.
-// How each kind of query uses the index: docs/finding-products.md.
+// Names and words are compared as search keys (migration product_search), through a trigram
+// index that serves Chinese too: docs/finding-products.md.
 import { Prisma } from '../generated/prisma/client';
 import type { Database } from '../db/prisma';
 import { PAGE_SIZE, type ListingQuery } from './listing';
@@ -11,20 +12,17 @@ import type { SortOrder } from './product-snapshot';
 /** More words than this add nothing a shopper means; the rest are left out. */
 const MAX_WORDS = 8;
 
-/** The words to look for: NFKC (full-width letters and digits become ASCII), no control characters, split on spaces. */
+/** The words to look for: split on spaces of any width, without control characters (PostgreSQL takes no NUL). */
 export function searchWords(q: string): string[] {
   const words = q.normalize('NFKC').replace(/\p{Cc}/gu, ' ').split(/\s+/u).filter(Boolean);
   return [...new Set(words)].slice(0, MAX_WORDS);
 }
 
-// LIKE's own characters stand for themselves in a search: "100%" is a hundred percent.
-const likeAnywhere = (word: string) => `%${word.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 // The same orders as ProductSnapshot's, ending on the id.
 const ORDER_BY: Record<SortOrder, Prisma.Sql> = {
-  newest: Prisma.sql`"createdAt" DESC, id DESC`,
-  'price-asc': Prisma.sql`"priceTwd" ASC, id ASC`,
-  'price-desc': Prisma.sql`"priceTwd" DESC, id ASC`,
+  newest: Prisma.sql`p."createdAt" DESC, p.id DESC`,
+  'price-asc': Prisma.sql`p."priceTwd" ASC, p.id ASC`,
+  'price-desc': Prisma.sql`p."priceTwd" DESC, p.id ASC`,
 };
 
 export interface SearchPage {
@@ -38,14 +36,15 @@ export interface SearchPage {
 export async function searchProducts(db: Database, query: ListingQuery): Promise<SearchPage> {
   const words = searchWords(query.q ?? '');
   if (words.length === 0) return { ids: [], total: 0 };
-  // The pattern is lower-cased by the same function and collation as the names (migration product_search).
+  // Each word as a search key (migration product_search), LIKE's own characters standing for
+  // themselves ("100%" is a hundred percent), anywhere in the names' key.
   const matches = words.map(
-    (word) => Prisma.sql`"product_search_text"("nameZh", "nameEn") LIKE lower(${likeAnywhere(word)} COLLATE "pg_c_utf8")`,
+    (word) => Prisma.sql`s."key" LIKE '%' || replace(replace(replace(product_search_key(${word}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`,
   );
   const rows = await db.$queryRaw<Array<{ id: number; total: bigint }>>`
-    SELECT id, count(*) OVER () AS total
-    FROM "Product"
-    WHERE status = 'active' AND ${Prisma.join(matches, ' AND ')}
+    SELECT p.id, count(*) OVER () AS total
+    FROM "Product" p JOIN "ProductSearch" s ON s."productId" = p.id
+    WHERE p.status = 'active' AND ${Prisma.join(matches, ' AND ')}
     ORDER BY ${ORDER_BY[query.sort]}
     LIMIT ${PAGE_SIZE} OFFSET ${(query.page - 1) * PAGE_SIZE}`;
   if (rows.length > 0) return { ids: rows.map((row) => row.id), total: Number(rows[0]!.total) };
@@ -56,6 +55,8 @@ export async function searchProducts(db: Database, query: ListingQuery): Promise
 
 async function countMatches(db: Database, matches: Prisma.Sql[]): Promise<number> {
   const [row] = await db.$queryRaw<Array<{ total: bigint }>>`
-    SELECT count(*) AS total FROM "Product" WHERE status = 'active' AND ${Prisma.join(matches, ' AND ')}`;
+    SELECT count(*) AS total
+    FROM "Product" p JOIN "ProductSearch" s ON s."productId" = p.id
+    WHERE p.status = 'active' AND ${Prisma.join(matches, ' AND ')}`;
   return Number(row?.total ?? 0);
 }

@@ -78,10 +78,27 @@ describe('product cache', () => {
   });
 
   it('reads the tables once for the pages that ask while a read is under way', async () => {
-    await createProduct(testDb.db, { priceTwd: 90, stock: 4 });
-    const reading = [cache.snapshot(), cache.snapshot(), cache.snapshot()];
-    const [first, ...rest] = await Promise.all(reading);
-    for (const other of rest) expect(other).toBe(first);
+    const fresh = await startProductCache({ db: testDb.db, databaseUrl: testDb.url, logger: createLogger('silent') });
+    try {
+      const [first, ...rest] = await Promise.all([fresh.snapshot(), fresh.snapshot(), fresh.snapshot()]);
+      for (const other of rest) expect(other).toBe(first);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('reads again only the product that changed, its lists re-sorted only when its place moves', async () => {
+    const cheap = await createProduct(testDb.db, { priceTwd: 10, stock: 8 });
+    const dear = await createProduct(testDb.db, { priceTwd: 20, stock: 8 });
+    const place = async (id: number) => (await cache.snapshot()).inOrder('price-asc').findIndex((p) => p.id === id);
+    await eventually(async () => (await place(dear.id)) === (await place(cheap.id)) + 1);
+
+    await testDb.db.product.update({ where: { id: cheap.id }, data: { stock: 3 } });
+    await eventually(async () => (await cache.snapshot()).inOrder('price-asc').find((p) => p.id === cheap.id)?.stock === 3);
+    expect(await place(dear.id)).toBe((await place(cheap.id)) + 1);
+
+    await testDb.db.product.update({ where: { id: cheap.id }, data: { priceTwd: 30 } });
+    await eventually(async () => (await place(cheap.id)) === (await place(dear.id)) + 1);
   });
 
   it('shows a merchant\'s edit on every process within a second', async () => {
