@@ -30,6 +30,7 @@ import { createOrderLinks } from './orders/order-link';
 import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/payment-callbacks';
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
+import { photoUploadParser } from './admin/photo-upload';
 import type { AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
 import { photoRoutes } from './routes/photos';
@@ -97,6 +98,12 @@ export function createApp(deps: AppDependencies): express.Express {
   // The bank's callbacks: before CSRF and sessions, since the bank has neither.
   app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
 
+  if (deps.admin) {
+    // Photos come as multipart, read before the CSRF check that needs their form's token. Two
+    // descriptions of 4,000 Chinese characters, percent-encoded, are about 72 KB.
+    app.post('/admin/products/:id/photos', photoUploadParser());
+    app.post(['/admin/products', '/admin/products/:id'], express.urlencoded({ extended: false, limit: '100kb' }));
+  }
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
   setUpCsrf(app, { secret: settings.sessionSecret, secureCookies: settings.production });
 

@@ -2,6 +2,7 @@
 // each giving every key in both languages.
 import type { Catalog, Locale } from './locales';
 import { admin } from './catalogs/admin';
+import { adminCatalogue } from './catalogs/admin-catalogue';
 import { common } from './catalogs/common';
 import { payments } from './catalogs/payments';
 import { shop } from './catalogs/shop';
@@ -32,4 +33,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, orderLookup, mail];
+export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail];

@@ -6,8 +6,10 @@ import { requireAdmin, type AdminCredentials } from '../admin/sign-in';
 import type { Database } from '../db/prisma';
 import type { SinopacClient } from '../sinopac/client';
 import { adminLoginRoutes } from './admin-login';
+import { adminCategoryRoutes } from './admin-categories';
 import { adminOrderRoutes } from './admin-orders';
 import { adminPaymentRoutes } from './admin-payments';
+import { adminProductRoutes } from './admin-products';
 import { adminSettlementRoutes } from './admin-settlement';
 
 export interface AdminDependencies {
@@ -26,5 +28,7 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   router.use(adminOrderRoutes(deps));
   router.use(adminPaymentRoutes(deps));
   router.use(adminSettlementRoutes(deps));
+  router.use(adminProductRoutes(deps));
+  router.use(adminCategoryRoutes(deps));
   return router;
 }

@@ -1,0 +1,42 @@
+// Reading the photo upload form (multipart/form-data) with multer, into memory and within limits.
+// It runs before the CSRF check, which needs the form's _csrf field that only this parser can read;
+// the upload route itself still needs the sign-in and the token like every other. A limit broken
+// is not an error page: the parser notes which, drains the rest of the body, and the route shows
+// the product's page with the reason.
+import type { RequestHandler } from 'express';
+import multer from 'multer';
+import { MAX_UPLOAD_BYTES } from '../catalog/photos';
+
+/** How many photos one form may carry. */
+export const MAX_PHOTOS_PER_UPLOAD = 10;
+
+export type UploadRefusal = 'too_big' | 'too_many' | 'bad_form';
+
+declare module 'express-serve-static-core' {
+  interface Locals {
+    uploadRefusal?: UploadRefusal;
+  }
+}
+
+export function photoUploadParser(): RequestHandler {
+  const parse = multer({
+    storage: multer.memoryStorage(),
+    limits: { fileSize: MAX_UPLOAD_BYTES, files: MAX_PHOTOS_PER_UPLOAD, fields: 5, fieldSize: 1_000, parts: MAX_PHOTOS_PER_UPLOAD + 5 },
+    // File names as browsers send them today (UTF-8), so a name in Chinese reads back as typed.
+    defParamCharset: 'utf8',
+  }).array('photos', MAX_PHOTOS_PER_UPLOAD);
+  return (req, res, next) => {
+    parse(req, res, (error?: unknown) => {
+      if (error instanceof multer.MulterError) {
+        res.locals.uploadRefusal = error.code === 'LIMIT_FILE_SIZE' ? 'too_big' : error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE' ? 'too_many' : 'bad_form';
+        return next();
+      }
+      // A body that is not multipart as it claims (busboy's own errors).
+      if (error) {
+        res.locals.uploadRefusal = 'bad_form';
+        return next();
+      }
+      next();
+    });
+  };
+}
