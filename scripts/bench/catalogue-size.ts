@@ -3,11 +3,12 @@
 // shop is its own process on its own database (same PostgreSQL server), started for this
 // measurement only.
 import pg from 'pg';
+import { PAGE_SIZE } from '../../src/catalog/listing';
 import { seedProducts } from '../../src/catalog/seed';
 import { createDatabase } from '../../src/db/prisma';
 import type { ChildServer } from './child-server';
 import { compare, type Side } from './pages';
-import type { Measurement } from './report';
+import type { Check, Measurement } from './report';
 
 export const LARGE_CATALOGUE = 10_000;
 
@@ -74,6 +75,16 @@ export async function fillLargeCatalogue(url: string, total: number): Promise<vo
   }
 }
 
+/** The figures mean something only if the large shop's pages are full ones: 24 products each. */
+async function fullPages(large: ChildServer, paths: string[]): Promise<Check> {
+  const cards = await Promise.all(paths.map(async (path) => (await (await fetch(`${large.baseUrl}${path}`)).text()).split('data-testid="product-card"').length - 1));
+  return {
+    name: `the ${LARGE_CATALOGUE.toLocaleString('en-US')}-product shop's pages are full`,
+    passed: cards.every((count) => count === PAGE_SIZE),
+    detail: paths.map((path, i) => `${decodeURIComponent(path)}: ${cards[i]} products`).join('; '),
+  };
+}
+
 export async function measureCatalogueSize(small: ChildServer, large: ChildServer, cpu: { small: () => number; large: () => number; database: () => number }): Promise<Measurement> {
   const side = (server: ChildServer, meter: () => number, path: string): Side => ({ url: `${server.baseUrl}${path}`, cookies: [], cpu: meter, databaseCpu: cpu.database });
   const options = { baselineLabel: '12 products', section: 'catalogue size', cpuTarget: { maxRatio: 1.5, text: '≤ 1.50×' } };
@@ -82,7 +93,7 @@ export async function measureCatalogueSize(small: ChildServer, large: ChildServe
     ['search, 2 Chinese characters (烏龍)', `/search?q=${encodeURIComponent('烏龍')}`],
     ['search, an English word (oolong)', '/search?q=oolong'],
   ];
-  const measurements: Measurement[] = [];
+  const measurements: Measurement[] = [{ figures: [], checks: [await fullPages(large, pages.map(([, path]) => path))] }];
   for (const [name, path] of pages) {
     measurements.push(await compare(`${name}, ${LARGE_CATALOGUE.toLocaleString('en-US')} products`, side(large, cpu.large, path), side(small, cpu.small, path), options));
   }
