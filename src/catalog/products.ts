@@ -1,6 +1,6 @@
 // What the shop sells, as shoppers may see it: only active products.
 import type { Database } from '../db/prisma';
-import type { Prisma } from '../generated/prisma/client';
+import type { Category, Prisma } from '../generated/prisma/client';
 import { ProductSnapshot, type CatalogProduct } from './product-snapshot';
 
 /** Where the shop's pages read the active products from: the tables, or a ProductCache in front of them. */
@@ -21,11 +21,12 @@ async function readActiveProducts(db: Database, where: Prisma.ProductWhereInput 
   return products.map(({ categories: links, ...product }) => ({ ...product, categoryIds: links.map((link) => link.categoryId) }));
 }
 
+async function readCategories(db: Database): Promise<Category[]> {
+  return db.category.findMany({ orderBy: [{ position: 'asc' }, { id: 'asc' }] });
+}
+
 export async function readProductSnapshot(db: Database): Promise<ProductSnapshot> {
-  const [products, categories] = await Promise.all([
-    readActiveProducts(db),
-    db.category.findMany({ orderBy: [{ position: 'asc' }, { id: 'asc' }] }),
-  ]);
+  const [products, categories] = await Promise.all([readActiveProducts(db), readCategories(db)]);
   return new ProductSnapshot(products, categories);
 }
 
