@@ -8,7 +8,7 @@ import multer from 'multer';
 import { MAX_UPLOAD_BYTES } from '../catalog/photos';
 
 /** How many photos one form may carry. */
-export const MAX_PHOTOS_PER_UPLOAD = 10;
+const MAX_PHOTOS_PER_UPLOAD = 10;
 
 export type UploadRefusal = 'too_big' | 'too_many' | 'bad_form';
 

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import type { Database } from '../db/prisma';
 import { isUniqueViolation } from '../db/row-locks';
 import { hasNoControlCharacters } from '../web/plain-text';
-import { MAX_SLUG_LENGTH, PRODUCT_SLUG, slugFromName } from './product-form';
+import { slugField, slugFromName } from './product-form';
 
 const line = (message: string, max: number) =>
   z.string(message).refine(hasNoControlCharacters, message).transform((value) => value.normalize('NFC').trim()).pipe(z.string().min(1, message).max(max, message));
@@ -12,7 +12,7 @@ const line = (message: string, max: number) =>
 const categorySchema = z.object({
   nameZh: line('admin.category.error.nameZh', 60),
   nameEn: line('admin.category.error.nameEn', 60),
-  slug: z.string('admin.product.error.slug').transform((value) => value.normalize('NFKC').trim().toLowerCase()),
+  slug: slugField,
   position: z
     .string('admin.category.error.position')
     .transform((value) => value.normalize('NFKC').trim())
@@ -33,9 +33,7 @@ export function readCategoryForm(body: unknown): { form: CategoryForm } | { erro
   }
   const form = parsed.data;
   form.slug ||= slugFromName(form.nameEn);
-  if (!form.slug) return { errors: { slug: 'admin.product.error.slugNeeded' } };
-  if (form.slug.length > MAX_SLUG_LENGTH || !PRODUCT_SLUG.test(form.slug)) return { errors: { slug: 'admin.product.error.slug' } };
-  return { form };
+  return form.slug ? { form } : { errors: { slug: 'admin.product.error.slugNeeded' } };
 }
 
 export type CategorySaveResult = { kind: 'saved' } | { kind: 'refused'; errors: CategoryErrors } | { kind: 'not_found' };

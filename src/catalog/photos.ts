@@ -33,7 +33,7 @@ export interface PhotoRef {
   contentHash: string;
 }
 
-export interface PhotoVariantData {
+interface PhotoVariantData {
   size: PhotoSize;
   width: number;
   height: number;
@@ -49,7 +49,7 @@ export interface PreparedPhoto {
   variants: PhotoVariantData[];
 }
 
-export type PhotoRefusal = 'not_an_image' | 'unsupported_type' | 'too_many_pixels';
+type PhotoRefusal = 'not_an_image' | 'unsupported_type' | 'too_many_pixels';
 
 /** The bytes are not a photo the shop takes; `reason` says why, for the form's message. */
 export class PhotoRefused extends Error {
@@ -101,10 +101,16 @@ export async function preparePhoto(bytes: Buffer, formats: Readonly<Record<strin
   // Upright as the camera recorded it (EXIF orientation), which may swap width and height.
   const upright = (await input().metadata()).autoOrient;
   try {
+    // Decoded once, at the largest size pages show; the smaller sizes are made from those pixels.
+    const largest = photoDimensions(upright, 'page');
+    const { data: pixels, info } = await input().autoOrient().resize(largest.width, largest.height, { fit: 'fill' }).raw().toBuffer({ resolveWithObject: true });
     const variants = await Promise.all(
       (Object.keys(PHOTO_SIZES) as PhotoSize[]).map(async (size) => {
         const { width, height } = photoDimensions(upright, size);
-        const data = await input().autoOrient().resize(width, height, { fit: 'fill' }).webp(WEBP).toBuffer();
+        const data = await sharp(pixels, { raw: { width: info.width, height: info.height, channels: info.channels } })
+          .resize(width, height, { fit: 'fill' })
+          .webp(WEBP)
+          .toBuffer();
         return { size, width, height, bytes: new Uint8Array(data) };
       }),
     );

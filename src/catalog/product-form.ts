@@ -7,9 +7,9 @@ import { ProductStatus } from '../generated/prisma/enums';
 import { hasNoControlCharacters, MAX_SERIAL_ID } from '../web/plain-text';
 
 /** What the storefront's /products/:slug accepts: lower-case words joined by single hyphens. */
-export const PRODUCT_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
-export const MAX_SLUG_LENGTH = 100;
-export const MAX_PRICE_TWD = 10_000_000;
+const PRODUCT_SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+const MAX_SLUG_LENGTH = 100;
+const MAX_PRICE_TWD = 10_000_000;
 export const MAX_STOCK = 1_000_000;
 
 // Line breaks and tabs belong in a description; no other control character belongs anywhere.
@@ -32,12 +32,18 @@ const idList = z.preprocess(
   z.array(z.coerce.number().int().min(1).max(MAX_SERIAL_ID)).max(200),
 );
 
+/** Empty means "make it from the English name" (readProductForm). */
+export const slugField = z
+  .string('admin.product.error.slug')
+  .transform((value) => value.normalize('NFKC').trim().toLowerCase())
+  .refine((slug) => slug === '' || (slug.length <= MAX_SLUG_LENGTH && PRODUCT_SLUG.test(slug)), 'admin.product.error.slug');
+
 const productFields = {
   nameZh: line('admin.product.error.nameZh', 120),
   nameEn: line('admin.product.error.nameEn', 120),
   descriptionZh: paragraphs('admin.product.error.description'),
   descriptionEn: paragraphs('admin.product.error.description'),
-  slug: z.string('admin.product.error.slug').transform((value) => value.normalize('NFKC').trim().toLowerCase()),
+  slug: slugField,
   priceTwd: wholeNumber('admin.product.error.price', 1, MAX_PRICE_TWD),
   status: z.enum(ProductStatus, 'admin.product.error.status'),
   categoryIds: idList,
@@ -74,16 +80,14 @@ type Read<T> = { form: T } | { errors: ProductErrors };
 
 function read<T extends ProductDetails>(schema: z.ZodType<T>, body: unknown): Read<T> {
   const parsed = schema.safeParse(body ?? {});
-  const errors: ProductErrors = {};
   if (!parsed.success) {
+    const errors: ProductErrors = {};
     for (const issue of parsed.error.issues) errors[issue.path[0] as ProductField] ??= issue.message;
     return { errors };
   }
   const form = parsed.data;
   form.slug ||= slugFromName(form.nameEn);
-  if (!form.slug) return { errors: { slug: 'admin.product.error.slugNeeded' } };
-  if (form.slug.length > MAX_SLUG_LENGTH || !PRODUCT_SLUG.test(form.slug)) return { errors: { slug: 'admin.product.error.slug' } };
-  return { form };
+  return form.slug ? { form } : { errors: { slug: 'admin.product.error.slugNeeded' } };
 }
 
 export function readNewProductForm(body: unknown): Read<NewProduct> {

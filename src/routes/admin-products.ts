@@ -3,6 +3,7 @@
 // change ends in a redirect to the product's page with a notice, or the page again with the
 // values as typed and the errors named.
 import { Router, type Request, type Response } from 'express';
+import { z } from 'zod';
 import { setNotice } from '../admin/notices';
 import type { UploadRefusal } from '../admin/photo-upload';
 import {
@@ -24,7 +25,6 @@ import { changeStock, readStockChangeForm, type StockChangeErrors } from '../cat
 import type { Database } from '../db/prisma';
 import { NotFoundError } from '../web/errors';
 import { saveSession } from '../web/session';
-import { z } from 'zod';
 import { readInput } from './form-input';
 
 type FormValues = Record<string, unknown>;
@@ -38,7 +38,7 @@ interface EditorState {
   photoProblem?: { key: string; name?: string };
 }
 
-const photoParams = z.object({ move: z.enum(['first', 'up', 'down']) });
+const photoMoveSchema = z.object({ move: z.enum(['first', 'up', 'down']) });
 
 /** The form's fields as the product has them, in the form's own terms (text, and ids as text). */
 function valuesOf(record: ProductRecord): FormValues {
@@ -161,7 +161,7 @@ export function adminProductRoutes(deps: { db: Database }): Router {
 
   router.post('/products/:id/photos/:photoId/move', async (req, res) => {
     const found = await record(req.params.id);
-    const { move } = readInput(photoParams, req.body);
+    const { move } = readInput(photoMoveSchema, req.body);
     const photoId = idSchema.safeParse(req.params.photoId);
     if (!photoId.success || !(await movePhoto(db, found.product.id, photoId.data, move))) throw new NotFoundError(`no photo ${req.params.photoId}`);
     await done(req, res, found.product.id, 'admin.photo.moved');

@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProductCache, type ProductCache } from '../../src/catalog/product-cache';
 import { createLogger } from '../../src/logger';
+import { updateProduct } from '../../src/catalog/product-editor';
+import { changeStock } from '../../src/catalog/stock';
 import { createProduct } from '../support/shop-fixtures';
 import { eventually } from '../support/shop-harness';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -65,6 +67,19 @@ describe('product cache', () => {
     await eventually(async () => (await cache.snapshot()).inOrder('newest', category.id).some((p) => p.id === product.id));
     await testDb.db.category.update({ where: { id: category.id }, data: { nameEn: 'Renamed shelf' } });
     await eventually(async () => (await cache.snapshot()).categoryBySlug('cache-shelf')?.nameEn === 'Renamed shelf');
+  });
+
+  it('shows a merchant’s edit and stock change within a second', async () => {
+    const product = await createProduct(testDb.db, { priceTwd: 500, stock: 8 });
+    const cached = async () => (await cache.snapshot()).productById(product.id);
+    await eventually(async () => (await cached())?.stock === 8);
+    const fields = { ...product, descriptionZh: '', descriptionEn: '', categoryIds: [] };
+    expect((await updateProduct(testDb.db, product.id, { ...fields, priceTwd: 450 })).kind).toBe('saved');
+    await eventually(async () => (await cached())?.priceTwd === 450, 1_000);
+    expect((await changeStock(testDb.db, { productId: product.id, delta: 4, reason: 'restock', note: undefined, who: 'merchant' })).kind).toBe('changed');
+    await eventually(async () => (await cached())?.stock === 12, 1_000);
+    expect((await updateProduct(testDb.db, product.id, { ...fields, priceTwd: 450, status: 'archived' })).kind).toBe('saved');
+    await eventually(async () => (await cached()) === undefined, 1_000);
   });
 
   it('reads the table on every call once it no longer listens', async () => {

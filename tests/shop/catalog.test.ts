@@ -1,6 +1,8 @@
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedProducts } from '../../src/catalog/seed';
+import { createDatabase } from '../../src/db/prisma';
+import { createTestDatabase } from '../support/test-database';
 import { startShopApp, type ShopApp } from '../support/shop-app';
 
 describe('catalog', () => {
@@ -73,5 +75,20 @@ describe('catalog', () => {
   it('seeds only an empty product table', async () => {
     expect(await seedProducts(shop.db)).toBe(0);
     expect(await shop.db.product.count()).toBe(12);
+  });
+
+  it('is seeded once when several processes start on a new database at the same time', async () => {
+    const fresh = await createTestDatabase();
+    const other = createDatabase(fresh.url);
+    try {
+      const seeded = await Promise.all([seedProducts(fresh.db), seedProducts(other), seedProducts(fresh.db)]);
+      expect(seeded.sort()).toEqual([0, 0, 12]);
+      expect(await fresh.db.product.count()).toBe(12);
+      expect(await fresh.db.productPhoto.count()).toBe(12);
+      expect(await fresh.db.category.count()).toBe(4);
+    } finally {
+      await other.$disconnect();
+      await fresh.drop();
+    }
   });
 });

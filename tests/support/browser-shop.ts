@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect, type TestContext } from 'vitest';
+import type { AdminCredentials } from '../../src/admin/sign-in';
 import { seedProducts } from '../../src/catalog/seed';
 import { checkEveryPage } from './axe';
 import { launchChromium, screenshot } from './browser';
@@ -43,9 +44,10 @@ export interface BrowserShop {
   close(): Promise<void>;
 }
 
-export async function startBrowserShop(): Promise<BrowserShop> {
+/** `admin`: opens the back office with this sign-in. */
+export async function startBrowserShop(options: { admin?: AdminCredentials } = {}): Promise<BrowserShop> {
   // Deliveries every 100 ms: an ATM payment reaches the shop within a reload or two.
-  const [shop, browser] = await Promise.all([startShopHarness({ notifyIntervalMs: 100 }), launchChromium()]);
+  const [shop, browser] = await Promise.all([startShopHarness({ notifyIntervalMs: 100 }, { admin: options.admin }), launchChromium()]);
   await seedProducts(shop.db);
   return {
     shop,
