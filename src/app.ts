@@ -21,7 +21,7 @@ import { setUpCsrf } from './web/csrf';
 import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
 import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
 import { createCallbackScreening, type CallbackScreeningSettings } from './web/callback-screening';
-import { catalogRoutes } from './routes/catalog';
+import { catalogRoutes, navbarCategories } from './routes/catalog';
 import { cartCountFromCookie, cartCountFromSession, cartRoutes } from './routes/cart';
 import { checkoutRoutes } from './routes/checkout';
 import { orderRoutes } from './routes/orders';
@@ -123,8 +123,9 @@ export function createApp(deps: AppDependencies): express.Express {
   // The catalog and the products need nothing of the session: the most visited pages skip its
   // database read.
   const products = deps.products ?? productsFromTable(deps.db);
-  app.get(['/', '/products/:slug'], cartCountFromCookie(cookies));
-  app.use(catalogRoutes({ products, db: deps.db }));
+  app.use(navbarCategories(products));
+  app.get(['/', '/products/:slug', '/categories/:slug', '/search'], cartCountFromCookie(cookies));
+  app.use(catalogRoutes({ db: deps.db, products }));
 
   // Pages with the session.
   app.use(sessions);

@@ -149,6 +149,12 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
   a product in the cart, so with a stored session (one browser per connection); *first visit* sends
   none, so every request issues a CSRF cookie. The shop serves these two pages without reading
   the session (the cart badge comes from a cookie of its own).
+- **catalogue size** — the catalogue's first page and two searches (two Chinese characters, and an
+  English word), each finding a thousand products, against a shop process whose database holds
+  10,000 active products (\`scripts/bench/catalogue-size.ts\`: the seeded 12 and generated ones,
+  each with a photo row and a shelf) and against the shop holding the seeded 12, in alternating
+  rounds, first visits. The target is for the shop's CPU per request; a search's PostgreSQL CPU
+  grows with the products it finds (all counted and sorted), not with the catalogue.
 - **webhook burst** — 1,000 card payments created at the sandbox and paid there with notifications
   held back, then every PayToken posted to the shop's BackendURL 5 times at once (10 PayTokens, 50
   callbacks, in flight). The burst takes no new PayToken after its time budget, so that the run

@@ -1,33 +1,41 @@
 // What the shop sells, as shoppers may see it: only active products.
 import type { Database } from '../db/prisma';
-import type { Prisma } from '../generated/prisma/client';
+import type { Category, Prisma } from '../generated/prisma/client';
+import { ProductSnapshot, type CatalogProduct } from './product-snapshot';
 
-// A product as the shop's pages show it: with its photos, first the one lists show.
-const CATALOG_PRODUCT = {
-  include: { photos: { select: { id: true, contentHash: true, width: true, height: true }, orderBy: [{ position: 'asc' }, { id: 'asc' }] } },
-} satisfies Prisma.ProductDefaultArgs;
-
-export type CatalogProduct = Prisma.ProductGetPayload<typeof CATALOG_PRODUCT>;
-
-/** Where the shop's pages read the active products from: the table, or a ProductCache in front of it. */
+/** Where the shop's pages read the active products from: the tables, or a ProductCache in front of them. */
 export interface ActiveProducts {
-  /** The active products in id order. */
-  list(): Promise<CatalogProduct[]>;
+  snapshot(): Promise<ProductSnapshot>;
 }
 
-export function listProducts(db: Database): Promise<CatalogProduct[]> {
-  return db.product.findMany({ where: { status: 'active' }, orderBy: { id: 'asc' }, ...CATALOG_PRODUCT });
+async function readActiveProducts(db: Database, where: Prisma.ProductWhereInput = {}): Promise<CatalogProduct[]> {
+  const products = await db.product.findMany({
+    where: { ...where, status: 'active' },
+    orderBy: { id: 'asc' },
+    include: {
+      categories: { select: { categoryId: true } },
+      // First the one lists show.
+      photos: { select: { id: true, contentHash: true, width: true, height: true }, orderBy: [{ position: 'asc' }, { id: 'asc' }] },
+    },
+  });
+  return products.map(({ categories: links, ...product }) => ({ ...product, categoryIds: links.map((link) => link.categoryId) }));
 }
 
-/** Straight from the table on every read (tests, and an app built without a cache). */
+async function readCategories(db: Database): Promise<Category[]> {
+  return db.category.findMany({ orderBy: [{ position: 'asc' }, { id: 'asc' }] });
+}
+
+export async function readProductSnapshot(db: Database): Promise<ProductSnapshot> {
+  const [products, categories] = await Promise.all([readActiveProducts(db), readCategories(db)]);
+  return new ProductSnapshot(products, categories);
+}
+
+/** `snapshot` with the products `ids` read again: those no longer active leave it. */
+export async function readProductChanges(db: Database, snapshot: ProductSnapshot, ids: number[]): Promise<ProductSnapshot> {
+  return snapshot.withChanges(ids, await readActiveProducts(db, { id: { in: ids } }));
+}
+
+/** Straight from the tables on every read (tests, and an app built without a cache). */
 export function productsFromTable(db: Database): ActiveProducts {
-  return { list: () => listProducts(db) };
-}
-
-export async function findProductBySlug(products: ActiveProducts, slug: string): Promise<CatalogProduct | null> {
-  return (await products.list()).find((product) => product.slug === slug) ?? null;
-}
-
-export async function findProductById(products: ActiveProducts, id: number): Promise<CatalogProduct | null> {
-  return (await products.list()).find((product) => product.id === id) ?? null;
+  return { snapshot: () => readProductSnapshot(db) };
 }

@@ -10,7 +10,8 @@ export interface ChannelListenerOptions {
   databaseUrl: string;
   channel: string;
   logger: Logger;
-  onNotification(): void;
+  /** `payload`: what the notification carries, '' for nothing. */
+  onNotification(payload: string): void;
   /** Listening, at start or again after a gap: notifications sent while no one listened are lost. */
   onListening(): void;
   /** The connection is gone; notifications go unheard until onListening. */
@@ -30,7 +31,7 @@ export async function listenToChannel(options: ChannelListenerOptions): Promise<
   async function connect(): Promise<void> {
     const next = new pg.Client({ connectionString: options.databaseUrl });
     next.on('notification', (message) => {
-      if (message.channel === channel) options.onNotification();
+      if (message.channel === channel) options.onNotification(message.payload ?? '');
     });
     next.on('error', (error) => {
       options.onLost?.();

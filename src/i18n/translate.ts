@@ -6,6 +6,7 @@ import { adminCatalogue } from './catalogs/admin-catalogue';
 import { common } from './catalogs/common';
 import { payments } from './catalogs/payments';
 import { shop } from './catalogs/shop';
+import { browse } from './catalogs/browse';
 import { mail } from './catalogs/mail';
 import { orderLookup } from './catalogs/order-lookup';
 
@@ -32,4 +33,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, payments, admin, adminCatalogue, orderLookup, mail];
+export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail];

@@ -4,7 +4,7 @@ import type { Database } from '../db/prisma';
 import { MAX_QUANTITY, itemCount, withItemAdded, withoutItem, withQuantity } from '../cart/cart';
 import { addToCartForm, cartItemParams, changeQuantityForm } from '../cart/cart-forms';
 import { priceCart } from '../cart/priced-cart';
-import { findProductById, type ActiveProducts } from '../catalog/products';
+import type { ActiveProducts } from '../catalog/products';
 import { canStartNewAttempt } from '../payments/payable-order';
 import { unpaidOrders } from '../orders/unpaid-order';
 import type { ShopCookies } from '../web/cookies';
@@ -59,7 +59,7 @@ export function cartRoutes({ db, products }: { db: Database; products: ActivePro
 
   router.post('/cart/items', async (req, res) => {
     const { productId, quantity } = readInput(addToCartForm, req.body);
-    if (!(await findProductById(products, productId))) throw new NotFoundError(`no product ${productId}`);
+    if (!(await products.snapshot()).productById(productId)) throw new NotFoundError(`no product ${productId}`);
     req.session.cart = withItemAdded(req.session.cart ?? [], productId, quantity);
     await saveSession(req);
     res.redirect(303, '/cart');

@@ -27,13 +27,6 @@ export class NotFoundError extends HttpError {
   }
 }
 
-/** A product the shop no longer sells (archived): its address was real, so not "not found". */
-export class ProductGoneError extends HttpError {
-  constructor(detail?: string) {
-    super(410, 'error.productGone', detail);
-  }
-}
-
 /** An order this browser may not see, or none: says how to open one's own from another device. */
 export class OrderNotFoundError extends NotFoundError {
   override help = { key: 'lookup.notYours', href: '/orders/lookup' };

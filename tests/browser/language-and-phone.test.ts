@@ -21,7 +21,7 @@ import {
 } from '../support/browser-shop';
 
 const navLinks = async (page: Page) => (await page.locator('nav .navbar-nav .nav-link').allInnerTexts()).map((s) => s.trim());
-const labels = async (page: Page) => (await page.locator('form label').allInnerTexts()).map((s) => s.trim().split('\n')[0]!.trim());
+const labels = async (page: Page) => (await page.locator('main form label').allInnerTexts()).map((s) => s.trim().split('\n')[0]!.trim());
 
 const PHONE_WIDTH = PHONE.viewport!.width;
 
@@ -60,7 +60,7 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
     expect(await page.locator('html').getAttribute('lang')).toBe('zh-TW');
     expect(await page.locator('h1').innerText()).toBe('全部商品');
     expect(await page.locator('.navbar-brand').innerText()).toContain('豐收商店');
-    expect(await navLinks(page)).toEqual(['商品', '購物車', '我的訂單', 'English']);
+    expect(await navLinks(page)).toEqual(['商品', '分類', '購物車', '我的訂單', 'English']);
     expect(await page.getByTestId('add-to-cart').first().innerText()).toBe('加入購物車');
     expect(await page.locator('[data-slug="alishan-oolong"]').getByTestId('product-name').innerText()).toBe('阿里山高山烏龍茶 150g');
 
@@ -69,7 +69,7 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
     expect(await page.locator('html').getAttribute('lang')).toBe('en');
     expect(await page.locator('h1').innerText()).toBe('All products');
     expect(await page.locator('.navbar-brand').innerText()).toContain('Fengshou Shop');
-    expect(await navLinks(page)).toEqual(['Products', 'Cart', 'My orders', '中文']);
+    expect(await navLinks(page)).toEqual(['Products', 'Categories', 'Cart', 'My orders', '中文']);
     expect(await page.getByTestId('add-to-cart').first().innerText()).toBe('Add to cart');
     expect(await page.locator('[data-slug="alishan-oolong"]').getByTestId('product-name').innerText()).toBe(
       'Alishan High-Mountain Oolong, 150 g',
@@ -118,7 +118,7 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
     expect(await text(page, 'order-status')).toBe('待付款');
     expect(await text(page, 'payment-status')).toBe('等待付款');
     expect(await text(page, 'atm-copy')).toBe('複製帳號');
-    expect(await navLinks(page)).toEqual(['商品', '購物車', '我的訂單', 'English']);
+    expect(await navLinks(page)).toEqual(['商品', '分類', '購物車', '我的訂單', 'English']);
     await capture(page, 'language-order-zh');
 
     await page.goto(`${shop.baseUrl}/orders`);

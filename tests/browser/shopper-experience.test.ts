@@ -17,6 +17,7 @@ import {
   fillCardPage,
   fillCheckout,
   placeCardOrder,
+  smallTapTargets,
   startBrowserShop,
   submitCardPage,
   text,
@@ -24,17 +25,6 @@ import {
 } from '../support/browser-shop';
 
 const SCREENS: Array<[string, BrowserContextOptions]> = [['desktop', DESKTOP], ['phone', PHONE]];
-
-/** Controls smaller than 44×44 CSS px on the page: buttons, form fields and navbar links. */
-async function smallTapTargets(page: Page): Promise<string[]> {
-  return page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('button, .btn, input:not([type=hidden]), select, .nav-link, .navbar-toggler'))
-      .filter((element) => element.offsetParent !== null && !(element instanceof HTMLInputElement && ['radio', 'checkbox'].includes(element.type)))
-      .map((element) => ({ element, box: element.getBoundingClientRect() }))
-      .filter(({ box }) => box.height < 44 || box.width < 44)
-      .map(({ element, box }) => `${element.outerHTML.slice(0, 80)} ${Math.round(box.width)}×${Math.round(box.height)}`),
-  );
-}
 
 /** The accessibility checks every page of these scenarios gets: axe-core, and tap targets. */
 async function checkPage(page: Page): Promise<void> {

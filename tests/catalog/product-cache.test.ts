@@ -19,13 +19,13 @@ afterAll(async () => {
   await testDb.drop();
 });
 
-const stockOf = async (id: number) => (await cache.list()).find((product) => product.id === id)?.stock;
+const stockOf = async (id: number) => (await cache.snapshot()).productById(id)?.stock;
 
 describe('product cache', () => {
   it('keeps the active products between changes', async () => {
     await createProduct(testDb.db, { priceTwd: 300, stock: 5 });
-    const first = await eventually(async () => (await cache.list()).length > 0 && cache.list());
-    expect(await cache.list()).toBe(first);
+    const first = await eventually(async () => (await cache.snapshot()).products.length > 0 && cache.snapshot());
+    expect(await cache.snapshot()).toBe(first);
   });
 
   it('drops its copy when a change commits, from any client, and not before', async () => {
@@ -52,25 +52,26 @@ describe('product cache', () => {
 
   it('drops its copy when a photo or a shelf changes, since pages show them with the product', async () => {
     const product = await createProduct(testDb.db, { priceTwd: 200, stock: 4 });
-    const photosOf = async () => (await cache.list()).find((p) => p.id === product.id)?.photos.length;
+    const photosOf = async () => (await cache.snapshot()).productById(product.id)?.photos.length;
     await eventually(async () => (await photosOf()) === 0);
     await testDb.db.productPhoto.create({ data: { productId: product.id, position: 0, contentHash: '0123456789abcdef', mime: 'image/png', width: 10, height: 10 } });
     await eventually(async () => (await photosOf()) === 1);
 
     const category = await testDb.db.category.create({ data: { slug: 'cache-shelf', nameZh: '架', nameEn: 'Shelf' } });
-    const before = await cache.list();
-    expect(await cache.list()).toBe(before);
+    await eventually(async () => (await cache.snapshot()).categoryBySlug('cache-shelf') !== undefined);
+    const before = await cache.snapshot();
+    expect(await cache.snapshot()).toBe(before);
+    // A snapshot sorts a list once, on first use.
+    expect(before.inOrder('price-asc')).toBe(before.inOrder('price-asc'));
     await testDb.db.productCategory.create({ data: { productId: product.id, categoryId: category.id } });
-    await eventually(async () => (await cache.list()) !== before);
-    const afterMembership = await cache.list();
-    expect(await cache.list()).toBe(afterMembership);
+    await eventually(async () => (await cache.snapshot()).inOrder('newest', category.id).some((p) => p.id === product.id));
     await testDb.db.category.update({ where: { id: category.id }, data: { nameEn: 'Renamed shelf' } });
-    await eventually(async () => (await cache.list()) !== afterMembership);
+    await eventually(async () => (await cache.snapshot()).categoryBySlug('cache-shelf')?.nameEn === 'Renamed shelf');
   });
 
   it('shows a merchant’s edit and stock change within a second', async () => {
     const product = await createProduct(testDb.db, { priceTwd: 500, stock: 8 });
-    const cached = async () => (await cache.list()).find((p) => p.id === product.id);
+    const cached = async () => (await cache.snapshot()).productById(product.id);
     await eventually(async () => (await cached())?.stock === 8);
     const fields = { ...product, descriptionZh: '', descriptionEn: '', categoryIds: [] };
     expect((await updateProduct(testDb.db, product.id, { ...fields, priceTwd: 450 })).kind).toBe('saved');
@@ -85,9 +86,46 @@ describe('product cache', () => {
     const product = await createProduct(testDb.db, { priceTwd: 120, stock: 3 });
     const deaf = await startProductCache({ db: testDb.db, databaseUrl: testDb.url, logger: createLogger('silent') });
     await deaf.close();
-    const before = await deaf.list();
-    expect(await deaf.list()).not.toBe(before);
+    const before = await deaf.snapshot();
+    expect(await deaf.snapshot()).not.toBe(before);
     await testDb.db.product.update({ where: { id: product.id }, data: { stock: 2 } });
-    expect((await deaf.list()).find((p) => p.id === product.id)?.stock).toBe(2);
+    expect((await deaf.snapshot()).productById(product.id)?.stock).toBe(2);
+  });
+
+  it('reads the tables once for the pages that ask while a read is under way', async () => {
+    const fresh = await startProductCache({ db: testDb.db, databaseUrl: testDb.url, logger: createLogger('silent') });
+    try {
+      const [first, ...rest] = await Promise.all([fresh.snapshot(), fresh.snapshot(), fresh.snapshot()]);
+      for (const other of rest) expect(other).toBe(first);
+    } finally {
+      await fresh.close();
+    }
+  });
+
+  it('reads again only the product that changed, its lists re-sorted only when its place moves', async () => {
+    const cheap = await createProduct(testDb.db, { priceTwd: 10, stock: 8 });
+    const dear = await createProduct(testDb.db, { priceTwd: 20, stock: 8 });
+    const place = async (id: number) => (await cache.snapshot()).inOrder('price-asc').findIndex((p) => p.id === id);
+    await eventually(async () => (await place(dear.id)) === (await place(cheap.id)) + 1);
+
+    await testDb.db.product.update({ where: { id: cheap.id }, data: { stock: 3 } });
+    await eventually(async () => (await cache.snapshot()).inOrder('price-asc').find((p) => p.id === cheap.id)?.stock === 3);
+    expect(await place(dear.id)).toBe((await place(cheap.id)) + 1);
+
+    await testDb.db.product.update({ where: { id: cheap.id }, data: { priceTwd: 30 } });
+    await eventually(async () => (await place(cheap.id)) === (await place(dear.id)) + 1);
+  });
+
+  it('shows a merchant\'s edit on every process within a second', async () => {
+    const product = await createProduct(testDb.db, { priceTwd: 500, stock: 3 });
+    const other = await startProductCache({ db: testDb.db, databaseUrl: testDb.url, logger: createLogger('silent') });
+    try {
+      const priceIn = async (c: ProductCache) => (await c.snapshot()).productById(product.id)?.priceTwd;
+      await eventually(async () => (await priceIn(cache)) === 500 && (await priceIn(other)) === 500);
+      await testDb.db.product.update({ where: { id: product.id }, data: { priceTwd: 450 } });
+      await Promise.all([cache, other].map((c) => eventually(async () => (await priceIn(c)) === 450, 1_000)));
+    } finally {
+      await other.close();
+    }
   });
 });

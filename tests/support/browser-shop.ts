@@ -148,3 +148,14 @@ export async function submitCardPage(page: Page, shop: ShopHarness): Promise<str
 export function horizontalFit(page: Page) {
   return page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
 }
+
+/** Controls smaller than 44×44 CSS px on the page: buttons, form fields and navbar links. */
+export async function smallTapTargets(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('button, .btn, input:not([type=hidden]), select, .nav-link, .navbar-toggler'))
+      .filter((element) => element.offsetParent !== null && !(element instanceof HTMLInputElement && ['radio', 'checkbox'].includes(element.type)))
+      .map((element) => ({ element, box: element.getBoundingClientRect() }))
+      .filter(({ box }) => box.height < 44 || box.width < 44)
+      .map(({ element, box }) => `${element.outerHTML.slice(0, 80)} ${Math.round(box.width)}×${Math.round(box.height)}`),
+  );
+}
