@@ -30,6 +30,7 @@ import { createOrderLinks } from './orders/order-link';
 import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/payment-callbacks';
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
+import { SHIPMENT_UPLOAD_PATH, shipmentCsvUpload } from './routes/admin-fulfilment';
 import type { AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
 
@@ -96,6 +97,8 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
 
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
+  // The carrier's CSV is a file upload: its form's CSRF token is in a multipart body.
+  if (deps.admin) app.post(SHIPMENT_UPLOAD_PATH, shipmentCsvUpload());
   setUpCsrf(app, { secret: settings.sessionSecret, secureCookies: settings.production });
 
   // The catalog and the products need nothing of the session: the most visited pages skip its

@@ -30,6 +30,19 @@ export function findRefundsNeedingReview(db: Database): Promise<RefundNeedingRev
   return db.refund.findMany({ where: { status: 'needs_review' }, include: refundInclude, orderBy: { createdAt: 'asc' } });
 }
 
+/**
+ * Money that arrived on an order the merchant or shopper had cancelled (the bank cannot end a
+ * pending attempt): the attempt is paid, the order stays cancelled, and someone has to give the
+ * money back, by the refund form for a card, by hand for an ATM transfer.
+ */
+export function findPaidOnCancelledOrders(db: Database): Promise<AttemptNeedingAttention[]> {
+  return db.payment.findMany({
+    where: { status: 'paid', order: { status: 'cancelled' } },
+    include: attentionInclude,
+    orderBy: { createdAt: 'asc' },
+  });
+}
+
 export function needsAttention(payment: { bankCheckFailures: number; status: string }): boolean {
   return payment.bankCheckFailures >= ATTENTION_AFTER_FAILURES && UNDECIDED_AT_BANK.has(payment.status as never);
 }
@@ -51,10 +64,10 @@ export type RecheckResult =
 export async function recheckPayment(
   deps: BankCheckDependencies,
   paymentId: string,
-): Promise<{ orderId: string; result: RecheckResult } | undefined> {
+): Promise<{ orderId: string; orderNo: string; result: RecheckResult } | undefined> {
   const payment = await deps.db.payment.findUnique({ where: { id: paymentId } });
   if (!payment) return undefined;
-  return { orderId: payment.orderId, result: await recheck(deps, payment) };
+  return { orderId: payment.orderId, orderNo: payment.orderNo, result: await recheck(deps, payment) };
 }
 
 async function recheck(deps: BankCheckDependencies, payment: Payment): Promise<RecheckResult> {

@@ -7,6 +7,7 @@ import { payments } from './catalogs/payments';
 import { shop } from './catalogs/shop';
 import { mail } from './catalogs/mail';
 import { orderLookup } from './catalogs/order-lookup';
+import { fulfilment } from './catalogs/fulfilment';
 
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
   const merged: Catalog = { 'zh-TW': {}, en: {} };
@@ -31,4 +32,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, payments, admin, orderLookup, mail];
+export const defaultCatalogs: Catalog[] = [common, shop, payments, admin, orderLookup, mail, fulfilment];

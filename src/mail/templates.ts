@@ -18,6 +18,8 @@ export interface MailView {
   atm?: { bankCode: string; account: string; amount: string; deadline: string };
   /** payment_received. */
   paid?: { amount: string; at: string };
+  /** order_shipped: the carrier in words, its tracking number and page (when it has one). */
+  shipment?: { carrier: string; trackingNumber: string; trackingUrl?: string };
   /** The signed link that opens the order in any browser. */
   orderUrl: string;
   lookupUrl: string;
@@ -33,6 +35,8 @@ export interface MailContent {
 const TEMPLATE: Record<MailKind, { file: string; subject: string }> = {
   order_placed: { file: 'order-placed', subject: 'mail.orderPlaced.subject' },
   payment_received: { file: 'payment-received', subject: 'mail.paymentReceived.subject' },
+  order_shipped: { file: 'order-shipped', subject: 'mail.orderShipped.subject' },
+  order_cancelled: { file: 'order-cancelled', subject: 'mail.orderCancelled.subject' },
 };
 
 export type MailRenderer = (kind: MailKind, view: MailView) => MailContent;

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import { failureLabel, statusLabel, statusTone, type LabelKind } from '../orders/status-labels';
+import { trackingUrl } from '../fulfilment/carriers';
 import type { Locale } from '../i18n/locales';
 import { TAIPEI_TIME_ZONE } from '../time/taipei';
 
@@ -65,6 +66,7 @@ export function setUpViews(app: Express, options: { viewsDir: string; watch: boo
   env.addFilter('statusTone', (code: string | null | undefined, kind: 'order' | 'payment') => statusTone(kind, code));
   env.addFilter('failureLabel', (code: string | null | undefined, locale: Locale) => failureLabel(code, locale));
   env.addFilter('groupDigits', (digits: string | null | undefined) => groupDigits(digits));
+  env.addFilter('trackingUrl', (order: { carrier: string | null; trackingNumber: string | null }) => trackingUrl(order.carrier, order.trackingNumber));
   app.set('view engine', 'njk');
   return env;
 }
