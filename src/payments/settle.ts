@@ -59,6 +59,11 @@ export interface SettleRequest {
    * transaction, so a refund is booked exactly once however often its answer is applied.
    */
   refundId?: string;
+  /**
+   * The refund was in needs_review and a person records that the bank's own back office shows it
+   * made (src/admin/refund-review.ts): it may be completed from there, for the amount recorded.
+   */
+  reviewedRefund?: boolean;
 }
 
 export type SettleResult =
@@ -120,14 +125,15 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   if (refund?.status === 'succeeded') return { kind: 'already_applied', status: payment.status, orderId };
   const refusal =
     refusalReason(payment, to, outcome) ??
-    (refund === null ? `refund ${request.refundId} does not exist` : refund && refundRefusal(refund, payment));
+    (refund === null ? `refund ${request.refundId} does not exist` : refund && refundRefusal(refund, payment, request.reviewedRefund === true));
   if (refusal !== undefined) {
     await recordRefusedChange(tx, { ...base, from: payment.status, to, reason: `${refusal} (${request.source})` });
     return { kind: 'refused', from: payment.status, to, orderId, reason: refusal };
   }
 
   const reason = `${outcome.kind} (${request.source})`;
-  if (refund) await tx.refund.update({ where: { id: refund.id }, data: { status: 'succeeded' } });
+  // The amount booked is the row's own, except for a reviewed refund, booked as the bank shows it.
+  if (refund) await tx.refund.update({ where: { id: refund.id }, data: { status: 'succeeded', ...(outcome.kind === 'refunded' && { amount: outcome.amount }) } });
   if (partialRefund) {
     await refundPart(tx, payment, outcome.amount, { ...base, reason });
     await updateOrderAfterRefund(tx, orderId);
@@ -154,10 +160,11 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   return { kind: 'applied', from: payment.status, to, orderId };
 }
 
-/** A refund applies only to its own attempt, and only once, from "requested". */
-function refundRefusal(refund: { id: string; paymentId: string; status: string }, payment: LockedPayment): string | undefined {
+/** A refund applies only to its own attempt, and only once, from "requested" (or "needs_review" when a person reviewed it). */
+function refundRefusal(refund: { id: string; paymentId: string; status: string }, payment: LockedPayment, reviewed: boolean): string | undefined {
   if (refund.paymentId !== payment.id) return `refund ${refund.id} is for another attempt`;
-  return refund.status === 'requested' ? undefined : `refund ${refund.id} is ${refund.status}`;
+  if (refund.status === 'requested' || (reviewed && refund.status === 'needs_review')) return undefined;
+  return `refund ${refund.id} is ${refund.status}`;
 }
 
 function targetStatus(payment: LockedPayment, outcome: BankOutcome): PaymentStatus {

@@ -11,6 +11,7 @@ import { adminPaymentRoutes } from './admin-payments';
 import { adminSettlementRoutes } from './admin-settlement';
 import { adminFulfilmentRoutes } from './admin-fulfilment';
 import { adminTrailRoutes } from './admin-trail';
+import { adminRefundReviewRoutes } from './admin-refund-review';
 import { requireEnabledAccount } from '../admin/accounts';
 import { navCounts } from '../admin/nav-counts';
 
@@ -31,6 +32,7 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   router.get('/', (_req, res) => res.redirect(303, '/admin/orders'));
   router.use(adminFulfilmentRoutes(deps));
   router.use(adminTrailRoutes(deps));
+  router.use(adminRefundReviewRoutes(deps));
   router.use(adminOrderRoutes(deps));
   router.use(adminPaymentRoutes(deps));
   router.use(adminSettlementRoutes(deps));
