@@ -39,7 +39,7 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
     lookupUrl: `${deps.publicBaseUrl}/orders/lookup`,
     linkDays: Math.round(ORDER_LINK_TTL_MS / 86_400_000),
   };
-  if (mail.kind === 'order_placed' && payment?.payType === 'A' && payment.atmPayNo) {
+  if ((mail.kind === 'order_placed' || mail.kind === 'atm_account_reissued') && payment?.payType === 'A' && payment.atmPayNo) {
     view.atm = {
       bankCode: payment.atmBankCode ?? '',
       account: grouped(payment.atmPayNo),

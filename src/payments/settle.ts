@@ -150,7 +150,12 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   // started, its card link or ATM account now stored; it leaves the order as it is.
   // Each e-mail is written in this transaction, once per order (src/mail/outbox.ts): the
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
-  if (to === 'pending' && outcome.kind === 'created') await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
+  if (to === 'pending' && outcome.kind === 'created') {
+    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
+    // A later ATM account (pay again after the first expired) is mailed as well: the shopper must
+    // be able to find where to transfer without the order page.
+    if (!first && payment.payType === 'A') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
+  }
   if (to === 'paid' && outcome.kind === 'paid') {
     await markOrderPaid(tx, deps.logger, payment, outcome.payDate ?? deps.clock());
     await enqueueMail(tx, { orderId, kind: 'payment_received', paymentId: payment.id });

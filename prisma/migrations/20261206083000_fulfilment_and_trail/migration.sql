@@ -1,9 +1,10 @@
 -- An order's fulfilment beside its payment, the history of who moved it, the merchant's
--- append-only trail, staff accounts, and the shipped and cancelled e-mails.
+-- append-only trail, staff accounts, and the shipped, cancelled and new-ATM-account e-mails.
 CREATE TYPE "FulfilmentStatus" AS ENUM ('unfulfilled', 'shipped', 'delivered', 'returned');
 
 ALTER TYPE "MailKind" ADD VALUE 'order_shipped';
 ALTER TYPE "MailKind" ADD VALUE 'order_cancelled';
+ALTER TYPE "MailKind" ADD VALUE 'atm_account_reissued';
 
 ALTER TABLE "Order"
   ADD COLUMN "fulfilmentStatus" "FulfilmentStatus" NOT NULL DEFAULT 'unfulfilled',
