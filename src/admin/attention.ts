@@ -14,9 +14,14 @@ const attentionInclude = { order: { select: { id: true, number: true } } } as co
 
 export type AttemptNeedingAttention = Prisma.PaymentGetPayload<{ include: typeof attentionInclude }>;
 
+/** The conditions of the three lists, also counted in the navbar (nav-counts.ts). */
+export const STUCK_ATTEMPT: Prisma.PaymentWhereInput = { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } };
+export const REFUND_IN_REVIEW: Prisma.RefundWhereInput = { status: 'needs_review' };
+export const PAID_ON_CANCELLED_ORDER: Prisma.PaymentWhereInput = { status: 'paid', order: { status: 'cancelled' } };
+
 export function findPaymentsNeedingAttention(db: Database): Promise<AttemptNeedingAttention[]> {
   return db.payment.findMany({
-    where: { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } },
+    where: STUCK_ATTEMPT,
     include: attentionInclude,
     orderBy: { createdAt: 'asc' },
   });
@@ -27,7 +32,7 @@ const refundInclude = { payment: { select: { orderNo: true, order: { select: { i
 export type RefundNeedingReview = Prisma.RefundGetPayload<{ include: typeof refundInclude }>;
 
 export function findRefundsNeedingReview(db: Database): Promise<RefundNeedingReview[]> {
-  return db.refund.findMany({ where: { status: 'needs_review' }, include: refundInclude, orderBy: { createdAt: 'asc' } });
+  return db.refund.findMany({ where: REFUND_IN_REVIEW, include: refundInclude, orderBy: { createdAt: 'asc' } });
 }
 
 /**
@@ -37,7 +42,7 @@ export function findRefundsNeedingReview(db: Database): Promise<RefundNeedingRev
  */
 export function findPaidOnCancelledOrders(db: Database): Promise<AttemptNeedingAttention[]> {
   return db.payment.findMany({
-    where: { status: 'paid', order: { status: 'cancelled' } },
+    where: PAID_ON_CANCELLED_ORDER,
     include: attentionInclude,
     orderBy: { createdAt: 'asc' },
   });

@@ -2,8 +2,7 @@
 // counted on every back-office page so the merchant sees them wherever they are.
 import type { RequestHandler } from 'express';
 import type { Database } from '../db/prisma';
-import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
-import { UNDECIDED_AT_BANK } from '../payments/payment-states';
+import { PAID_ON_CANCELLED_ORDER, REFUND_IN_REVIEW, STUCK_ATTEMPT } from './attention';
 import { TO_SHIP } from './orders';
 
 export function navCounts(db: Database): RequestHandler {
@@ -11,9 +10,9 @@ export function navCounts(db: Database): RequestHandler {
     if (req.method !== 'GET') return next();
     const [toShip, stuck, review, paidOnCancelled] = await db.$transaction([
       db.order.count({ where: TO_SHIP }),
-      db.payment.count({ where: { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } } }),
-      db.refund.count({ where: { status: 'needs_review' } }),
-      db.payment.count({ where: { status: 'paid', order: { status: 'cancelled' } } }),
+      db.payment.count({ where: STUCK_ATTEMPT }),
+      db.refund.count({ where: REFUND_IN_REVIEW }),
+      db.payment.count({ where: PAID_ON_CANCELLED_ORDER }),
     ]);
     res.locals.navCounts = { toShip, attention: stuck + review + paidOnCancelled };
     next();

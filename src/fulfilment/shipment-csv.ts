@@ -56,9 +56,10 @@ const isHeading = (row: string[]) => row.length > 0 && !/\d/.test(row[0] ?? '');
 export async function applyShipmentCsv(db: Database, text: string, by: MerchantRequest, clock: () => Date): Promise<ShipmentRowReport[]> {
   const rows = readRows(text);
   const offset = rows.length > 0 && isHeading(rows[0]!) ? 1 : 0;
+  if (rows.length - offset > MAX_CSV_ROWS) throw new UnreadableCsvError(`more than ${MAX_CSV_ROWS} rows`);
   const seen = new Set<string>();
   const report: ShipmentRowReport[] = [];
-  for (const [index, row] of rows.slice(offset, offset + MAX_CSV_ROWS).entries()) {
+  for (const [index, row] of rows.slice(offset).entries()) {
     const line = index + offset + 1;
     const [number = '', carrierText = '', trackingNumber = ''] = row;
     const base = { line, number, trackingNumber };

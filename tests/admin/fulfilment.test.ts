@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import request from 'supertest';
 import { FULFILMENT_TRANSITIONS, cancellationOf, fulfilmentProblem } from '../../src/fulfilment/fulfilment-states';
 import { drainMailOutbox } from '../../src/mail/deliver';
+import { MAX_CSV_ROWS } from '../../src/fulfilment/shipment-csv';
 import type { FulfilmentStatus, Order, OrderStatus } from '../../src/generated/prisma/client';
 import type { MailCatcher } from '../../src/sandbox';
 import { AdminBrowser, signedIn, startAdminHarness, type AdminHarness } from '../support/admin-harness';
@@ -279,6 +280,15 @@ describe('the carrier CSV', () => {
     const broken = await upload('"unterminated,quote\n');
     expect(broken.status).toBe(422);
     expect(broken.text).toContain('data-testid="shipments-upload"');
+  });
+
+  it('refuses a file of more rows than a day\'s parcels as a whole, applying none', async () => {
+    const o = await order();
+    const lines = [`${o.number},tcat,12345678`, ...Array.from({ length: MAX_CSV_ROWS }, (_, i) => `FS2026X${i},tcat,12345678`)];
+    const response = await upload(lines.join('\n'));
+    expect(response.status).toBe(422);
+    expect(response.text).toContain(`more than ${MAX_CSV_ROWS} rows`);
+    expect((await current(o)).fulfilmentStatus).toBe('unfulfilled');
   });
 
   it('needs the CSRF token in the upload', async () => {
