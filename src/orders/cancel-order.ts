@@ -1,6 +1,6 @@
 // Cancelling an unpaid order, by the merchant or by the shopper who placed it: the order is closed,
 // the stock it still holds comes back, and the shopper is told by e-mail. The bank offers no way to
-// end a pending ATM account or card link (OrderMaintain only cancels an authorisation already
+// end a pending ATM account or card link (its maintenance call only cancels an authorisation already
 // given), so an attempt still open stays open at the bank: money that arrives on it later follows
 // docs/payments.md's rule for money on a closed order (the attempt is paid, the order stays
 // cancelled, and the back office lists it for a refund by hand). A paid order is not cancelled
