@@ -1,11 +1,11 @@
 // After the payment, in the back office: shipping an order (one, or many from the carrier's CSV),
 // marking it delivered or returned, cancelling it, and printing its packing slip. Each action ends
 // in a redirect to the order's page with a notice, or a page of its own (the CSV report, the slips).
-import { Router, type Request, type RequestHandler } from 'express';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
 import multer from 'multer';
 import { z } from 'zod';
 import { setNotice } from '../admin/notices';
-import { findOrderRecord, mainAttempt } from '../admin/orders';
+import { findOrderRecord } from '../admin/orders';
 import { refundActions } from '../admin/refunds';
 import type { Database } from '../db/prisma';
 import { CARRIERS } from '../fulfilment/carriers';
@@ -52,7 +52,11 @@ function shipFormErrors(form: z.output<typeof shipFormSchema>): ShipFormErrors {
 
 export function adminFulfilmentRoutes(deps: { db: Database; clock: () => Date }): Router {
   const router = Router();
-  const merchant = (req: Request): MerchantRequest => ({ actor: (req.res!.locals.admin as { username: string }).username, ...(req.ip && { address: req.ip }) });
+  const merchant = (req: Request, res: Response): MerchantRequest => ({ actor: res.locals.admin.username as string, ...(req.ip && { address: req.ip }) });
+  const orderId = (id: string) => {
+    if (!z.uuid().safeParse(id).success) throw new NotFoundError(`no order ${id}`);
+    return id;
+  };
 
   async function endWith(req: Request, orderId: string, result: FulfilmentResult, done: string) {
     if (result.kind === 'not_found') throw new NotFoundError(`no order ${orderId}`);
@@ -76,22 +80,20 @@ export function adminFulfilmentRoutes(deps: { db: Database; clock: () => Date })
       ...(form.carrier === 'other' && { carrierName: form.carrierName }),
       trackingNumber: form.trackingNumber,
     };
-    const result = await shipOrder(deps.db, { id: order.id }, shipment, merchant(req), deps.clock());
+    const result = await shipOrder(deps.db, { id: order.id }, shipment, merchant(req, res), deps.clock());
     await endWith(req, order.id, result, 'admin.fulfilment.shipped');
     res.redirect(303, `/admin/orders/${order.id}`);
   });
 
   router.post('/orders/:id/deliver', async (req, res) => {
-    const id = z.uuid().safeParse(req.params.id).success ? req.params.id : '';
-    if (!id) throw new NotFoundError(`no order ${req.params.id}`);
-    await endWith(req, id, await markDelivered(deps.db, { id }, merchant(req), deps.clock()), 'admin.fulfilment.delivered');
+    const id = orderId(req.params.id);
+    await endWith(req, id, await markDelivered(deps.db, { id }, merchant(req, res), deps.clock()), 'admin.fulfilment.delivered');
     res.redirect(303, `/admin/orders/${id}`);
   });
 
   router.post('/orders/:id/return', async (req, res) => {
-    const id = z.uuid().safeParse(req.params.id).success ? req.params.id : '';
-    if (!id) throw new NotFoundError(`no order ${req.params.id}`);
-    await endWith(req, id, await markReturned(deps.db, { id }, merchant(req), deps.clock()), 'admin.fulfilment.returned');
+    const id = orderId(req.params.id);
+    await endWith(req, id, await markReturned(deps.db, { id }, merchant(req, res), deps.clock()), 'admin.fulfilment.returned');
     res.redirect(303, `/admin/orders/${id}`);
   });
 
@@ -101,13 +103,13 @@ export function adminFulfilmentRoutes(deps: { db: Database; clock: () => Date })
     if (!order) throw new NotFoundError(`no order ${req.params.id}`);
     const cancellation = cancellationOf(order);
     if (cancellation === 'refund') {
-      const paid = mainAttempt(order);
-      if (paid && refundActions(paid, order.payments.find((p) => p.id === paid.id)?.refunds ?? []).canRefund) {
-        return res.redirect(303, `/admin/payments/${paid.id}/refund`);
-      }
+      // The attempt that holds the money; a duplicate payment's own refund is done from its row.
+      const paid = order.payments.findLast((payment) => refundActions(payment, payment.refunds).canRefund);
+      if (paid) return res.redirect(303, `/admin/payments/${paid.id}/refund`);
       setNotice(req.session, { tone: 'danger', messageKey: 'admin.orderCancel.refused.notRefundable' });
     } else {
-      const result = await cancelUnpaidOrder(deps.db, order.id, { merchant: merchant(req).actor, ...(req.ip && { address: req.ip }) }, deps.clock());
+      const { actor, address } = merchant(req, res);
+      const result = await cancelUnpaidOrder(deps.db, order.id, { merchant: actor, ...(address && { address }) }, deps.clock());
       if (result.kind === 'cancelled') setNotice(req.session, { tone: 'success', messageKey: 'admin.orderCancel.done' });
       else if (result.kind === 'refused') setNotice(req.session, { tone: 'danger', messageKey: `admin.orderCancel.refused.${result.reason}` });
     }
@@ -123,7 +125,7 @@ export function adminFulfilmentRoutes(deps: { db: Database; clock: () => Date })
     const file = req.file;
     if (!file || file.size === 0) return res.status(422).render('admin/shipments-upload.njk', { maxRows: MAX_CSV_ROWS, problem: 'admin.shipments.error.noFile' });
     try {
-      const report = await applyShipmentCsv(deps.db, file.buffer.toString('utf8'), merchant(req), deps.clock);
+      const report = await applyShipmentCsv(deps.db, file.buffer.toString('utf8'), merchant(req, res), deps.clock);
       req.log.info({ rows: report.length, applied: report.filter((row) => row.applied).length }, 'carrier CSV applied');
       res.render('admin/shipments-report.njk', { report, applied: report.filter((row) => row.applied).length, fileName: file.originalname });
     } catch (error) {
