@@ -129,6 +129,21 @@ describe.skipIf(!browserAvailable)("the merchant's morning", { timeout: 120_000 
     await expectAccessible(page);
     await page.goto(`${baseUrl}/admin/payments/attention`);
     await expectAccessible(page);
+
+    // The same pages in English.
+    await page.goto(`${baseUrl}/admin/orders/${second.id}?lang=en`);
+    expect((await page.getByTestId('fulfilment-status').innerText()).trim()).toBe('Shipped');
+    await expectAccessible(page);
+    await page.goto(`${baseUrl}/admin/orders?view=all`);
+    await expectAccessible(page);
+    await page.goto(`${baseUrl}/admin/shipments/upload`);
+    await expectAccessible(page);
+    await page.goto(`${baseUrl}/admin/orders/${second.id}/slip`);
+    expect(await page.locator('[data-testid="slip-total"]').count()).toBe(1);
+    await expectAccessible(page);
+    await shopperPage.goto(`${baseUrl}/orders?lang=en`);
+    expect(await shopperPage.locator('[data-testid="order-fulfilment"]').first().innerText()).toBe('Shipped');
+    await expectAccessible(shopperPage);
     await merchant.close();
     await shopper.close();
   }
