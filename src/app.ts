@@ -32,6 +32,7 @@ import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
 import { requireAdmin } from './admin/sign-in';
 import { photoUploadParser } from './admin/photo-upload';
+import { SHIPMENT_UPLOAD_PATH, shipmentCsvUpload } from './routes/admin-fulfilment';
 import type { AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
 import { projectPath } from './paths';
@@ -118,6 +119,8 @@ export function createApp(deps: AppDependencies): express.Express {
     app.post(['/admin/products', '/admin/products/:id'], express.urlencoded({ extended: false, limit: '100kb' }));
   }
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
+  // The carrier's CSV is a file upload: its form's CSRF token is in a multipart body.
+  if (deps.admin) app.post(SHIPMENT_UPLOAD_PATH, shipmentCsvUpload());
   setUpCsrf(app, { secret: settings.sessionSecret, cookies });
 
   // The catalog and the products need nothing of the session: the most visited pages skip its

@@ -14,9 +14,14 @@ const attentionInclude = { order: { select: { id: true, number: true } } } as co
 
 export type AttemptNeedingAttention = Prisma.PaymentGetPayload<{ include: typeof attentionInclude }>;
 
+/** The conditions of the three lists, also counted in the navbar (nav-counts.ts). */
+export const STUCK_ATTEMPT: Prisma.PaymentWhereInput = { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } };
+export const REFUND_IN_REVIEW: Prisma.RefundWhereInput = { status: 'needs_review' };
+export const PAID_ON_CANCELLED_ORDER: Prisma.PaymentWhereInput = { status: 'paid', order: { status: 'cancelled' } };
+
 export function findPaymentsNeedingAttention(db: Database): Promise<AttemptNeedingAttention[]> {
   return db.payment.findMany({
-    where: { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } },
+    where: STUCK_ATTEMPT,
     include: attentionInclude,
     orderBy: { createdAt: 'asc' },
   });
@@ -27,7 +32,20 @@ const refundInclude = { payment: { select: { orderNo: true, order: { select: { i
 export type RefundNeedingReview = Prisma.RefundGetPayload<{ include: typeof refundInclude }>;
 
 export function findRefundsNeedingReview(db: Database): Promise<RefundNeedingReview[]> {
-  return db.refund.findMany({ where: { status: 'needs_review' }, include: refundInclude, orderBy: { createdAt: 'asc' } });
+  return db.refund.findMany({ where: REFUND_IN_REVIEW, include: refundInclude, orderBy: { createdAt: 'asc' } });
+}
+
+/**
+ * Money that arrived on an order the merchant or shopper had cancelled (the bank cannot end a
+ * pending attempt): the attempt is paid, the order stays cancelled, and someone has to give the
+ * money back, by the refund form for a card, by hand for an ATM transfer.
+ */
+export function findPaidOnCancelledOrders(db: Database): Promise<AttemptNeedingAttention[]> {
+  return db.payment.findMany({
+    where: PAID_ON_CANCELLED_ORDER,
+    include: attentionInclude,
+    orderBy: { createdAt: 'asc' },
+  });
 }
 
 export function needsAttention(payment: { bankCheckFailures: number; status: string }): boolean {
@@ -51,10 +69,10 @@ export type RecheckResult =
 export async function recheckPayment(
   deps: BankCheckDependencies,
   paymentId: string,
-): Promise<{ orderId: string; result: RecheckResult } | undefined> {
+): Promise<{ orderId: string; orderNo: string; result: RecheckResult } | undefined> {
   const payment = await deps.db.payment.findUnique({ where: { id: paymentId } });
   if (!payment) return undefined;
-  return { orderId: payment.orderId, result: await recheck(deps, payment) };
+  return { orderId: payment.orderId, orderNo: payment.orderNo, result: await recheck(deps, payment) };
 }
 
 async function recheck(deps: BankCheckDependencies, payment: Payment): Promise<RecheckResult> {

@@ -8,6 +8,7 @@ import type { Translate } from '../i18n/translate';
 import { statusLabel } from '../orders/status-labels';
 import { withoutSecrets } from '../payments/exchange-audit';
 import { TOOK_MONEY } from '../payments/payment-states';
+import { SHIPPABLE_ORDER } from '../fulfilment/fulfilment-states';
 import { startOfTaipeiDay, TAIPEI_TIME_ZONE } from '../time/taipei';
 import { hasNoControlCharacters } from '../web/plain-text';
 import { toCsv, type CsvCell } from './csv';
@@ -25,6 +26,9 @@ export const orderFiltersSchema = z
     q: optional(z.string().trim().max(100).refine(hasNoControlCharacters, 'must not contain control characters')),
     status: optional(z.enum(['awaiting_payment', 'paid', 'expired', 'cancelled', 'refunded', 'partially_refunded'])),
     payType: optional(z.enum(['A', 'C'])),
+    fulfilment: optional(z.enum(['unfulfilled', 'shipped', 'delivered', 'returned'])),
+    // "to_ship" (paid, not shipped, oldest first) is what a bare /admin/orders shows; "all" is every order.
+    view: optional(z.enum(['to_ship', 'all'])),
     from: optional(z.iso.date()),
     to: optional(z.iso.date()),
     page: optional(z.coerce.number().int().min(1).max(100_000)),
@@ -33,9 +37,20 @@ export const orderFiltersSchema = z
 
 export type OrderFilters = z.output<typeof orderFiltersSchema>;
 
+/** The merchant's morning: with no filter at all, the orders that are paid and wait to be shipped. */
+export function withDefaultView(filters: OrderFilters): OrderFilters {
+  const { page: _page, ...rest } = filters;
+  return Object.values(rest).every((value) => value === undefined) ? { ...filters, view: 'to_ship' } : filters;
+}
+
+/** Paid (whole or in part) and not shipped: the list the merchant works through. */
+export const TO_SHIP: Prisma.OrderWhereInput = { status: { in: [...SHIPPABLE_ORDER] }, fulfilmentStatus: 'unfulfilled' };
+
 export function orderCondition(filters: OrderFilters): Prisma.OrderWhereInput {
   const conditions: Prisma.OrderWhereInput[] = [];
-  const { q, status, payType, from, to } = filters;
+  const { q, status, payType, fulfilment, view, from, to } = filters;
+  if (view === 'to_ship') conditions.push(TO_SHIP);
+  if (fulfilment) conditions.push({ fulfilmentStatus: fulfilment });
   if (q) {
     const text = { contains: q, mode: 'insensitive' } as const;
     conditions.push({
@@ -57,7 +72,7 @@ export function orderCondition(filters: OrderFilters): Prisma.OrderWhereInput {
 /** The filters as a query string, for page links and the CSV link; the page itself is left out. */
 export function filterQuery(filters: OrderFilters): string {
   const params = new URLSearchParams();
-  for (const name of ['q', 'status', 'payType', 'from', 'to'] as const) {
+  for (const name of ['q', 'status', 'payType', 'fulfilment', 'view', 'from', 'to'] as const) {
     const value = filters[name];
     if (value !== undefined) params.set(name, value);
   }
@@ -78,6 +93,9 @@ export interface OrderPage {
 }
 
 const newestFirst = [{ createdAt: 'desc' }, { id: 'asc' }] as const;
+/** The orders to ship, in the order their money arrived: the one waiting longest first. */
+const longestWaitingFirst = [{ paidAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] as const;
+const listOrder = (filters: OrderFilters) => (filters.view === 'to_ship' ? [...longestWaitingFirst] : [...newestFirst]);
 const attemptsOldestFirst = { payments: { orderBy: { createdAt: 'asc' } } } as const;
 
 export async function findOrderPage(db: Database, filters: OrderFilters): Promise<OrderPage> {
@@ -85,14 +103,14 @@ export async function findOrderPage(db: Database, filters: OrderFilters): Promis
   const page = filters.page ?? 1;
   const [total, orders] = await db.$transaction([
     db.order.count({ where }),
-    db.order.findMany({ where, orderBy: [...newestFirst], include: attemptsOldestFirst, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
+    db.order.findMany({ where, orderBy: listOrder(filters), include: attemptsOldestFirst, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
   ]);
   return { orders, total, page, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
 }
 
 /** Every matching order: an export that silently stopped at some row count would mislead. */
 export function findOrdersForExport(db: Database, filters: OrderFilters): Promise<ListedOrder[]> {
-  return db.order.findMany({ where: orderCondition(filters), orderBy: [...newestFirst], include: attemptsOldestFirst });
+  return db.order.findMany({ where: orderCondition(filters), orderBy: listOrder(filters), include: attemptsOldestFirst });
 }
 
 /** The attempt a list row shows: the one that took the money, or else the latest. */
@@ -108,6 +126,7 @@ const oldestFirst = { orderBy: { id: 'asc' } } as const;
 
 const orderRecordInclude = {
   lines: oldestFirst,
+  fulfilmentEvents: oldestFirst,
   payments: {
     orderBy: { createdAt: 'asc' },
     include: {

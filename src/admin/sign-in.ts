@@ -233,6 +233,8 @@ export function createLoginThrottle(clock: () => number = Date.now): LoginThrott
 // What a sign-in keeps in the shop's session: who is signed in and since when.
 export interface AdminSignIn {
   username: string;
+  /** The owner (the environment's account) or staff (src/admin/accounts.ts); absent on older sign-ins, which were the owner's. */
+  role?: 'owner' | 'staff';
   /** Epoch milliseconds. */
   signedInAt: number;
 }

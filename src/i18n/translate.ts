@@ -9,6 +9,7 @@ import { shop } from './catalogs/shop';
 import { browse } from './catalogs/browse';
 import { mail } from './catalogs/mail';
 import { orderLookup } from './catalogs/order-lookup';
+import { fulfilment } from './catalogs/fulfilment';
 
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
   const merged: Catalog = { 'zh-TW': {}, en: {} };
@@ -33,4 +34,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail];
+export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail, fulfilment];

@@ -5,6 +5,7 @@ import type { MailOutbox } from '../generated/prisma/client';
 import { isLocale, DEFAULT_LOCALE } from '../i18n/locales';
 import { ORDER_LINK_TTL_MS, type OrderLinks } from '../orders/order-link';
 import { statusLabel } from '../orders/status-labels';
+import { trackingUrl } from '../fulfilment/carriers';
 import { formatTaipeiDateTime, formatTwd } from '../web/views';
 import type { MailView } from './templates';
 
@@ -38,7 +39,7 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
     lookupUrl: `${deps.publicBaseUrl}/orders/lookup`,
     linkDays: Math.round(ORDER_LINK_TTL_MS / 86_400_000),
   };
-  if (mail.kind === 'order_placed' && payment?.payType === 'A' && payment.atmPayNo) {
+  if ((mail.kind === 'order_placed' || mail.kind === 'atm_account_reissued') && payment?.payType === 'A' && payment.atmPayNo) {
     view.atm = {
       bankCode: payment.atmBankCode ?? '',
       account: grouped(payment.atmPayNo),
@@ -50,6 +51,14 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
     view.paid = {
       amount: cents(payment?.amount ?? order.totalTwd * 100),
       at: formatTaipeiDateTime(payment?.payDate ?? order.paidAt ?? mail.createdAt, locale),
+    };
+  }
+  if (mail.kind === 'order_shipped' && order.carrier && order.trackingNumber) {
+    const url = trackingUrl(order.carrier, order.trackingNumber);
+    view.shipment = {
+      carrier: order.carrier === 'other' && order.carrierName ? order.carrierName : statusLabel('carrier', order.carrier, locale),
+      trackingNumber: order.trackingNumber,
+      ...(url && { trackingUrl: url }),
     };
   }
   return { to: order.email, view };

@@ -28,8 +28,9 @@ export interface EnqueueMail {
 
 /**
  * Writes the mail's outbox row inside the caller's transaction; a second call for the same order
- * and kind does nothing (the unique (orderId, kind) index), so each mail is owed once however
- * often the change that owes it is replayed. Returns whether a row was written.
+ * and kind (for atm_account_reissued: the same attempt) does nothing (the partial unique indexes of
+ * migration mail_per_atm_account), so each mail is owed once however often the change that owes it
+ * is replayed. Returns whether a row was written.
  */
 export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
   // One statement for the row and its wake-up: the notification is raised only when a row was
@@ -39,7 +40,7 @@ export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
     WITH written AS (
       INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
       VALUES (${randomUUID()}, ${mail.orderId}, ${mail.kind}::"MailKind", ${mail.paymentId ?? null}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
-      ON CONFLICT ("orderId", "kind") DO NOTHING
+      ON CONFLICT DO NOTHING
       RETURNING "id"
     )
     SELECT pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM written`;

@@ -14,10 +14,12 @@ export interface MailView {
   payType: string;
   lines: Array<{ name: string; quantity: number; total: string }>;
   total: string;
-  /** order_placed of an ATM order: where to transfer, how much, by when. */
+  /** order_placed of an ATM order, and atm_account_reissued: where to transfer, how much, by when. */
   atm?: { bankCode: string; account: string; amount: string; deadline: string };
   /** payment_received. */
   paid?: { amount: string; at: string };
+  /** order_shipped: the carrier in words, its tracking number and page (when it has one). */
+  shipment?: { carrier: string; trackingNumber: string; trackingUrl?: string };
   /** The signed link that opens the order in any browser. */
   orderUrl: string;
   lookupUrl: string;
@@ -33,6 +35,9 @@ export interface MailContent {
 const TEMPLATE: Record<MailKind, { file: string; subject: string }> = {
   order_placed: { file: 'order-placed', subject: 'mail.orderPlaced.subject' },
   payment_received: { file: 'payment-received', subject: 'mail.paymentReceived.subject' },
+  order_shipped: { file: 'order-shipped', subject: 'mail.orderShipped.subject' },
+  order_cancelled: { file: 'order-cancelled', subject: 'mail.orderCancelled.subject' },
+  atm_account_reissued: { file: 'atm-account-reissued', subject: 'mail.atmReissued.subject' },
 };
 
 export type MailRenderer = (kind: MailKind, view: MailView) => MailContent;

@@ -102,9 +102,43 @@ const billLineType: Labels = {
   R: { 'zh-TW': '退款', en: 'Refund' },
 };
 
+// After the payment: the parcel (src/fulfilment/), its carrier, and the merchant's trail.
+const fulfilmentStatus: Labels = {
+  unfulfilled: { 'zh-TW': '待出貨', en: 'Not shipped yet' },
+  shipped: { 'zh-TW': '已出貨', en: 'Shipped' },
+  delivered: { 'zh-TW': '已送達', en: 'Delivered' },
+  returned: { 'zh-TW': '已退貨', en: 'Returned' },
+  cancelled: { 'zh-TW': '已取消', en: 'Cancelled' },
+};
+
+const carrier: Labels = {
+  tcat: { 'zh-TW': '黑貓宅急便', en: 'T-Cat (黑貓宅急便)' },
+  hct: { 'zh-TW': '新竹物流', en: 'HCT Logistics (新竹物流)' },
+  post: { 'zh-TW': '中華郵政', en: 'Chunghwa Post (中華郵政)' },
+  ecan: { 'zh-TW': '宅配通', en: 'e-can (宅配通)' },
+  other: { 'zh-TW': '其他貨運', en: 'Other carrier' },
+};
+
+const merchantAction: Labels = {
+  sign_in: { 'zh-TW': '登入', en: 'Signed in' },
+  refund: { 'zh-TW': '退款', en: 'Refund' },
+  recheck: { 'zh-TW': '向銀行重新查詢', en: 'Re-checked with the bank' },
+  refund_review: { 'zh-TW': '記錄退款結果', en: 'Refund outcome recorded' },
+  shipment: { 'zh-TW': '出貨', en: 'Shipped' },
+  delivery: { 'zh-TW': '標記送達', en: 'Marked delivered' },
+  return: { 'zh-TW': '標記退貨', en: 'Marked returned' },
+  cancellation: { 'zh-TW': '取消訂單', en: 'Order cancelled' },
+  settlement_fetch: { 'zh-TW': '取得對帳資料', en: 'Settlement fetched' },
+  account_added: { 'zh-TW': '新增帳號', en: 'Account added' },
+  account_disabled: { 'zh-TW': '停用帳號', en: 'Account disabled' },
+  product_change: { 'zh-TW': '修改商品', en: 'Product changed' },
+  stock_change: { 'zh-TW': '調整庫存', en: 'Stock changed' },
+};
+
 const kinds = {
   order: orderStatus, payment: paymentStatus, payType, bank: bankPayStatus,
   settlement: settlementState, difference: settlementDifference, billLine: billLineType,
+  fulfilment: fulfilmentStatus, carrier, merchantAction,
 } as const;
 export type LabelKind = keyof typeof kinds;
 

@@ -61,6 +61,11 @@ export interface SettleRequest {
    * transaction, so a refund is booked exactly once however often its answer is applied.
    */
   refundId?: string;
+  /**
+   * The refund was in needs_review and a person records that the bank's own back office shows it
+   * made (src/admin/refund-review.ts): it may be completed from there, for the amount recorded.
+   */
+  reviewedRefund?: boolean;
 }
 
 export type SettleResult =
@@ -122,17 +127,19 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   if (refund?.status === 'succeeded') return { kind: 'already_applied', status: payment.status, orderId };
   const refusal =
     refusalReason(payment, to, outcome) ??
-    (refund === null ? `refund ${request.refundId} does not exist` : refund && refundRefusal(refund, payment));
+    (refund === null ? `refund ${request.refundId} does not exist` : refund && refundRefusal(refund, payment, request.reviewedRefund === true));
   if (refusal !== undefined) {
     await recordRefusedChange(tx, { ...base, from: payment.status, to, reason: `${refusal} (${request.source})` });
     return { kind: 'refused', from: payment.status, to, orderId, reason: refusal };
   }
 
   const reason = `${outcome.kind} (${request.source})`;
+  // The amount booked is the row's own, except for a reviewed refund, booked as the bank shows it.
   if (refund) {
-    await tx.refund.update({ where: { id: refund.id }, data: { status: 'succeeded' } });
+    const amount = outcome.kind === 'refunded' ? outcome.amount : refund.amount;
+    await tx.refund.update({ where: { id: refund.id }, data: { status: 'succeeded', amount } });
     await tx.moneyMovement.create({
-      data: { kind: 'refund', paymentId: payment.id, refundId: refund.id, amount: refund.amount, occurredAt: deps.clock() },
+      data: { kind: 'refund', paymentId: payment.id, refundId: refund.id, amount, occurredAt: deps.clock() },
     });
   }
   if (partialRefund) {
@@ -151,7 +158,12 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   // started, its card link or ATM account now stored; it leaves the order as it is.
   // Each e-mail is written in this transaction, once per order (src/mail/outbox.ts): the
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
-  if (to === 'pending' && outcome.kind === 'created') await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
+  if (to === 'pending' && outcome.kind === 'created') {
+    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
+    // A later ATM account (pay again after the first expired) is mailed as well: the shopper must
+    // be able to find where to transfer without the order page.
+    if (!first && payment.payType === 'A') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
+  }
   if (to === 'paid' && outcome.kind === 'paid') {
     const paidAt = outcome.payDate ?? deps.clock();
     // The booking the daily settlement matches against: once, now, and never moved by later changes.
@@ -164,10 +176,11 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   return { kind: 'applied', from: payment.status, to, orderId };
 }
 
-/** A refund applies only to its own attempt, and only once, from "requested". */
-function refundRefusal(refund: { id: string; paymentId: string; status: string }, payment: LockedPayment): string | undefined {
+/** A refund applies only to its own attempt, and only once, from "requested" (or "needs_review" when a person reviewed it). */
+function refundRefusal(refund: { id: string; paymentId: string; status: string }, payment: LockedPayment, reviewed: boolean): string | undefined {
   if (refund.paymentId !== payment.id) return `refund ${refund.id} is for another attempt`;
-  return refund.status === 'requested' ? undefined : `refund ${refund.id} is ${refund.status}`;
+  if (refund.status === 'requested' || (reviewed && refund.status === 'needs_review')) return undefined;
+  return `refund ${refund.id} is ${refund.status}`;
 }
 
 function targetStatus(payment: LockedPayment, outcome: BankOutcome): PaymentStatus {

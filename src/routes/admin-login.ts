@@ -1,8 +1,10 @@
 // Signing in to and out of the back office.
 import { Router } from 'express';
 import { z } from 'zod';
+import { merchantLoginChecker } from '../admin/accounts';
+import { recordMerchantAction } from '../admin/trail';
+import type { Database } from '../db/prisma';
 import {
-  adminLoginChecker,
   afterLoginPath,
   createLoginThrottle,
   endAdminSession,
@@ -22,9 +24,9 @@ const loginFormSchema = z.object({
   next: z.string().max(2000).optional(),
 });
 
-export function adminLoginRoutes(deps: { clock: () => Date; credentials: AdminCredentials }): Router {
+export function adminLoginRoutes(deps: { db: Database; clock: () => Date; credentials: AdminCredentials }): Router {
   const router = Router();
-  const checkLogin = adminLoginChecker(deps.credentials);
+  const checkLogin = merchantLoginChecker(deps.db, deps.credentials);
   const throttle = createLoginThrottle(() => deps.clock().getTime());
   const gate = createHashingGate();
 
@@ -39,21 +41,22 @@ export function adminLoginRoutes(deps: { clock: () => Date; credentials: AdminCr
     const address = requestClientKey(req);
     // Counted before the hash (sign-in.ts); given back if the gate will not hash it now.
     throttle.attempt(form.username, address);
-    let opened: boolean;
+    let merchant: Awaited<ReturnType<typeof checkLogin>>;
     try {
-      opened = await gate.run(`${address}\u0000${usernameDigest(form.username)}`, () => checkLogin(form.username, form.password));
+      merchant = await gate.run(`${address}\u0000${usernameDigest(form.username)}`, () => checkLogin(form.username, form.password));
     } catch (error) {
       if (error instanceof LoginThrottledError) throttle.withdrawn(form.username, address);
       throw error;
     }
-    if (!opened) {
+    if (!merchant) {
       // The name typed may be a password typed in the wrong field: only a digest of it is logged.
       req.log.warn({ usernameDigest: usernameDigest(form.username) }, 'back-office login failed');
       return res.status(401).render('admin/login.njk', { next, username: form.username, failed: true });
     }
     throttle.succeeded(form.username, address);
-    await startAdminSession(req, { username: deps.credentials.username, signedInAt: deps.clock().getTime() });
-    req.log.info({ username: deps.credentials.username }, 'back-office login');
+    await startAdminSession(req, { ...merchant, signedInAt: deps.clock().getTime() });
+    await recordMerchantAction(deps.db, { actor: merchant.username, action: 'sign_in', ...(req.ip && { address: req.ip }) });
+    req.log.info({ username: merchant.username, role: merchant.role }, 'back-office login');
     res.redirect(303, next);
   });
 

@@ -1,8 +1,10 @@
 // The back office's order list (search, filters, pages), its CSV export, and one order's full record.
 import { Router } from 'express';
 import { needsAttention } from '../admin/attention';
-import { filterQuery, findOrderPage, findOrderRecord, findOrdersForExport, mainAttempt, orderFiltersSchema, ordersCsv } from '../admin/orders';
+import { filterQuery, findOrderPage, withDefaultView, findOrderRecord, findOrdersForExport, mainAttempt, orderFiltersSchema, ordersCsv } from '../admin/orders';
 import { refundActions } from '../admin/refunds';
+import { CARRIERS } from '../fulfilment/carriers';
+import { fulfilmentActions } from '../fulfilment/fulfilment-states';
 import type { Database } from '../db/prisma';
 import { taipeiDate } from '../time/taipei';
 import { NotFoundError } from '../web/errors';
@@ -12,7 +14,7 @@ export function adminOrderRoutes(deps: { db: Database; clock: () => Date }): Rou
   const router = Router();
 
   router.get('/orders', async (req, res) => {
-    const filters = readInput(orderFiltersSchema, req.query);
+    const filters = withDefaultView(readInput(orderFiltersSchema, req.query));
     const page = await findOrderPage(deps.db, filters);
     res.render('admin/orders.njk', {
       ...page,
@@ -38,6 +40,8 @@ export function adminOrderRoutes(deps: { db: Database; clock: () => Date }): Rou
     if (!order) throw new NotFoundError(`no order ${req.params.id}`);
     res.render('admin/order.njk', {
       order,
+      fulfilment: fulfilmentActions(order),
+      carriers: CARRIERS,
       attempts: order.payments.map((payment) => ({ payment, actions: refundActions(payment, payment.refunds), needsAttention: needsAttention(payment) })),
     });
   });

@@ -4,8 +4,9 @@
 // Every action ends in a redirect to the order's page with one notice saying what happened.
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { findPaymentsNeedingAttention, findRefundsNeedingReview, recheckPayment } from '../admin/attention';
+import { findPaidOnCancelledOrders, findPaymentsNeedingAttention, findRefundsNeedingReview, recheckPayment } from '../admin/attention';
 import { recheckNotice, refundNotice, setNotice } from '../admin/notices';
+import { recordMerchantAction } from '../admin/trail';
 import { saveSession } from '../web/session';
 import {
   findRefundTarget,
@@ -34,14 +35,25 @@ export function adminPaymentRoutes(deps: RefundDependencies): Router {
   }
 
   router.get('/payments/attention', async (_req, res) => {
-    const [payments, refunds] = await Promise.all([findPaymentsNeedingAttention(deps.db), findRefundsNeedingReview(deps.db)]);
-    res.render('admin/attention.njk', { payments, refunds, threshold: ATTENTION_AFTER_FAILURES });
+    const [payments, refunds, paidOnCancelled] = await Promise.all([
+      findPaymentsNeedingAttention(deps.db),
+      findRefundsNeedingReview(deps.db),
+      findPaidOnCancelledOrders(deps.db),
+    ]);
+    res.render('admin/attention.njk', { payments, refunds, paidOnCancelled, threshold: ATTENTION_AFTER_FAILURES });
   });
 
   router.post('/payments/:id/recheck', async (req, res) => {
     const rechecked = await recheckPayment(withRequestLog(req), req.params.id);
     if (!rechecked) throw new NotFoundError(`no payment ${req.params.id}`);
     req.log.info({ paymentId: req.params.id, result: rechecked.result.kind }, 'payment re-checked with the bank');
+    await recordMerchantAction(deps.db, {
+      actor: res.locals.admin.username,
+      action: 'recheck',
+      subject: rechecked.orderNo,
+      details: { paymentId: req.params.id, result: rechecked.result.kind },
+      ...(req.ip && { address: req.ip }),
+    });
     setNotice(req.session, recheckNotice(rechecked.result));
     await saveSession(req);
     res.redirect(303, `/admin/orders/${rechecked.orderId}`);
@@ -89,6 +101,13 @@ export function adminPaymentRoutes(deps: RefundDependencies): Router {
       return render(res.status(422), current, form, result.problem);
     }
     req.log.info({ paymentId: payment.id, refundKind: form.kind, result: result.kind }, 'refund handled');
+    await recordMerchantAction(deps.db, {
+      actor: res.locals.admin.username,
+      action: 'refund',
+      subject: payment.orderNo,
+      details: { kind: form.kind, amount: (form.amountTwd ?? 0) * 100, result: result.kind, refundId: result.refund.id },
+      ...(req.ip && { address: req.ip }),
+    });
     setNotice(req.session, refundNotice(result));
     await saveSession(req);
     res.redirect(303, `/admin/orders/${payment.orderId}`);

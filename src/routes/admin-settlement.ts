@@ -1,5 +1,6 @@
 // The daily settlement in the back office: the recent days, one day's lines and differences, "fetch
 // again", and both as CSV for the accountant.
+import { recordMerchantAction } from '../admin/trail';
 import { Router } from 'express';
 import { z } from 'zod';
 import { fetchNotice, setNotice } from '../admin/notices';
@@ -40,6 +41,7 @@ export function adminSettlementRoutes(deps: SettlementDependencies): Router {
     const { day } = readInput(dayParams, req.params);
     const result = await fetchDayAgain({ ...deps, logger: req.log }, day);
     req.log.info({ day, result: result.kind }, 'settlement day fetched again');
+    await recordMerchantAction(deps.db, { actor: res.locals.admin.username, action: 'settlement_fetch', subject: day, details: { result: result.kind }, ...(req.ip && { address: req.ip }) });
     setNotice(req.session, fetchNotice(result));
     await saveSession(req);
     res.redirect(303, `/admin/settlement/${day}`);

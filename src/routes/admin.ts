@@ -11,6 +11,11 @@ import { adminOrderRoutes } from './admin-orders';
 import { adminPaymentRoutes } from './admin-payments';
 import { adminProductRoutes } from './admin-products';
 import { adminSettlementRoutes } from './admin-settlement';
+import { adminFulfilmentRoutes } from './admin-fulfilment';
+import { adminTrailRoutes } from './admin-trail';
+import { adminRefundReviewRoutes } from './admin-refund-review';
+import { requireEnabledAccount } from '../admin/accounts';
+import { navCounts } from '../admin/nav-counts';
 
 export interface AdminDependencies {
   db: Database;
@@ -24,7 +29,12 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   const router = Router();
   router.use(adminLoginRoutes(deps));
   router.use(requireAdmin(deps.clock));
+  router.use(requireEnabledAccount(deps.db));
+  router.use(navCounts(deps.db));
   router.get('/', (_req, res) => res.redirect(303, '/admin/orders'));
+  router.use(adminFulfilmentRoutes(deps));
+  router.use(adminTrailRoutes(deps));
+  router.use(adminRefundReviewRoutes(deps));
   router.use(adminOrderRoutes(deps));
   router.use(adminPaymentRoutes(deps));
   router.use(adminSettlementRoutes(deps));

@@ -8,7 +8,10 @@ import { confirmingPayment } from '../orders/payment-return';
 import { statusState } from '../orders/status-state';
 import { shopperOutcome } from '../payments/payment-outcome';
 import { startPaymentAttempt, type PaymentAttemptDependencies } from '../payments/start-attempt';
-import { OrderNotFoundError } from '../web/errors';
+import { ConflictError, OrderNotFoundError } from '../web/errors';
+import { cancelUnpaidOrder } from '../orders/cancel-order';
+import { cancellationOf } from '../fulfilment/fulfilment-states';
+
 import { readInput } from './form-input';
 import { noStore } from './no-store';
 
@@ -36,7 +39,17 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
       confirming,
       payOptions: payOptions(order),
       statusState: statusState(order),
+      canCancel: cancellationOf(order) === 'cancel',
     });
+  });
+
+  // The shopper's own unpaid order, under the order page's access rules (and CSRF, as every form).
+  router.post('/orders/:id/cancel', async (req, res) => {
+    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
+    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
+    const result = await cancelUnpaidOrder(deps.db, order.id, { shopper: true }, deps.clock());
+    if (result.kind === 'refused') throw new ConflictError('orders.cancel.refused', `order cannot be cancelled: ${result.reason}`);
+    res.redirect(303, `/orders/${order.id}`);
   });
 
   // What the order and result pages poll to update themselves (public/js/order-status.js).

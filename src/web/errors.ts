@@ -38,6 +38,13 @@ export class BadRequestError extends HttpError {
   }
 }
 
+/** The request is well formed but what it asks is no longer possible (the thing moved on). */
+export class ConflictError extends HttpError {
+  constructor(messageKey: string, detail?: string) {
+    super(409, messageKey, detail);
+  }
+}
+
 export class TooManyRequestsError extends HttpError {
   constructor(detail?: string) {
     super(429, 'error.tooMany', detail);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Express } from 'express';
 import nunjucks from 'nunjucks';
 import { failureLabel, statusLabel, statusTone, type LabelKind } from '../orders/status-labels';
+import { trackingUrl } from '../fulfilment/carriers';
 import type { Locale } from '../i18n/locales';
 import { TAIPEI_TIME_ZONE } from '../time/taipei';
 import { photoDimensions, photoUrl } from '../catalog/photos';
@@ -70,6 +71,7 @@ export function setUpViews(app: Express, options: { viewsDir: string; watch: boo
   env.addFilter('groupDigits', (digits: string | null | undefined) => groupDigits(digits));
   env.addGlobal('photoUrl', photoUrl);
   env.addGlobal('photoDimensions', photoDimensions);
+  env.addFilter('trackingUrl', (order: { carrier: string | null; trackingNumber: string | null }) => trackingUrl(order.carrier, order.trackingNumber));
   app.set('view engine', 'njk');
   return env;
 }

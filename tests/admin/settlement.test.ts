@@ -62,6 +62,10 @@ describe('the settlement page', () => {
     const response = await fetchAgain(day);
     expect(response.status).toBe(303);
     expect(response.headers.location).toBe(`/admin/settlement/${day}`);
+    // In the merchant's trail, with who fetched which day.
+    expect(await h.db.merchantAction.findMany({ where: { action: 'settlement_fetch' }, select: { actor: true, subject: true, details: true } })).toEqual([
+      { actor: 'merchant', subject: day, details: { result: 'fetched' } },
+    ]);
     const page = await admin.agent.get(`/admin/settlement/${day}?lang=en`);
     expect(page.text).toContain('data-notice="admin.settlement.fetched.differences"');
     expect(page.text).toContain('data-state="differences"');

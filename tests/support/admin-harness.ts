@@ -35,6 +35,8 @@ export interface AdminHarness {
   sinopac: SinopacClient;
   audit: ExchangeAudit;
   attemptDeps: PaymentAttemptDependencies;
+  /** A second shop instance on the same database, with its own session store: as a second server would be. */
+  anotherInstance(): Promise<Express>;
   close(): Promise<void>;
 }
 
@@ -54,19 +56,24 @@ export async function startAdminHarness(options: { backOffice?: boolean; clock?:
     timeoutMs: 3_000,
     onExchange: audit.record,
   });
-  const sessions = createSessionStore(database.url, logger);
   const settings = { publicBaseUrl: LOST_NOTIFICATIONS_URL, atmExpireDays: 3, cardExpMinutes: 10 };
-  const app = createApp({
-    db,
-    sinopac,
-    logger,
-    clock,
-    sessionStore: sessions.store,
-    settings: { ...settings, production: false, sessionSecret: 'admin-harness-secret', bankOrigins: [sandbox.origin] },
-    ...(options.backOffice !== false && {
-      admin: { username: ADMIN_USERNAME, passwordHash: options.passwordCost ? await hashAdminPassword(ADMIN_PASSWORD, options.passwordCost) : await passwordHash },
-    }),
-  });
+  const sessionStores: Array<ReturnType<typeof createSessionStore>> = [];
+  const instance = async () => {
+    const sessions = createSessionStore(database.url, logger);
+    sessionStores.push(sessions);
+    return createApp({
+      db,
+      sinopac,
+      logger,
+      clock,
+      sessionStore: sessions.store,
+      settings: { ...settings, production: false, sessionSecret: 'admin-harness-secret', bankOrigins: [sandbox.origin] },
+      ...(options.backOffice !== false && {
+        admin: { username: ADMIN_USERNAME, passwordHash: options.passwordCost ? await hashAdminPassword(ADMIN_PASSWORD, options.passwordCost) : await passwordHash },
+      }),
+    });
+  };
+  const app = await instance();
   return {
     app,
     db,
@@ -74,10 +81,11 @@ export async function startAdminHarness(options: { backOffice?: boolean; clock?:
     sinopac,
     audit,
     attemptDeps: { db, sinopac, clock, logger, settings },
+    anotherInstance: instance,
     async close() {
       await sandbox.close();
       await audit.flush();
-      await sessions.close();
+      for (const sessions of sessionStores) await sessions.close();
       await database.drop();
     },
   };
