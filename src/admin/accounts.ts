@@ -39,7 +39,8 @@ export function merchantLoginChecker(db: Database, owner: AdminCredentials): Che
     if (await checkOwner(username, password)) return { username: owner.username, role: 'owner' };
     // The owner's name was checked in full above.
     if (username === owner.username) return undefined;
-    const account = await db.merchantAccount.findUnique({ where: { username: username.trim() } });
+    // No account has a control character in its name, and PostgreSQL refuses a NUL in a query.
+    const account = /\p{Cc}/u.test(username) ? null : await db.merchantAccount.findUnique({ where: { username: username.trim() } });
     if (!account || account.disabledAt) {
       await verifyAdminPassword(password, await decoy);
       return undefined;

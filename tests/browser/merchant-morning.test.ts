@@ -62,6 +62,7 @@ describe.skipIf(!browserAvailable)("the merchant's morning", { timeout: 120_000 
 
     // The shopper's order page before: paid, not shipped yet.
     await shopperPage.goto(`${baseUrl}${links.pathFor(first.id)}`);
+    await shopperPage.getByTestId('open-order').click();
     await shopperPage.waitForURL(`${baseUrl}/orders/${first.id}`);
     expect((await shopperPage.getByTestId('order-fulfilment').innerText()).trim()).toBe('待出貨');
 
