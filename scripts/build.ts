@@ -10,7 +10,7 @@ import { projectPath } from '../src/paths';
 
 // Development-only parts, loaded with import() where they are needed: they must stay out of what
 // a production process loads (and their packages are devDependencies).
-const DEVELOPMENT_ONLY = [/^src\/sandbox\//, /^src\/db\/embedded-postgres\.ts$/];
+const DEVELOPMENT_ONLY = [/^src\/sandbox\//, /^src\/db\/embedded-postgres\.ts$/, /^src\/catalog\/seed\.ts$/];
 
 /** The source files an entry point loads by static imports alone, its own chunk and those it imports. */
 function staticallyLoaded(metafile: Metafile, output: string, seen = new Set<string>()): Set<string> {

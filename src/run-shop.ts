@@ -9,7 +9,6 @@ import type { BankCredentials, Config } from './config';
 import { createLogger } from './logger';
 import { migrateDatabase, openDatabaseServer } from './db/database-server';
 import { createDatabase, poolOf } from './db/prisma';
-import { seedProducts } from './catalog/seed';
 import { startProductCache } from './catalog/product-cache';
 import { createExchangeAudit } from './payments/exchange-audit';
 import { SinopacClient } from './sinopac/client';
@@ -75,8 +74,12 @@ export async function runShop(config: Config): Promise<void> {
   const db = createDatabase(databaseServer.url, {
     onPoolError: (error) => logger.warn({ err: error }, 'database: idle connection lost'),
   });
-  const seeded = await seedProducts(db);
-  if (seeded > 0) say(`Seeded ${seeded} products`);
+  // The demo products make a fresh clone a shop to try; a production shop starts with none, and the
+  // merchant adds its own in the back office. Loaded only here, with their drawings, like the sandbox.
+  if (config.env !== 'production') {
+    const seeded = await (await import('./catalog/seed')).seedProducts(db);
+    if (seeded > 0) say(`Seeded ${seeded} products`);
+  }
 
   // Without SMTP_URL (never in production) the shop's e-mails go to a catcher on loopback, shown
   // on the sandbox console's Mail page.

@@ -36,7 +36,7 @@ export function readCategoryForm(body: unknown): { form: CategoryForm } | { erro
   return form.slug ? { form } : { errors: { slug: 'admin.product.error.slugNeeded' } };
 }
 
-export type CategorySaveResult = { kind: 'saved' } | { kind: 'refused'; errors: CategoryErrors } | { kind: 'not_found' };
+export type CategorySaveResult = { kind: 'saved'; categoryId: number; slug: string } | { kind: 'refused'; errors: CategoryErrors } | { kind: 'not_found' };
 
 async function saving(work: () => Promise<CategorySaveResult>): Promise<CategorySaveResult> {
   try {
@@ -49,14 +49,14 @@ async function saving(work: () => Promise<CategorySaveResult>): Promise<Category
 
 export function createCategory(db: Database, form: CategoryForm): Promise<CategorySaveResult> {
   return saving(async () => {
-    await db.category.create({ data: form, select: { id: true } });
-    return { kind: 'saved' };
+    const { id } = await db.category.create({ data: form, select: { id: true } });
+    return { kind: 'saved', categoryId: id, slug: form.slug };
   });
 }
 
 export function updateCategory(db: Database, categoryId: number, form: CategoryForm): Promise<CategorySaveResult> {
   return saving(async () => {
     const { count } = await db.category.updateMany({ where: { id: categoryId }, data: form });
-    return count === 1 ? { kind: 'saved' } : { kind: 'not_found' };
+    return count === 1 ? { kind: 'saved', categoryId, slug: form.slug } : { kind: 'not_found' };
   });
 }

@@ -1,6 +1,7 @@
 // The back office's shelves: the list, a form to add one, and each one's name, slug and position.
 import { Router, type Request, type Response } from 'express';
 import { setNotice } from '../admin/notices';
+import { recordMerchantAction } from '../admin/trail';
 import { idSchema } from '../admin/products';
 import { createCategory, readCategoryForm, updateCategory, type CategoryErrors, type CategorySaveResult } from '../catalog/categories';
 import type { Database } from '../db/prisma';
@@ -26,6 +27,13 @@ export function adminCategoryRoutes(deps: { db: Database }): Router {
   async function answer(req: Request, res: Response, result: CategorySaveResult, categoryId?: number) {
     if (result.kind === 'not_found') throw new NotFoundError(`no category ${categoryId}`);
     if (result.kind === 'refused') return render(res, 422, { categoryId, values: req.body as Record<string, unknown>, errors: result.errors });
+    await recordMerchantAction(db, {
+      actor: res.locals.admin.username,
+      action: 'category_change',
+      subject: result.slug,
+      details: { change: categoryId === undefined ? 'created' : 'saved', categoryId: result.categoryId },
+      ...(req.ip && { address: req.ip }),
+    });
     setNotice(req.session, { tone: 'success', messageKey: 'admin.category.saved' });
     await saveSession(req);
     res.redirect(303, '/admin/categories');

@@ -5,6 +5,7 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
 import { setNotice } from '../admin/notices';
+import { recordMerchantAction } from '../admin/trail';
 import type { UploadRefusal } from '../admin/photo-upload';
 import {
   findProductPage,
@@ -23,6 +24,7 @@ import { PRODUCT_FIELDS, readNewProductForm, readProductForm, type ProductErrors
 import { addPhotos, movePhoto, removePhoto } from '../catalog/product-photos';
 import { changeStock, readStockChangeForm, type StockChangeErrors } from '../catalog/stock';
 import type { Database } from '../db/prisma';
+import type { Prisma } from '../generated/prisma/client';
 import { NotFoundError } from '../web/errors';
 import { saveSession } from '../web/session';
 import { readInput } from './form-input';
@@ -97,6 +99,11 @@ export function adminProductRoutes(deps: { db: Database }): Router {
     res.status(status).render('admin/product-new.njk', { categories: await listCategories(db), values, errors, errorFields: errorFields(errors) });
   }
 
+  // Every change a merchant makes here goes into the merchant trail (admin/trail.ts).
+  function recorded(req: Request, res: Response, action: 'product_change' | 'stock_change', subject: string, details: Prisma.InputJsonObject) {
+    return recordMerchantAction(db, { actor: res.locals.admin.username, action, subject, details, ...(req.ip && { address: req.ip }) });
+  }
+
   async function done(req: Request, res: Response, productId: number, messageKey: string, params?: Record<string, string | number>) {
     setNotice(req.session, { tone: 'success', messageKey, ...(params && { params }) });
     await saveSession(req);
@@ -119,6 +126,7 @@ export function adminProductRoutes(deps: { db: Database }): Router {
     const result = await createProduct(db, read.form, res.locals.admin.username);
     if (result.kind !== 'saved') return renderNew(res, 422, keptValues(req.body), result.kind === 'refused' ? result.errors : {});
     req.log.info({ productId: result.productId }, 'product created');
+    await recorded(req, res, 'product_change', read.form.slug, { change: 'created', productId: result.productId });
     await done(req, res, result.productId, 'admin.product.created');
   });
 
@@ -133,6 +141,7 @@ export function adminProductRoutes(deps: { db: Database }): Router {
     if (result.kind === 'not_found') throw new NotFoundError(`no product ${req.params.id}`);
     if (result.kind === 'refused') return renderEditor(res, 422, found, { values: keptValues(req.body), errors: result.errors });
     req.log.info({ productId: found.product.id }, 'product saved');
+    await recorded(req, res, 'product_change', found.product.slug, { change: 'saved', productId: found.product.id });
     await done(req, res, found.product.id, 'admin.product.saved');
   });
 
@@ -156,6 +165,7 @@ export function adminProductRoutes(deps: { db: Database }): Router {
     }
     if (!(await addPhotos(db, found.product.id, prepared))) throw new NotFoundError(`no product ${req.params.id}`);
     req.log.info({ productId: found.product.id, photos: prepared.length }, 'photos added');
+    await recorded(req, res, 'product_change', found.product.slug, { change: 'photos_added', productId: found.product.id, count: prepared.length });
     await done(req, res, found.product.id, 'admin.photo.added', { count: prepared.length });
   });
 
@@ -164,6 +174,7 @@ export function adminProductRoutes(deps: { db: Database }): Router {
     const { move } = readInput(photoMoveSchema, req.body);
     const photoId = idSchema.safeParse(req.params.photoId);
     if (!photoId.success || !(await movePhoto(db, found.product.id, photoId.data, move))) throw new NotFoundError(`no photo ${req.params.photoId}`);
+    await recorded(req, res, 'product_change', found.product.slug, { change: 'photo_moved', productId: found.product.id, photoId: photoId.data, move });
     await done(req, res, found.product.id, 'admin.photo.moved');
   });
 
@@ -172,6 +183,7 @@ export function adminProductRoutes(deps: { db: Database }): Router {
     const photoId = idSchema.safeParse(req.params.photoId);
     if (!photoId.success || !(await removePhoto(db, found.product.id, photoId.data))) throw new NotFoundError(`no photo ${req.params.photoId}`);
     req.log.info({ productId: found.product.id, photoId: photoId.data }, 'photo removed');
+    await recorded(req, res, 'product_change', found.product.slug, { change: 'photo_removed', productId: found.product.id, photoId: photoId.data });
     await done(req, res, found.product.id, 'admin.photo.removed');
   });
 
@@ -186,6 +198,7 @@ export function adminProductRoutes(deps: { db: Database }): Router {
       return renderEditor(res, 422, await record(req.params.id), { stockValues: req.body as FormValues, stockErrors: { delta: 'admin.stock.error.belowZero' } });
     }
     req.log.info({ productId: found.product.id, delta: read.form.delta, reason: read.form.reason }, 'stock changed');
+    await recorded(req, res, 'stock_change', found.product.slug, { productId: found.product.id, delta: read.form.delta, reason: read.form.reason, before: result.stockBefore, after: result.stockAfter });
     await done(req, res, found.product.id, 'admin.stock.changed', { before: result.stockBefore, after: result.stockAfter });
   });
 
