@@ -30,9 +30,8 @@ import { createOrderLinks } from './orders/order-link';
 import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/payment-callbacks';
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
-import { requireAdmin } from './admin/sign-in';
 import { photoUploadParser } from './admin/photo-upload';
-import type { AdminCredentials } from './admin/sign-in';
+import { requireAdmin, type AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
 import { photoRoutes } from './routes/photos';
 
