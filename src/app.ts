@@ -16,7 +16,7 @@ import { setUpSecurityHeaders } from './web/security-headers';
 import { setUpStaticFiles } from './web/static-files';
 import { setUpViews } from './web/views';
 import { setUpLocale } from './web/locale';
-import { setUpSession } from './web/session';
+import { sessionHandlers } from './web/session';
 import { setUpCsrf } from './web/csrf';
 import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
 import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
@@ -31,7 +31,7 @@ import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from './routes/paymen
 import { paymentResultRoutes } from './routes/payment-result';
 import { createAdminRoutes } from './routes/admin';
 import { photoUploadParser } from './admin/photo-upload';
-import type { AdminCredentials } from './admin/sign-in';
+import { requireAdmin, type AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
 import { photoRoutes } from './routes/photos';
 
@@ -98,10 +98,12 @@ export function createApp(deps: AppDependencies): express.Express {
   // The bank's callbacks: before CSRF and sessions, since the bank has neither.
   app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(settings.callbackScreening) }));
 
+  const sessions = sessionHandlers({ store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
   if (deps.admin) {
-    // Photos come as multipart, read before the CSRF check that needs their form's token. Two
-    // descriptions of 4,000 Chinese characters, percent-encoded, are about 72 KB.
-    app.post('/admin/products/:id/photos', photoUploadParser());
+    // Photos come as multipart, read before the CSRF check that needs their form's token; only a
+    // signed-in merchant's are read at all. Two descriptions of 4,000 Chinese characters,
+    // percent-encoded, are about 72 KB.
+    app.post('/admin/products/:id/photos', sessions, requireAdmin(deps.clock), photoUploadParser());
     app.post(['/admin/products', '/admin/products/:id'], express.urlencoded({ extended: false, limit: '100kb' }));
   }
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
@@ -115,7 +117,7 @@ export function createApp(deps: AppDependencies): express.Express {
   app.use(catalogRoutes({ db: deps.db, products }));
 
   // Pages with the session.
-  setUpSession(app, { store: deps.sessionStore, secret: settings.sessionSecret, secureCookies: settings.production });
+  app.use(sessions);
   if (deps.admin) app.use('/admin', createAdminRoutes({ ...deps, credentials: deps.admin }));
   app.use(cartCountFromSession({ secureCookies: settings.production }));
   app.use(cartRoutes({ db: deps.db, products }));

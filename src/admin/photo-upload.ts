@@ -1,6 +1,6 @@
 // Reading the photo upload form (multipart/form-data) with multer, into memory and within limits.
-// It runs before the CSRF check, which needs the form's _csrf field that only this parser can read;
-// the upload route itself still needs the sign-in and the token like every other. A limit broken
+// It runs after the sign-in check (app.ts) and before the CSRF check, which needs the form's _csrf
+// field that only this parser can read; the route then needs the token like every other. A limit broken
 // is not an error page: the parser notes which, drains the rest of the body, and the route shows
 // the product's page with the reason.
 import type { RequestHandler } from 'express';
@@ -27,16 +27,14 @@ export function photoUploadParser(): RequestHandler {
   }).array('photos', MAX_PHOTOS_PER_UPLOAD);
   return (req, res, next) => {
     parse(req, res, (error?: unknown) => {
-      if (error instanceof multer.MulterError) {
-        res.locals.uploadRefusal = error.code === 'LIMIT_FILE_SIZE' ? 'too_big' : error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE' ? 'too_many' : 'bad_form';
-        return next();
-      }
-      // A body that is not multipart as it claims (busboy's own errors).
-      if (error) {
-        res.locals.uploadRefusal = 'bad_form';
-        return next();
-      }
+      if (error) res.locals.uploadRefusal = refusalFor(error);
       next();
     });
   };
+}
+
+function refusalFor(error: unknown): UploadRefusal {
+  if (!(error instanceof multer.MulterError)) return 'bad_form'; // busboy's own: not multipart as it claims
+  if (error.code === 'LIMIT_FILE_SIZE') return 'too_big';
+  return error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE' ? 'too_many' : 'bad_form';
 }

@@ -1,7 +1,7 @@
 // Cookie sessions stored in PostgreSQL (the `session` table of the Prisma schema), so a shop on
 // several processes shares them. The cart and the shopper's order-ownership token live here; a
 // visitor who only looks around has none (the CSRF token is a cookie of its own, web/csrf.ts).
-import type { Express, Request, RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import session from 'express-session';
 import connectPgSimple from 'connect-pg-simple';
 import pg from 'pg';
@@ -34,8 +34,9 @@ export function createSessionStore(databaseUrl: string, logger: Logger): Session
   };
 }
 
-export function setUpSession(app: Express, options: { store: session.Store; secret: string; secureCookies: boolean }): void {
-  app.use(
+/** The session's handlers, for the app to use where pages need the session (and once more before a path that must know the visitor first). */
+export function sessionHandlers(options: { store: session.Store; secret: string; secureCookies: boolean }): RequestHandler[] {
+  return [
     session({
       name: 'fengshou.sid',
       store: options.store,
@@ -45,8 +46,8 @@ export function setUpSession(app: Express, options: { store: session.Store; secr
       rolling: false,
       cookie: { httpOnly: true, sameSite: 'lax', secure: options.secureCookies, maxAge: SESSION_LIFETIME_MS },
     }),
-  );
-  app.use(renewHourly);
+    renewHourly,
+  ];
 }
 
 // A session lasts 30 days from the shopper's last visit to a page that reads it (the catalog and

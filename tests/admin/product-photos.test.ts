@@ -129,6 +129,11 @@ describe('uploading photos', () => {
     const signedOut = await upload([{ name: 'x.png', bytes, type: 'image/png' }], visitor);
     expect(signedOut.status).toBe(303);
     expect(signedOut.headers.location).toBe('/admin/login');
+    // A stranger's upload is not even read: the sign-in is checked before the body (and so before
+    // its CSRF token, which would otherwise answer 403).
+    const stranger = await request(h.app).post(`/admin/products/${productId}/photos`).attach('photos', Buffer.alloc(MAX_UPLOAD_BYTES + 1), 'big.jpg');
+    expect(stranger.status).toBe(303);
+    expect(stranger.headers.location).toBe('/admin/login');
 
     const noToken = await admin.agent.post(`/admin/products/${productId}/photos`).attach('photos', bytes, { filename: 'x.png', contentType: 'image/png' });
     expect(noToken.status).toBe(403);
