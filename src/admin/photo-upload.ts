@@ -27,16 +27,14 @@ export function photoUploadParser(): RequestHandler {
   }).array('photos', MAX_PHOTOS_PER_UPLOAD);
   return (req, res, next) => {
     parse(req, res, (error?: unknown) => {
-      if (error instanceof multer.MulterError) {
-        res.locals.uploadRefusal = error.code === 'LIMIT_FILE_SIZE' ? 'too_big' : error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE' ? 'too_many' : 'bad_form';
-        return next();
-      }
-      // A body that is not multipart as it claims (busboy's own errors).
-      if (error) {
-        res.locals.uploadRefusal = 'bad_form';
-        return next();
-      }
+      if (error) res.locals.uploadRefusal = refusalFor(error);
       next();
     });
   };
+}
+
+function refusalFor(error: unknown): UploadRefusal {
+  if (!(error instanceof multer.MulterError)) return 'bad_form'; // busboy's own: not multipart as it claims
+  if (error.code === 'LIMIT_FILE_SIZE') return 'too_big';
+  return error.code === 'LIMIT_FILE_COUNT' || error.code === 'LIMIT_UNEXPECTED_FILE' ? 'too_many' : 'bad_form';
 }

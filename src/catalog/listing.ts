@@ -6,7 +6,7 @@ import { DEFAULT_SORT, SORT_ORDERS, type SortOrder } from './product-snapshot';
 
 export const PAGE_SIZE = 24;
 /** Longer searches are cut to this many characters (the search box allows no more). */
-export const MAX_QUERY_LENGTH = 100;
+const MAX_QUERY_LENGTH = 100;
 const PAGE = /^[1-9][0-9]{0,5}$/;
 
 export interface ListingQuery {

@@ -4,7 +4,7 @@
 import type { Category, Product, ProductPhoto } from '../generated/prisma/client';
 
 /** What pages need of a photo: its address (photos.ts photoUrl) and its proportions. */
-export type CatalogPhoto = Pick<ProductPhoto, 'id' | 'contentHash' | 'width' | 'height'>;
+type CatalogPhoto = Pick<ProductPhoto, 'id' | 'contentHash' | 'width' | 'height'>;
 
 /** An active product with what lists and its page show besides its own columns. */
 export interface CatalogProduct extends Product {

@@ -13,7 +13,7 @@ import type { SortOrder } from './product-snapshot';
 const MAX_WORDS = 8;
 
 /** The words to look for: split on spaces of any width, without control characters (PostgreSQL takes no NUL). */
-export function searchWords(q: string): string[] {
+function searchWords(q: string): string[] {
   const words = q.normalize('NFKC').replace(/\p{Cc}/gu, ' ').split(/\s+/u).filter(Boolean);
   return [...new Set(words)].slice(0, MAX_WORDS);
 }
@@ -25,7 +25,7 @@ const ORDER_BY: Record<SortOrder, Prisma.Sql> = {
   'price-desc': Prisma.sql`p."priceTwd" DESC, p.id ASC`,
 };
 
-export interface SearchPage {
+interface SearchPage {
   /** The page's products, in order. */
   ids: number[];
   /** How many active products match in all. */
