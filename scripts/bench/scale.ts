@@ -8,6 +8,7 @@ import { createDatabase, type Database } from '../../src/db/prisma';
 import { findShopperOrder, listShopperOrders } from '../../src/orders/my-orders';
 import type { Figure, Measurement } from './report';
 import { generateScaleData } from './scale-data';
+import { explainQueries } from './scale-explain';
 import { percentile } from './stats';
 
 export const SCALE_ORDERS = Number(process.env.BENCH_SCALE ?? 10_000);
@@ -33,6 +34,8 @@ interface Sample {
   orderId: string;
   ownerToken: string;
   sessionId: string;
+  /** Where the all-orders list's page 200 starts: after its 4,975th order. */
+  page200: string;
 }
 
 /** An order from the middle of the year, and a shopper who placed exactly one order. */
@@ -41,7 +44,8 @@ async function sampleOf(client: pg.Client): Promise<Sample> {
     SELECT o.id, o.number, o.email, o.phone, o."customerName", o."ownerToken"
     FROM "Order" o WHERE o."ownerToken" IN (SELECT "ownerToken" FROM "Order" GROUP BY 1 HAVING count(*) = 1 LIMIT 1)`);
   const row = rows[0];
-  return { orderId: row.id, number: row.number, email: row.email, phone: row.phone, name: row.customerName, ownerToken: row.ownerToken, sessionId: 'scale-bench-session' };
+  const last = (await client.query(`SELECT id, (extract(epoch FROM "createdAt") * 1000)::bigint AS ms FROM "Order" ORDER BY "createdAt" DESC, id DESC OFFSET ${199 * 25 - 1} LIMIT 1`)).rows[0];
+  return { page200: `${last.ms}~${last.id}`, orderId: row.id, number: row.number, email: row.email, phone: row.phone, name: row.customerName, ownerToken: row.ownerToken, sessionId: 'scale-bench-session' };
 }
 
 export async function measureScale(url: string, orders: number, log: (line: string) => void): Promise<Measurement> {
@@ -55,12 +59,14 @@ export async function measureScale(url: string, orders: number, log: (line: stri
     const generatedIn = (performance.now() - started) / 1000;
     const size = (await client.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size;
     const sample = await sampleOf(client);
+    if (process.env.BENCH_EXPLAIN === '1') await explainQueries(client, sample, log);
     const filters = (query: Record<string, string>) => withDefaultView(orderFiltersSchema.parse(query));
     const viewer = { shopperId: sample.ownerToken, sessionId: sample.sessionId };
     const queries: Array<[string, () => Promise<unknown>]> = [
       ['admin orders, to ship (default view) page 1', () => findOrderPage(db, filters({}))],
       ['admin orders, all, page 1', () => findOrderPage(db, filters({ view: 'all' }))],
-      ['admin orders, all, page 200', () => findOrderPage(db, filters({ view: 'all', page: '200' }))],
+      ['admin orders, all, page 200', () => findOrderPage(db, filters({ view: 'all', after: sample.page200 }))],
+      ['admin orders, fulfilment shipped', () => findOrderPage(db, filters({ view: 'all', fulfilment: 'shipped' }))],
       ['admin orders, status paid', () => findOrderPage(db, filters({ status: 'paid' }))],
       ['admin search, order number', () => findOrderPage(db, filters({ q: sample.number }))],
       ['admin search, e-mail', () => findOrderPage(db, filters({ q: sample.email }))],

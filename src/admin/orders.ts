@@ -217,16 +217,12 @@ export async function findOrderRecord(db: Database, id: string): Promise<OrderRe
   const order = await db.order.findUnique({ where: { id }, include: orderRecordInclude });
   if (!order) return null;
   // By OrderNo as well as by attempt: the audit row names the OrderNo even when it was written
-  // before (or without) the attempt being found.
-  const exchanges = await db.gatewayExchange.findMany({
-    where: {
-      OR: [
-        { paymentId: { in: order.payments.map((payment) => payment.id) } },
-        { orderNo: { in: order.payments.map((payment) => payment.orderNo) } },
-      ],
-    },
-    orderBy: { id: 'asc' },
-  });
+  // before (or without) the attempt being found. Two index scans; an OR of the two can use neither.
+  const [byAttempt, byOrderNo] = await Promise.all([
+    db.gatewayExchange.findMany({ where: { paymentId: { in: order.payments.map((payment) => payment.id) } } }),
+    db.gatewayExchange.findMany({ where: { orderNo: { in: order.payments.map((payment) => payment.orderNo) } } }),
+  ]);
+  const exchanges = [...new Map([...byAttempt, ...byOrderNo].map((exchange) => [exchange.id, exchange])).values()].sort((a, b) => a.id - b.id);
   return {
     ...order,
     payments: order.payments.map((payment) => ({
