@@ -3,6 +3,7 @@
 import type pg from 'pg';
 
 interface Sample {
+  name: string;
   number: string;
   email: string;
   orderId: string;
@@ -23,6 +24,7 @@ export async function explainQueries(client: pg.Client, sample: Sample, log: (li
         UNION SELECT id FROM "Order" WHERE product_search_key("customerName") LIKE '%' || product_search_key($2) || '%'
         UNION SELECT "orderId" FROM "Payment" WHERE "orderNo" ILIKE $1 UNION SELECT "orderId" FROM "Payment" WHERE "tsNo" ILIKE $1)
       ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, [pattern(sample.email), sample.email]],
+    ['admin search, name (its arm alone)', `SELECT id FROM "Order" WHERE product_search_key("customerName") LIKE '%' || product_search_key($1) || '%'`, [sample.name]],
     ["admin order page's bank exchanges, by attempt", `SELECT * FROM "GatewayExchange" WHERE "paymentId" IN (SELECT id FROM "Payment" WHERE "orderId" = $1)`, [sample.orderId]],
     ['My orders', `SELECT id, "createdAt" FROM (SELECT id, "createdAt" FROM "Order" WHERE "ownerToken" = $1
         UNION SELECT o.id, o."createdAt" FROM "OrderAccess" a JOIN "Order" o ON o.id = a."orderId" WHERE a."sessionId" = $2) visible

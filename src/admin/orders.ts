@@ -62,11 +62,16 @@ const literally = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('%'
  */
 function searchSql(q: string): Prisma.Sql {
   const pattern = `%${literally(q)}%`;
+  const byName = Prisma.sql`SELECT id FROM "Order" WHERE product_search_key("customerName") LIKE '%' || replace(replace(replace(product_search_key(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+  // Numbers, phones, OrderNos and TSNos are ASCII (and e-mail addresses all but always are), and
+  // the C ctype makes no trigrams of other text: those arms would read their whole index for
+  // nothing, so text beyond ASCII is looked for in names only.
+  if (!/^[\x20-\x7e]*$/.test(q)) return Prisma.sql`o.id IN (${byName})`;
   return Prisma.sql`o.id IN (
     SELECT id FROM "Order" WHERE number ILIKE ${pattern}
     UNION SELECT id FROM "Order" WHERE email ILIKE ${pattern}
     UNION SELECT id FROM "Order" WHERE phone LIKE ${pattern}
-    UNION SELECT id FROM "Order" WHERE product_search_key("customerName") LIKE '%' || replace(replace(replace(product_search_key(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'
+    UNION ${byName}
     UNION SELECT "orderId" FROM "Payment" WHERE "orderNo" ILIKE ${pattern}
     UNION SELECT "orderId" FROM "Payment" WHERE "tsNo" ILIKE ${pattern})`;
 }
