@@ -81,6 +81,7 @@ const schema = z.object({
   CARD_EXP_MINUTES: integer(10, 1, 30),
   RECONCILE_AFTER_MINUTES: integer(15, 1, 1440),
   RECONCILE_EVERY_SECONDS: integer(60, 5, 3600),
+  SINOPAC_MAX_QUERIES_PER_SECOND: integer(20, 1, 100),
   ATM_EXPIRY_GRACE_MINUTES: integer(60, 0, 1440),
   STOCK_HOLD_MINUTES: integer(30, 5, 10_080),
   ADMIN_USERNAME: optionalText,
@@ -138,6 +139,8 @@ export interface Config {
     atmExpiryGraceMinutes: number;
     /** How long an unpaid order with no open attempt keeps its stock (jobs/release-stock-holds.ts). */
     stockHoldMinutes: number;
+    /** The most questions a second the reconciler and the ATM expiry ask the bank (jobs/bank-pace.ts). */
+    maxBankQueriesPerSecond: number;
   };
   /** The merchant's back-office sign-in; absent, there is no back office. */
   admin?: { username: string; passwordHash: string };
@@ -297,6 +300,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
       reconcileEverySeconds: env.RECONCILE_EVERY_SECONDS,
       atmExpiryGraceMinutes: env.ATM_EXPIRY_GRACE_MINUTES,
       stockHoldMinutes: env.STOCK_HOLD_MINUTES,
+      maxBankQueriesPerSecond: env.SINOPAC_MAX_QUERIES_PER_SECOND,
     },
     admin: adminConfig(env),
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? defaultMailFrom(env.PUBLIC_BASE_URL) },

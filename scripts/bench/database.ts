@@ -2,7 +2,8 @@
 // migrated like the shop's own database, deleted when the run ends. A second database on the same
 // server, copied from the migrated one, is the bare callback endpoint's: its rows and its
 // notifications stay apart from the shop's (whose outbox and jobs would otherwise act on them).
-// A third, also copied from the migrated one, is the large catalogue's (catalogue-size.ts).
+// A third, also copied from the migrated one, is the large catalogue's (catalogue-size.ts), and a
+// fourth the year of orders' (scale.ts).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatabaseFromTemplate, createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
@@ -14,6 +15,7 @@ import { processTreeCpuMs } from './cpu';
 const DATABASE = 'fengshou';
 const BARE_DATABASE = 'fengshou_bare';
 const LARGE_DATABASE = 'fengshou_large';
+const SCALE_DATABASE = 'fengshou_scale';
 
 export interface BenchDatabase {
   url: string;
@@ -21,6 +23,8 @@ export interface BenchDatabase {
   bareUrl: string;
   /** The large catalogue's database: the same schema, still empty. */
   largeUrl: string;
+  /** The year of orders' database (scale.ts): the same schema, still empty. */
+  scaleUrl: string;
   /** CPU time of the server and all its backends so far. */
   cpuMs(): number;
   stop(): Promise<void>;
@@ -35,11 +39,13 @@ export async function startBenchDatabase(dataDir: string, log: (line: string) =>
     await applyMigrations(url);
     await createDatabaseFromTemplate(server.urlFor('postgres'), BARE_DATABASE, DATABASE);
     await createDatabaseFromTemplate(server.urlFor('postgres'), LARGE_DATABASE, DATABASE);
+    await createDatabaseFromTemplate(server.urlFor('postgres'), SCALE_DATABASE, DATABASE);
     const postmaster = Number(readFileSync(join(dataDir, 'postmaster.pid'), 'utf8').split('\n')[0]);
     return {
       url,
       bareUrl: databaseUrl(server.urlFor('postgres'), BARE_DATABASE),
       largeUrl: databaseUrl(server.urlFor('postgres'), LARGE_DATABASE),
+      scaleUrl: databaseUrl(server.urlFor('postgres'), SCALE_DATABASE),
       cpuMs: () => processTreeCpuMs(postmaster),
       stop: () => server.stop(),
     };

@@ -19,7 +19,8 @@ import { measurePages } from './pages';
 import { fillLargeCatalogue, LARGE_CATALOGUE, measureCatalogueSize } from './catalogue-size';
 import { printReport, writeMarkdown, type BenchReport, type Measurement } from './report';
 import { measureCheckout } from './round-trip';
-import { QUICK } from './sizes';
+import { measureScale, SCALE_ORDERS } from './scale';
+import { QUICK, sized } from './sizes';
 import { startTimedSandbox, type TimedSandbox } from './timed-sandbox';
 import { measureWebhookBurst } from './webhook-burst';
 
@@ -130,6 +131,9 @@ async function run(): Promise<BenchReport> {
   const largeShop = await startServer({ name: 'shop with a large catalogue', entry: root('src/main.ts'), env: { ...shopEnv, DATABASE_URL: database.largeUrl }, logFile: `${runDir}/shop-large.log` });
   measurements.push(await measureCatalogueSize(shop, largeShop, { small: shop.cpuMs, large: largeShop.cpuMs, database: database.cpuMs }));
   await largeShop.stop();
+  // Before the bursts, which leave the machine's caches and the shop's database busier.
+  log(`a year of orders: ${SCALE_ORDERS.toLocaleString('en-US')} (BENCH_SCALE) ...`);
+  measurements.push(await measureScale(database.scaleUrl, sized(SCALE_ORDERS, Math.min(SCALE_ORDERS, 10_000)), log));
   log('webhook bursts: the shop, the bare endpoint, two shop processes ...');
   const bareAfterPages = bare.memory();
   const shopAfterBurst = { current: shop.memory() };

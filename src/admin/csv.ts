@@ -1,6 +1,6 @@
 // CSV that Excel opens correctly and safely: UTF-8 with a byte-order mark (without it Excel reads
 // Chinese as mojibake), RFC 4180 quoting, CRLF line ends, and no cell Excel would run as a formula.
-const BOM = '\uFEFF';
+export const CSV_BOM = '\uFEFF';
 
 // A cell starting like this is a formula to a spreadsheet (CSV injection, e.g. =HYPERLINK(...));
 // tab and carriage return are on OWASP's list too.
@@ -17,6 +17,11 @@ export function csvCell(value: CsvCell): string {
   return NEEDS_QUOTES.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
+/** One row with its line end, so that a file can be written a row at a time. */
+export function csvRow(row: readonly CsvCell[]): string {
+  return row.map(csvCell).join(',') + '\r\n';
+}
+
 export function toCsv(rows: readonly (readonly CsvCell[])[]): string {
-  return BOM + rows.map((row) => row.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return CSV_BOM + rows.map(csvRow).join('');
 }

@@ -2,7 +2,7 @@
 // time, one order's full record, and the list as a spreadsheet.
 import { z } from 'zod';
 import type { Database } from '../db/prisma';
-import type { GatewayExchange, Order, Payment, Prisma } from '../generated/prisma/client';
+import { Prisma, type GatewayExchange, type Order, type OrderLine, type Payment } from '../generated/prisma/client';
 import type { Locale } from '../i18n/locales';
 import type { Translate } from '../i18n/translate';
 import { statusLabel } from '../orders/status-labels';
@@ -11,11 +11,12 @@ import { TOOK_MONEY } from '../payments/payment-states';
 import { SHIPPABLE_ORDER } from '../fulfilment/fulfilment-states';
 import { startOfTaipeiDay, TAIPEI_TIME_ZONE } from '../time/taipei';
 import { hasNoControlCharacters } from '../web/plain-text';
-import { toCsv, type CsvCell } from './csv';
+import { CSV_BOM, csvRow } from './csv';
 
 // The back office's order search: what the filter form may say, and the database condition it
 // stands for. Dates are calendar days in Asia/Taipei (UTC+8 all year), as the merchant reads them.
 const DAY_MS = 24 * 3_600_000;
+const CURSOR = /^\d{1,15}~[0-9a-f-]{36}$/;
 
 /** An empty form field means "no filter". */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -31,7 +32,8 @@ export const orderFiltersSchema = z
     view: optional(z.enum(['to_ship', 'all'])),
     from: optional(z.iso.date()),
     to: optional(z.iso.date()),
-    page: optional(z.coerce.number().int().min(1).max(100_000)),
+    // Where the page starts: the sort key of the previous page's last row (see pageCursor).
+    after: optional(z.string().regex(CURSOR, 'must be a page link the list made')),
   })
   .refine((f) => !f.from || !f.to || f.from <= f.to, { path: ['to'], message: 'must not be before from' });
 
@@ -39,34 +41,59 @@ export type OrderFilters = z.output<typeof orderFiltersSchema>;
 
 /** The merchant's morning: with no filter at all, the orders that are paid and wait to be shipped. */
 export function withDefaultView(filters: OrderFilters): OrderFilters {
-  const { page: _page, ...rest } = filters;
+  const { after: _after, ...rest } = filters;
   return Object.values(rest).every((value) => value === undefined) ? { ...filters, view: 'to_ship' } : filters;
 }
 
 /** Paid (whole or in part) and not shipped: the list the merchant works through. */
 export const TO_SHIP: Prisma.OrderWhereInput = { status: { in: [...SHIPPABLE_ORDER] }, fulfilmentStatus: 'unfulfilled' };
 
-export function orderCondition(filters: OrderFilters): Prisma.OrderWhereInput {
-  const conditions: Prisma.OrderWhereInput[] = [];
+/** The order's place in the list: the to-ship list by the time its money arrived, the rest newest first. */
+const sortKey = (filters: OrderFilters) =>
+  filters.view === 'to_ship' ? Prisma.sql`COALESCE(o."paidAt", o."createdAt")` : Prisma.sql`o."createdAt"`;
+
+/** LIKE's own characters stand for themselves: "100%" is a hundred percent. */
+const literally = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_');
+
+/**
+ * The orders whose number, e-mail, phone or name, or any attempt's OrderNo or TSNo, contains `q`:
+ * one arm per trigram index (migration order_queries_at_scale), since an OR across them, and
+ * across the two tables, could use none.
+ */
+function searchSql(q: string): Prisma.Sql {
+  const pattern = `%${literally(q)}%`;
+  const byName = Prisma.sql`SELECT id FROM "Order" WHERE product_search_key("customerName") LIKE '%' || replace(replace(replace(product_search_key(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+  // Numbers, phones, OrderNos and TSNos are ASCII (and e-mail addresses all but always are), and
+  // the C ctype makes no trigrams of other text: those arms would read their whole index for
+  // nothing, so text beyond ASCII is looked for in names only.
+  if (!/^[\x20-\x7e]*$/.test(q)) return Prisma.sql`o.id IN (${byName})`;
+  return Prisma.sql`o.id IN (
+    SELECT id FROM "Order" WHERE number ILIKE ${pattern}
+    UNION SELECT id FROM "Order" WHERE email ILIKE ${pattern}
+    UNION SELECT id FROM "Order" WHERE phone LIKE ${pattern}
+    UNION ${byName}
+    UNION SELECT "orderId" FROM "Payment" WHERE "orderNo" ILIKE ${pattern}
+    UNION SELECT "orderId" FROM "Payment" WHERE "tsNo" ILIKE ${pattern})`;
+}
+
+// Written out (not bound) so that the planner can see the to-ship list's partial index applies.
+const SHIPPABLE_SQL = Prisma.raw([...SHIPPABLE_ORDER].map((status) => `'${status}'`).join(', '));
+/** A date as the columns hold it: UTC, without a zone. */
+const utc = (date: Date) => Prisma.sql`${date.toISOString()}::timestamp(3)`;
+
+/** The filters as a condition on "Order" o. */
+function orderConditionSql(filters: OrderFilters): Prisma.Sql {
   const { q, status, payType, fulfilment, view, from, to } = filters;
-  if (view === 'to_ship') conditions.push(TO_SHIP);
-  if (fulfilment) conditions.push({ fulfilmentStatus: fulfilment });
-  if (q) {
-    const text = { contains: q, mode: 'insensitive' } as const;
-    conditions.push({
-      OR: [
-        { number: text },
-        { email: text },
-        { payments: { some: { OR: [{ orderNo: text }, { tsNo: text }] } } },
-      ],
-    });
-  }
-  if (status) conditions.push({ status });
-  if (payType) conditions.push({ payType });
-  if (from) conditions.push({ createdAt: { gte: startOfTaipeiDay(from) } });
+  const conditions: Prisma.Sql[] = [Prisma.sql`TRUE`];
+  if (view === 'to_ship') conditions.push(Prisma.sql`o."fulfilmentStatus" = 'unfulfilled' AND o.status IN (${SHIPPABLE_SQL})`);
+  if (fulfilment) conditions.push(Prisma.sql`o."fulfilmentStatus" = ${fulfilment}::"FulfilmentStatus"`);
+  if (q) conditions.push(searchSql(q));
+  if (status) conditions.push(Prisma.sql`o.status = ${status}::"OrderStatus"`);
+  if (payType) conditions.push(Prisma.sql`o."payType" = ${payType}::"PayType"`);
+  if (from) conditions.push(Prisma.sql`o."createdAt" >= ${utc(startOfTaipeiDay(from))}`);
   // The "to" day is included: everything before the next day starts.
-  if (to) conditions.push({ createdAt: { lt: new Date(startOfTaipeiDay(to).getTime() + DAY_MS) } });
-  return { AND: conditions };
+  if (to) conditions.push(Prisma.sql`o."createdAt" < ${utc(new Date(startOfTaipeiDay(to).getTime() + DAY_MS))}`);
+  return Prisma.join(conditions, ' AND ');
 }
 
 /** The filters as a query string, for page links and the CSV link; the page itself is left out. */
@@ -79,38 +106,85 @@ export function filterQuery(filters: OrderFilters): string {
   return params.toString();
 }
 
-// Orders as the back office lists them: newest first, each with its payment attempts, a page at a
-// time on screen and all at once for the CSV export.
+// Orders as the back office lists them, each with its payment attempts, a page at a time. Pages
+// are keyset pages (the rows after the previous page's last), so a late page costs what the first
+// does; and no page counts every matching order, which at a year of orders would cost more than
+// the page: the list says whether more follow.
 export const PAGE_SIZE = 25;
 
 export type ListedOrder = Order & { payments: Payment[] };
 
 export interface OrderPage {
   orders: ListedOrder[];
-  total: number;
-  page: number;
-  pageCount: number;
+  /** The next page's `after`, when more orders follow. */
+  next: string | undefined;
 }
 
-const newestFirst = [{ createdAt: 'desc' }, { id: 'asc' }] as const;
-/** The orders to ship, in the order their money arrived: the one waiting longest first. */
-const longestWaitingFirst = [{ paidAt: 'asc' }, { createdAt: 'asc' }, { id: 'asc' }] as const;
-const listOrder = (filters: OrderFilters) => (filters.view === 'to_ship' ? [...longestWaitingFirst] : [...newestFirst]);
+interface KeyRow {
+  id: string;
+  sortedAt: Date;
+}
+
+/** A page's place: the sort key's milliseconds and the id of its last row. */
+const pageCursor = (row: KeyRow) => `${row.sortedAt.getTime()}~${row.id}`;
+
+/** Up to `limit` ids of matching orders after `after`, in the list's order, with their sort keys. */
+async function orderKeys(db: Database, filters: OrderFilters, after: string | undefined, limit: number): Promise<KeyRow[]> {
+  const key = sortKey(filters);
+  const ascending = filters.view === 'to_ship';
+  const [at, id] = after ? after.split('~') : [];
+  const start = at && id
+    ? ascending
+      ? Prisma.sql`AND (${key}, o.id) > (${utc(new Date(Number(at)))}, ${id})`
+      : Prisma.sql`AND (${key}, o.id) < (${utc(new Date(Number(at)))}, ${id})`
+    : Prisma.empty;
+  const direction = Prisma.raw(ascending ? 'ASC' : 'DESC');
+  return db.$queryRaw<KeyRow[]>`
+    SELECT o.id, ${key} AS "sortedAt" FROM "Order" o
+    WHERE ${orderConditionSql(filters)} ${start}
+    ORDER BY ${key} ${direction}, o.id ${direction}
+    LIMIT ${limit}`;
+}
+
+/** The rows of `ids`, in that order. */
+function inOrderOf<T extends { id: string }>(ids: readonly string[], rows: readonly T[]): T[] {
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
 const attemptsOldestFirst = { payments: { orderBy: { createdAt: 'asc' } } } as const;
 
 export async function findOrderPage(db: Database, filters: OrderFilters): Promise<OrderPage> {
-  const where = orderCondition(filters);
-  const page = filters.page ?? 1;
-  const [total, orders] = await db.$transaction([
-    db.order.count({ where }),
-    db.order.findMany({ where, orderBy: listOrder(filters), include: attemptsOldestFirst, skip: (page - 1) * PAGE_SIZE, take: PAGE_SIZE }),
-  ]);
-  return { orders, total, page, pageCount: Math.max(1, Math.ceil(total / PAGE_SIZE)) };
+  const keys = await orderKeys(db, filters, filters.after, PAGE_SIZE + 1);
+  const shown = keys.slice(0, PAGE_SIZE);
+  const ids = shown.map((row) => row.id);
+  const orders = await db.order.findMany({ where: { id: { in: ids } }, include: attemptsOldestFirst });
+  return { orders: inOrderOf(ids, orders), next: keys.length > PAGE_SIZE ? pageCursor(shown.at(-1)!) : undefined };
 }
 
-/** Every matching order: an export that silently stopped at some row count would mislead. */
-export function findOrdersForExport(db: Database, filters: OrderFilters): Promise<ListedOrder[]> {
-  return db.order.findMany({ where: orderCondition(filters), orderBy: listOrder(filters), include: attemptsOldestFirst });
+export type ExportedOrder = ListedOrder & { lines: OrderLine[] };
+
+/** Orders read a batch at a time for the CSV export; small enough that a batch's rows and bind parameters stay few. */
+export const EXPORT_BATCH = 500;
+
+/**
+ * Every matching order, in the list's order, a batch at a time: an export that silently stopped
+ * at some row count would mislead, and one read whole would hold a year of orders in memory.
+ */
+export async function* ordersForExport(db: Database, filters: OrderFilters): AsyncGenerator<ExportedOrder[]> {
+  let after: string | undefined;
+  for (;;) {
+    const keys = await orderKeys(db, filters, after, EXPORT_BATCH);
+    if (keys.length === 0) return;
+    const ids = keys.map((row) => row.id);
+    const orders = await db.order.findMany({
+      where: { id: { in: ids } },
+      include: { ...attemptsOldestFirst, lines: { orderBy: { id: 'asc' } } },
+    });
+    yield inOrderOf(ids, orders);
+    if (keys.length < EXPORT_BATCH) return;
+    after = pageCursor(keys.at(-1)!);
+  }
 }
 
 /** The attempt a list row shows: the one that took the money, or else the latest. */
@@ -148,16 +222,12 @@ export async function findOrderRecord(db: Database, id: string): Promise<OrderRe
   const order = await db.order.findUnique({ where: { id }, include: orderRecordInclude });
   if (!order) return null;
   // By OrderNo as well as by attempt: the audit row names the OrderNo even when it was written
-  // before (or without) the attempt being found.
-  const exchanges = await db.gatewayExchange.findMany({
-    where: {
-      OR: [
-        { paymentId: { in: order.payments.map((payment) => payment.id) } },
-        { orderNo: { in: order.payments.map((payment) => payment.orderNo) } },
-      ],
-    },
-    orderBy: { id: 'asc' },
-  });
+  // before (or without) the attempt being found. Two index scans; an OR of the two can use neither.
+  const [byAttempt, byOrderNo] = await Promise.all([
+    db.gatewayExchange.findMany({ where: { paymentId: { in: order.payments.map((payment) => payment.id) } } }),
+    db.gatewayExchange.findMany({ where: { orderNo: { in: order.payments.map((payment) => payment.orderNo) } } }),
+  ]);
+  const exchanges = [...new Map([...byAttempt, ...byOrderNo].map((exchange) => [exchange.id, exchange])).values()].sort((a, b) => a.id - b.id);
   return {
     ...order,
     payments: order.payments.map((payment) => ({
@@ -170,8 +240,8 @@ export async function findOrderRecord(db: Database, id: string): Promise<OrderRe
   };
 }
 
-// The order list as a spreadsheet: one row per order, headings and labels in the merchant's
-// language, money in whole TWD, times in Asia/Taipei.
+// The order list as a spreadsheet: one row per order with its lines, address, shipping and parcel,
+// headings and labels in the merchant's language, money in whole TWD, times in Asia/Taipei.
 const taipeiMinute = new Intl.DateTimeFormat('sv-SE', {
   timeZone: TAIPEI_TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false,
 });
@@ -181,29 +251,50 @@ const when = (date: Date | null) => (date ? taipeiMinute.format(date) : '');
 const COLUMNS = [
   'number', 'createdAt', 'paidAt', 'customer', 'email', 'phone', 'payType', 'status',
   'totalTwd', 'refundedTwd', 'orderNo', 'tsNo', 'paymentStatus',
+  'shippingTwd', 'items', 'recipient', 'recipientPhone', 'address', 'fulfilmentStatus', 'carrier', 'trackingNumber',
 ] as const;
 
-export function ordersCsv(orders: readonly ListedOrder[], view: { t: Translate; locale: Locale }): string {
-  const { t, locale } = view;
-  const rows: CsvCell[][] = [COLUMNS.map((column) => t(`admin.csv.${column}`))];
-  for (const order of orders) {
-    const attempt = mainAttempt(order);
-    const refunded = order.payments.reduce((sum, payment) => sum + payment.refundedAmount, 0);
-    rows.push([
-      order.number,
-      when(order.createdAt),
-      when(order.paidAt),
-      order.customerName,
-      order.email,
-      order.phone,
-      statusLabel('payType', order.payType, locale),
-      statusLabel('order', order.status, locale),
-      order.totalTwd,
-      refunded / 100,
-      attempt?.orderNo,
-      attempt?.tsNo,
-      statusLabel('payment', attempt?.status, locale),
-    ]);
-  }
-  return toCsv(rows);
+/** The spreadsheet's first row: the BOM and the headings in the merchant's language. */
+export function ordersCsvHeading(t: Translate): string {
+  return CSV_BOM + csvRow(COLUMNS.map((column) => t(`admin.csv.${column}`)));
+}
+
+/** One order's lines as one cell: "name ×quantity @unit price", separated by semicolons. */
+function itemsCell(lines: readonly OrderLine[], locale: Locale): string {
+  return lines.map((line) => `${locale === 'en' ? line.nameEn : line.nameZh} ×${line.quantity} @${line.unitPriceTwd}`).join('; ');
+}
+
+/** The rows of a batch of orders, one per order. */
+export function ordersCsvRows(orders: readonly ExportedOrder[], view: { locale: Locale }): string {
+  const { locale } = view;
+  return orders
+    .map((order) => {
+      const attempt = mainAttempt(order);
+      const refunded = order.payments.reduce((sum, payment) => sum + payment.refundedAmount, 0);
+      const address = [order.postcode, order.city, order.district, order.street].filter(Boolean).join(' ');
+      return csvRow([
+        order.number,
+        when(order.createdAt),
+        when(order.paidAt),
+        order.customerName,
+        order.email,
+        order.phone,
+        statusLabel('payType', order.payType, locale),
+        statusLabel('order', order.status, locale),
+        order.totalTwd,
+        refunded / 100,
+        attempt?.orderNo,
+        attempt?.tsNo,
+        statusLabel('payment', attempt?.status, locale),
+        order.shippingTwd,
+        itemsCell(order.lines, locale),
+        order.recipientName,
+        order.recipientPhone,
+        address,
+        statusLabel('fulfilment', order.fulfilmentStatus, locale),
+        order.carrier === 'other' ? order.carrierName : order.carrier ? statusLabel('carrier', order.carrier, locale) : undefined,
+        order.trackingNumber,
+      ]);
+    })
+    .join('');
 }

@@ -7,6 +7,7 @@
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
 import { settlePayment, type BankOutcome } from '../payments/settle';
 import { recordAttemptCheck } from './bank-check-schedule';
+import { noPace, type BankPace } from './bank-pace';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
 import { checkResult } from './reconcile-pending';
 
@@ -17,7 +18,7 @@ export interface AtmExpirySettings {
 }
 
 /** One pass over the overdue ATM attempts. */
-export async function expireOverdueAtmPayments(deps: BankCheckDependencies, settings: AtmExpirySettings): Promise<AttemptReport[]> {
+export async function expireOverdueAtmPayments(deps: BankCheckDependencies, settings: AtmExpirySettings, pace: BankPace = noPace): Promise<AttemptReport[]> {
   const now = deps.clock();
   const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
   const due = await deps.db.payment.findMany({
@@ -34,6 +35,7 @@ export async function expireOverdueAtmPayments(deps: BankCheckDependencies, sett
   for (const payment of due) {
     let check: BankCheck;
     try {
+      await pace();
       check = await checkWithBank(deps, payment, 'expiry');
       const outcome = outcomeAfterDeadline(check);
       const settled = outcome && (await settlePayment(deps, { paymentId: payment.id, outcome, source: 'expiry' }));

@@ -11,8 +11,8 @@ export interface AttemptReport {
   settled?: SettleResult['kind'];
 }
 
-// Bounded, so that a pass stays short however many attempts are waiting; the rest wait for the
-// next pass, earliest due first.
+// Bounded, so that a pass stays short however many attempts are waiting; the rest go to the next
+// pass, earliest due first, in the same run while passes come back full (bank-pace.ts).
 export const ATTEMPTS_PER_PASS = 50;
 
 export function logPass(logger: Logger, job: string, reports: readonly { settled?: string }[]): void {

@@ -2,18 +2,28 @@
 // shared job queue (job-queue.ts): the reconciler, the ATM expiry, the re-check of refunds whose
 // outcome is unknown, and the release of stock no attempt holds any more.
 import type { BankCheckDependencies } from '../payments/bank-check';
+import { bankPace, drainPasses, type PaceClock } from './bank-pace';
 import { expireOverdueAtmPayments, type AtmExpirySettings } from './expire-atm';
 import type { ScheduledJob } from './job-queue';
 import { recheckUnknownRefunds } from './recheck-refunds';
+import { ATTEMPTS_PER_PASS } from './pass-report';
 import { reconcilePendingPayments, type ReconcileSettings } from './reconcile-pending';
 import { releaseStaleStockHolds, type StockHoldSettings } from './release-stock-holds';
 
-export type PaymentJobSettings = ReconcileSettings & AtmExpirySettings & StockHoldSettings;
+export type PaymentJobSettings = ReconcileSettings & AtmExpirySettings & StockHoldSettings & {
+  /** SINOPAC_MAX_QUERIES_PER_SECOND: the reconciler and the ATM expiry together, in this process. */
+  maxBankQueriesPerSecond: number;
+};
 
-export function paymentJobs(deps: BankCheckDependencies, settings: PaymentJobSettings): ScheduledJob[] {
+/** Passes one run of a job may make: 10,000 attempts, far more than a healthy shop ever has waiting. */
+const MAX_PASSES_PER_RUN = 200;
+
+export function paymentJobs(deps: BankCheckDependencies, settings: PaymentJobSettings, paceClock?: PaceClock): ScheduledJob[] {
+  const pace = bankPace(settings.maxBankQueriesPerSecond, paceClock);
+  const drain = <T>(pass: () => Promise<T[]>) => drainPasses(pass, ATTEMPTS_PER_PASS, MAX_PASSES_PER_RUN);
   return [
-    { name: 'reconcile-pending', run: () => reconcilePendingPayments(deps, settings) },
-    { name: 'expire-atm', run: () => expireOverdueAtmPayments(deps, settings) },
+    { name: 'reconcile-pending', run: () => drain(() => reconcilePendingPayments(deps, settings, pace)) },
+    { name: 'expire-atm', run: () => drain(() => expireOverdueAtmPayments(deps, settings, pace)) },
     { name: 'recheck-refunds', run: () => recheckUnknownRefunds(deps, settings) },
     { name: 'release-stock-holds', run: () => releaseStaleStockHolds(deps, settings) },
   ];

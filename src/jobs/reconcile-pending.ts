@@ -12,6 +12,7 @@ import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../pa
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
 import { settlePayment, type BankOutcome } from '../payments/settle';
 import { recordAttemptCheck, type CheckResult } from './bank-check-schedule';
+import { noPace, type BankPace } from './bank-pace';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
 import { CARD_LINK_GRACE_MINUTES } from './release-stock-holds';
 
@@ -25,7 +26,7 @@ export interface ReconcileSettings {
 }
 
 /** One pass: asks the bank about every attempt that is due, earliest due first, and settles what it says. */
-export async function reconcilePendingPayments(deps: BankCheckDependencies, settings: ReconcileSettings): Promise<AttemptReport[]> {
+export async function reconcilePendingPayments(deps: BankCheckDependencies, settings: ReconcileSettings, pace: BankPace = noPace): Promise<AttemptReport[]> {
   const now = deps.clock();
   const cutoff = new Date(now.getTime() - settings.reconcileAfterMinutes * 60_000);
   const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
@@ -44,6 +45,7 @@ export async function reconcilePendingPayments(deps: BankCheckDependencies, sett
   });
   const reports: AttemptReport[] = [];
   for (const payment of due) {
+    await pace();
     const { report, result, unreachable } = await reconcileOne(deps, payment);
     const notAfter = payment.atmDeadline
       ? new Date(payment.atmDeadline.getTime() + settings.atmExpiryGraceMinutes * 60_000)

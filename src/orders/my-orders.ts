@@ -4,7 +4,7 @@
 import type { Request } from 'express';
 import { z } from 'zod';
 import type { Database } from '../db/prisma';
-import type { Order, OrderLine, Payment } from '../generated/prisma/client';
+import { Prisma, type Order, type OrderLine, type Payment } from '../generated/prisma/client';
 
 export type OrderWithLines = Order & { lines: OrderLine[] };
 export type OrderWithPayments = OrderWithLines & { payments: Payment[] };
@@ -23,12 +23,40 @@ const visibleTo = ({ shopperId, sessionId }: Viewer) => ({
   OR: [...(shopperId ? [{ ownerToken: shopperId }] : []), { accessGrants: { some: { sessionId } } }],
 });
 
-export async function listShopperOrders(db: Database, viewer: Viewer): Promise<OrderWithLines[]> {
-  return db.order.findMany({
-    where: visibleTo(viewer),
-    orderBy: { createdAt: 'desc' },
-    include: { lines: { orderBy: { id: 'asc' } } },
-  });
+export const MY_ORDERS_PAGE = 20;
+
+/** Where a page of My orders starts: the createdAt (ms) and id of the previous page's last order. */
+export const myOrdersCursor = z.string().regex(/^\d{1,15}~[0-9a-f-]{36}$/);
+
+export interface ShopperOrderPage {
+  orders: OrderWithLines[];
+  /** The next (older) page's cursor, when there is one. */
+  next: string | undefined;
+}
+
+/**
+ * A page of the browser's orders, newest first. Its own orders and those granted to its session
+ * are two index scans joined by a UNION: one OR across the two could use neither index.
+ */
+export async function listShopperOrders(db: Database, viewer: Viewer, before?: string): Promise<ShopperOrderPage> {
+  const [at, id] = before ? before.split('~') : [];
+  const start = at && id ? Prisma.sql`AND ("createdAt", id) < (${new Date(Number(at)).toISOString()}::timestamp(3), ${id})` : Prisma.empty;
+  const own = viewer.shopperId ? Prisma.sql`SELECT id, "createdAt" FROM "Order" WHERE "ownerToken" = ${viewer.shopperId} UNION ` : Prisma.empty;
+  const keys = await db.$queryRaw<Array<{ id: string; createdAt: Date }>>`
+    SELECT id, "createdAt" FROM (
+      ${own}SELECT o.id, o."createdAt" FROM "OrderAccess" a JOIN "Order" o ON o.id = a."orderId" WHERE a."sessionId" = ${viewer.sessionId}
+    ) visible
+    WHERE TRUE ${start}
+    ORDER BY "createdAt" DESC, id DESC
+    LIMIT ${MY_ORDERS_PAGE + 1}`;
+  const shown = keys.slice(0, MY_ORDERS_PAGE);
+  const rows = await db.order.findMany({ where: { id: { in: shown.map((key) => key.id) } }, include: { lines: { orderBy: { id: 'asc' } } } });
+  const byId = new Map(rows.map((row) => [row.id, row]));
+  const last = shown.at(-1);
+  return {
+    orders: shown.flatMap((key) => byId.get(key.id) ?? []),
+    next: keys.length > MY_ORDERS_PAGE && last ? `${last.createdAt.getTime()}~${last.id}` : undefined,
+  };
 }
 
 /** Every payment attempt included, oldest first. */

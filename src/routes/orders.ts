@@ -1,7 +1,7 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accessGrants, endAccessGrant } from '../orders/order-access';
-import { findShopperOrder, listShopperOrders, viewerOf } from '../orders/my-orders';
+import { findShopperOrder, listShopperOrders, myOrdersCursor, viewerOf } from '../orders/my-orders';
 import { orderDetail } from '../orders/order-detail';
 import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { confirmingPayment } from '../orders/payment-return';
@@ -16,13 +16,15 @@ import { readInput } from './form-input';
 import { noStore } from './no-store';
 
 const accessGrantParams = z.object({ grantId: z.uuid() });
+const myOrdersPage = z.object({ before: myOrdersCursor.optional() });
 
 export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
   router.get(['/orders', '/orders/:id', '/orders/:id/status'], noStore);
 
   router.get('/orders', async (req, res) => {
-    res.render('orders/list.njk', { orders: await listShopperOrders(deps.db, viewerOf(req)) });
+    const { before } = readInput(myOrdersPage, req.query);
+    res.render('orders/list.njk', { ...(await listShopperOrders(deps.db, viewerOf(req), before)), before });
   });
 
   router.get('/orders/:id', async (req, res) => {

@@ -78,8 +78,13 @@ export function matchDay(day: string, lines: readonly BankLine[], bookings: Shop
   const used = new Set<ShopPayment | ShopRefund>();
   const differences: Difference[] = [];
   const leftover: BankLine[] = [];
+  // Each line looks its order up instead of scanning the books, so a day costs in proportion to its lines.
+  const paymentsByOrderNo = byOrderNo(bookings.payments);
+  const refundsByOrderNo = byOrderNo(bookings.refunds);
+  const paymentsOf = (orderNo: string | undefined) => (orderNo === undefined ? [] : (paymentsByOrderNo.get(orderNo) ?? []));
+  const refundsOf = (orderNo: string) => refundsByOrderNo.get(orderNo) ?? [];
   // The attempt an OrderNo names, booked or not: what a difference links to.
-  const attemptOf = (orderNo: string | undefined) => bookings.payments.find((p) => p.orderNo === orderNo);
+  const attemptOf = (orderNo: string | undefined) => paymentsOf(orderNo)[0];
 
   const differ = (kind: SettlementDifferenceKind, line: BankLine | undefined, booking: Booking | undefined, tsType: 'P' | 'R') => {
     const entry = booking?.entry;
@@ -136,12 +141,12 @@ export function matchDay(day: string, lines: readonly BankLine[], bookings: Shop
   };
 
   function paymentFor(line: BankLine): Booking | undefined {
-    const entry = bookings.payments.find((p) => p.orderNo === line.orderNo && p.bookedDay !== undefined && !used.has(p));
+    const entry = paymentsOf(line.orderNo).find((p) => p.bookedDay !== undefined && !used.has(p));
     return entry && { kind: 'P', entry };
   }
 
   function refundFor(line: BankLine): Booking | undefined {
-    const open = bookings.refunds.filter((r) => r.orderNo === line.orderNo && !used.has(r));
+    const open = refundsOf(line.orderNo).filter((r) => !used.has(r));
     const entry =
       open.find((r) => r.bookedDay === day && r.amount === line.amount) ??
       open.find((r) => r.bookedDay === day) ??
@@ -152,10 +157,21 @@ export function matchDay(day: string, lines: readonly BankLine[], bookings: Shop
 
   function otherKindFor(line: BankLine): Booking | undefined {
     if (line.tsType === 'P') {
-      const entry = bookings.refunds.find((r) => r.orderNo === line.orderNo && r.bookedDay === day && !used.has(r));
+      const entry = refundsOf(line.orderNo).find((r) => r.bookedDay === day && !used.has(r));
       return entry && { kind: 'R', entry };
     }
-    const entry = bookings.payments.find((p) => p.orderNo === line.orderNo && p.bookedDay === day && !used.has(p));
+    const entry = paymentsOf(line.orderNo).find((p) => p.bookedDay === day && !used.has(p));
     return entry && { kind: 'P', entry };
   }
+}
+
+/** The entries of each OrderNo, in their order in the list. */
+function byOrderNo<T extends { orderNo: string }>(entries: readonly T[]): Map<string, T[]> {
+  const map = new Map<string, T[]>();
+  for (const entry of entries) {
+    const list = map.get(entry.orderNo);
+    if (list) list.push(entry);
+    else map.set(entry.orderNo, [entry]);
+  }
+  return map;
 }

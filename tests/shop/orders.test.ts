@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Product } from '../../src/generated/prisma/client';
+import { MY_ORDERS_PAGE } from '../../src/orders/my-orders';
 import { Shopper, startShopApp, type ShopApp } from '../support/shop-app';
+import { createOrder } from '../support/shop-fixtures';
 
 describe('my orders', () => {
   let shop: ShopApp;
@@ -47,6 +49,29 @@ describe('my orders', () => {
     expect(cards[0]).toMatch(/class="badge status-badge text-bg-warning[^"]*" data-testid="order-status">待付款</);
     expect(cards[1]).toContain('土鳳梨酥禮盒（12入） × 1');
     expect(cards[1]).toContain('data-testid="order-pay-type">ATM 轉帳（虛擬帳號）<');
+  });
+
+  it('shows a page of orders at a time, newest first, with a link to the older ones', async () => {
+    const shopper = new Shopper(shop.app);
+    const placed = await placeOrder(shopper, cake, 'C');
+    const { ownerToken, createdAt } = await shop.db.order.findUniqueOrThrow({ where: { id: placed } });
+    const older: string[] = [];
+    for (let i = 1; i <= MY_ORDERS_PAGE; i++) {
+      const order = await createOrder(shop.db, { lines: [{ product: chili, quantity: 1 }], payType: 'A', ownerToken });
+      await shop.db.order.update({ where: { id: order.id }, data: { createdAt: new Date(createdAt.getTime() - i * 60_000) } });
+      older.push(order.number);
+    }
+    const numbers = (html: string) => [...html.matchAll(/data-testid="order-number">([^<]+)</g)].map((match) => match[1]);
+
+    const first = await shopper.agent.get('/orders');
+    expect(numbers(first.text)).toHaveLength(MY_ORDERS_PAGE);
+    expect(numbers(first.text).slice(1)).toEqual(older.slice(0, MY_ORDERS_PAGE - 1));
+    const link = /href="(\/orders\?before=[^"]+)" rel="next"/.exec(first.text);
+    expect(link).not.toBeNull();
+    const second = await shopper.agent.get(link![1]!);
+    expect(numbers(second.text)).toEqual([older.at(-1)]);
+    expect(second.text).not.toContain('rel="next"');
+    expect((await shopper.agent.get('/orders?before=yesterday')).status).toBe(400);
   });
 
   it('shows the labels in English', async () => {

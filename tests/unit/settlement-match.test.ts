@@ -56,4 +56,20 @@ describe('matchDay', () => {
       ['missing_at_bank', 'C1', 'R', 'pay-C1'],
     ]);
   });
+
+  it('matches a day of 100,000 lines, each with its own booking, and finds the few that differ', () => {
+    const count = 100_000;
+    const lines = Array.from({ length: count }, (_, i) => line(`D${i}`, 'P', 500));
+    const payments = Array.from({ length: count }, (_, i) => payment(`D${i}`, i === 7 ? 600 : 500));
+    payments.push(payment('D-extra', 800));
+    lines.push(line('D-unknown', 'P', 300));
+    const result = matchDay(DAY, lines, { payments: payments.reverse(), refunds: [] });
+    expect(result.differences.map((d) => [d.kind, d.orderNo])).toEqual([
+      ['amount_mismatch', 'D7'],
+      ['missing_in_shop', 'D-unknown'],
+      ['missing_at_bank', 'D-extra'],
+    ]);
+    expect(result.bank.payments).toBe(count + 1);
+    expect(result.shop.payments).toBe(count + 1);
+  });
 });

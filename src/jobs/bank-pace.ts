@@ -1,0 +1,47 @@
+// How the background passes work through a backlog: pass after pass until one comes back short
+// (each pass reads its own bounded batch and settles each attempt in its own transaction, so none
+// stays open across the backlog), and never asking the bank more than SINOPAC_MAX_QUERIES_PER_SECOND
+// times a second, however many attempts are waiting.
+
+/** Waits, when needed, until the next question to the bank keeps to the rate. */
+export type BankPace = () => Promise<void>;
+
+export interface PaceClock {
+  /** Milliseconds on a monotonic clock. */
+  now(): number;
+  wait(ms: number): Promise<void>;
+}
+
+export const realPaceClock: PaceClock = {
+  now: () => performance.now(),
+  wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** No pacing: a single pass run by hand or by a test. */
+export const noPace: BankPace = async () => {};
+
+/** At most `perSecond` questions a second, evenly spaced, for every pass that shares it. */
+export function bankPace(perSecond: number, clock: PaceClock = realPaceClock): BankPace {
+  const gapMs = 1000 / perSecond;
+  let nextAt = Number.NEGATIVE_INFINITY;
+  return async () => {
+    const now = clock.now();
+    const at = Math.max(now, nextAt);
+    nextAt = at + gapMs;
+    if (at > now) await clock.wait(at - now);
+  };
+}
+
+/**
+ * Runs `pass` again while it came back full (`fullPass` items), at most `maxPasses` times: a pass
+ * that came back short found nothing more due, or stopped because the bank did not answer.
+ */
+export async function drainPasses<T>(pass: () => Promise<T[]>, fullPass: number, maxPasses: number): Promise<T[]> {
+  const all: T[] = [];
+  for (let round = 0; round < maxPasses; round++) {
+    const reports = await pass();
+    all.push(...reports);
+    if (reports.length < fullPass) break;
+  }
+  return all;
+}
