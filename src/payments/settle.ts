@@ -18,7 +18,7 @@ import type { Prisma, PaymentStatus } from '../generated/prisma/client';
 import { enqueueMail } from '../mail/outbox';
 import { recordDeliveryOutcome } from './pay-token-log';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
-import { expireOrderWhenNothingOpen, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
+import { expireOrderWhenNothingOpen, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
 import { canTransition } from './payment-states';
 import type { PaymentAtBank } from '../sinopac/bank-answers';
 import { changePaymentStatus, recordRefusedChange, type PaymentColumns } from './payment-transition';
@@ -159,6 +159,7 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   // Each e-mail is written in this transaction, once per order (src/mail/outbox.ts): the
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
   if (to === 'pending' && outcome.kind === 'created') {
+    await followOpenedAttempt(tx, payment);
     const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
     // A later ATM account (pay again after the first expired) is mailed as well: the shopper must
     // be able to find where to transfer without the order page.
