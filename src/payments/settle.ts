@@ -161,8 +161,8 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   if (to === 'pending' && outcome.kind === 'created') {
     await followOpenedAttempt(tx, payment);
     const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
-    // A later ATM account (pay again after the first expired) is mailed as well: the shopper must
-    // be able to find where to transfer without the order page.
+    // Every later ATM account (the first expired, or the shopper switched from a card) is mailed
+    // too: the shopper must be able to find where to transfer without the order page.
     if (!first && payment.payType === 'A') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
   }
   if (to === 'paid' && outcome.kind === 'paid') {
