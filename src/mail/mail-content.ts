@@ -34,7 +34,15 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
       quantity: line.quantity,
       total: formatTwd(line.unitPriceTwd * line.quantity),
     })),
+    ...(order.shippingTwd !== null && { shipping: order.shippingTwd === 0 ? null : formatTwd(order.shippingTwd) }),
     total: formatTwd(order.totalTwd),
+    ...(order.recipientName && {
+      delivery: {
+        name: order.recipientName,
+        phone: order.recipientPhone ?? '',
+        address: `${order.postcode ?? ''} ${order.city ?? ''}${order.district ?? ''}${order.street ?? ''}`.trim(),
+      },
+    }),
     orderUrl: `${deps.publicBaseUrl}${deps.orderLinks.pathFor(order.id)}`,
     lookupUrl: `${deps.publicBaseUrl}/orders/lookup`,
     linkDays: Math.round(ORDER_LINK_TTL_MS / 86_400_000),

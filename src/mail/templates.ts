@@ -13,7 +13,11 @@ export interface MailView {
   number: string;
   payType: string;
   lines: Array<{ name: string; quantity: number; total: string }>;
+  /** The shipping fee, null when free; absent on orders placed before it was recorded. */
+  shipping?: string | null;
   total: string;
+  /** Where the order goes, as the order page shows it; absent on orders placed before checkout asked. */
+  delivery?: { name: string; phone: string; address: string };
   /** order_placed of an ATM order, and atm_account_reissued: where to transfer, how much, by when. */
   atm?: { bankCode: string; account: string; amount: string; deadline: string };
   /** payment_received. */
