@@ -18,6 +18,22 @@ export interface MailContentDependencies {
 /** The 14-digit account in groups of four, as people read and type it. */
 const grouped = (account: string) => account.replace(/(\d{4})(?=\d)/g, '$1 ');
 
+/**
+ * Why a due mail is not sent after all, or undefined when it is owed. Only a card order's
+ * confirmation can stop being owed: it is held while the card page is open (settle.ts), and when it
+ * comes due the receipt or the cancellation mail has already told the shopper, or an ATM account
+ * mail (the shopper switched) has already confirmed the order with everything it would say.
+ */
+export async function mailNoLongerOwed(db: Database, mail: MailOutbox): Promise<string | undefined> {
+  if (mail.kind !== 'order_placed' || !mail.paymentId) return undefined;
+  const attempt = await db.payment.findUnique({ where: { id: mail.paymentId }, select: { payType: true } });
+  if (attempt?.payType !== 'C') return undefined;
+  const order = await db.order.findUniqueOrThrow({ where: { id: mail.orderId }, select: { status: true } });
+  if (order.status !== 'awaiting_payment' && order.status !== 'expired') return `the order is ${order.status}: its own mail told the shopper`;
+  const account = await db.mailOutbox.count({ where: { orderId: mail.orderId, kind: 'atm_account_reissued' } });
+  return account > 0 ? 'an ATM account mail confirmed the order' : undefined;
+}
+
 export async function composeMail(deps: MailContentDependencies, mail: MailOutbox): Promise<{ to: string; view: MailView }> {
   const order = await deps.db.order.findUniqueOrThrow({ where: { id: mail.orderId }, include: { lines: { orderBy: { id: 'asc' } } } });
   const payment = mail.paymentId ? await deps.db.payment.findUnique({ where: { id: mail.paymentId } }) : null;

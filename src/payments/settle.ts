@@ -66,6 +66,11 @@ export interface SettleRequest {
    * made (src/admin/refund-review.ts): it may be completed from there, for the amount recorded.
    */
   reviewedRefund?: boolean;
+  /**
+   * With a "created" card attempt: how long its card page is open. The order confirmation waits
+   * that long, so a card paid at once gets the receipt alone (docs/mail.md).
+   */
+  cardLinkMinutes?: number;
 }
 
 export type SettleResult =
@@ -160,7 +165,8 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
   if (to === 'pending' && outcome.kind === 'created') {
     await followOpenedAttempt(tx, payment);
-    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
+    const hold = payment.payType === 'C' && request.cardLinkMinutes !== undefined ? { holdMinutes: request.cardLinkMinutes + 1 } : {};
+    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id, ...hold });
     // Every later ATM account (the first expired, or the shopper switched from a card) is mailed
     // too: the shopper must be able to find where to transfer without the order page.
     if (!first && payment.payType === 'A') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });

@@ -148,6 +148,7 @@ export async function createAtBank(deps: PaymentAttemptDependencies, { order, pa
     paymentId: payment.id,
     outcome: { kind: 'created', tsNo: created.TSNo, ...stored },
     source: 'checkout',
+    cardLinkMinutes: settings.cardExpMinutes,
   });
   // Only after minutes without an answer does the reconciler give a creating attempt up; a bank
   // that slow has left the shopper long gone, and the attempt stays as the reconciler left it.
