@@ -77,6 +77,20 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
       at: formatTaipeiDateTime(payment?.payDate ?? order.paidAt ?? mail.createdAt, locale),
     };
   }
+  if (mail.kind === 'payment_refunded' && mail.refundId) {
+    const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: mail.refundId }, include: { moneyMovement: true, payment: true } });
+    // Whole or in part as of this refund, not as of sending: a later refund may have completed it.
+    const upToThis = await deps.db.refund.aggregate({
+      where: { paymentId: refund.paymentId, status: 'succeeded', createdAt: { lte: refund.createdAt } },
+      _sum: { amount: true },
+    });
+    view.refund = {
+      amount: cents(refund.amount),
+      at: formatTaipeiDateTime(refund.moneyMovement?.occurredAt ?? refund.updatedAt, locale),
+      method: statusLabel('payType', refund.payment.payType, locale),
+      whole: (upToThis._sum.amount ?? 0) >= refund.payment.amount,
+    };
+  }
   if (mail.kind === 'order_shipped' && order.carrier && order.trackingNumber) {
     const url = trackingUrl(order.carrier, order.trackingNumber);
     view.shipment = {

@@ -24,14 +24,16 @@ export interface EnqueueMail {
   kind: MailKind;
   /** The attempt the mail describes (its ATM account, or the payment received). */
   paymentId?: string;
+  /** The refund a payment_refunded mail tells of: one mail per refund. */
+  refundId?: string;
   /** Not due until this many minutes after the commit: a card order's confirmation (docs/mail.md). */
   holdMinutes?: number;
 }
 
 /**
  * Writes the mail's outbox row inside the caller's transaction; a second call for the same order
- * and kind (for atm_account_reissued: the same attempt) does nothing (the partial unique indexes of
- * migration mail_per_atm_account), so each mail is owed once however often the change that owes it
+ * and kind (for atm_account_reissued: the same attempt; for payment_refunded: the same refund) does
+ * nothing (the partial unique indexes of migrations mail_per_atm_account and mail_per_refund), so each mail is owed once however often the change that owes it
  * is replayed. Returns whether a row was written.
  */
 export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
@@ -40,8 +42,8 @@ export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
   // are UTC wall time, as Prisma writes its timestamp columns.
   const written = await tx.$queryRaw<unknown[]>`
     WITH written AS (
-      INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
-      VALUES (${randomUUID()}, ${mail.orderId}, ${mail.kind}::"MailKind", ${mail.paymentId ?? null},
+      INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "refundId", "nextAttemptAt", "createdAt")
+      VALUES (${randomUUID()}, ${mail.orderId}, ${mail.kind}::"MailKind", ${mail.paymentId ?? null}, ${mail.refundId ?? null},
         now() AT TIME ZONE 'UTC' + make_interval(mins => ${mail.holdMinutes ?? 0}::int), now() AT TIME ZONE 'UTC')
       ON CONFLICT DO NOTHING
       RETURNING "id"

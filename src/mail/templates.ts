@@ -22,6 +22,8 @@ export interface MailView {
   atm?: { bankCode: string; account: string; amount: string; deadline: string };
   /** payment_received. */
   paid?: { amount: string; at: string };
+  /** payment_refunded: how much went back, when, to which method, and whether the order is refunded in full. */
+  refund?: { amount: string; at: string; method: string; whole: boolean };
   /** order_shipped: the carrier in words, its tracking number and page (when it has one). */
   shipment?: { carrier: string; trackingNumber: string; trackingUrl?: string };
   /** The signed link that opens the order in any browser. */
@@ -42,6 +44,7 @@ const TEMPLATE: Record<MailKind, { file: string; subject: string }> = {
   order_shipped: { file: 'order-shipped', subject: 'mail.orderShipped.subject' },
   order_cancelled: { file: 'order-cancelled', subject: 'mail.orderCancelled.subject' },
   atm_account_reissued: { file: 'atm-account-reissued', subject: 'mail.atmReissued.subject' },
+  payment_refunded: { file: 'payment-refunded', subject: 'mail.refunded.subject' },
 };
 
 export type MailRenderer = (kind: MailKind, view: MailView) => MailContent;

@@ -146,6 +146,8 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     await tx.moneyMovement.create({
       data: { kind: 'refund', paymentId: payment.id, refundId: refund.id, amount, occurredAt: deps.clock() },
     });
+    // The shopper is told of each refund once, in the transaction that books it.
+    await enqueueMail(tx, { orderId, kind: 'payment_refunded', paymentId: payment.id, refundId: refund.id });
   }
   if (partialRefund) {
     await refundPart(tx, payment, outcome.amount, { ...base, reason });
