@@ -163,9 +163,9 @@ async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: strin
   await lockOrder(tx, input.orderId);
   const order = await tx.order.findUniqueOrThrow({
     where: { id: input.orderId },
-    include: { lines: { orderBy: { id: 'asc' } }, payments: { select: { status: true } } },
+    include: { lines: { orderBy: { id: 'asc' } }, payments: { select: { status: true, payType: true } } },
   });
-  const refusal = whyNoNewAttempt(order, order.payments);
+  const refusal = whyNoNewAttempt(order, order.payments, input.payType);
   if (refusal) throw new NotPayable(refusal);
   if (order.status === 'expired') await revive(tx, order);
   return { order, payment: await createAttemptRow(tx, order, input.payType, now) };

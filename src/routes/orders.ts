@@ -37,7 +37,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
       accessGrants: await accessGrants(deps.db, order.id, req.sessionID),
       accessEnded: req.query.accessEnded === '1',
       refunds: await refundsOf(deps.db, order.id),
-      ...(confirming && { cardPayUrl: undefined, canPayAgain: false }),
+      ...(confirming && { cardPayUrl: undefined, canPayAgain: false, canSwitchToAtm: false }),
       confirming,
       payOptions: payOptions(order),
       statusState: statusState(order),
