@@ -7,8 +7,8 @@
 // refusal, or MAX_ATTEMPTS failures, gives the row up and logs an error for someone to look at.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import { composeMail, type MailContentDependencies } from './mail-content';
-import { claimDueMail, markFailed, markSent, messageIdFor, stillClaimed, type ClaimedMail } from './outbox';
+import { composeMail, mailNoLongerOwed, type MailContentDependencies } from './mail-content';
+import { claimDueMail, markFailed, markSent, markSkipped, messageIdFor, stillClaimed, type ClaimedMail } from './outbox';
 import { describeSendFailure, isPermanentRefusal, type MailSender } from './sender';
 import type { MailRenderer } from './templates';
 
@@ -48,11 +48,13 @@ export interface DrainReport {
   gaveUp: number;
   /** Claimed, but taken over by another sender before it was sent. */
   skipped: number;
+  /** No longer owed when it came due (mail-content.ts): marked, not sent. */
+  notOwed: number;
 }
 
 /** One pass: every due row, batch by batch; rows that fail wait for a later pass. */
 export async function drainMailOutbox(deps: MailDeliveryDependencies, settings: MailDeliverySettings = DEFAULT_DELIVERY): Promise<DrainReport> {
-  const report: DrainReport = { sent: 0, retrying: 0, gaveUp: 0, skipped: 0 };
+  const report: DrainReport = { sent: 0, retrying: 0, gaveUp: 0, skipped: 0, notOwed: 0 };
   for (;;) {
     const batch = await claimDueMail(deps.db, deps.clock(), settings);
     for (const mail of batch) report[await deliverClaimed(deps, settings, mail)]++;
@@ -66,6 +68,12 @@ export async function drainMailOutbox(deps: MailDeliveryDependencies, settings: 
 export async function deliverClaimed(deps: MailDeliveryDependencies, settings: MailDeliverySettings, mail: ClaimedMail): Promise<keyof DrainReport | 'skipped'> {
   const log = deps.logger.child({ mailId: mail.id, orderId: mail.orderId, kind: mail.kind, attempt: mail.attempts });
   try {
+    const notOwed = await mailNoLongerOwed(deps.db, mail);
+    if (notOwed !== undefined) {
+      if (!(await markSkipped(deps.db, mail, { reason: notOwed, now: deps.clock() }))) return 'skipped';
+      log.info({ reason: notOwed }, 'mail no longer owed: not sent');
+      return 'notOwed';
+    }
     const { to, view } = await composeMail(deps, mail);
     const content = deps.render(mail.kind, view);
     // Our lease may have run out while we were slow; whoever holds the row now sends it.

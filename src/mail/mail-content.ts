@@ -18,6 +18,22 @@ export interface MailContentDependencies {
 /** The 14-digit account in groups of four, as people read and type it. */
 const grouped = (account: string) => account.replace(/(\d{4})(?=\d)/g, '$1 ');
 
+/**
+ * Why a due mail is not sent after all, or undefined when it is owed. Only a card order's
+ * confirmation can stop being owed: it is held while the card page is open (settle.ts), and when it
+ * comes due the receipt or the cancellation mail has already told the shopper, or an ATM account
+ * mail (the shopper switched) has already confirmed the order with everything it would say.
+ */
+export async function mailNoLongerOwed(db: Database, mail: MailOutbox): Promise<string | undefined> {
+  if (mail.kind !== 'order_placed' || !mail.paymentId) return undefined;
+  const attempt = await db.payment.findUnique({ where: { id: mail.paymentId }, select: { payType: true } });
+  if (attempt?.payType !== 'C') return undefined;
+  const order = await db.order.findUniqueOrThrow({ where: { id: mail.orderId }, select: { status: true } });
+  if (order.status !== 'awaiting_payment' && order.status !== 'expired') return `the order is ${order.status}: its own mail told the shopper`;
+  const account = await db.mailOutbox.count({ where: { orderId: mail.orderId, kind: 'atm_account_reissued' } });
+  return account > 0 ? 'an ATM account mail confirmed the order' : undefined;
+}
+
 export async function composeMail(deps: MailContentDependencies, mail: MailOutbox): Promise<{ to: string; view: MailView }> {
   const order = await deps.db.order.findUniqueOrThrow({ where: { id: mail.orderId }, include: { lines: { orderBy: { id: 'asc' } } } });
   const payment = mail.paymentId ? await deps.db.payment.findUnique({ where: { id: mail.paymentId } }) : null;
@@ -34,7 +50,15 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
       quantity: line.quantity,
       total: formatTwd(line.unitPriceTwd * line.quantity),
     })),
+    ...(order.shippingTwd !== null && { shipping: order.shippingTwd === 0 ? null : formatTwd(order.shippingTwd) }),
     total: formatTwd(order.totalTwd),
+    ...(order.recipientName && {
+      delivery: {
+        name: order.recipientName,
+        phone: order.recipientPhone ?? '',
+        address: `${order.postcode ?? ''} ${order.city ?? ''}${order.district ?? ''}${order.street ?? ''}`.trim(),
+      },
+    }),
     orderUrl: `${deps.publicBaseUrl}${deps.orderLinks.pathFor(order.id)}`,
     lookupUrl: `${deps.publicBaseUrl}/orders/lookup`,
     linkDays: Math.round(ORDER_LINK_TTL_MS / 86_400_000),
@@ -51,6 +75,20 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
     view.paid = {
       amount: cents(payment?.amount ?? order.totalTwd * 100),
       at: formatTaipeiDateTime(payment?.payDate ?? order.paidAt ?? mail.createdAt, locale),
+    };
+  }
+  if (mail.kind === 'payment_refunded' && mail.refundId) {
+    const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: mail.refundId }, include: { moneyMovement: true, payment: true } });
+    // Whole or in part as of this refund, not as of sending: a later refund may have completed it.
+    const upToThis = await deps.db.refund.aggregate({
+      where: { paymentId: refund.paymentId, status: 'succeeded', createdAt: { lte: refund.createdAt } },
+      _sum: { amount: true },
+    });
+    view.refund = {
+      amount: cents(refund.amount),
+      at: formatTaipeiDateTime(refund.moneyMovement?.occurredAt ?? refund.updatedAt, locale),
+      method: statusLabel('payType', refund.payment.payType, locale),
+      whole: (upToThis._sum.amount ?? 0) >= refund.payment.amount,
     };
   }
   if (mail.kind === 'order_shipped' && order.carrier && order.trackingNumber) {

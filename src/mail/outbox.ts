@@ -24,12 +24,16 @@ export interface EnqueueMail {
   kind: MailKind;
   /** The attempt the mail describes (its ATM account, or the payment received). */
   paymentId?: string;
+  /** The refund a payment_refunded mail tells of: one mail per refund. */
+  refundId?: string;
+  /** Not due until this many minutes after the commit: a card order's confirmation (docs/mail.md). */
+  holdMinutes?: number;
 }
 
 /**
  * Writes the mail's outbox row inside the caller's transaction; a second call for the same order
- * and kind (for atm_account_reissued: the same attempt) does nothing (the partial unique indexes of
- * migration mail_per_atm_account), so each mail is owed once however often the change that owes it
+ * and kind (for atm_account_reissued: the same attempt; for payment_refunded: the same refund) does
+ * nothing (the partial unique indexes of migrations mail_per_atm_account and mail_per_refund), so each mail is owed once however often the change that owes it
  * is replayed. Returns whether a row was written.
  */
 export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
@@ -38,8 +42,9 @@ export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
   // are UTC wall time, as Prisma writes its timestamp columns.
   const written = await tx.$queryRaw<unknown[]>`
     WITH written AS (
-      INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
-      VALUES (${randomUUID()}, ${mail.orderId}, ${mail.kind}::"MailKind", ${mail.paymentId ?? null}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+      INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "refundId", "nextAttemptAt", "createdAt")
+      VALUES (${randomUUID()}, ${mail.orderId}, ${mail.kind}::"MailKind", ${mail.paymentId ?? null}, ${mail.refundId ?? null},
+        now() AT TIME ZONE 'UTC' + make_interval(mins => ${mail.holdMinutes ?? 0}::int), now() AT TIME ZONE 'UTC')
       ON CONFLICT DO NOTHING
       RETURNING "id"
     )
@@ -66,7 +71,7 @@ export async function claimDueMail(db: Database, now: Date, settings: ClaimSetti
     UPDATE "MailOutbox" SET "claimedUntil" = ${until}, "claimToken" = ${token}, "attempts" = "attempts" + 1
     WHERE id IN (
       SELECT id FROM "MailOutbox"
-      WHERE "sentAt" IS NULL AND "gaveUpAt" IS NULL AND "nextAttemptAt" <= ${now}
+      WHERE "sentAt" IS NULL AND "gaveUpAt" IS NULL AND "skippedAt" IS NULL AND "nextAttemptAt" <= ${now}
         AND ("claimedUntil" IS NULL OR "claimedUntil" <= ${now})
       ORDER BY "nextAttemptAt"
       LIMIT ${settings.batchSize}
@@ -76,7 +81,7 @@ export async function claimDueMail(db: Database, now: Date, settings: ClaimSetti
 
 /** Whether this sender still holds the row and it is unsent: checked right before sending. */
 export async function stillClaimed(db: Database, mail: ClaimedMail): Promise<boolean> {
-  const held = await db.mailOutbox.count({ where: { id: mail.id, claimToken: mail.claimToken, sentAt: null, gaveUpAt: null } });
+  const held = await db.mailOutbox.count({ where: { id: mail.id, claimToken: mail.claimToken, sentAt: null, gaveUpAt: null, skippedAt: null } });
   return held === 1;
 }
 
@@ -89,6 +94,15 @@ export async function markSent(db: Database, mail: ClaimedMail, now: Date): Prom
     where: { id: mail.id, sentAt: null },
     data: { sentAt: now, claimedUntil: null, claimToken: null, lastError: null },
   });
+}
+
+/** The mail is no longer owed (mail-content.ts, mailNoLongerOwed): never sent, never claimed again. */
+export async function markSkipped(db: Database, mail: ClaimedMail, outcome: { reason: string; now: Date }): Promise<boolean> {
+  const { count } = await db.mailOutbox.updateMany({
+    where: { id: mail.id, claimToken: mail.claimToken, sentAt: null },
+    data: { skippedAt: outcome.now, claimedUntil: null, claimToken: null, lastError: outcome.reason },
+  });
+  return count === 1;
 }
 
 /** Gives the row back for another try at `retryAt`, or gives it up; only while this sender holds it. */

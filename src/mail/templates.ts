@@ -13,11 +13,17 @@ export interface MailView {
   number: string;
   payType: string;
   lines: Array<{ name: string; quantity: number; total: string }>;
+  /** The shipping fee, null when free; absent on orders placed before it was recorded. */
+  shipping?: string | null;
   total: string;
+  /** Where the order goes, as the order page shows it; absent on orders placed before checkout asked. */
+  delivery?: { name: string; phone: string; address: string };
   /** order_placed of an ATM order, and atm_account_reissued: where to transfer, how much, by when. */
   atm?: { bankCode: string; account: string; amount: string; deadline: string };
   /** payment_received. */
   paid?: { amount: string; at: string };
+  /** payment_refunded: how much went back, when, to which method, and whether the order is refunded in full. */
+  refund?: { amount: string; at: string; method: string; whole: boolean };
   /** order_shipped: the carrier in words, its tracking number and page (when it has one). */
   shipment?: { carrier: string; trackingNumber: string; trackingUrl?: string };
   /** The signed link that opens the order in any browser. */
@@ -38,6 +44,7 @@ const TEMPLATE: Record<MailKind, { file: string; subject: string }> = {
   order_shipped: { file: 'order-shipped', subject: 'mail.orderShipped.subject' },
   order_cancelled: { file: 'order-cancelled', subject: 'mail.orderCancelled.subject' },
   atm_account_reissued: { file: 'atm-account-reissued', subject: 'mail.atmReissued.subject' },
+  payment_refunded: { file: 'payment-refunded', subject: 'mail.refunded.subject' },
 };
 
 export type MailRenderer = (kind: MailKind, view: MailView) => MailContent;

@@ -1,6 +1,7 @@
 // What the order page offers, decided from the order's payment attempts: where to transfer for a
 // pending ATM attempt, the way back to a pending card page, or another attempt when none is open.
-import { canStartNewAttempt } from '../payments/payable-order';
+import { canStartNewAttempt, canSwitchToAtm } from '../payments/payable-order';
+import { payOptions } from './pay-options';
 import type { OrderWithPayments } from './my-orders';
 
 export interface AtmInstructions {
@@ -19,6 +20,8 @@ export interface OrderDetail {
   /** The latest attempt could not be set up at the bank (refused, or no usable answer). */
   startFailed: boolean;
   canPayAgain: boolean;
+  /** A card link is open and the shopper may pay by ATM instead (within the bank's ATM cap). */
+  canSwitchToAtm: boolean;
 }
 
 export function orderDetail(order: OrderWithPayments): OrderDetail {
@@ -36,5 +39,6 @@ export function orderDetail(order: OrderWithPayments): OrderDetail {
     cardPayUrl: pending?.payType === 'C' ? (pending.cardPayUrl ?? undefined) : undefined,
     startFailed: order.payments.at(-1)?.status === 'create_failed',
     canPayAgain: canStartNewAttempt(order, order.payments),
+    canSwitchToAtm: payOptions(order).includes('A') && canSwitchToAtm(order, order.payments),
   };
 }

@@ -16,17 +16,28 @@ type Tx = Prisma.TransactionClient;
 const orderLines = (tx: Tx, orderId: string) =>
   tx.orderLine.findMany({ where: { orderId }, select: { productId: true, quantity: true } });
 
-/** The attempt was paid: its order is paid, with the stock it reserved when placed. */
+// The order's payment method (Order.payType) is the method of the attempt that paid it or, while it
+// is unpaid, of the attempt opened last; checkout's choice is only the first attempt's. It is
+// written here and nowhere else, by the settle that opens or pays an attempt, so every page, the
+// e-mails, the back office's filter and its CSV read one column that cannot disagree with them.
+
+/** An attempt the bank accepted: an unpaid order's method becomes its method (the one open now). */
+export async function followOpenedAttempt(tx: Tx, payment: Payment): Promise<void> {
+  await tx.order.updateMany({ where: { id: payment.orderId, status: 'awaiting_payment' }, data: { payType: payment.payType } });
+}
+
+/** The attempt was paid: its order is paid, by its method, with the stock it reserved when placed. */
 export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, paidAt: Date): Promise<void> {
   const { orderId } = payment;
+  const paying = { status: 'paid', paidAt, payType: payment.payType } as const;
   // The usual case needs no lock of its own: an update that matches locks the row as it changes it.
-  const reserved = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: { status: 'paid', paidAt } });
+  const reserved = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: paying });
   if (reserved.count === 1) return;
   await lockOrder(tx, orderId);
 
   // Money that arrived after the order had expired: the payment stands, so the order is paid and
   // takes back what stock it can; whatever is short must be found or refunded by the shop.
-  const revived = await tx.order.updateMany({ where: { id: orderId, status: 'expired' }, data: { status: 'paid', paidAt } });
+  const revived = await tx.order.updateMany({ where: { id: orderId, status: 'expired' }, data: paying });
   if (revived.count === 1) {
     const short = await retakeStock(tx, await orderLines(tx, orderId));
     if (short.length > 0) logger.error({ orderId, paymentId: payment.id, short }, 'expired order paid late and its stock is gone: oversold');

@@ -1,4 +1,4 @@
-// PrdtName for OrderCreate: what the shopper sees on the bank's page. The bank counts its 60-byte
+// PrdtName for OrderCreate: what the shopper sees on the bank's page besides the amount. The bank counts its 60-byte
 // limit in UTF-8 bytes (a Chinese character takes 3) and refuses ', " and % (PROTOCOL.md §4).
 const MAX_BYTES = 60;
 const ELLIPSIS = '…';
@@ -23,12 +23,19 @@ function fitBytes(text: string, maxBytes: number): string {
   return `${out.trimEnd()}${ELLIPSIS}`;
 }
 
-/** "名稱 x2, 名稱" cut to the bank's limit; `fallback` (the order number) when no line has a usable name. */
-export function productNameForBank(lines: readonly NamedLine[], fallback: string): string {
+/**
+ * The shop's order number, then "名稱 x2, 名稱", cut to the bank's limit. The bank's card page shows
+ * its own number for the attempt (our SinoPac OrderNo, which the shopper never sees elsewhere) and
+ * PrdtName, the only field of OrderCreate it shows (PROTOCOL.md §4): so the number the shopper
+ * knows comes first there, never cut, and the items fill what room is left.
+ */
+export function productNameForBank(lines: readonly NamedLine[], orderNumber: string): string {
+  const number = clean(orderNumber);
   const listed = lines
     .map((line) => ({ name: clean(line.name), quantity: line.quantity }))
     .filter((line) => line.name !== '')
     .map((line) => (line.quantity > 1 ? `${line.name} x${line.quantity}` : line.name))
     .join(', ');
-  return fitBytes(listed || clean(fallback), MAX_BYTES);
+  if (listed === '') return fitBytes(number, MAX_BYTES);
+  return `${number} ${fitBytes(listed, MAX_BYTES - Buffer.byteLength(number, 'utf8') - 1)}`;
 }

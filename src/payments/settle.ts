@@ -18,7 +18,7 @@ import type { Prisma, PaymentStatus } from '../generated/prisma/client';
 import { enqueueMail } from '../mail/outbox';
 import { recordDeliveryOutcome } from './pay-token-log';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
-import { expireOrderWhenNothingOpen, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
+import { expireOrderWhenNothingOpen, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
 import { canTransition } from './payment-states';
 import type { PaymentAtBank } from '../sinopac/bank-answers';
 import { changePaymentStatus, recordRefusedChange, type PaymentColumns } from './payment-transition';
@@ -66,6 +66,11 @@ export interface SettleRequest {
    * made (src/admin/refund-review.ts): it may be completed from there, for the amount recorded.
    */
   reviewedRefund?: boolean;
+  /**
+   * With a "created" card attempt: how long its card page is open. The order confirmation waits
+   * that long, so a card paid at once gets the receipt alone (docs/mail.md).
+   */
+  cardLinkMinutes?: number;
 }
 
 export type SettleResult =
@@ -141,6 +146,8 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     await tx.moneyMovement.create({
       data: { kind: 'refund', paymentId: payment.id, refundId: refund.id, amount, occurredAt: deps.clock() },
     });
+    // The shopper is told of each refund once, in the transaction that books it.
+    await enqueueMail(tx, { orderId, kind: 'payment_refunded', paymentId: payment.id, refundId: refund.id });
   }
   if (partialRefund) {
     await refundPart(tx, payment, outcome.amount, { ...base, reason });
@@ -159,9 +166,11 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   // Each e-mail is written in this transaction, once per order (src/mail/outbox.ts): the
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
   if (to === 'pending' && outcome.kind === 'created') {
-    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id });
-    // A later ATM account (pay again after the first expired) is mailed as well: the shopper must
-    // be able to find where to transfer without the order page.
+    await followOpenedAttempt(tx, payment);
+    const hold = payment.payType === 'C' && request.cardLinkMinutes !== undefined ? { holdMinutes: request.cardLinkMinutes + 1 } : {};
+    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id, ...hold });
+    // Every later ATM account (the first expired, or the shopper switched from a card) is mailed
+    // too: the shopper must be able to find where to transfer without the order page.
     if (!first && payment.payType === 'A') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
   }
   if (to === 'paid' && outcome.kind === 'paid') {

@@ -148,6 +148,7 @@ export async function createAtBank(deps: PaymentAttemptDependencies, { order, pa
     paymentId: payment.id,
     outcome: { kind: 'created', tsNo: created.TSNo, ...stored },
     source: 'checkout',
+    cardLinkMinutes: settings.cardExpMinutes,
   });
   // Only after minutes without an answer does the reconciler give a creating attempt up; a bank
   // that slow has left the shopper long gone, and the attempt stays as the reconciler left it.
@@ -162,9 +163,9 @@ async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: strin
   await lockOrder(tx, input.orderId);
   const order = await tx.order.findUniqueOrThrow({
     where: { id: input.orderId },
-    include: { lines: { orderBy: { id: 'asc' } }, payments: { select: { status: true } } },
+    include: { lines: { orderBy: { id: 'asc' } }, payments: { select: { status: true, payType: true } } },
   });
-  const refusal = whyNoNewAttempt(order, order.payments);
+  const refusal = whyNoNewAttempt(order, order.payments, input.payType);
   if (refusal) throw new NotPayable(refusal);
   if (order.status === 'expired') await revive(tx, order);
   return { order, payment: await createAttemptRow(tx, order, input.payType, now) };

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { accessGrants, endAccessGrant } from '../orders/order-access';
 import { findShopperOrder, listShopperOrders, myOrdersCursor, viewerOf } from '../orders/my-orders';
 import { orderDetail } from '../orders/order-detail';
+import { refundsOf } from '../orders/order-refunds';
 import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { confirmingPayment } from '../orders/payment-return';
 import { statusState } from '../orders/status-state';
@@ -37,7 +38,8 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
       ...detail,
       accessGrants: await accessGrants(deps.db, order.id, req.sessionID),
       accessEnded: req.query.accessEnded === '1',
-      ...(confirming && { cardPayUrl: undefined, canPayAgain: false }),
+      refunds: await refundsOf(deps.db, order.id),
+      ...(confirming && { cardPayUrl: undefined, canPayAgain: false, canSwitchToAtm: false }),
       confirming,
       payOptions: payOptions(order),
       statusState: statusState(order),

@@ -2,6 +2,7 @@
 // return whose result the bank could not tell yet is sent (/payments/confirming).
 import { Router, type Request, type Response } from 'express';
 import { findShopperOrder, viewerOf } from '../orders/my-orders';
+import { refundsOf } from '../orders/order-refunds';
 import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { awaitingCardResult, confirmingPayment, noteReturn } from '../orders/payment-return';
 import { statusState } from '../orders/status-state';
@@ -35,6 +36,7 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
       order,
       latest: order.payments.at(-1),
       outcome,
+      refunds: await refundsOf(deps.db, order.id),
       confirming: outcome === 'pending' ? confirmingPayment(req.session, order, deps.clock()) : undefined,
       canPayAgain: outcome === 'failure' && !input.soldOut && canStartNewAttempt(order, order.payments),
       payOptions: payOptions(order),

@@ -177,7 +177,7 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
     await page.getByTestId('payment-attempts').waitFor();
     expect(await text(page, 'payment-status')).toBe('付款成功');
     await expectFitsWidth(page);
-    for (const testId of ['order-status', 'order-total', 'payment-order-no', 'payment-status']) await expectOnScreen(page, testId);
+    for (const testId of ['order-status', 'order-total', 'payment-method', 'payment-status']) await expectOnScreen(page, testId);
     await capture(page, 'phone-order-detail');
   });
 

@@ -1,7 +1,9 @@
-// A second ATM account, issued when the shopper pays again after the first expired, is mailed like
-// the first: once per account, in the order's language, never for a card attempt.
+// Every ATM account is mailed: a second one, issued when the shopper pays again after the first
+// expired or switches from a declined card to ATM, like the first: once per account, in the order's
+// language, with the account, bank code, amount and deadline; never for a card attempt.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainMailOutbox } from '../../src/mail/deliver';
+import { formatTaipeiDateTime } from '../../src/web/views';
 import type { Order } from '../../src/generated/prisma/client';
 import type { MailCatcher } from '../../src/sandbox';
 import { startAdminHarness, type AdminHarness } from '../support/admin-harness';
@@ -53,15 +55,34 @@ describe('a later ATM account', () => {
     await drainMailOutbox(deliveryDeps(h.db, { catcher }));
     const mails = catcher.mails().filter((mail) => mail.subject.includes(order.number));
     expect(mails.map((mail) => mail.subject).sort()).toEqual([
-      `Fengshou Shop: a new ATM account for order ${order.number}`,
-      `Fengshou Shop: a new ATM account for order ${order.number}`,
       `Fengshou Shop: order ${order.number} received`,
+      `Fengshou Shop: the ATM account for order ${order.number}`,
+      `Fengshou Shop: the ATM account for order ${order.number}`,
     ]);
     const grouped = (account: string) => account.replace(/(\d{4})(?=\d)/g, '$1 ');
-    const reissued = mails.filter((mail) => mail.subject.includes('new ATM account'));
+    const reissued = mails.filter((mail) => mail.subject.includes('the ATM account'));
     expect(reissued.some((mail) => mail.text.includes(grouped(second.atmPayNo!)))).toBe(true);
     expect(reissued.some((mail) => mail.text.includes(grouped(third.atmPayNo!)))).toBe(true);
     expect(second.atmPayNo).not.toBe(third.atmPayNo);
+  });
+
+  it('is mailed when the shopper switches from a declined card to ATM, with account, bank code, amount and deadline', async () => {
+    const product = await createProduct(h.db, { priceTwd: 640, stock: 10 });
+    const order = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'C', reserve: true });
+    const card = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'C' });
+    await h.db.payment.update({ where: { id: card.id }, data: { status: 'failed' } });
+    const atm = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
+    expect(await kinds(order)).toEqual([['order_placed', card.id], ['atm_account_reissued', atm.id]]);
+    await drainMailOutbox(deliveryDeps(h.db, { catcher }));
+    const mail = catcher.mails().find((m) => m.subject === `【豐收商店】訂單 ${order.number} 的 ATM 繳款帳號`)!;
+    const account = atm.atmPayNo!.replace(/(\d{4})(?=\d)/g, '$1 ');
+    for (const part of [mail.text, mail.html]) {
+      expect(part).toContain(account);
+      expect(part).toContain('807 永豐銀行');
+      expect(part).toContain('NT$1,280');
+      expect(part).toContain(`${formatTaipeiDateTime(atm.atmDeadline, 'zh-TW')} （台灣時間）`);
+    }
+    expect(mail.text).toContain('請不要再使用先前的帳號或信用卡付款連結');
   });
 
   it('is not mailed for a card attempt started after an expired one', async () => {

@@ -6,8 +6,8 @@ import { getPage, parseForm, submitCardForm, type ParsedForm } from '../support/
 import { createOrder, createProduct } from '../support/shop-fixtures';
 import type { ShopHarness } from '../support/shop-harness';
 
-export async function placeOrder(shop: ShopHarness, payType: 'A' | 'C', options: { stock?: number } = {}) {
-  const product = await createProduct(shop.db, { priceTwd: 1299, stock: options.stock ?? 10 });
+export async function placeOrder(shop: ShopHarness, payType: 'A' | 'C', options: { stock?: number; priceTwd?: number } = {}) {
+  const product = await createProduct(shop.db, { priceTwd: options.priceTwd ?? 1299, stock: options.stock ?? 10 });
   const shopperId = randomUUID();
   const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType, ownerToken: shopperId, reserve: true });
   const payment = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType });

@@ -59,7 +59,7 @@ describe('starting a card attempt', () => {
       Amount: 136000,
       PayType: 'C',
       CurrencyID: 'TWD',
-      PrdtName: '阿里山高山烏龍茶 x2',
+      PrdtName: `${shopOrder.number} 阿里山高山烏龍茶 x2`,
       ReturnURL: 'https://shop.example.tw/payments/sinopac/return',
       BackendURL: 'https://shop.example.tw/payments/sinopac/notify',
       CardParam: { AutoBilling: 'Y', ExpMinutes: 15 },
