@@ -133,6 +133,7 @@ const merchantAction: Labels = {
   account_disabled: { 'zh-TW': '停用帳號', en: 'Account disabled' },
   product_change: { 'zh-TW': '修改商品', en: 'Product changed' },
   stock_change: { 'zh-TW': '調整庫存', en: 'Stock changed' },
+  settings_change: { 'zh-TW': '修改商店資訊', en: 'Shop information changed' },
 };
 
 const kinds = {
