@@ -209,6 +209,42 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       await capture(page, `${screen}-9-contact`);
     });
 
+    it.concurrent('10: a second checkout in the same browser offers the last details, never in another browser', async ({ onTestFinished }) => {
+      const { shop } = env;
+      const page = await env.newPage({ onTestFinished }, options);
+      await addToCart(page, shop, 'bubble-tea-kit');
+      await fillCheckout(page, shop, 'A');
+      expect(await page.getByTestId('remembered-details').isVisible()).toBe(false);
+      await page.getByTestId('place-order').click();
+      await page.getByTestId('atm-instructions').waitFor();
+
+      await addToCart(page, shop, 'mullet-roe');
+      await page.getByTestId('go-to-checkout').click();
+      await page.waitForURL(`${shop.baseUrl}/checkout`);
+      await page.getByTestId('remembered-details').waitFor();
+      expect(await page.locator('#name').inputValue()).toBe(SHOPPER.name);
+      expect(await page.locator('#email').inputValue()).toBe(SHOPPER.email);
+      expect(await page.locator('#city').inputValue()).toBe(SHOPPER.city);
+      expect(await page.locator('#street').inputValue()).toBe(SHOPPER.street);
+      await checkPage(page);
+      await capture(page, `${screen}-10-remembered`);
+
+      // Another browser starts blank.
+      const other = await env.newPage({ onTestFinished }, options);
+      await addToCart(other, shop, 'mullet-roe');
+      await other.getByTestId('go-to-checkout').click();
+      await other.waitForURL(`${shop.baseUrl}/checkout`);
+      expect(await other.locator('#name').inputValue()).toBe('');
+      expect(await other.getByTestId('remembered-details').isVisible()).toBe(false);
+
+      // "Clear these details" empties the form and forgets them in this browser.
+      await page.getByTestId('forget-details').click();
+      expect(await page.locator('#name').inputValue()).toBe('');
+      expect(await page.evaluate(() => localStorage.getItem('checkout-last'))).toBeNull();
+      await page.reload();
+      expect(await page.locator('#email').inputValue()).toBe('');
+    });
+
     it.concurrent('8: skip link, focus ring, labelled menu, cart count, logo, favicon and ISO dates in English', async ({ onTestFinished }) => {
       const { shop } = env;
       const page = await env.newPage({ onTestFinished }, options);
