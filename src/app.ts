@@ -23,6 +23,7 @@ import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
 import { createCallbackScreening, type CallbackScreeningSettings } from './web/callback-screening';
 import { catalogRoutes, navbarCategories } from './routes/catalog';
 import { cartCountFromCookie, cartCountFromSession, cartRoutes } from './routes/cart';
+import { SHOP_INFO_PATHS, shopInfoRoutes } from './routes/shop-info';
 import { checkoutRoutes } from './routes/checkout';
 import { orderRoutes } from './routes/orders';
 import { orderLookupRoutes } from './routes/order-lookup';
@@ -116,6 +117,8 @@ export function createApp(deps: AppDependencies): express.Express {
     // percent-encoded, are about 72 KB.
     app.post('/admin/products/:id/photos', sessions, requireAdmin(deps.clock), photoUploadParser());
     app.post(['/admin/products', '/admin/products/:id'], express.urlencoded({ extended: false, limit: '100kb' }));
+    // Six policy texts of up to 8,000 characters, percent-encoded: read only for a signed-in merchant.
+    app.post('/admin/settings', sessions, requireAdmin(deps.clock), express.urlencoded({ extended: false, limit: '512kb' }));
   }
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
   // The carrier's CSV is a file upload: its form's CSRF token is in a multipart body.
@@ -126,8 +129,9 @@ export function createApp(deps: AppDependencies): express.Express {
   // database read.
   const products = deps.products ?? productsFromTable(deps.db);
   app.use(navbarCategories(products));
-  app.get(['/', '/products/:slug', '/categories/:slug', '/search'], cartCountFromCookie(cookies));
+  app.get(['/', '/products/:slug', '/categories/:slug', '/search', ...SHOP_INFO_PATHS], cartCountFromCookie(cookies));
   app.use(catalogRoutes({ db: deps.db, products }));
+  app.use(shopInfoRoutes({ db: deps.db }));
 
   // Pages with the session.
   app.use(sessions);

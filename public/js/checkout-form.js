@@ -4,6 +4,10 @@
 // 2. What the shopper typed survives the language switch (a plain link, which reloads the page):
 //    it is kept in this tab's sessionStorage while they type, put back into empty fields on the
 //    next load, and dropped when the form is sent. sessionStorage lives only as long as the tab.
+// 3. The next checkout in this browser starts from the details last sent from it: kept in this
+//    browser's localStorage when the form is sent with "remember" ticked (removed when unticked),
+//    put into empty fields on a fresh form, with a notice and a button that clears them. They never
+//    leave the browser but in the form the shopper sends, so no other browser ever sees them.
 (() => {
   const summary = document.querySelector('.error-summary');
   if (summary) summary.focus();
@@ -35,4 +39,43 @@
   form.addEventListener('input', save);
   form.addEventListener('change', save);
   form.addEventListener('submit', () => sessionStorage.removeItem(KEY));
+
+  const LAST = 'checkout-last';
+  let store = null;
+  try { store = window.localStorage; } catch { store = null; }
+  const choice = form.querySelector('[data-remember-choice]');
+  const remember = form.querySelector('[data-remember]');
+  const notice = form.querySelector('[data-remembered]');
+  if (!store || !choice || !remember || !notice) return;
+  choice.hidden = false;
+
+  let last = {};
+  try { last = JSON.parse(store.getItem(LAST) || '{}'); } catch { last = {}; }
+  let filled = false;
+  if (!summary) {
+    for (const element of form.elements) {
+      if (!kept(element) || !(element.name in last) || element.type === 'radio') continue;
+      if (element.value === '') { element.value = last[element.name]; filled = true; }
+    }
+  }
+  notice.hidden = !filled;
+  notice.querySelector('[data-forget]').addEventListener('click', () => {
+    store.removeItem(LAST);
+    sessionStorage.removeItem(KEY);
+    for (const element of form.elements) {
+      if (kept(element) && element.type !== 'radio' && element.name in last && element.value === last[element.name]) element.value = '';
+    }
+    remember.checked = false;
+    notice.hidden = true;
+    form.querySelector('input[name="name"]').focus();
+  });
+
+  form.addEventListener('submit', () => {
+    if (!remember.checked) { store.removeItem(LAST); return; }
+    const values = {};
+    for (const element of form.elements) {
+      if (kept(element) && element.type !== 'radio' && element.name) values[element.name] = element.value;
+    }
+    store.setItem(LAST, JSON.stringify(values));
+  });
 })();

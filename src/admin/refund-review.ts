@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import type { Refund } from '../generated/prisma/client';
 import { settlePayment, type SettleDependencies } from '../payments/settle';
+import { readWholeTwd } from './refunds';
 import { recordMerchantAction } from './trail';
 
 export const refundReviewSchema = z.object({
@@ -21,8 +22,6 @@ export const refundReviewSchema = z.object({
 export type RefundReviewProblem = 'amount' | 'not_in_review' | 'refused';
 
 export type RefundReviewResult = { kind: 'recorded'; refund: Refund } | { kind: 'problem'; problem: RefundReviewProblem; reason?: string } | { kind: 'not_found' };
-
-const WHOLE_TWD = /^[1-9]\d{0,8}$/;
 
 export async function recordRefundReview(
   deps: SettleDependencies,
@@ -44,8 +43,9 @@ export async function recordRefundReview(
     return { kind: 'recorded', refund: await deps.db.refund.findUniqueOrThrow({ where: { id: refundId } }) };
   }
 
-  if (!form.amountTwd || !WHOLE_TWD.test(form.amountTwd)) return { kind: 'problem', problem: 'amount' };
-  const amount = Number(form.amountTwd) * 100;
+  const amountTwd = readWholeTwd(form.amountTwd ?? '');
+  if (amountTwd === undefined) return { kind: 'problem', problem: 'amount' };
+  const amount = amountTwd * 100;
   const settled = await settlePayment(deps, { paymentId: refund.paymentId, outcome: { kind: 'refunded', amount }, source: 'admin', refundId, reviewedRefund: true });
   if (settled.kind === 'refused') return { kind: 'problem', problem: 'refused', reason: settled.reason };
   const after = await deps.db.refund.findUniqueOrThrow({ where: { id: refundId } });

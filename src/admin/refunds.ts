@@ -86,6 +86,12 @@ export type RefundFormProblem = 'amount' | 'remark';
 const REMARK = /^[^'"%\p{Cc}]{1,60}$/u;
 const WHOLE_TWD = /^\d{1,9}$/;
 
+/** A whole, positive NT$ amount as people type it (full-width digits, thousands separators, NT$), or undefined. */
+export function readWholeTwd(typed: string): number | undefined {
+  const text = typed.normalize('NFKC').replace(/[\s,]/g, '').replace(/^NT\$/i, '');
+  return WHOLE_TWD.test(text) && Number(text) > 0 ? Number(text) : undefined;
+}
+
 // Kind and key come from hidden fields the shop wrote: anything else is a tampered form, a plain 400.
 export const refundFormSchema = z.object({
   kind: z.enum(['refund', 'cancel']),
@@ -96,7 +102,7 @@ export const refundFormSchema = z.object({
 
 export function toRefundForm(input: z.output<typeof refundFormSchema>): { form: RefundForm; problem?: RefundFormProblem } {
   const amountText = input.amountTwd ?? '';
-  const amountTwd = WHOLE_TWD.test(amountText) && Number(amountText) > 0 ? Number(amountText) : undefined;
+  const amountTwd = readWholeTwd(amountText);
   const remark = input.remark === '' ? undefined : input.remark;
   const form: RefundForm = { kind: input.kind, amountText, amountTwd, remark, idempotencyKey: input.idempotencyKey };
   if (remark !== undefined && !REMARK.test(remark)) return { form, problem: 'remark' };

@@ -12,7 +12,7 @@ type Tx = Prisma.TransactionClient;
 /** The actions the trail knows; the list's filter offers these, and the catalogs name them. */
 export const MERCHANT_ACTIONS = [
   'sign_in', 'refund', 'recheck', 'refund_review', 'shipment', 'delivery', 'return', 'cancellation',
-  'settlement_fetch', 'account_added', 'account_disabled', 'product_change', 'stock_change', 'category_change',
+  'settlement_fetch', 'account_added', 'account_disabled', 'product_change', 'stock_change', 'category_change', 'settings_change',
 ] as const;
 export type MerchantActionKind = (typeof MERCHANT_ACTIONS)[number];
 

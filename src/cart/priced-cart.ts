@@ -11,6 +11,8 @@ export interface PricedLine {
   lineTotalTwd: number;
   /** Fewer in stock than the shopper wants: checkout will refuse until the quantity is lowered. */
   short: boolean;
+  /** None left at all: the line can only be removed. */
+  soldOut: boolean;
 }
 
 export interface PricedCart {
@@ -34,7 +36,7 @@ export async function priceCart(db: Database, cart: Cart): Promise<PricedCart> {
   for (const { productId, quantity } of cart) {
     const product = byId.get(productId);
     if (!product) continue;
-    lines.push({ product, quantity, lineTotalTwd: product.priceTwd * quantity, short: product.stock < quantity });
+    lines.push({ product, quantity, lineTotalTwd: product.priceTwd * quantity, short: product.stock < quantity, soldOut: product.stock <= 0 });
   }
   const withdrawn = lines.length < cart.length;
   const totalTwd = lines.reduce((sum, line) => sum + line.lineTotalTwd, 0);

@@ -10,6 +10,7 @@ import { browse } from './catalogs/browse';
 import { mail } from './catalogs/mail';
 import { orderLookup } from './catalogs/order-lookup';
 import { fulfilment } from './catalogs/fulfilment';
+import { shopInfo } from './catalogs/shop-info';
 
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
   const merged: Catalog = { 'zh-TW': {}, en: {} };
@@ -34,4 +35,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail, fulfilment];
+export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail, fulfilment, shopInfo];

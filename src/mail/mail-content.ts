@@ -7,6 +7,7 @@ import { ORDER_LINK_TTL_MS, type OrderLinks } from '../orders/order-link';
 import { statusLabel } from '../orders/status-labels';
 import { trackingUrl } from '../fulfilment/carriers';
 import { formatTaipeiDateTime, formatTwd } from '../web/views';
+import { readShopSettings } from '../shop-info/shop-settings';
 import type { MailView } from './templates';
 
 export interface MailContentDependencies {
@@ -38,6 +39,7 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
   const order = await deps.db.order.findUniqueOrThrow({ where: { id: mail.orderId }, include: { lines: { orderBy: { id: 'asc' } } } });
   const payment = mail.paymentId ? await deps.db.payment.findUnique({ where: { id: mail.paymentId } }) : null;
   const locale = isLocale(order.locale) ? order.locale : DEFAULT_LOCALE;
+  const settings = await readShopSettings(deps.db);
   const cents = (amount: number) => formatTwd(Math.round(amount / 100));
 
   const view: MailView = {
@@ -62,6 +64,14 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
     orderUrl: `${deps.publicBaseUrl}${deps.orderLinks.pathFor(order.id)}`,
     lookupUrl: `${deps.publicBaseUrl}/orders/lookup`,
     linkDays: Math.round(ORDER_LINK_TTL_MS / 86_400_000),
+    shop: {
+      contactUrl: `${deps.publicBaseUrl}/contact`,
+      termsUrl: `${deps.publicBaseUrl}/terms`,
+      returnsUrl: `${deps.publicBaseUrl}/returns`,
+      privacyUrl: `${deps.publicBaseUrl}/privacy`,
+      email: settings.contactEmail,
+      phone: settings.contactPhone,
+    },
   };
   if ((mail.kind === 'order_placed' || mail.kind === 'atm_account_reissued') && payment?.payType === 'A' && payment.atmPayNo) {
     view.atm = {

@@ -30,6 +30,8 @@ export interface MailView {
   orderUrl: string;
   lookupUrl: string;
   linkDays: number;
+  /** The foot of every mail: how to reach the shop (replies reach nobody) and its policies. */
+  shop: { contactUrl: string; termsUrl: string; returnsUrl: string; privacyUrl: string; email: string; phone: string };
 }
 
 export interface MailContent {

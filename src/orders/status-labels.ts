@@ -134,6 +134,7 @@ const merchantAction: Labels = {
   product_change: { 'zh-TW': '修改商品', en: 'Product changed' },
   stock_change: { 'zh-TW': '調整庫存', en: 'Stock changed' },
   category_change: { 'zh-TW': '修改分類', en: 'Category changed' },
+  settings_change: { 'zh-TW': '修改商店資訊', en: 'Shop information changed' },
 };
 
 const kinds = {

@@ -14,6 +14,7 @@ import { adminSettlementRoutes } from './admin-settlement';
 import { adminFulfilmentRoutes } from './admin-fulfilment';
 import { adminTrailRoutes } from './admin-trail';
 import { adminRefundReviewRoutes } from './admin-refund-review';
+import { adminSettingsRoutes } from './admin-settings';
 import { requireEnabledAccount } from '../admin/accounts';
 import { navCounts } from '../admin/nav-counts';
 
@@ -40,5 +41,6 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   router.use(adminSettlementRoutes(deps));
   router.use(adminProductRoutes(deps));
   router.use(adminCategoryRoutes(deps));
+  router.use(adminSettingsRoutes(deps));
   return router;
 }

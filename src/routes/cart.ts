@@ -2,7 +2,7 @@ import { Router, type RequestHandler } from 'express';
 import onHeaders from 'on-headers';
 import type { Database } from '../db/prisma';
 import { MAX_QUANTITY, itemCount, withItemAdded, withoutItem, withQuantity } from '../cart/cart';
-import { addToCartForm, cartItemParams, changeQuantityForm } from '../cart/cart-forms';
+import { addToCartForm, cartItemParams, saveCartForm } from '../cart/cart-forms';
 import { priceCart } from '../cart/priced-cart';
 import type { ActiveProducts } from '../catalog/products';
 import { canStartNewAttempt } from '../payments/payable-order';
@@ -65,12 +65,12 @@ export function cartRoutes({ db, products }: { db: Database; products: ActivePro
     res.redirect(303, '/cart');
   });
 
-  router.post('/cart/items/:productId', async (req, res) => {
-    const { productId } = readInput(cartItemParams, req.params);
-    const { quantity } = readInput(changeQuantityForm, req.body);
-    req.session.cart = withQuantity(req.session.cart ?? [], productId, quantity);
+  router.post('/cart', async (req, res) => {
+    const { next, quantities } = readInput(saveCartForm, req.body);
+    req.session.cart = quantities.reduce((cart, { productId, quantity }) => withQuantity(cart, productId, quantity), req.session.cart ?? []);
     await saveSession(req);
-    res.redirect(303, '/cart');
+    // Checkout itself sends the shopper back here while a line cannot be delivered.
+    res.redirect(303, next === 'checkout' ? '/checkout' : '/cart');
   });
 
   router.post('/cart/items/:productId/remove', async (req, res) => {

@@ -43,7 +43,7 @@ button, .button { display: inline-block; margin-top: 1.25rem; padding: .7rem 1.4
   background: var(--brand); color: #fff; font-size: 1rem; font-weight: 700; cursor: pointer; text-decoration: none; }
 button:hover, .button:hover { background: var(--brand-dark); }
 .pay-button { width: 100%; }
-.small-button { margin: 0 .25rem .25rem 0; padding: .3rem .7rem; font-size: .85rem; white-space: nowrap; }
+.small-button { margin: 0 .25rem .25rem 0; padding: .3rem .7rem; min-height: 44px; min-width: 44px; font-size: .85rem; white-space: nowrap; }
 .notice { padding: .75rem 1rem; border-radius: 4px; }
 .notice-error { background: #fdecee; border: 1px solid #f5b5bf; color: #8a0d20; }
 .notice-ok { background: #eaf7ee; border: 1px solid #a9dcb7; color: #1d5e2e; }
@@ -57,6 +57,15 @@ td form { display: inline; }
 .deliveries { margin: 0; padding-left: 1rem; font-size: .8rem; color: var(--muted); }
 .bank-footer { margin: 2rem auto; max-width: 40rem; padding: 0 1rem; text-align: center; color: var(--muted); font-size: .8rem; }
 @media (max-width: 30rem) { .panel { margin: 0; border-radius: 0; } .row { grid-template-columns: 1fr; } }
+/* On a phone the console's orders are cards, one labelled line per column, so nothing is wider
+   than the screen. */
+@media (max-width: 48rem) {
+  .console-orders, .console-orders tbody, .console-orders tr, .console-orders td { display: block; }
+  .console-orders thead { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+  .console-orders tr { margin-bottom: 1rem; border: 1px solid var(--line); border-radius: 4px; }
+  .console-orders td { overflow-wrap: anywhere; }
+  .console-orders td::before { content: attr(data-label); display: block; color: var(--muted); font-weight: 600; }
+}
 `;
 
 export function assetRoutes(): Router {

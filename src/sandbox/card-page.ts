@@ -67,6 +67,21 @@ function returnPage(order: Order, result: PaymentResult) {
 <script src="${ASSETS.autoSubmit}" defer></script>`;
 }
 
+/**
+ * The way back from a link that can no longer pay: the last result's PayToken POSTed to the
+ * ReturnURL as after a payment (§5.2), so that the shop shows that result; without one, the shop's
+ * home page (the ReturnURL's origin).
+ */
+function backToShop(order: Order) {
+  const last = order.results.at(-1);
+  if (!last) return html`<p><a class="button" href="${new URL(order.returnUrl).origin}/" data-testid="back-to-shop">返回商店</a></p>`;
+  return html`<form method="post" action="${order.returnUrl}">
+  <input type="hidden" name="ShopNo" value="${order.shopNo}">
+  <input type="hidden" name="PayToken" value="${last.payToken}">
+  <button type="submit" data-testid="back-to-shop">返回商店查看付款結果</button>
+</form>`;
+}
+
 export function cardPageRoutes(options: CardPageOptions): Router {
   const router = Router();
 
@@ -80,11 +95,11 @@ export function cardPageRoutes(options: CardPageOptions): Router {
     }
     options.lifecycle.refresh(order);
     if (order.payStatus === '1C250') {
-      sendErrorPage(res, 410, '付款連結已逾時', '此付款連結已超過有效時間，請回到商店重新付款。');
+      sendErrorPage(res, 410, '付款連結已逾時', '此付款連結已超過有效時間，請回到商店重新付款。', backToShop(order));
       return undefined;
     }
     if (order.card.linkUsed || order.payStatus !== '1C200') {
-      sendErrorPage(res, 409, '交易已處理', '此筆交易已處理，請回到商店查看付款結果。');
+      sendErrorPage(res, 409, '交易已處理', '此筆交易已處理，請回到商店查看付款結果。', backToShop(order));
       return undefined;
     }
     return order;

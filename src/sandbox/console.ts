@@ -33,15 +33,15 @@ function availableActions(order: OrderView): Action[] {
 function orderRow(order: OrderView) {
   const base = `${CONSOLE_PATH}/orders/${encodeURIComponent(order.shopNo)}/${encodeURIComponent(order.orderNo)}`;
   return html`<tr data-order-no="${order.orderNo}">
-  <td>${order.shopNo}</td>
-  <td><code>${order.orderNo}</code><br><small>${order.tsNo}</small></td>
-  <td>${order.payType === 'A' ? 'ATM' : '信用卡'}</td>
-  <td>${formatAmount(order.amount)}</td>
-  <td class="pay-status"><code>${order.payStatus}</code> ${PAY_STATUS_TEXT[order.payStatus]}${order.refunds.length > 0 ? html`<br><small>已退款 ${order.refunds.length} 筆</small>` : ''}</td>
-  <td>${minute(order.createdAt)}</td>
-  <td>${order.notifications.length === 0 ? '—' : order.notifications.map((n) => html`<div>#${n.id} ${n.state}（${n.attempts} 次）
+  <td data-label="商店">${order.shopNo}</td>
+  <td data-label="訂單編號"><code>${order.orderNo}</code><br><small>${order.tsNo}</small></td>
+  <td data-label="方式">${order.payType === 'A' ? 'ATM' : '信用卡'}</td>
+  <td data-label="金額">${formatAmount(order.amount)}</td>
+  <td data-label="PayStatus" class="pay-status"><code>${order.payStatus}</code> ${PAY_STATUS_TEXT[order.payStatus]}${order.refunds.length > 0 ? html`<br><small>已退款 ${order.refunds.length} 筆</small>` : ''}</td>
+  <td data-label="建立時間">${minute(order.createdAt)}</td>
+  <td data-label="通知">${order.notifications.length === 0 ? '—' : order.notifications.map((n) => html`<div>#${n.id} ${n.state}（${n.attempts} 次）
     <ul class="deliveries">${n.deliveries.map((d) => html`<li>第 ${d.attempt} 次${d.copy > 0 ? `（副本 ${d.copy}）` : ''}：${d.outcome}${d.statusCode ? ` HTTP ${d.statusCode}` : ''}${d.error ? ` ${d.error}` : ''}</li>`)}</ul></div>`)}</td>
-  <td>${availableActions(order).map((action) => html`<form method="post" action="${base}/${action}"><button type="submit" class="small-button" data-action="${action}">${ACTIONS[action]}</button></form>`)}</td>
+  <td data-label="操作">${availableActions(order).map((action) => html`<form method="post" action="${base}/${action}"><button type="submit" class="small-button" data-action="${action}">${ACTIONS[action]}</button></form>`)}</td>
 </tr>`;
 }
 
@@ -60,7 +60,7 @@ ${typeof error === 'string' ? html`<p class="notice notice-error" role="alert">$
 ${options.mailPath ? html`<p class="hint"><a href="${options.mailPath}" data-testid="console-mail-link">收到的郵件（${options.mailCount?.() ?? 0}）</a>：商店寄出的郵件</p>` : ''}
 <p class="hint">全域故障注入：<code>${Object.keys(faults).length > 0 ? JSON.stringify(faults) : '無'}</code>（以 <code>PUT /__sandbox/faults</code> 設定）。<a href="${CONSOLE_PATH}">重新整理</a></p>
 <h2>訂單（${orders.length}）</h2>
-${orders.length === 0 ? html`<p>尚無訂單。</p>` : html`<table>
+${orders.length === 0 ? html`<p>尚無訂單。</p>` : html`<table class="console-orders">
 <thead><tr><th>商店</th><th>訂單編號</th><th>方式</th><th>金額</th><th>PayStatus</th><th>建立時間</th><th>通知</th><th>操作</th></tr></thead>
 <tbody>${orders.map(orderRow)}</tbody>
 </table>`}

@@ -48,8 +48,9 @@ ${body}
   res.status(status).set('Content-Security-Policy', CONTENT_SECURITY_POLICY).type('html').send(page.text);
 }
 
-export function sendErrorPage(res: Response, status: number, title: string, message: string): void {
-  sendPage(res, status, title, html`<main class="panel"><h1>${title}</h1><p class="notice notice-error" role="alert">${message}</p></main>`);
+/** `back`: the way back to the shop, where the page knows the order it is about. */
+export function sendErrorPage(res: Response, status: number, title: string, message: string, back: SafeHtml | string = ''): void {
+  sendPage(res, status, title, html`<main class="panel"><h1>${title}</h1><p class="notice notice-error" role="alert">${message}</p>${back}</main>`);
 }
 
 /** TWD×100 as the shopper reads it, e.g. 129900 → "NT$ 1,299". */

@@ -72,7 +72,7 @@ describe('the merchant cancels', () => {
     expect((await reload(order)).status).toBe('paid');
     const form = await admin.agent.get(response.headers.location!);
     // The whole amount, already filled in.
-    expect(form.text).toContain(`name="amountTwd" inputmode="numeric" pattern="[0-9]*" value="${order.totalTwd}"`);
+    expect(form.text).toContain(`name="amountTwd" inputmode="numeric" value="${order.totalTwd}"`);
     const refunded = await admin.agent.post(`/admin/payments/${payment.id}/refunds`).type('form').send({
       _csrf: hiddenField(form.text, '_csrf'), kind: 'refund', amountTwd: String(order.totalTwd), idempotencyKey: hiddenField(form.text, 'idempotencyKey'),
     });

@@ -53,9 +53,9 @@ describe('closing a refund in needs_review', () => {
     expect(await maintainCalls(payment)).toBe(0);
   });
 
-  it('as succeeded for the whole payment refunds the attempt and the order', async () => {
+  it('as succeeded for the whole payment (typed in full-width digits) refunds the attempt and the order', async () => {
     const { payment, refundId, orderId } = await refundInReview(100_000);
-    await admin.post(`/admin/refunds/${refundId}/review`, { outcome: 'succeeded', amountTwd: '1000' });
+    await admin.post(`/admin/refunds/${refundId}/review`, { outcome: 'succeeded', amountTwd: '１，０００' });
     expect((await h.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe('refunded');
     expect((await h.db.order.findUniqueOrThrow({ where: { id: orderId } })).status).toBe('refunded');
   });

@@ -161,6 +161,17 @@ describe('refusals before the bank', () => {
     expect(bankRefunds(payment)).toEqual([]);
   });
 
+  it('reads an amount typed in full-width digits, with a separator or NT$, as the rest of the shop does', async () => {
+    const { payment } = await paidCardAttempt(h, 2_000);
+    for (const typed of ['１２００', '1,200', 'NT$1,200', ' １，２００ ']) {
+      const reviewed = await review(payment, typed);
+      expect(reviewed.status).toBe(200);
+      expect(reviewed.text).toContain('<input type="hidden" name="amountTwd" value="1200">');
+    }
+    expect(await confirm((await review(payment, '１２００')).text)).toMatchObject({ status: 303 });
+    expect(bankRefunds(payment)).toEqual([120_000]);
+  });
+
   it('offers no refund for an attempt that took no money', async () => {
     const { payment } = await cardAttempt(h);
     const page = await admin.agent.get(`/admin/payments/${payment.id}/refund`);

@@ -87,6 +87,7 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
     expect(await labels(page)).toEqual([
       'Name', 'E-mail', 'Mobile phone', "Recipient's name (optional)", "Recipient's mobile (optional)",
       'Postcode', 'County or city', 'District or township', 'Street address', 'Credit card', 'ATM transfer (virtual account)',
+      'Remember my details in this browser for next time (kept on this device only)',
     ]);
     expect(await page.getByTestId('place-order').innerText()).toBe('Place order and pay');
     await capture(page, 'language-checkout-en');

@@ -190,6 +190,62 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       await capture(page, `${screen}-7-paid`);
     });
 
+    it.concurrent('9: a quantity changed without pressing update reaches checkout; the shop\'s policy pages', async ({ onTestFinished }) => {
+      const { shop } = env;
+      const page = await env.newPage({ onTestFinished }, options);
+      await addToCart(page, shop, 'nougat-crackers');
+      const unitPrice = Number((await text(page, 'cart-line-price')).replace(/\D/g, ''));
+      await page.getByTestId('cart-line-quantity').fill('3');
+      await page.getByTestId('go-to-checkout').click();
+      await page.waitForURL(`${shop.baseUrl}/checkout`);
+      await page.goto(`${shop.baseUrl}/cart`);
+      expect(await page.getByTestId('cart-line-quantity').inputValue()).toBe('3');
+      expect(await text(page, 'cart-total')).toBe(`NT$${(unitPrice * 3).toLocaleString('en-US')}`);
+
+      for (const path of ['/terms', '/returns', '/privacy', '/contact']) {
+        await page.getByTestId('footer-links').locator(`a[href="${path}"]`).click();
+        await page.waitForURL(`${shop.baseUrl}${path}`);
+        await checkPage(page);
+      }
+      await capture(page, `${screen}-9-contact`);
+    });
+
+    it.concurrent('10: a second checkout in the same browser offers the last details, never in another browser', async ({ onTestFinished }) => {
+      const { shop } = env;
+      const page = await env.newPage({ onTestFinished }, options);
+      await addToCart(page, shop, 'bubble-tea-kit');
+      await fillCheckout(page, shop, 'A');
+      expect(await page.getByTestId('remembered-details').isVisible()).toBe(false);
+      await page.getByTestId('place-order').click();
+      await page.getByTestId('atm-instructions').waitFor();
+
+      await addToCart(page, shop, 'mullet-roe');
+      await page.getByTestId('go-to-checkout').click();
+      await page.waitForURL(`${shop.baseUrl}/checkout`);
+      await page.getByTestId('remembered-details').waitFor();
+      expect(await page.locator('#name').inputValue()).toBe(SHOPPER.name);
+      expect(await page.locator('#email').inputValue()).toBe(SHOPPER.email);
+      expect(await page.locator('#city').inputValue()).toBe(SHOPPER.city);
+      expect(await page.locator('#street').inputValue()).toBe(SHOPPER.street);
+      await checkPage(page);
+      await capture(page, `${screen}-10-remembered`);
+
+      // Another browser starts blank.
+      const other = await env.newPage({ onTestFinished }, options);
+      await addToCart(other, shop, 'mullet-roe');
+      await other.getByTestId('go-to-checkout').click();
+      await other.waitForURL(`${shop.baseUrl}/checkout`);
+      expect(await other.locator('#name').inputValue()).toBe('');
+      expect(await other.getByTestId('remembered-details').isVisible()).toBe(false);
+
+      // "Clear these details" empties the form and forgets them in this browser.
+      await page.getByTestId('forget-details').click();
+      expect(await page.locator('#name').inputValue()).toBe('');
+      expect(await page.evaluate(() => localStorage.getItem('checkout-last'))).toBeNull();
+      await page.reload();
+      expect(await page.locator('#email').inputValue()).toBe('');
+    });
+
     it.concurrent('8: skip link, focus ring, labelled menu, cart count, logo, favicon and ISO dates in English', async ({ onTestFinished }) => {
       const { shop } = env;
       const page = await env.newPage({ onTestFinished }, options);
@@ -215,8 +271,19 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       expect(await page.getByTestId('menu-button').getAttribute('aria-label')).toBe('選單');
 
       await fillCheckout(page, shop, 'A');
+      // A checkout field shows the shop's own focus ring (3 px of its green), not Bootstrap's glow.
+      await page.locator('#email').focus();
+      await page.keyboard.press('Shift+Tab');
+      await page.keyboard.press('Tab');
+      const ring = await page.locator('#email').evaluate((element) => ({ focused: element === document.activeElement, style: getComputedStyle(element).outlineStyle, width: getComputedStyle(element).outlineWidth, color: getComputedStyle(element).outlineColor }));
+      expect(ring).toEqual({ focused: true, style: 'solid', width: '3px', color: 'rgb(11, 93, 54)' });
       await page.getByTestId('place-order').click();
       await page.getByTestId('atm-instructions').waitFor();
+      // The stand-alone links are 44 px tall: back to My orders, and the look-up from My orders.
+      expect((await page.getByTestId('back-to-orders').boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      await page.goto(`${shop.baseUrl}/orders`);
+      expect((await page.getByTestId('lookup-link').boundingBox())!.height).toBeGreaterThanOrEqual(44);
+      await checkPage(page);
       await page.goto(`${shop.baseUrl}/orders?lang=en`);
       expect(await page.getByTestId('menu-button').getAttribute('aria-label')).toBe('Menu');
       expect(await text(page, 'order-date')).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}$/);

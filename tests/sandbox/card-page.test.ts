@@ -81,8 +81,13 @@ describe('hosted card page', () => {
     expect(content).toMatchObject({ Status: 'F', OrderNo: orderNo, CCExpDate: '2911' });
     expect(orderView(orderNo).payStatus).toBe('1C200');
     await receiver.waitFor(1);
-    // The link is used up: another try shows an error instead of the form.
-    expect((await getPage(payUrl)).status).toBe(409);
+    // The link is used up: another try shows an error instead of the form, and a way back to the
+    // shop that carries the attempt's result as the return after a payment does.
+    const again = await getPage(payUrl);
+    expect(again.status).toBe(409);
+    expect(again.text).toContain('data-testid="back-to-shop"');
+    expect(again.text).toContain(`value="${PayToken}"`);
+    expect(again.text).toMatch(/<form method="post" action="[^"]+">/);
   });
 
   it.each([

@@ -259,7 +259,7 @@ describe('the cookies', () => {
 
     await browser.addToCart(product.id, 2);
     expect(await badge()).toBe('2');
-    await browser.post(`/cart/items/${product.id}`, { quantity: 3 });
+    await browser.post('/cart', { [`quantity-${product.id}`]: 3 });
     expect(await badge()).toBe('3');
     const removed = await browser.post(`/cart/items/${product.id}/remove`);
     expect(cookiesSet(removed).get('fengshou.cart')).toMatch(/^fengshou\.cart=;.*Expires=Thu, 01 Jan 1970/);

@@ -40,8 +40,24 @@ describe('cart', () => {
   it('changes the quantity of a line', async () => {
     const shopper = new Shopper(shop.app);
     await shopper.addToCart(oolong.id, 1);
-    const changed = await shopper.post(`/cart/items/${oolong.id}`, { quantity: 3 });
+    const changed = await shopper.post('/cart', { [`quantity-${oolong.id}`]: 3, next: 'cart' });
     expect(changed.status).toBe(303);
+    expect(changed.headers.location).toBe('/cart');
+    const cart = await shopper.agent.get('/cart');
+    expect(cart.text).toMatch(/data-testid="cart-total">NT\$3,840</);
+  });
+
+  it('saves every quantity shown when the checkout button is pressed, and goes on to checkout', async () => {
+    const shopper = new Shopper(shop.app);
+    await shopper.addToCart(oolong.id, 1);
+    await shopper.addToCart(mango.id, 1);
+    const page = await shopper.agent.get('/cart');
+    // The quantity fields and the checkout button belong to one form.
+    expect(page.text).toMatch(new RegExp(`form="cart-form" name="quantity-${oolong.id}"`));
+    expect(page.text).toMatch(/<form id="cart-form" method="post" action="\/cart"[\s\S]*name="next" value="checkout" data-testid="go-to-checkout"/);
+    const sent = await shopper.post('/cart', { [`quantity-${oolong.id}`]: 2, [`quantity-${mango.id}`]: 4, next: 'checkout' });
+    expect(sent.status).toBe(303);
+    expect(sent.headers.location).toBe('/checkout');
     const cart = await shopper.agent.get('/cart');
     expect(cart.text).toMatch(/data-testid="cart-total">NT\$3,840</);
   });
@@ -69,7 +85,7 @@ describe('cart', () => {
     const shopper = new Shopper(shop.app);
     await shopper.addToCart(oolong.id, 1);
     for (const quantity of [0, 21, 1.5, 'many']) {
-      const res = await shopper.post(`/cart/items/${oolong.id}`, { quantity });
+      const res = await shopper.post('/cart', { [`quantity-${oolong.id}`]: quantity });
       expect(res.status, `quantity ${quantity}`).toBe(400);
     }
     const cart = await shopper.agent.get('/cart');
@@ -87,7 +103,7 @@ describe('cart', () => {
     await shopper.addToCart(mango.id, 1);
     const attempts = [
       shopper.agent.post('/cart/items').type('form').send({ productId: oolong.id, quantity: 1 }),
-      shopper.agent.post(`/cart/items/${mango.id}`).type('form').send({ quantity: 5 }),
+      shopper.agent.post('/cart').type('form').send({ [`quantity-${mango.id}`]: 5 }),
       shopper.agent.post(`/cart/items/${mango.id}/remove`).type('form').send({ _csrf: 'forged' }),
     ];
     for (const res of await Promise.all(attempts)) expect(res.status).toBe(403);
@@ -121,6 +137,31 @@ describe('cart', () => {
       const cart = await shopper.agent.get('/cart');
       expect(cart.text).toContain('庫存只剩 3 件');
       expect(cart.text).not.toContain('data-testid="go-to-checkout"');
+      expect(cart.text).toContain('data-testid="cart-not-orderable"');
+    } finally {
+      await shop.db.product.update({ where: { id: oolong.id }, data: { stock: oolong.stock } });
+    }
+  });
+
+  it('says a sold-out line is sold out and offers to remove it, and why checkout is not offered', async () => {
+    const shopper = new Shopper(shop.app);
+    await shopper.addToCart(oolong.id, 2);
+    await shopper.addToCart(mango.id, 1);
+    await shop.db.product.update({ where: { id: oolong.id }, data: { stock: 0 } });
+    try {
+      const cart = await shopper.agent.get('/cart');
+      expect(cart.text).toContain('這項商品已售完，請移除後再結帳。');
+      expect(cart.text).not.toContain('庫存只剩 0 件');
+      expect(cart.text).not.toContain(`name="quantity-${oolong.id}"`);
+      expect(cart.text).toContain(`action="/cart/items/${oolong.id}/remove"`);
+      expect(cart.text).not.toContain('data-testid="go-to-checkout"');
+      expect(cart.text).toContain('上面標示的品項目前無法出貨');
+      const english = await shopper.agent.get('/cart?lang=en');
+      expect(english.text).toContain('Sold out: remove it to check out.');
+      await shopper.post(`/cart/items/${oolong.id}/remove`);
+      const after = await shopper.agent.get('/cart');
+      expect(after.text).toContain('data-testid="go-to-checkout"');
+      expect(after.text).not.toContain('data-testid="cart-not-orderable"');
     } finally {
       await shop.db.product.update({ where: { id: oolong.id }, data: { stock: oolong.stock } });
     }

@@ -152,7 +152,7 @@ export function horizontalFit(page: Page) {
 /** Controls smaller than 44×44 CSS px on the page: buttons, form fields and navbar links. */
 export async function smallTapTargets(page: Page): Promise<string[]> {
   return page.evaluate(() =>
-    Array.from(document.querySelectorAll<HTMLElement>('button, .btn, input:not([type=hidden]), select, .nav-link, .navbar-toggler'))
+    Array.from(document.querySelectorAll<HTMLElement>('button, .btn, input:not([type=hidden]), select, .nav-link, .navbar-toggler, .tap-link'))
       .filter((element) => element.offsetParent !== null && !(element instanceof HTMLInputElement && ['radio', 'checkbox'].includes(element.type)))
       .map((element) => ({ element, box: element.getBoundingClientRect() }))
       .filter(({ box }) => box.height < 44 || box.width < 44)

@@ -1,0 +1,95 @@
+// Every back-office page, on a desktop (1280×800) and a phone (390×844), in both languages where it
+// matters: axe-clean, no wider than the screen, the attention list and sign-out within reach.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { axeViolations } from '../support/axe';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, cardAttempt, paidCardAttempt, startAdminHarness, type AdminHarness } from '../support/admin-harness';
+import { browserAvailable, launchChromium } from '../support/browser';
+import { DESKTOP, PHONE, horizontalFit } from '../support/browser-shop';
+import { taipeiDate } from '../../src/time/taipei';
+
+describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 }, () => {
+  let h: AdminHarness;
+  let server: Server;
+  let baseUrl: string;
+  let browser: Browser;
+  let pages: string[];
+
+  beforeAll(async () => {
+    h = await startAdminHarness();
+    server = createServer(h.app);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    browser = await launchChromium();
+    const { order, payment } = await paidCardAttempt(h);
+    // An attempt the bank could not be asked about: the attention list has a row, the navbar a count.
+    const stuck = await cardAttempt(h);
+    await h.db.payment.update({ where: { id: stuck.payment.id }, data: { bankCheckFailures: 99 } });
+    const product = await h.db.product.findFirstOrThrow({ where: { slug: 'alishan-oolong' } });
+    const day = taipeiDate(new Date()).replace(/-/g, '');
+    pages = [
+      '/admin/orders?view=to_ship', '/admin/orders?view=all', `/admin/orders/${order.id}`, `/admin/orders/${order.id}?lang=en`,
+      '/admin/payments/attention', `/admin/payments/${payment.id}/refund`, `/admin/payments/${payment.id}/refund?lang=en`,
+      '/admin/products', '/admin/products/new', `/admin/products/${product.id}`, '/admin/categories', '/admin/settings',
+      '/admin/settlement', '/admin/settlement?lang=en', `/admin/settlement/${day}`, '/admin/trail', '/admin/accounts', '/admin/shipments/upload',
+    ];
+  });
+  afterAll(async () => {
+    await browser?.close();
+    server?.closeAllConnections();
+    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
+    await h?.close();
+  });
+
+  async function signIn(page: Page) {
+    await page.goto(`${baseUrl}/admin/login`);
+    await page.fill('#username', ADMIN_USERNAME);
+    await page.fill('#password', ADMIN_PASSWORD);
+    await page.click('[data-testid="login-submit"]');
+    await page.waitForURL(`${baseUrl}/admin/orders`);
+  }
+
+  async function visitAll(device: BrowserContextOptions) {
+    const context = await browser.newContext(device);
+    try {
+      const page = await context.newPage();
+      await signIn(page);
+      // Every problem of every page, so that one run names them all.
+      const problems: string[] = [];
+      for (const path of pages) {
+        const response = await page.goto(`${baseUrl}${path}`);
+        if (response?.status() !== 200) problems.push(`${path}: status ${response?.status()}`);
+        for (const v of await axeViolations(page)) problems.push(`${path}: ${v.rule} ${v.targets.join(', ')}`);
+        const fit = await horizontalFit(page);
+        if (fit.scrollWidth > fit.innerWidth) problems.push(`${path}: ${fit.scrollWidth} px wide on a ${fit.innerWidth} px screen`);
+        // The attention list and sign-out are on screen, the link on one or two lines.
+        for (const testId of ['nav-attention', 'logout']) {
+          const box = await page.getByTestId(testId).boundingBox();
+          if (!box || box.x + box.width > fit.innerWidth || box.height > 64) problems.push(`${path}: ${testId} at ${JSON.stringify(box)}`);
+        }
+      }
+      // The order page's bank logs are folded, and fit the screen once unfolded too.
+      await page.goto(`${baseUrl}${pages[2]}`);
+      const logs = page.getByTestId('bank-logs').first();
+      expect(await logs.evaluate((element) => (element as HTMLDetailsElement).open)).toBe(false);
+      expect(await page.getByTestId('exchange').first().isVisible()).toBe(false);
+      await logs.locator(':scope > summary').click();
+      expect(await page.getByTestId('exchange').first().isVisible()).toBe(true);
+      const unfolded = await horizontalFit(page);
+      if (unfolded.scrollWidth > unfolded.innerWidth) problems.push(`bank logs: ${unfolded.scrollWidth} px wide on a ${unfolded.innerWidth} px screen`);
+      expect(problems.join('\n')).toBe('');
+    } finally {
+      await context.close();
+    }
+  }
+
+  it('on a desktop', async () => {
+    await visitAll(DESKTOP);
+  });
+
+  it('on a phone', async () => {
+    await visitAll(PHONE);
+  });
+});
