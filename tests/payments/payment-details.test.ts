@@ -10,18 +10,18 @@ import { newSinopacOrderNo } from '../../src/payments/sinopac-order-no';
 import { taipeiDayAfter } from '../../src/time/taipei';
 
 describe('the product name sent to the bank', () => {
-  it('lists the lines with their quantities', () => {
-    expect(productNameForBank([{ name: '烏龍茶', quantity: 2 }, { name: '鳳梨酥', quantity: 1 }], 'FS1')).toBe('烏龍茶 x2, 鳳梨酥');
+  it('starts with the order number, then lists the lines with their quantities', () => {
+    expect(productNameForBank([{ name: '烏龍茶', quantity: 2 }, { name: '鳳梨酥', quantity: 1 }], 'FS1')).toBe('FS1 烏龍茶 x2, 鳳梨酥');
   });
 
-  it('fits in 60 UTF-8 bytes without cutting a character', () => {
+  it('fits in 60 UTF-8 bytes without cutting a character or the order number', () => {
     const name = productNameForBank([{ name: '阿里山高山烏龍茶禮盒'.repeat(3), quantity: 1 }], 'FS1');
     expect(Buffer.byteLength(name, 'utf8')).toBeLessThanOrEqual(60);
-    expect(name).toBe('阿里山高山烏龍茶禮盒阿里山高山烏龍茶禮…');
+    expect(name).toBe('FS1 阿里山高山烏龍茶禮盒阿里山高山烏龍…');
   });
 
   it('leaves out the characters the bank refuses', () => {
-    expect(productNameForBank([{ name: `"100%" Tom's\tjam`, quantity: 1 }], 'FS1')).toBe('100 Toms jam');
+    expect(productNameForBank([{ name: `"100%" Tom's\tjam`, quantity: 1 }], 'FS1')).toBe('FS1 100 Toms jam');
   });
 
   it('falls back to the order number when no line has a usable name', () => {
