@@ -119,10 +119,10 @@ export function createApp(deps: AppDependencies): express.Express {
     app.post(['/admin/products', '/admin/products/:id'], express.urlencoded({ extended: false, limit: '100kb' }));
     // Six policy texts of up to 8,000 characters, percent-encoded: read only for a signed-in merchant.
     app.post('/admin/settings', sessions, requireAdmin(deps.clock), express.urlencoded({ extended: false, limit: '512kb' }));
+    // The carrier's CSV is a file upload whose form's CSRF token is in the multipart body, as photos'.
+    app.post(SHIPMENT_UPLOAD_PATH, sessions, requireAdmin(deps.clock), shipmentCsvUpload());
   }
   app.use(express.urlencoded({ extended: false, limit: '20kb' }));
-  // The carrier's CSV is a file upload: its form's CSRF token is in a multipart body.
-  if (deps.admin) app.post(SHIPMENT_UPLOAD_PATH, shipmentCsvUpload());
   setUpCsrf(app, { secret: settings.sessionSecret, cookies });
 
   // The catalog and the products need nothing of the session: the most visited pages skip its
