@@ -1,11 +1,12 @@
 // Every back-office page, on a desktop (1280×800) and a phone (390×844), in both languages where it
 // matters: axe-clean, no wider than the screen, the attention list and sign-out within reach.
+import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, cardAttempt, paidCardAttempt, startAdminHarness, type AdminHarness } from '../support/admin-harness';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, authorisedCardAttempt, cardAttempt, paidCardAttempt, startAdminHarness, type AdminHarness } from '../support/admin-harness';
 import { browserAvailable, launchChromium } from '../support/browser';
 import { DESKTOP, PHONE, horizontalFit } from '../support/browser-shop';
 import { taipeiDate } from '../../src/time/taipei';
@@ -16,6 +17,8 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
   let baseUrl: string;
   let browser: Browser;
   let pages: string[];
+  let slips: string[];
+  let paidOrderNumber: string;
 
   beforeAll(async () => {
     h = await startAdminHarness();
@@ -27,6 +30,13 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
     // An attempt the bank could not be asked about: the attention list has a row, the navbar a count.
     const stuck = await cardAttempt(h);
     await h.db.payment.update({ where: { id: stuck.payment.id }, data: { bankCheckFailures: 99 } });
+    // An authorisation to cancel, and a refund the bank's answer left for the merchant to review.
+    const authorised = await authorisedCardAttempt(h);
+    const inReview = await paidCardAttempt(h);
+    const review = await h.db.refund.create({
+      data: { paymentId: inReview.payment.id, kind: 'refund', amount: 50_000, idempotencyKey: randomUUID(), status: 'needs_review', createdBy: 'merchant', bankDescription: 'the bank answered Amount 40000 for a refund of 50000' },
+    });
+    paidOrderNumber = inReview.order.number;
     const product = await h.db.product.findFirstOrThrow({ where: { slug: 'alishan-oolong' } });
     const day = taipeiDate(new Date()).replace(/-/g, '');
     pages = [
@@ -34,7 +44,11 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
       '/admin/payments/attention', `/admin/payments/${payment.id}/refund`, `/admin/payments/${payment.id}/refund?lang=en`,
       '/admin/products', '/admin/products/new', `/admin/products/${product.id}`, '/admin/categories', '/admin/settings',
       '/admin/settlement', '/admin/settlement?lang=en', `/admin/settlement/${day}`, '/admin/trail', '/admin/accounts', '/admin/shipments/upload',
+      `/admin/payments/${authorised.payment.id}/cancel`, `/admin/payments/${authorised.payment.id}/cancel?lang=en`,
+      `/admin/refunds/${review.id}/review`, `/admin/refunds/${review.id}/review?lang=en`,
     ];
+    // Packing slips are printed pages without the back office's navigation.
+    slips = [`/admin/orders/${order.id}/slip`, `/admin/slips?id=${order.id}&id=${inReview.order.id}&prices=hide`];
   });
   afterAll(async () => {
     await browser?.close();
@@ -51,6 +65,14 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
     await page.waitForURL(`${baseUrl}/admin/orders`);
   }
 
+  async function problemsOf(page: Page, where: string): Promise<string[]> {
+    const problems: string[] = [];
+    for (const v of await axeViolations(page)) problems.push(`${where}: ${v.rule} ${v.targets.join(', ')}`);
+    const fit = await horizontalFit(page);
+    if (fit.scrollWidth > fit.innerWidth) problems.push(`${where}: ${fit.scrollWidth} px wide on a ${fit.innerWidth} px screen`);
+    return problems;
+  }
+
   async function visitAll(device: BrowserContextOptions) {
     const context = await browser.newContext(device);
     try {
@@ -61,14 +83,18 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
       for (const path of pages) {
         const response = await page.goto(`${baseUrl}${path}`);
         if (response?.status() !== 200) problems.push(`${path}: status ${response?.status()}`);
-        for (const v of await axeViolations(page)) problems.push(`${path}: ${v.rule} ${v.targets.join(', ')}`);
+        problems.push(...(await problemsOf(page, path)));
         const fit = await horizontalFit(page);
-        if (fit.scrollWidth > fit.innerWidth) problems.push(`${path}: ${fit.scrollWidth} px wide on a ${fit.innerWidth} px screen`);
         // The attention list and sign-out are on screen, the link on one or two lines.
         for (const testId of ['nav-attention', 'logout']) {
           const box = await page.getByTestId(testId).boundingBox();
           if (!box || box.x + box.width > fit.innerWidth || box.height > 64) problems.push(`${path}: ${testId} at ${JSON.stringify(box)}`);
         }
+      }
+      for (const path of slips) {
+        const response = await page.goto(`${baseUrl}${path}`);
+        if (response?.status() !== 200) problems.push(`${path}: status ${response?.status()}`);
+        problems.push(...(await problemsOf(page, path)));
       }
       // The order page's bank logs are folded, and fit the screen once unfolded too.
       await page.goto(`${baseUrl}${pages[2]}`);
@@ -79,6 +105,18 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
       expect(await page.getByTestId('exchange').first().isVisible()).toBe(true);
       const unfolded = await horizontalFit(page);
       if (unfolded.scrollWidth > unfolded.innerWidth) problems.push(`bank logs: ${unfolded.scrollWidth} px wide on a ${unfolded.innerWidth} px screen`);
+      // The carrier file's report: one row applied, one refused, each said on the page.
+      await page.goto(`${baseUrl}/admin/shipments/upload`);
+      const csv = `order,carrier,tracking\n${paidOrderNumber},黑貓宅急便,123456789012\nFS-NO-SUCH-ORDER,黑貓宅急便,123456789013\n`;
+      await page.getByTestId('shipments-file').setInputFiles({ name: 'parcels.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+      await page.getByTestId('shipments-submit').click();
+      await page.waitForURL(`${baseUrl}/admin/shipments/upload`);
+      // Shipped by the first device's upload, so the second device sees it refused as already left.
+      expect(await page.getByTestId('shipment-row').evaluateAll((rows) => rows.map((row) => (row as HTMLElement).dataset.outcome))).toEqual([
+        expect.stringMatching(/^(applied|not_allowed)$/),
+        'unknown_order',
+      ]);
+      problems.push(...(await problemsOf(page, 'shipments report')));
       expect(problems.join('\n')).toBe('');
     } finally {
       await context.close();
