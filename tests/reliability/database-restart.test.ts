@@ -59,7 +59,7 @@ it('the shop survives a database restart: 503 while it is down, serving again wi
   await postgres!.stop();
   // Idle connections of every pool are cut now; give their 'error' events time to arrive.
   await new Promise((resolve) => setTimeout(resolve, 1_000));
-  expect(running.running()).toBe(true);
+  expect(running.running(), running.output()).toBe(true);
 
   const page = await fetch(new URL('/', running.baseUrl));
   expect(page.status).toBe(503);
@@ -93,6 +93,6 @@ it('the shop survives a database restart: 503 while it is down, serving again wi
   } finally {
     await jobs.end();
   }
-  expect(running.running()).toBe(true);
+  expect(running.running(), running.output()).toBe(true);
   expect(running.output()).not.toMatch(/Unhandled|uncaught/i);
 }, 120_000);
