@@ -128,7 +128,7 @@ async function run(): Promise<BenchReport> {
   measurements.push(await measurePages(shop.baseUrl, bare.baseUrl, product, cpu));
   log(`catalogue size: ${LARGE_CATALOGUE.toLocaleString('en-US')} products against 12 ...`);
   await fillLargeCatalogue(database.largeUrl, LARGE_CATALOGUE);
-  const largeShop = await startServer({ name: 'shop with a large catalogue', entry: root('src/main.ts'), env: { ...shopEnv, DATABASE_URL: database.largeUrl }, logFile: `${runDir}/shop-large.log` });
+  const largeShop = await startServer({ name: 'shop with a large catalogue', entry: root('scripts/bench/shop-server.ts'), env: { ...shopEnv, DATABASE_URL: database.largeUrl }, logFile: `${runDir}/shop-large.log` });
   measurements.push(await measureCatalogueSize(shop, largeShop, { small: shop.cpuMs, large: largeShop.cpuMs, database: database.cpuMs }));
   await largeShop.stop();
   // Before the bursts, which leave the machine's caches and the shop's database busier.
