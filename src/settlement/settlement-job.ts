@@ -5,7 +5,7 @@
 // the shop was down are caught up on its first run after start.
 import type { ScheduledJob } from '../jobs/job-queue';
 import { addDays, taipeiDayOf } from './bank-dates';
-import { reconcileDay, type SettlementDependencies } from './reconcile-day';
+import { fetchSettlementDay, type SettlementDependencies } from './settlement-day';
 
 export interface SettlementJobSettings {
   /** How many days back, yesterday included, a run looks for days not yet fetched. */
@@ -32,7 +32,7 @@ export async function fetchMissingDays(deps: SettlementDependencies, settings = 
   const outcomes: DayOutcome[] = [];
   for (const day of due.filter((d) => !fetched.has(d))) {
     try {
-      const stored = await reconcileDay(deps, day);
+      const stored = await fetchSettlementDay(deps, day);
       outcomes.push({ day, kind: 'fetched', differences: stored.differenceCount });
     } catch (error) {
       deps.logger.error({ err: error, day }, `settlement ${day}: could not fetch the bank's bill; the next run tries again`);
