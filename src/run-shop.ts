@@ -25,7 +25,7 @@ import { defaultCatalogs, mergeCatalogs } from './i18n/translate';
 import { createOrderLinks } from './orders/order-link';
 import { createSmtpSender } from './mail/sender';
 import { createMailRenderer } from './mail/templates';
-import { MAIL_OUTBOX_JOB, mailJobs } from './mail/mail-jobs';
+import { MAIL_OUTBOX_JOB, mailJobs } from './mail/deliver';
 import { listenForOutbox } from './mail/outbox';
 
 // The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JOB_SCHEMA } from '../../src/jobs/job-queue';
 import { createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres';
-import { freePort } from '../../src/db/free-port';
+import { freePort } from '../../scripts/free-port';
 import { NOTIFY_PATH } from '../../src/routes/payment-callbacks';
 import { DEMO_SHOP } from '../../src/sandbox';
 import { Shopper } from '../support/shop-app';
