@@ -21,9 +21,9 @@ export interface MailSender {
   close(): void;
 }
 
-export const SMTP_TIMEOUT_MS = 30_000;
+const SMTP_TIMEOUT_MS = 30_000;
 /** An idle shop holds no SMTP connection for longer than this. */
-export const SMTP_IDLE_MS = 10_000;
+const SMTP_IDLE_MS = 10_000;
 
 export function createSmtpSender(smtpUrl: string): MailSender {
   const transport = nodemailer.createTransport({

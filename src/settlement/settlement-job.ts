@@ -14,13 +14,13 @@ export interface SettlementJobSettings {
   readyAfterHours: number;
 }
 
-export const SETTLEMENT_JOB_SETTINGS: SettlementJobSettings = { catchUpDays: 7, readyAfterHours: 2 };
+const SETTLEMENT_JOB_SETTINGS: SettlementJobSettings = { catchUpDays: 7, readyAfterHours: 2 };
 const SETTLEMENT_JOB_EVERY_SECONDS = 3_600;
 
 export type DayOutcome = { day: string; kind: 'fetched'; differences: number } | { day: string; kind: 'failed'; error: string };
 
 /** The days whose bills are due at `now`, oldest first, within the catch-up window. */
-export function dueDays(now: Date, settings: SettlementJobSettings): string[] {
+function dueDays(now: Date, settings: SettlementJobSettings): string[] {
   const latest = taipeiDayOf(new Date(now.getTime() - settings.readyAfterHours * 3_600_000));
   const newest = addDays(latest, -1);
   return Array.from({ length: settings.catchUpDays }, (_, i) => addDays(newest, i - settings.catchUpDays + 1));

@@ -50,7 +50,7 @@ const DEFAULT_UNKNOWN_SHOP_WIDE = 100;
 const DEFAULT_WINDOW_MS = 10 * 60_000;
 const REMEMBERED_UNKNOWN_TOKENS = 10_000;
 
-export class CallbackAllowListError extends Error {
+class CallbackAllowListError extends Error {
   override name = 'CallbackAllowListError';
 }
 
