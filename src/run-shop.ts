@@ -28,7 +28,7 @@ import { createMailRenderer } from './mail/templates';
 import { MAIL_OUTBOX_JOB, mailJobs } from './mail/deliver';
 import { listenForOutbox } from './mail/outbox';
 
-// The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
+// The bank's hosted card and WebATM pages live on other hosts than its API (docs/sinopac-protocol.md §4.2).
 const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];
 
 function listen(server: Server, port: number, host: string): Promise<number> {

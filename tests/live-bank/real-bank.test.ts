@@ -93,7 +93,7 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
       if (line.PayDate !== undefined) expect(parseBankDateTime(line.PayDate), `PayDate ${line.PayDate}`).toBeDefined();
       if (line.TSDate !== undefined) expect(parseBankDateTime(line.TSDate), `TSDate ${line.TSDate}`).toBeDefined();
     }
-    // The formats are unconfirmed (PROTOCOL.md §4.5): show what the bank really sends.
+    // The formats are unconfirmed (docs/sinopac-protocol.md §4.5): show what the bank really sends.
     console.info('BillQuery answer:', JSON.stringify({ Date: bill.Date, BillDate: bill.BillDate, lines: bill.OrderList.length, first: bill.OrderList[0] }));
     const stored = await fetchSettlementDay(deps, yesterday);
     expect(stored.bankPayments + stored.bankRefunds).toBe(bill.OrderList.length);
