@@ -58,12 +58,13 @@ async function connectBank(config: Config, log: (line: string) => void, mailCatc
 }
 
 export async function runShop(config: Config): Promise<void> {
-  // Before Prisma compiles its WASM query compiler (at the first query): V8's optimizing tier for
-  // WASM kept ~50 MB of machine code resident for no CPU gain we could measure (issue 14).
+  // Set before Prisma compiles its WASM query compiler (at the first query): V8's optimizing tier for
+  // WASM keeps its machine code resident, and the query compiler gains no CPU from it
+  // (BENCHMARKS.md has the figures).
   setFlagsFromString('--liftoff-only');
-  // V8 otherwise lets the old generation grow to up to four times what survived its last full
-  // collection, and keeps it: after a burst of 5,000 callbacks the shop held 370 MB with 70 MB in
-  // use. Doubling at most kept it near 260 MB, at no CPU cost we could tell from noise (issue 14).
+  // V8 otherwise lets the old generation grow to four times what survived its last full collection
+  // and keeps it after a burst of callbacks; doubling at most bounds the memory a burst leaves
+  // behind, at no CPU cost the bench can tell from noise.
   setFlagsFromString('--heap-growing-percent=100');
   const logger = createLogger(config.logLevel);
   // Start-up progress is for the person at the terminal; a production server keeps it in its JSON log.

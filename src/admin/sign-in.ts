@@ -45,8 +45,8 @@ export interface ScryptCost {
 
 /**
  * OWASP's minimum for scrypt (N = 2^17, r = 8, p = 1): 128 MiB and a few hundred milliseconds per
- * login, slow for guessing, fine for one merchant. Hashes made at a lower cost (2^15 before) still
- * verify, at the cost written in them; `npm run admin:hash-password` makes a new one at this cost.
+ * login, slow for guessing, fine for one merchant. A hash verifies at the cost written in it, so one
+ * made at a lower cost still signs in; `npm run admin:hash-password` makes a new one at this cost.
  */
 export const DEFAULT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;

@@ -128,7 +128,7 @@ export function createCallbackScreening(db: Database, settings: CallbackScreenin
     const release = (outcome: string) => {
       if (outcome !== 'unknown' && charged.length > 0) void giveBack(charged).catch(() => undefined);
     };
-    // A copy of a token being looked up now waits for that lookup, and costs nothing more: if the
+    // A copy of a token being looked up waits for that lookup, and costs nothing more: if the
     // token turned out unknown, the copy is answered as such without a second bank call.
     const first = inLookup.get(payToken);
     if (first) {
