@@ -113,7 +113,7 @@ export async function runShop(config: Config): Promise<void> {
   // Outside production a per-start secret is enough: sessions only need to outlive one run.
   const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('hex');
 
-  // The reconciler, the ATM expiry, the daily settlement and the mail outbox, shared with every other instance on this database.
+  // The bank check, the ATM expiry, the daily settlement and the mail outbox, shared with every other instance on this database.
   const jobs = createJobQueue({
     databaseUrl: databaseServer.url,
     logger,

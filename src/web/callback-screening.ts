@@ -14,7 +14,7 @@
 // up genuine payments with it.
 // The bank itself sends unknown tokens almost never, a notification refused with {"Status":"F"}
 // comes again ten minutes later, a shopper's return is sent to the confirming page (its order
-// settles by the notification), and the reconciler asks about every open attempt anyway: a spent
+// is paid by the notification), and the bank check asks about every open attempt anyway: a spent
 // budget costs a genuine payment at most a delay.
 import { BlockList, isIP } from 'node:net';
 import type { Options } from 'express-rate-limit';
