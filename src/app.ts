@@ -12,7 +12,6 @@ import { setUpHealth } from './web/health';
 import { setUpHttpsOnly } from './web/https-only';
 import type { ShopMetrics } from './metrics';
 import { setUpSecurityHeaders } from './web/security-headers';
-import { setUpStaticFiles } from './web/static-files';
 import { setUpViews } from './web/views';
 import { setUpLocale } from './web/locale';
 import { sessionHandlers } from './web/session';
@@ -91,7 +90,10 @@ export function createApp(deps: AppDependencies): express.Express {
     setUpHttpsOnly(app, { publicBaseUrl: settings.publicBaseUrl, logger: deps.logger });
   }
   setUpSecurityHeaders(app, { bankOrigins: settings.bankOrigins, production: settings.production });
-  setUpStaticFiles(app);
+  const staticOptions = { maxAge: '1h', index: false as const };
+  app.use('/static', express.static(projectPath('public'), staticOptions));
+  // Bootstrap is served from its npm package: no CDN.
+  app.use('/vendor/bootstrap', express.static(projectPath('node_modules/bootstrap/dist'), staticOptions));
   app.use(photoRoutes({ db: deps.db }));
   setUpViews(app, { viewsDir, watch: !settings.production, testMode: settings.bankTestMode });
   const cookies = shopCookies({ production: settings.production });

@@ -129,7 +129,7 @@ export interface Config {
   metricsToken?: string;
   atmExpireDays: number;
   cardExpMinutes: number;
-  /** The reconciler and the ATM expiry (src/jobs/). */
+  /** The bank check and the ATM expiry (src/jobs/). */
   jobs: {
     /** An undecided attempt is first asked about at this age; later questions thin out (jobs/bank-check-schedule.ts). */
     reconcileAfterMinutes: number;
@@ -139,7 +139,7 @@ export interface Config {
     atmExpiryGraceMinutes: number;
     /** How long an unpaid order with no open attempt keeps its stock (jobs/release-stock-holds.ts). */
     stockHoldMinutes: number;
-    /** The most questions a second the reconciler and the ATM expiry ask the bank (jobs/bank-pace.ts). */
+    /** The most questions a second the bank check and the ATM expiry ask the bank (jobs/bank-pace.ts). */
     maxBankQueriesPerSecond: number;
   };
   /** The merchant's back-office sign-in; absent, there is no back office. */

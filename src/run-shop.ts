@@ -25,10 +25,10 @@ import { defaultCatalogs, mergeCatalogs } from './i18n/translate';
 import { createOrderLinks } from './orders/order-link';
 import { createSmtpSender } from './mail/sender';
 import { createMailRenderer } from './mail/templates';
-import { MAIL_OUTBOX_JOB, mailJobs } from './mail/mail-jobs';
+import { MAIL_OUTBOX_JOB, mailJobs } from './mail/deliver';
 import { listenForOutbox } from './mail/outbox';
 
-// The bank's hosted card and WebATM pages live on other hosts than its API (PROTOCOL.md §4.2).
+// The bank's hosted card and WebATM pages live on other hosts than its API (docs/sinopac-protocol.md §4.2).
 const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];
 
 function listen(server: Server, port: number, host: string): Promise<number> {
@@ -58,12 +58,13 @@ async function connectBank(config: Config, log: (line: string) => void, mailCatc
 }
 
 export async function runShop(config: Config): Promise<void> {
-  // Before Prisma compiles its WASM query compiler (at the first query): V8's optimizing tier for
-  // WASM kept ~50 MB of machine code resident for no CPU gain we could measure (issue 14).
+  // Set before Prisma compiles its WASM query compiler (at the first query): V8's optimizing tier for
+  // WASM keeps its machine code resident, and the query compiler gains no CPU from it
+  // (BENCHMARKS.md has the figures).
   setFlagsFromString('--liftoff-only');
-  // V8 otherwise lets the old generation grow to up to four times what survived its last full
-  // collection, and keeps it: after a burst of 5,000 callbacks the shop held 370 MB with 70 MB in
-  // use. Doubling at most kept it near 260 MB, at no CPU cost we could tell from noise (issue 14).
+  // V8 otherwise lets the old generation grow to four times what survived its last full collection
+  // and keeps it after a burst of callbacks; doubling at most bounds the memory a burst leaves
+  // behind, at no CPU cost the bench can tell from noise.
   setFlagsFromString('--heap-growing-percent=100');
   const logger = createLogger(config.logLevel);
   // Start-up progress is for the person at the terminal; a production server keeps it in its JSON log.
@@ -112,7 +113,7 @@ export async function runShop(config: Config): Promise<void> {
   // Outside production a per-start secret is enough: sessions only need to outlive one run.
   const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('hex');
 
-  // The reconciler, the ATM expiry, the daily settlement and the mail outbox, shared with every other instance on this database.
+  // The bank check, the ATM expiry, the daily settlement and the mail outbox, shared with every other instance on this database.
   const jobs = createJobQueue({
     databaseUrl: databaseServer.url,
     logger,

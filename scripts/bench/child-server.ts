@@ -2,7 +2,7 @@
 // its resident memory is its own and its CPU is scheduled apart from the bench's load generator.
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
-import { freePort } from '../../src/db/free-port';
+import { freePort } from '../free-port';
 import { processCpuMs } from './cpu';
 
 export interface ChildServer {

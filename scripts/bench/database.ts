@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createDatabaseFromTemplate, createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
-import { freePort } from '../../src/db/free-port';
+import { freePort } from '../free-port';
 import { applyMigrations } from '../../src/db/migrate';
 import { processTreeCpuMs } from './cpu';
 

@@ -131,6 +131,6 @@ class OwnerOnlyError extends HttpError {
 
 export const requireOwner: RequestHandler = (_req, res, next) => {
   const admin = res.locals.admin as { role?: MerchantRole } | undefined;
-  // Sign-ins from before roles existed were the owner's, the only account there was.
+  // A session that names no role is the owner's: staff sessions always carry theirs.
   next((admin?.role ?? 'owner') === 'owner' ? undefined : new OwnerOnlyError());
 };

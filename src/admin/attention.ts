@@ -52,12 +52,12 @@ export function needsAttention(payment: { bankCheckFailures: number; status: str
   return payment.bankCheckFailures >= ATTENTION_AFTER_FAILURES && UNDECIDED_AT_BANK.has(payment.status as never);
 }
 
-// "Re-check with bank": the merchant asks the bank about one attempt the way the reconciler does
-// (checkWithBank, which records a disagreeing answer instead of applying it) and what it says is
-// settled through the same settlePayment as the bank's callbacks, e.g. for a payment whose
+// "Re-check with bank": the merchant asks the bank about one attempt the way the bank check job
+// does (checkWithBank, which records a disagreeing answer instead of applying it) and what it says
+// is applied through the same settlePayment as the bank's callbacks, e.g. for a payment whose
 // notifications were all lost. What the back office adds: a result to choose its notice from.
 export type RecheckResult =
-  | { kind: 'settled'; payStatus: string; settled: SettleResult }
+  | { kind: 'answered'; payStatus: string; change: SettleResult }
   /** The bank's status has nothing to apply: still waiting for the payer, or already reflected. */
   | { kind: 'nothing_new'; payStatus: string }
   | { kind: 'not_at_bank' }
@@ -87,6 +87,6 @@ async function recheck(deps: BankCheckDependencies, payment: Payment): Promise<R
   // so for a refunded attempt the bank's status says nothing the shop does not know.
   if (!outcome || payment.status === 'refunded') return { kind: 'nothing_new', payStatus };
 
-  const settled = await settlePayment(deps, { paymentId: payment.id, outcome, source: 'admin' });
-  return { kind: 'settled', payStatus, settled };
+  const change = await settlePayment(deps, { paymentId: payment.id, outcome, source: 'admin' });
+  return { kind: 'answered', payStatus, change };
 }

@@ -9,7 +9,7 @@ import pLimit from 'p-limit';
 import { LoginThrottledError } from './sign-in';
 
 export const HASHES_IN_FLIGHT = 2;
-export const HASHES_WAITING = 8;
+const HASHES_WAITING = 8;
 /** What a refused attempt is told to wait: long enough for the hashes ahead of it. */
 const RETRY_AFTER_MS = 1_000;
 

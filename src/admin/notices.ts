@@ -32,11 +32,11 @@ export function takeNotice(session: Partial<SessionData>): AdminNotice | undefin
 
 export function recheckNotice(result: RecheckResult): AdminNotice {
   switch (result.kind) {
-    case 'settled': {
-      const { settled, payStatus } = result;
-      if (settled.kind === 'applied') return { tone: 'success', messageKey: 'admin.recheck.applied', params: { payStatus, status: settled.to } };
-      if (settled.kind === 'refused') {
-        return { tone: 'warning', messageKey: 'admin.recheck.refused', params: { payStatus, status: settled.to, reason: settled.reason } };
+    case 'answered': {
+      const { change, payStatus } = result;
+      if (change.kind === 'applied') return { tone: 'success', messageKey: 'admin.recheck.applied', params: { payStatus, status: change.to } };
+      if (change.kind === 'refused') {
+        return { tone: 'warning', messageKey: 'admin.recheck.refused', params: { payStatus, status: change.to, reason: change.reason } };
       }
       return { tone: 'success', messageKey: 'admin.recheck.nothingNew', params: { payStatus } };
     }
@@ -58,7 +58,7 @@ export function refundNotice(result: Exclude<RefundResult, { kind: 'not_found' |
   const { refund } = result;
   const amount = refund.amount;
   switch (result.kind) {
-    // Booked, by this request or already by the reconciler's re-check; a change settle refused is needs_review.
+    // Booked, by this request or already by the bank check; a change that applying refused is needs_review.
     case 'succeeded':
       return { tone: 'success', messageKey: `admin.${refund.kind}.done`, params: { amount } };
     case 'needs_review':

@@ -110,7 +110,7 @@ export function filterQuery(filters: OrderFilters): string {
 // are keyset pages (the rows after the previous page's last), so a late page costs what the first
 // does; and no page counts every matching order, which at a year of orders would cost more than
 // the page: the list says whether more follow.
-export const PAGE_SIZE = 25;
+const PAGE_SIZE = 25;
 
 export type ListedOrder = Order & { payments: Payment[] };
 

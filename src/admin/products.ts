@@ -8,7 +8,7 @@ import { hasNoControlCharacters, MAX_SERIAL_ID } from '../web/plain-text';
 
 /** At or below this many, an active product is listed under "low stock". */
 export const LOW_STOCK = 5;
-export const PRODUCT_PAGE_SIZE = 25;
+const PRODUCT_PAGE_SIZE = 25;
 
 /** An empty form field means "no filter". */
 const optional = <T extends z.ZodType>(schema: T) =>
@@ -24,7 +24,7 @@ export const productFiltersSchema = z.object({
 
 export type ProductFilters = z.output<typeof productFiltersSchema>;
 
-export function productCondition(filters: ProductFilters): Prisma.ProductWhereInput {
+function productCondition(filters: ProductFilters): Prisma.ProductWhereInput {
   const conditions: Prisma.ProductWhereInput[] = [];
   if (filters.q) {
     const text = { contains: filters.q.normalize('NFKC'), mode: 'insensitive' } as const;

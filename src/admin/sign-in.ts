@@ -45,8 +45,8 @@ export interface ScryptCost {
 
 /**
  * OWASP's minimum for scrypt (N = 2^17, r = 8, p = 1): 128 MiB and a few hundred milliseconds per
- * login, slow for guessing, fine for one merchant. Hashes made at a lower cost (2^15 before) still
- * verify, at the cost written in them; `npm run admin:hash-password` makes a new one at this cost.
+ * login, slow for guessing, fine for one merchant. A hash verifies at the cost written in it, so one
+ * made at a lower cost still signs in; `npm run admin:hash-password` makes a new one at this cost.
  */
 export const DEFAULT_COST: ScryptCost = { N: 2 ** 17, r: 8, p: 1 };
 const KEY_LENGTH = 32;
@@ -67,7 +67,7 @@ export async function hashAdminPassword(password: string, cost: ScryptCost = DEF
   return [PREFIX, cost.N, cost.r, cost.p, salt.toString('base64url'), key.toString('base64url')].join(SEPARATOR);
 }
 
-export class PasswordHashFormatError extends Error {
+class PasswordHashFormatError extends Error {
   override name = 'PasswordHashFormatError';
 }
 
@@ -118,7 +118,7 @@ export async function verifyAdminPassword(password: string, stored: ParsedHash):
 //
 // The counts live in this process's memory: a shop on several processes multiplies what a guesser
 // gets by their number, which still keeps guessing far too slow to matter.
-export const LOGIN_WINDOW_MS = 15 * 60_000;
+const LOGIN_WINDOW_MS = 15 * 60_000;
 export const FREE_FAILURES = 3;
 export const MAX_DELAY_MS = 15 * 60_000;
 export const FAILURES_PER_ADDRESS = 20;

@@ -13,7 +13,7 @@ import { StockChangeReason } from '../generated/prisma/enums';
 import { hasNoControlCharacters } from '../web/plain-text';
 import { MAX_STOCK } from './product-form';
 
-export const stockChangeSchema = z.object({
+const stockChangeSchema = z.object({
   delta: z
     .string('admin.stock.error.delta')
     .transform((value) => value.normalize('NFKC').replace(/[\s,]/g, '').replace(/^\u2212/, '-'))

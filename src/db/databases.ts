@@ -7,10 +7,6 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-export function databaseName(url: string): string {
-  return decodeURIComponent(new URL(url).pathname.slice(1));
-}
-
 async function withMaintenanceClient<T>(serverUrl: string, work: (client: pg.Client) => Promise<T>): Promise<T> {
   const client = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
   await client.connect();

@@ -43,7 +43,7 @@ function removeStalePidFile(dataDir: string): void {
 }
 
 /** The embedded server cannot run from where the shop is: what to do is in the message. */
-export class EmbeddedPostgresAccessError extends StartupError {
+class EmbeddedPostgresAccessError extends StartupError {
   override name = 'EmbeddedPostgresAccessError';
 }
 

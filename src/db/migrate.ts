@@ -19,7 +19,7 @@ export class EditedMigrationError extends MigrationError {
   override name = 'EditedMigrationError';
 }
 
-export const MIGRATIONS_DIR = projectPath('prisma', 'migrations');
+const MIGRATIONS_DIR = projectPath('prisma', 'migrations');
 
 // Prisma Migrate's own advisory lock key: processes starting together, and a `prisma migrate
 // deploy` run by hand, wait for each other instead of applying a migration twice.
@@ -44,7 +44,7 @@ export interface Migration {
 }
 
 /** The checksum Prisma Migrate records: sha256 of migration.sql, in hexadecimal. */
-export function checksumOf(sql: string): string {
+function checksumOf(sql: string): string {
   return createHash('sha256').update(sql).digest('hex');
 }
 

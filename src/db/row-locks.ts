@@ -5,7 +5,7 @@ import { Prisma } from '../generated/prisma/client';
 
 type Tx = Prisma.TransactionClient;
 
-/** Long enough to wait behind another settle of the same attempt, short enough to fail a stuck one. */
+/** Long enough to wait behind another change of the same attempt, short enough to fail a stuck one. */
 export const MONEY_TRANSACTION = { maxWait: 10_000, timeout: 15_000 } as const;
 
 export type LockedPayment = Prisma.PaymentGetPayload<object>;

@@ -8,7 +8,7 @@ const TRACKING_PAGES: Partial<Record<Carrier, (trackingNumber: string) => string
   tcat: (n) => `https://www.t-cat.com.tw/Inquire/TraceDetail.aspx?BillID=${encodeURIComponent(n)}`,
 };
 
-export function isCarrier(code: unknown): code is Carrier {
+function isCarrier(code: unknown): code is Carrier {
   return typeof code === 'string' && (CARRIERS as readonly string[]).includes(code);
 }
 

@@ -35,7 +35,7 @@ export function fulfilmentProblem(
 }
 
 /** An unpaid order the merchant or its shopper may cancel: its stock comes back (if it still holds it). */
-export const CANCELLABLE_UNPAID: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['awaiting_payment', 'expired']);
+const CANCELLABLE_UNPAID: ReadonlySet<OrderStatus> = new Set<OrderStatus>(['awaiting_payment', 'expired']);
 
 /**
  * How an order is cancelled, or why it cannot be:

@@ -9,7 +9,7 @@ const slipInclude = { lines: { orderBy: { id: 'asc' } } } as const satisfies Pri
 export type SlipOrder = Prisma.OrderGetPayload<{ include: typeof slipInclude }> & { qrSvg: string };
 
 /** A selection of at most a day's parcels, by order id, from the order list's checkboxes. */
-export const MAX_SLIPS = 100;
+const MAX_SLIPS = 100;
 export const slipSelectionSchema = z.object({
   id: z.preprocess((value) => (Array.isArray(value) ? value : value === undefined ? [] : [value]), z.array(z.uuid()).min(1).max(MAX_SLIPS)),
   prices: z.enum(['show', 'hide']).default('show'),

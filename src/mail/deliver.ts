@@ -1,4 +1,4 @@
-// Draining the outbox: the job queue's "mail-outbox" job (mail-jobs.ts) runs one pass, which
+// Draining the outbox: the job queue's "mail-outbox" job (mailJobs below) runs one pass, which
 // claims due rows, sends each and marks it sent, until none are due. See outbox.ts for why this
 // is at least once and how a repeat stays recognisable.
 //
@@ -7,6 +7,7 @@
 // refusal, or MAX_ATTEMPTS failures, gives the row up and logs an error for someone to look at.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
+import type { ScheduledJob } from '../jobs/job-queue';
 import { composeMail, mailNoLongerOwed, type MailContentDependencies } from './mail-content';
 import { claimDueMail, markFailed, markSent, markSkipped, messageIdFor, stillClaimed, type ClaimedMail } from './outbox';
 import { describeSendFailure, isPermanentRefusal, type MailSender } from './sender';
@@ -53,6 +54,14 @@ export interface DrainReport {
 }
 
 /** One pass: every due row, batch by batch; rows that fail wait for a later pass. */
+export const MAIL_OUTBOX_JOB = 'mail-outbox';
+
+// The mail job every instance of the shop schedules on the shared job queue: one drain of the
+// outbox per slot, and one more whenever a committed change kicks it (listenForOutbox in outbox.ts).
+export function mailJobs(deps: MailDeliveryDependencies, settings?: MailDeliverySettings): ScheduledJob[] {
+  return [{ name: MAIL_OUTBOX_JOB, kickable: true, run: () => drainMailOutbox(deps, settings) }];
+}
+
 export async function drainMailOutbox(deps: MailDeliveryDependencies, settings: MailDeliverySettings = DEFAULT_DELIVERY): Promise<DrainReport> {
   const report: DrainReport = { sent: 0, retrying: 0, gaveUp: 0, skipped: 0, notOwed: 0 };
   for (;;) {

@@ -7,7 +7,7 @@ import { fetchNotice, setNotice } from '../admin/notices';
 import { saveSession } from '../web/session';
 import { isBillDay } from '../settlement/bank-dates';
 import { fetchDayAgain } from '../settlement/fetch-again';
-import type { SettlementDependencies } from '../settlement/reconcile-day';
+import type { SettlementDependencies } from '../settlement/settlement-day';
 import { dayCsv, daysCsv } from '../settlement/settlement-csv';
 import { dayDetail, recentDays } from '../settlement/settlement-report';
 import { readInput } from './form-input';

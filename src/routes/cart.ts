@@ -1,17 +1,43 @@
 import { Router, type RequestHandler } from 'express';
 import onHeaders from 'on-headers';
+import { z } from 'zod';
 import type { Database } from '../db/prisma';
 import { MAX_QUANTITY, itemCount, withItemAdded, withoutItem, withQuantity } from '../cart/cart';
-import { addToCartForm, cartItemParams, saveCartForm } from '../cart/cart-forms';
 import { priceCart } from '../cart/priced-cart';
 import type { ActiveProducts } from '../catalog/products';
 import { canStartNewAttempt } from '../payments/payable-order';
 import { unpaidOrders } from '../orders/unpaid-order';
 import type { ShopCookies } from '../web/cookies';
 import { NotFoundError } from '../web/errors';
+import { MAX_SERIAL_ID } from '../web/plain-text';
 import { saveSession, SESSION_LIFETIME_MS } from '../web/session';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
+
+// What the cart's forms may send. Anything else they post (a price, say) is dropped here.
+const productId = z.coerce.number().int().positive().max(MAX_SERIAL_ID);
+const quantity = z.coerce.number().int().min(1).max(MAX_QUANTITY);
+
+const addToCartForm = z.object({ productId, quantity: quantity.default(1) });
+
+// The cart page sends every line's quantity as quantity-<product id>, whichever button was pressed,
+// so a quantity changed and not yet saved is never lost on the way to checkout.
+const QUANTITY_FIELD = /^quantity-(\d{1,10})$/;
+const saveCartForm = z.preprocess(
+  (body) => {
+    const fields = Object.entries(typeof body === 'object' && body !== null ? body : {});
+    return {
+      next: fields.find(([key]) => key === 'next')?.[1],
+      quantities: fields.flatMap(([key, value]) => {
+        const match = QUANTITY_FIELD.exec(key);
+        return match ? [{ productId: match[1], quantity: value }] : [];
+      }),
+    };
+  },
+  z.object({ next: z.enum(['cart', 'checkout']).default('cart'), quantities: z.array(z.object({ productId, quantity })).max(200) }),
+);
+
+const cartItemParams = z.object({ productId });
 
 // The navbar's cart badge, on every page. The pages served without loading the session (the
 // catalog and the products) show it from a cookie, which every request that loads the session keeps

@@ -10,7 +10,7 @@ import { findOrderByContact, readLookupForm, type LookupForm, type LookupFormErr
 import { orderLookupThrottle } from '../web/order-lookup-throttle';
 import { noStore } from './no-store';
 
-export const LOOKUP_PATH = '/orders/lookup';
+const LOOKUP_PATH = '/orders/lookup';
 
 export function orderLookupRoutes(deps: { db: Database; orderLinks: OrderLinks }): Router {
   const router = Router();

@@ -1,4 +1,4 @@
-// Dates of the bank's bill. BillQuery's formats are not public (PROTOCOL.md §4.5), so its dates
+// Dates of the bank's bill. BillQuery's formats are not public (docs/sinopac-protocol.md §4.5), so its dates
 // are read defensively: every layout a source hints at is accepted, in Taipei time (UTC+8, no
 // daylight saving), and anything else is "unreadable" rather than guessed at.
 import { TAIPEI_OFFSET_MS, taipeiDayAfter } from '../time/taipei';

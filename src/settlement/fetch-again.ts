@@ -3,7 +3,7 @@
 import type { SettlementDay } from '../generated/prisma/client';
 import { SinopacBusinessError, SinopacProtocolError, SinopacTransportError } from '../sinopac/errors';
 import { taipeiDayOf } from './bank-dates';
-import { BillDayMismatchError, reconcileDay, type SettlementDependencies } from './reconcile-day';
+import { BillDayMismatchError, fetchSettlementDay, type SettlementDependencies } from './settlement-day';
 
 export type FetchAgainResult =
   | { kind: 'fetched'; day: SettlementDay }
@@ -16,7 +16,7 @@ export async function fetchDayAgain(deps: SettlementDependencies, day: string): 
   // yyyyMMdd strings order like the days they name.
   if (day >= taipeiDayOf(deps.clock())) return { kind: 'not_over' };
   try {
-    return { kind: 'fetched', day: await reconcileDay(deps, day) };
+    return { kind: 'fetched', day: await fetchSettlementDay(deps, day) };
   } catch (error) {
     if (error instanceof SinopacBusinessError) {
       deps.logger.error({ day, code: error.code }, `settlement ${day}: the bank refused BillQuery`);

@@ -5,7 +5,7 @@
 // the shop was down are caught up on its first run after start.
 import type { ScheduledJob } from '../jobs/job-queue';
 import { addDays, taipeiDayOf } from './bank-dates';
-import { reconcileDay, type SettlementDependencies } from './reconcile-day';
+import { fetchSettlementDay, type SettlementDependencies } from './settlement-day';
 
 export interface SettlementJobSettings {
   /** How many days back, yesterday included, a run looks for days not yet fetched. */
@@ -14,13 +14,13 @@ export interface SettlementJobSettings {
   readyAfterHours: number;
 }
 
-export const SETTLEMENT_JOB_SETTINGS: SettlementJobSettings = { catchUpDays: 7, readyAfterHours: 2 };
+const SETTLEMENT_JOB_SETTINGS: SettlementJobSettings = { catchUpDays: 7, readyAfterHours: 2 };
 const SETTLEMENT_JOB_EVERY_SECONDS = 3_600;
 
 export type DayOutcome = { day: string; kind: 'fetched'; differences: number } | { day: string; kind: 'failed'; error: string };
 
 /** The days whose bills are due at `now`, oldest first, within the catch-up window. */
-export function dueDays(now: Date, settings: SettlementJobSettings): string[] {
+function dueDays(now: Date, settings: SettlementJobSettings): string[] {
   const latest = taipeiDayOf(new Date(now.getTime() - settings.readyAfterHours * 3_600_000));
   const newest = addDays(latest, -1);
   return Array.from({ length: settings.catchUpDays }, (_, i) => addDays(newest, i - settings.catchUpDays + 1));
@@ -32,7 +32,7 @@ export async function fetchMissingDays(deps: SettlementDependencies, settings = 
   const outcomes: DayOutcome[] = [];
   for (const day of due.filter((d) => !fetched.has(d))) {
     try {
-      const stored = await reconcileDay(deps, day);
+      const stored = await fetchSettlementDay(deps, day);
       outcomes.push({ day, kind: 'fetched', differences: stored.differenceCount });
     } catch (error) {
       deps.logger.error({ err: error, day }, `settlement ${day}: could not fetch the bank's bill; the next run tries again`);

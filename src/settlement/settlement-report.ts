@@ -30,7 +30,7 @@ export interface DayDetail extends DaySummary {
 }
 
 /** How many days, yesterday included, the settlement page lists. */
-export const LISTED_DAYS = 31;
+const LISTED_DAYS = 31;
 
 function summarise(day: string, row: SettlementDay | null): DaySummary {
   const label = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;

@@ -96,7 +96,7 @@ Your rights: you may ask to see your data, get a copy, have it completed or corr
 If you do not give it: without your name, contact details and a delivery address we cannot handle your order.`;
 
 /** A new shop's words. Contact details are the merchant's own and start empty but for the name. */
-export const DEFAULT_SHOP_SETTINGS: ShopSettings = {
+const DEFAULT_SHOP_SETTINGS: ShopSettings = {
   contactName: '豐收商店 Fengshou Shop',
   contactEmail: '',
   contactPhone: '',

@@ -14,7 +14,7 @@
 // up genuine payments with it.
 // The bank itself sends unknown tokens almost never, a notification refused with {"Status":"F"}
 // comes again ten minutes later, a shopper's return is sent to the confirming page (its order
-// settles by the notification), and the reconciler asks about every open attempt anyway: a spent
+// is paid by the notification), and the bank check asks about every open attempt anyway: a spent
 // budget costs a genuine payment at most a delay.
 import { BlockList, isIP } from 'node:net';
 import type { Options } from 'express-rate-limit';
@@ -50,7 +50,7 @@ const DEFAULT_UNKNOWN_SHOP_WIDE = 100;
 const DEFAULT_WINDOW_MS = 10 * 60_000;
 const REMEMBERED_UNKNOWN_TOKENS = 10_000;
 
-export class CallbackAllowListError extends Error {
+class CallbackAllowListError extends Error {
   override name = 'CallbackAllowListError';
 }
 
@@ -128,7 +128,7 @@ export function createCallbackScreening(db: Database, settings: CallbackScreenin
     const release = (outcome: string) => {
       if (outcome !== 'unknown' && charged.length > 0) void giveBack(charged).catch(() => undefined);
     };
-    // A copy of a token being looked up now waits for that lookup, and costs nothing more: if the
+    // A copy of a token being looked up waits for that lookup, and costs nothing more: if the
     // token turned out unknown, the copy is answered as such without a second bank call.
     const first = inLookup.get(payToken);
     if (first) {

@@ -7,7 +7,7 @@
 import type { Request } from 'express';
 import { ipKeyGenerator } from 'express-rate-limit';
 
-export const IPV6_PREFIX_LENGTH = 64;
+const IPV6_PREFIX_LENGTH = 64;
 
 /** "203.0.113.7", or "2001:db8:1:2::/64" for any address of that /64. */
 export function clientAddressKey(address: string | undefined): string {

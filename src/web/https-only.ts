@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { HttpError } from './errors';
 
 /** A state-changing request that did not come over HTTPS. */
-export class InsecureRequestError extends HttpError {
+class InsecureRequestError extends HttpError {
   constructor() {
     super(403, 'error.forbidden', 'request not made over HTTPS');
   }

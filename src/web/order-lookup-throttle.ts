@@ -17,12 +17,12 @@ import { requestClientKey } from './client-address';
 import { HttpError } from './errors';
 import { PostgresRateLimitStore } from './rate-limit-store';
 
-export const LOOKUP_WINDOW_MS = 15 * 60_000;
+const LOOKUP_WINDOW_MS = 15 * 60_000;
 export const LOOKUP_FAILURES_PER_ADDRESS = 10;
 export const LOOKUP_FAILURES_PER_NUMBER_AND_ADDRESS = 5;
 export const LOOKUP_FAILURES_PER_ORDER_NUMBER = 30;
 
-export class LookupThrottledError extends HttpError {
+class LookupThrottledError extends HttpError {
   constructor(detail: string) {
     super(429, 'lookup.throttled', detail);
   }

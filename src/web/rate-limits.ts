@@ -3,9 +3,9 @@
 // asks the bank about its PayToken. A refused request goes to the one error handler as a 429.
 //
 // The callbacks' limit is far above the others on purpose: the bank sends every notification up to
-// five times (PROTOCOL.md §5), from a few addresses, so a payment costs at most five callbacks from
-// one address, and a notification refused here is only settled at the bank's next try (or by the
-// reconciler). 5,000 a minute is 1,000 payments a minute with all five deliveries of each landing in
+// five times (docs/sinopac-protocol.md §5.1), from a few addresses, so a payment costs at most five callbacks from
+// one address, and a notification refused here is only applied at the bank's next try (or by the
+// bank check). 5,000 a minute is 1,000 payments a minute with all five deliveries of each landing in
 // the same minute. What a forger can make the shop ask the bank is capped separately and far lower
 // (web/callback-screening.ts): this limit only bounds the log rows one address can write.
 // The counts live in PostgreSQL (web/rate-limit-store.ts): the limits hold for all processes together.

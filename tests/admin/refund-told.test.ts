@@ -1,5 +1,5 @@
 // After a refund the shopper is told: one e-mail per refund (amount, date, method), the order page
-// and the result page list what was refunded and when (and the result page no longer says the
+// and the result page list what was refunded and when (and the result page does not say the
 // order will ship), and the back office's order page shows the merchant's reason.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

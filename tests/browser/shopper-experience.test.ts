@@ -1,4 +1,4 @@
-// What a shopper meets around the bank's pages (issue 13), on a desktop (1280 wide) and a phone
+// What a shopper meets around the bank's pages, on a desktop (1280 wide) and a phone
 // (390×844), in real Chromium against the shop and the sandbox: Back from the card page, a return
 // the bank cannot confirm yet, the ATM page updating itself, the checkout form, the result pages,
 // and accessibility. axe-core checks every shop page these scenarios stop on.

@@ -14,7 +14,7 @@ import { createExchangeAudit } from '../../src/payments/exchange-audit';
 import type { PaymentAttemptDependencies } from '../../src/payments/start-attempt';
 import { startedAttempt } from '../support/started-attempt';
 import { addDays, parseBankDateTime, taipeiDayOf } from '../../src/settlement/bank-dates';
-import { reconcileDay } from '../../src/settlement/reconcile-day';
+import { fetchSettlementDay } from '../../src/settlement/settlement-day';
 import { SinopacClient } from '../../src/sinopac/client';
 import { createSessionStore, type SessionStore } from '../../src/web/session';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -93,9 +93,9 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
       if (line.PayDate !== undefined) expect(parseBankDateTime(line.PayDate), `PayDate ${line.PayDate}`).toBeDefined();
       if (line.TSDate !== undefined) expect(parseBankDateTime(line.TSDate), `TSDate ${line.TSDate}`).toBeDefined();
     }
-    // The formats are unconfirmed (PROTOCOL.md §4.5): show what the bank really sends.
+    // The formats are unconfirmed (docs/sinopac-protocol.md §4.5): show what the bank really sends.
     console.info('BillQuery answer:', JSON.stringify({ Date: bill.Date, BillDate: bill.BillDate, lines: bill.OrderList.length, first: bill.OrderList[0] }));
-    const stored = await reconcileDay(deps, yesterday);
+    const stored = await fetchSettlementDay(deps, yesterday);
     expect(stored.bankPayments + stored.bankRefunds).toBe(bill.OrderList.length);
   });
 

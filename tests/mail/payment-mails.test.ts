@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createJobQueue, type JobQueue } from '../../src/jobs/job-queue';
 import { createLogger } from '../../src/logger';
-import { MAIL_OUTBOX_JOB, mailJobs } from '../../src/mail/mail-jobs';
+import { MAIL_OUTBOX_JOB, mailJobs } from '../../src/mail/deliver';
 import type { ChannelListener } from '../../src/db/channel-listener';
 import { listenForOutbox } from '../../src/mail/outbox';
 import type { MailCatcher } from '../../src/sandbox';

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { JOB_SCHEMA } from '../../src/jobs/job-queue';
 import { createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres';
-import { freePort } from '../../src/db/free-port';
+import { freePort } from '../../scripts/free-port';
 import { NOTIFY_PATH } from '../../src/routes/payment-callbacks';
 import { DEMO_SHOP } from '../../src/sandbox';
 import { Shopper } from '../support/shop-app';
@@ -81,7 +81,7 @@ it('the shop survives a database restart: 503 while it is down, serving again wi
   expect(status).toBe(200);
   expect((await shopper.agent.get('/cart')).status).toBe(200);
   expect((await notify(running.baseUrl)).status).toBe(200);
-  // The job queue's pool came back too: a reconciler pass completes after the return.
+  // The job queue's pool came back too: a bank check pass completes after the return.
   const jobs = new pg.Client({ connectionString: databaseUrl(postgres.urlFor('postgres'), 'shop') });
   await jobs.connect();
   try {

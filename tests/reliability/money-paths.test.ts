@@ -1,4 +1,4 @@
-// The less-travelled money paths (issue #11), against a real database and a stub bank on loopback
+// The less-travelled money paths, against a real database and a stub bank on loopback
 // whose every OrderQuery / OrderMaintain answer the test chooses: an attempt the bank cannot
 // describe, a refunded duplicate payment, a refund answered with another amount, refunds whose
 // answer was lost, stock held by orders nobody will pay, and how often an ATM order is asked about.

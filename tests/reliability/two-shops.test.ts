@@ -74,7 +74,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'info',
     ...sandboxBankEnv(sandbox.apiUrl),
     SINOPAC_TIMEOUT_MS: '5000',
-    // The reconciler would only ask about attempts a day old: none here.
+    // The bank check would only ask about attempts a day old: none here.
     RECONCILE_AFTER_MINUTES: '1440',
   };
   // Products exist before the shops start, so neither seeds its catalogue.

@@ -1,4 +1,4 @@
-// BillQuery and OrderUnCapturedQuery (PROTOCOL.md §4.5): what the sandbox collected and gave back on
+// BillQuery and OrderUnCapturedQuery (docs/sinopac-protocol.md §4.5): what the sandbox collected and gave back on
 // a Taipei day, and the card orders still waiting for capture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resultCode, type Message } from '../support/sandbox-client';

@@ -114,7 +114,7 @@ describe('OrderQuery', () => {
     expect(expired.ExpireDate).toBe('202506101405');
   });
 
-  it("lists CardParam's instalment and bonus members, empty because every sandbox payment is one-off (§4.3)", async () => {
+  it("lists CardParam's instalment and bonus members, empty because every sandbox payment is one-off (docs/sinopac-protocol.md §4.3)", async () => {
     const { list } = await query({ OrderNo: orders.cardCaptured! });
     const members = ['StagingFirstAmount', 'StagingEachAmount', 'BonusCount', 'BonusAmount', 'BonusPayAmount', 'BonusLastCount'];
     expect(Object.fromEntries(members.map((m) => [m, (list[0]!.CardParam as Message)[m]]))).toEqual(Object.fromEntries(members.map((m) => [m, ''])));

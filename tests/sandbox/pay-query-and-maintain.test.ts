@@ -23,7 +23,7 @@ const maintain = (orderNo: string, Command: string, extra: Message = {}) =>
 const payStatusOf = (orderNo: string) => control().order({ orderNo }).payStatus;
 
 describe('OrderPayQuery', () => {
-  it('reports an approved card payment as §4.4 describes it, Amount as a string', async () => {
+  it('reports an approved card payment as docs/sinopac-protocol.md §4.4 describes it, Amount as a string', async () => {
     const orderNo = await createOrder(cardOrder({ Param1: 'member=42' }));
     const { payToken } = control().pay({ orderNo });
     const { message } = await payQuery(payToken);

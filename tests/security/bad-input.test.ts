@@ -243,14 +243,14 @@ const rows: Array<[string, Row]> = [
   // The shop's pages and forms.
   ['catalog: a NUL as the product', { send: pageGet(() => '/products/%00'), status: 404, log: /request refused/ }],
   ['every page: a lang cookie that is not an escape', { send: pageGet(() => '/', { Cookie: 'fengshou.lang=%' }), status: 200, body: '<html lang="zh-TW">', log: /request completed/ }],
-  // A cookie value starting "j:" was parsed as JSON: every cookie the shop reads, on every kind of page.
+  // A cookie value starting "j:" must stay a string, never be parsed as JSON: every cookie the shop reads, on every kind of page.
   ...SHOP_COOKIES.flatMap((cookie) =>
     PAGES_READING_COOKIES.map((page): [string, Row] => [
       `${page.name}: a JSON cookie as ${cookie}`,
       { send: freshGet(page.path, { Cookie: `${cookie}=${encodeURIComponent('j:{"toString":1,"a":{"b":1}}')}` }), status: 200, log: /request completed/ },
     ]),
   ),
-  // A throttle or limit key built from the raw input: every one is built from checked values now.
+  // Input that would make a bad throttle or limit key: every key is built from checked values.
   ['look-up: a NUL in the order number', { send: formPost(() => '/orders/lookup', () => ({ orderNumber: 'FS20260101\u0000ABCDEFG', contact: 'a@b.tw' })), status: 422, log: /request completed/ }],
   ['look-up: an order number of 3 KB', { send: formPost(() => '/orders/lookup', () => ({ orderNumber: `FS${'A'.repeat(3_000)}`, contact: 'a@b.tw' })), status: 422, log: /request completed/ }],
   ['look-up: a number that is no order number', { send: formPost(() => '/orders/lookup', () => ({ orderNumber: 'FS2026; DROP TABLE', contact: 'a@b.tw' })), status: 422, log: /request completed/ }],

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger';
 import { addDays, taipeiDayBounds } from '../../src/settlement/bank-dates';
 import { fetchDayAgain } from '../../src/settlement/fetch-again';
-import { BillDayMismatchError, reconcileDay, type SettlementDependencies } from '../../src/settlement/reconcile-day';
+import { BillDayMismatchError, fetchSettlementDay, type SettlementDependencies } from '../../src/settlement/settlement-day';
 import { fetchMissingDays } from '../../src/settlement/settlement-job';
 import { SinopacClient } from '../../src/sinopac/client';
 import { FakeBank } from '../support/fake-bank';
@@ -46,14 +46,14 @@ beforeEach(async () => {
 describe('a bill that cannot be taken as it is', () => {
   it('is refused when it names another day, and nothing is stored', async () => {
     bank.respond = () => bill('20250609', [{ OrderNo: 'A1', TSType: 'P', Amount: 100 }]);
-    await expect(reconcileDay(deps, DAY)).rejects.toBeInstanceOf(BillDayMismatchError);
+    await expect(fetchSettlementDay(deps, DAY)).rejects.toBeInstanceOf(BillDayMismatchError);
     expect(await database.db.settlementDay.count()).toBe(0);
     expect(await database.db.settlementLine.count()).toBe(0);
   });
 
   it("is taken when its BillDate is the same day in the .NET toolkit's yyMMdd", async () => {
     bank.respond = () => bill('250610', [{ OrderNo: 'A1', TSType: 'P', PayType: 'A', Amount: 100 }]);
-    const stored = await reconcileDay(deps, DAY);
+    const stored = await fetchSettlementDay(deps, DAY);
     expect(stored).toMatchObject({ day: DAY, state: 'differences', bankPayments: 1, differenceCount: 1 });
   });
 });
@@ -88,7 +88,7 @@ describe('"fetch again"', () => {
 
   it('replaces what an earlier fetch stored', async () => {
     bank.respond = () => bill(DAY, [{ OrderNo: 'A1', TSType: 'P', Amount: 100 }, { OrderNo: 'A2', TSType: 'P', Amount: 200 }]);
-    await reconcileDay(deps, DAY);
+    await fetchSettlementDay(deps, DAY);
     bank.respond = () => bill(DAY, []);
     const result = await fetchDayAgain(deps, DAY);
     expect(result).toMatchObject({ kind: 'fetched', day: { state: 'balanced', bankPayments: 0, differenceCount: 0 } });

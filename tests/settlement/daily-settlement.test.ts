@@ -1,6 +1,6 @@
 // A whole Taipei day driven through the sandbox — card and ATM payments, a partial refund, payments
-// the shop never heard about, lines the bank dropped or altered — then settled against the bank's
-// BillQuery: each difference is found, and nothing else. Then the day is settled again (nothing
+// the shop never heard about, lines the bank dropped or altered — then matched against the bank's
+// BillQuery: each difference is found, and nothing else. Then the day is fetched again (nothing
 // changes) and the job catches up the days it missed.
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger';
 import { startedAttempt } from '../support/started-attempt';
 import { DEMO_SHOP } from '../../src/sandbox';
 import { addDays, taipeiDayBounds, taipeiDayOf } from '../../src/settlement/bank-dates';
-import { reconcileDay, type SettlementDependencies } from '../../src/settlement/reconcile-day';
+import { fetchSettlementDay, type SettlementDependencies } from '../../src/settlement/settlement-day';
 import { fetchMissingDays } from '../../src/settlement/settlement-job';
 import { cardAttempt, paidCardAttempt, payAtBank, startAdminHarness, type AdminHarness } from '../support/admin-harness';
 import { CapturedLogs } from '../support/log-capture';
@@ -106,7 +106,7 @@ const differencesOf = async (d: string) =>
 
 describe("a day's settlement", () => {
   it('finds each difference between the bill and the books, and nothing else', async () => {
-    const stored = await reconcileDay(deps, day);
+    const stored = await fetchSettlementDay(deps, day);
     const { refunded, lost, stray, altered, omitted, otherType, earlier } = paid;
     const none = { bankAmount: null, shopAmount: null, bankPayType: null, shopPayType: null, shopDay: null, paymentId: null };
     expect(new Set(await differencesOf(day))).toEqual(new Set([
@@ -146,9 +146,9 @@ describe("a day's settlement", () => {
     expect(reported).toEqual([[day, 7]]);
   });
 
-  it('stores the same outcome when the day is settled again', async () => {
+  it('stores the same outcome when the day is fetched again', async () => {
     const before = await differencesOf(day);
-    const again = await reconcileDay(deps, day);
+    const again = await fetchSettlementDay(deps, day);
     expect(await differencesOf(day)).toEqual(before);
     expect(await h.db.settlementLine.count({ where: { day } })).toBe(10);
     expect(await h.db.settlementDay.count()).toBe(1);
@@ -159,7 +159,7 @@ describe("a day's settlement", () => {
     control().setFaults({});
     for (const payment of [paid.altered, paid.omitted, paid.otherType]) control().setOrderFaults({ orderNo: payment.orderNo }, {});
     await h.db.moneyMovement.updateMany({ where: { paymentId: paid.earlier.id, kind: 'payment' }, data: { occurredAt: new Date(taipeiDayBounds(day).start.getTime() + HOUR) } });
-    const stored = await reconcileDay(deps, day);
+    const stored = await fetchSettlementDay(deps, day);
     // What remains is what really differs: money the shop never booked.
     expect((await differencesOf(day)).map((d) => [d.kind, d.orderNo])).toEqual([
       ['missing_in_shop', paid.lost.orderNo],
@@ -171,13 +171,13 @@ describe("a day's settlement", () => {
 
 describe('the daily job', () => {
   it("catches up every day it missed, fetches each once, and leaves a fetched day alone", async () => {
-    const settled = await h.db.settlementDay.findUniqueOrThrow({ where: { day } });
-    // Three days later, 03:00 in Taipei: the shop was down since the day was settled.
+    const fetched = await h.db.settlementDay.findUniqueOrThrow({ where: { day } });
+    // Three days later, 03:00 in Taipei: the shop was down since the day was fetched.
     offsetMs = taipeiDayBounds(addDays(day, 3)).start.getTime() + 3 * HOUR - Date.now();
     const outcomes = await fetchMissingDays(deps);
     const expected = [-4, -3, -2, -1, 1, 2].map((n) => addDays(day, n));
     expect(outcomes).toEqual(expected.map((d) => ({ day: d, kind: 'fetched', differences: 0 })));
-    expect(await h.db.settlementDay.findUniqueOrThrow({ where: { day } })).toEqual(settled);
+    expect(await h.db.settlementDay.findUniqueOrThrow({ where: { day } })).toEqual(fetched);
     const empty = await h.db.settlementDay.findUniqueOrThrow({ where: { day: addDays(day, 1) } });
     expect(empty).toMatchObject({ state: 'balanced', bankPayments: 0, shopPayments: 0, differenceCount: 0 });
     expect(await fetchMissingDays(deps)).toEqual([]);

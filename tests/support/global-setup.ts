@@ -6,7 +6,7 @@ import type { TestProject } from 'vitest/node';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres';
 import { createDatabaseIfMissing, databaseUrl, dropDatabase } from '../../src/db/databases';
 import { applyMigrations } from '../../src/db/migrate';
-import { freePort } from '../../src/db/free-port';
+import { freePort } from '../../scripts/free-port';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -1,5 +1,5 @@
 // SinopacClient.billQuery against a fake bank over HTTP: what it sends, and how leniently it reads
-// an answer whose formats are not public (PROTOCOL.md §4.5).
+// an answer whose formats are not public (docs/sinopac-protocol.md §4.5).
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SinopacClient } from '../../src/sinopac/client';
 import { SinopacProtocolError, SinopacRequestError } from '../../src/sinopac/errors';

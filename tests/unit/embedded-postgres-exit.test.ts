@@ -17,7 +17,7 @@ afterAll(() => rmSync(workDir, { recursive: true, force: true }));
 it('keeps the exit code of a process that started and stopped an embedded PostgreSQL', () => {
   const script = `
     import { startEmbeddedPostgres } from './src/db/embedded-postgres.ts';
-    import { freePort } from './src/db/free-port.ts';
+    import { freePort } from './scripts/free-port.ts';
     const server = await startEmbeddedPostgres({ dataDir: ${JSON.stringify(join(workDir, 'pg'))}, port: await freePort(), ephemeral: true });
     await server.stop();
     process.exitCode = 3;

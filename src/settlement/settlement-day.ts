@@ -26,7 +26,7 @@ export class BillDayMismatchError extends Error {
 
 const TRANSACTION = { maxWait: 10_000, timeout: 30_000 } as const;
 
-export async function reconcileDay(deps: SettlementDependencies, day: string): Promise<SettlementDay> {
+export async function fetchSettlementDay(deps: SettlementDependencies, day: string): Promise<SettlementDay> {
   if (!isBillDay(day)) throw new RangeError(`not a yyyyMMdd day: ${day}`);
   const bill = await deps.sinopac.billQuery({ BillDate: day });
   requireSameDay(bill, day);
