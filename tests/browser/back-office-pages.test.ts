@@ -1,28 +1,23 @@
 // Every back-office page, on a desktop (1280×800) and a phone (390×844), in both languages where it
 // matters: axe-clean, no wider than the screen, the attention list and sign-out within reach.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, cardAttempt, paidCardAttempt, startAdminHarness, type AdminHarness } from '../support/admin-harness';
-import { browserAvailable, launchChromium } from '../support/browser';
-import { DESKTOP, PHONE, horizontalFit } from '../support/browser-shop';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, cardAttempt, paidCardAttempt, type AdminHarness } from '../support/admin-harness';
+import { browserAvailable } from '../support/browser';
+import { DESKTOP, PHONE, horizontalFit, startBrowserBackOffice, type BrowserBackOffice } from '../support/browser-shop';
 import { taipeiDate } from '../../src/time/taipei';
 
 describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 }, () => {
   let h: AdminHarness;
-  let server: Server;
+  let office: BrowserBackOffice;
   let baseUrl: string;
   let browser: Browser;
   let pages: string[];
 
   beforeAll(async () => {
-    h = await startAdminHarness();
-    server = createServer(h.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    office = await startBrowserBackOffice();
+    ({ harness: h, baseUrl, browser } = office);
     const { order, payment } = await paidCardAttempt(h);
     // An attempt the bank could not be asked about: the attention list has a row, the navbar a count.
     const stuck = await cardAttempt(h);
@@ -36,12 +31,7 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
       '/admin/settlement', '/admin/settlement?lang=en', `/admin/settlement/${day}`, '/admin/trail', '/admin/accounts', '/admin/shipments/upload',
     ];
   });
-  afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await h?.close();
-  });
+  afterAll(() => office?.close());
 
   async function signIn(page: Page) {
     await page.goto(`${baseUrl}/admin/login`);
