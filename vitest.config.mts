@@ -1,10 +1,33 @@
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
+
+// Two projects, both run by `npm test`. The unit project needs no database: it starts no
+// PostgreSQL, so `npm run test:unit` answers in seconds. Every other file is an integration test
+// and shares the one PostgreSQL server and migrated template that the global set-up starts per run.
+const unitTests = [
+  'tests/unit/**/*.test.ts',
+  'tests/sandbox/**/*.test.ts',
+  'tests/admin/bank-rules.test.ts',
+  'tests/admin/csv.test.ts',
+  'tests/mail/mail-catcher.test.ts',
+  'tests/payments/bank-answers.test.ts',
+  'tests/payments/payment-details.test.ts',
+];
 
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
-    globalSetup: ['tests/support/global-setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    projects: [
+      { extends: true, test: { name: 'unit', include: unitTests } },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/**/*.test.ts'],
+          exclude: [...configDefaults.exclude, ...unitTests],
+          globalSetup: ['tests/support/global-setup.ts'],
+        },
+      },
+    ],
   },
 });

@@ -95,6 +95,10 @@ export function apiRoutes(options: ApiRouteOptions): Router {
   });
 
   router.post(ORDER_PATH, body, (req, res) => {
+    if (options.faults.instance.unavailable) {
+      res.status(503).type('text/plain').send('Service Unavailable (sandbox fault unavailable)');
+      return;
+    }
     const payload = parseBody(req.body);
     const shop = shopOf(payload);
     requireKeyId(shop, req);
@@ -109,6 +113,8 @@ export function apiRoutes(options: ApiRouteOptions): Router {
     exchange.message = message;
     if (message.ShopNo !== exchange.shop.shopNo) throw new BankError('E0102');
 
+    const refusal = options.faults.instance.createRefusal;
+    if (envelope.APIService === 'OrderCreate' && refusal) throw new BankError(refusal);
     if (envelope.APIService === 'OrderPayQuery') {
       const order = typeof message.PayToken === 'string' ? options.book.byPayToken(message.PayToken) : undefined;
       const fault = options.faults.takePayQueryFault(order?.shopNo === exchange.shop.shopNo ? order : undefined);

@@ -71,6 +71,7 @@ const TEXTS = {
 } as const;
 
 export type ResultCode = keyof typeof TEXTS;
+export const resultCodes = Object.keys(TEXTS) as [ResultCode, ...ResultCode[]];
 
 /** `code – text` with the EN DASH and spaces the bank uses (and signs). */
 export function describe(code: ResultCode): string {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { resultCodes } from './codes';
 
 /**
  * Fault injection, set for the whole sandbox or per order (an order's own value wins, key by key).
@@ -11,6 +12,8 @@ import { z } from 'zod';
  * - billOmit: BillQuery leaves the order's lines out.
  * - billAlter {…}: BillQuery reports these members instead of the order's own in its lines.
  * - billExtraLines N: BillQuery adds N payment lines of orders that never existed (instance-wide).
+ * - unavailable: every Order call answers HTTP 503, as when the bank's API is down (instance-wide).
+ * - createRefusal E: OrderCreate is refused with this result code, e.g. E0403 (instance-wide).
  */
 export const faultsSchema = z.strictObject({
   duplicate: z.number().int().min(0).max(20).optional(),
@@ -29,6 +32,8 @@ export const faultsSchema = z.strictObject({
     })
     .optional(),
   billExtraLines: z.number().int().min(0).max(100).optional(),
+  unavailable: z.boolean().optional(),
+  createRefusal: z.enum(resultCodes).optional(),
 });
 
 export type Faults = z.infer<typeof faultsSchema>;

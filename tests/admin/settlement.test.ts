@@ -7,7 +7,10 @@ import { addDays, taipeiDayBounds, taipeiDayOf } from '../../src/settlement/bank
 import { hiddenField, paidCardAttempt, signedIn, startAdminHarness, type AdminBrowser, type AdminHarness } from '../support/admin-harness';
 
 const HOUR = 3_600_000;
-let offsetMs = 0;
+// Shop and bank share this clock, which the database's bookings follow too. It starts at noon of a
+// fixed Taipei day, so every booking of the test falls on it whatever the wall time.
+const DAY = '20260310';
+let offsetMs = taipeiDayBounds(DAY).start.getTime() + 12 * HOUR - Date.now();
 const clock = () => new Date(Date.now() + offsetMs);
 
 let h: AdminHarness;
@@ -18,11 +21,9 @@ let altered: { order: Order; payment: Payment };
 const stray = `STRAY${Date.now()}B`;
 
 beforeAll(async () => {
-  // Every booking of the test falls on one Taipei day, so never start a minute before midnight.
-  const untilMidnight = taipeiDayBounds(taipeiDayOf(new Date())).end.getTime() - Date.now();
-  if (untilMidnight < 60_000) await new Promise((resolve) => setTimeout(resolve, untilMidnight + 1_000));
   h = await startAdminHarness({ clock });
   day = taipeiDayOf(clock());
+  expect(day).toBe(DAY);
   matched = (await paidCardAttempt(h, 1_000)).payment;
   altered = await paidCardAttempt(h, 1_200);
   h.sandbox.sandbox.control.setOrderFaults({ orderNo: altered.payment.orderNo }, { billAlter: { Amount: 99_900 } });

@@ -1,39 +1,29 @@
 // The merchant refunds part of a card payment in real Chromium: sign in, find the order, ask for a
 // refund, confirm it, and see the bank's answer applied to the attempt and the order.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { browserAvailable, launchChromium, screenshot } from '../support/browser';
+import { browserAvailable, screenshot } from '../support/browser';
+import { startBrowserBackOffice, type BrowserBackOffice } from '../support/browser-shop';
 import {
   ADMIN_PASSWORD,
   ADMIN_USERNAME,
   cardAttempt,
   deliverReturn,
   payAtBank,
-  startAdminHarness,
   type AdminHarness,
 } from '../support/admin-harness';
 
 describe.skipIf(!browserAvailable)('refunding in the back office', { timeout: 60_000 }, () => {
   let harness: AdminHarness;
-  let server: Server;
+  let office: BrowserBackOffice;
   let baseUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    harness = await startAdminHarness();
-    server = createServer(harness.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    office = await startBrowserBackOffice();
+    ({ harness, baseUrl, browser } = office);
   });
-  afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await harness?.close();
-  });
+  afterAll(() => office?.close());
 
   it('refunds part of a paid card order, once, after a confirmation', async () => {
     const { order, payment } = await cardAttempt(harness, 1_500);

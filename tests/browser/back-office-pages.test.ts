@@ -1,19 +1,17 @@
 // Every back-office page, on a desktop (1280×800) and a phone (390×844), in both languages where it
 // matters: axe-clean, no wider than the screen, the attention list and sign-out within reach.
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, authorisedCardAttempt, cardAttempt, paidCardAttempt, startAdminHarness, type AdminHarness } from '../support/admin-harness';
-import { browserAvailable, launchChromium } from '../support/browser';
-import { DESKTOP, PHONE, horizontalFit } from '../support/browser-shop';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, authorisedCardAttempt, cardAttempt, paidCardAttempt, type AdminHarness } from '../support/admin-harness';
+import { browserAvailable } from '../support/browser';
+import { DESKTOP, PHONE, horizontalFit, startBrowserBackOffice, type BrowserBackOffice } from '../support/browser-shop';
 import { taipeiDate } from '../../src/time/taipei';
 
 describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 }, () => {
   let h: AdminHarness;
-  let server: Server;
+  let office: BrowserBackOffice;
   let baseUrl: string;
   let browser: Browser;
   let pages: string[];
@@ -21,11 +19,8 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
   let paidOrderNumber: string;
 
   beforeAll(async () => {
-    h = await startAdminHarness();
-    server = createServer(h.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    office = await startBrowserBackOffice();
+    ({ harness: h, baseUrl, browser } = office);
     const { order, payment } = await paidCardAttempt(h);
     // An attempt the bank could not be asked about: the attention list has a row, the navbar a count.
     const stuck = await cardAttempt(h);
@@ -50,12 +45,7 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
     // Packing slips are printed pages without the back office's navigation.
     slips = [`/admin/orders/${order.id}/slip`, `/admin/slips?id=${order.id}&id=${inReview.order.id}&prices=hide`];
   });
-  afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await h?.close();
-  });
+  afterAll(() => office?.close());
 
   async function signIn(page: Page) {
     await page.goto(`${baseUrl}/admin/login`);

@@ -1,39 +1,29 @@
 // The merchant's morning in real Chromium: sign in to the "to ship" list, print the packing slips
 // of a selection, upload the carrier's CSV, and the shopper's order page shows the parcel on its
 // way. Every page on the way is axe-clean, on a desktop and on a phone.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../src/generated/prisma/client';
 import { createOrderLinks } from '../../src/orders/order-link';
 import { expectAccessible } from '../support/axe';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, startAdminHarness, type AdminHarness } from '../support/admin-harness';
-import { browserAvailable, launchChromium, screenshot } from '../support/browser';
-import { DESKTOP, PHONE, horizontalFit } from '../support/browser-shop';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, type AdminHarness } from '../support/admin-harness';
+import { browserAvailable, screenshot } from '../support/browser';
+import { DESKTOP, PHONE, horizontalFit, startBrowserBackOffice, type BrowserBackOffice } from '../support/browser-shop';
 import { createOrder, createProduct } from '../support/shop-fixtures';
 
 describe.skipIf(!browserAvailable)("the merchant's morning", { timeout: 120_000 }, () => {
   let h: AdminHarness;
-  let server: Server;
+  let office: BrowserBackOffice;
   let baseUrl: string;
   let browser: Browser;
   // The harness's session secret signs the e-mails' order links.
   const links = createOrderLinks('admin-harness-secret', () => new Date());
 
   beforeAll(async () => {
-    h = await startAdminHarness();
-    server = createServer(h.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    office = await startBrowserBackOffice();
+    ({ harness: h, baseUrl, browser } = office);
   });
-  afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await h?.close();
-  });
+  afterAll(() => office?.close());
 
   async function paidOrder(paidAt: Date): Promise<Order> {
     const product = await createProduct(h.db, { priceTwd: 560, stock: 10, nameZh: '池上米 2kg' });

@@ -1,35 +1,25 @@
 // In real Chromium, desktop and phone, both languages: the order page with an open card link offers
 // ATM instead and cancel, both tappable; after a partial refund the order and result pages list the
 // refund; the back office shows the merchant's reason. Every page is axe-clean.
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createOrderLinks } from '../../src/orders/order-link';
 import { expectAccessible } from '../support/axe';
-import { browserAvailable, launchChromium } from '../support/browser';
-import { DESKTOP, PHONE } from '../support/browser-shop';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, cardAttempt, paidCardAttempt, startAdminHarness, type AdminHarness } from '../support/admin-harness';
+import { browserAvailable } from '../support/browser';
+import { DESKTOP, PHONE, startBrowserBackOffice, type BrowserBackOffice } from '../support/browser-shop';
+import { ADMIN_PASSWORD, ADMIN_USERNAME, cardAttempt, paidCardAttempt, type AdminHarness } from '../support/admin-harness';
 
 describe.skipIf(!browserAvailable)("the shopper's order page after a refund, and with a card link open", { timeout: 90_000 }, () => {
   let harness: AdminHarness;
-  let server: Server;
+  let office: BrowserBackOffice;
   let baseUrl: string;
   let browser: Browser;
 
   beforeAll(async () => {
-    harness = await startAdminHarness();
-    server = createServer(harness.app);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await launchChromium();
+    office = await startBrowserBackOffice();
+    ({ harness, baseUrl, browser } = office);
   });
-  afterAll(async () => {
-    await browser?.close();
-    server?.closeAllConnections();
-    await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
-    await harness?.close();
-  });
+  afterAll(() => office?.close());
 
   /** A browser let in to the order by its e-mail link, as a shopper on another device is. */
   async function openOrder(options: BrowserContextOptions, orderId: string): Promise<Page> {

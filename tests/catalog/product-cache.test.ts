@@ -38,7 +38,10 @@ describe('product cache', () => {
       await new Promise<void>((resolve) => (commit = resolve));
     });
     await eventually(async () => commit !== undefined);
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A change committed after the update began reaches the cache only after anything the update
+    // would have sent: once the cache shows it, the open update has had every chance to show.
+    const later = await createProduct(testDb.db, { priceTwd: 460, stock: 3 });
+    await eventually(async () => (await stockOf(later.id)) === 3);
     expect(await stockOf(product.id)).toBe(10);
 
     commit();

@@ -289,13 +289,17 @@ describe('the mail outbox', () => {
         await new Promise<void>((resolve) => (commit = resolve));
       });
       await eventually(async () => commit !== undefined);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(wakes).toBe(1);
+      // A row committed after the open one was written wakes the drain after anything the open
+      // one could have sent: once it has, the open row has had every chance to wake it too.
+      const later = await atmOrder();
+      await testDb.db.$transaction((tx) => enqueueMail(tx, { orderId: later.order.id, kind: 'order_placed', paymentId: later.payment.id }));
+      await eventually(async () => wakes === 2);
+      expect(wakes).toBe(2);
 
       commit();
       await committing;
 
-      await eventually(async () => wakes === 2);
+      await eventually(async () => wakes === 3);
     } finally {
       await wakeup.close();
     }

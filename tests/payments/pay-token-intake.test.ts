@@ -4,6 +4,7 @@ import type { Payment } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { PayResultUnavailableError, receivePayToken, type PayTokenIntakeDependencies } from '../../src/payments/pay-token-intake';
 import { httpTransport, SinopacClient } from '../../src/sinopac/client';
+// The fake bank, not the sandbox: a Sign over another message (an answer changed in flight) is below what the sandbox can say.
 import { FakeBank } from '../support/fake-bank';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

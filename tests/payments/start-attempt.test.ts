@@ -4,6 +4,8 @@ import { createLogger } from '../../src/logger';
 import { createExchangeAudit, type ExchangeAudit } from '../../src/payments/exchange-audit';
 import { startPaymentAttempt, type PaymentAttemptDependencies } from '../../src/payments/start-attempt';
 import { SinopacClient } from '../../src/sinopac/client';
+// The fake bank, not the sandbox: it hangs OrderCreate (the sandbox hangs only OrderPayQuery) and
+// records the exact message of every call.
 import { FakeBank, simpleBank } from '../support/fake-bank';
 import { createOrder, createProduct } from '../support/shop-fixtures';
 import { startedAttempt } from '../support/started-attempt';

@@ -2,7 +2,7 @@
 // slot and each has a worker for it, yet each slot's job runs once, and never alongside another.
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { createJobQueue, JOB_SCHEMA, type JobQueue } from '../../src/jobs/job-queue';
 import { createLogger } from '../../src/logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -17,11 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => testDb.drop());
 
-async function jobRows(): Promise<Array<{ state: string; slot: string }>> {
+async function jobRows(name = JOB): Promise<Array<{ state: string; slot: string }>> {
   const client = new pg.Client({ connectionString: testDb.url });
   await client.connect();
   try {
-    const { rows } = await client.query(`SELECT state, singleton_on::text AS slot FROM ${JOB_SCHEMA}.job WHERE name = $1`, [JOB]);
+    const { rows } = await client.query(`SELECT state, singleton_on::text AS slot FROM ${JOB_SCHEMA}.job WHERE name = $1`, [name]);
     return rows;
   } finally {
     await client.end();
@@ -32,13 +32,17 @@ it('runs a scheduled job once per slot, on one of two instances, never two at on
   let runs = 0;
   let running = 0;
   let mostAtOnce = 0;
+  let stopping = false;
   const job = {
     name: JOB,
-    // Longer than a slot, so the next slot's job is due while this one still runs.
+    // Each pass lasts until the next slot's job has been sent, so that job is due while this one still runs.
     run: async () => {
       runs++;
       mostAtOnce = Math.max(mostAtOnce, ++running);
-      await sleep(1_300);
+      const sent = (await jobRows()).length;
+      await vi.waitFor(async () => {
+        if (!stopping) expect((await jobRows()).length).toBeGreaterThan(sent);
+      }, { timeout: 20_000, interval: 100 });
       running--;
     },
   };
@@ -47,11 +51,14 @@ it('runs a scheduled job once per slot, on one of two instances, never two at on
   );
 
   await Promise.all(queues.map((queue) => queue.start()));
-  // Both instances keep sending, far more often than once a slot.
-  for (let i = 0; i < 8; i++) {
+  // Both instances keep sending, far more often than once a slot, until three slots have jobs and two of them ran.
+  await vi.waitFor(async () => {
     await Promise.all(queues.flatMap((queue) => [queue.tick(), queue.tick()]));
-    await sleep(400);
-  }
+    const rows = await jobRows();
+    expect(rows.length).toBeGreaterThanOrEqual(3);
+    expect(rows.filter((row) => row.state === 'completed').length).toBeGreaterThanOrEqual(2);
+  }, { timeout: 25_000, interval: 200 });
+  stopping = true;
   await Promise.all(queues.map((queue) => queue.stop()));
 
   const rows = await jobRows();
@@ -75,10 +82,13 @@ it('runs a job with its own, longer slot once in that slot, however often two in
     createJobQueue({ databaseUrl: testDb.url, logger: createLogger('silent'), everySeconds: SLOT_SECONDS, jobs: [hourly], pollingIntervalSeconds: 0.5 }),
   );
   await Promise.all(queues.map((queue) => queue.start()));
-  for (let i = 0; i < 6; i++) {
-    await Promise.all(queues.flatMap((queue) => [queue.tick(), queue.tick()]));
-    await sleep(400);
-  }
+  for (let i = 0; i < 6; i++) await Promise.all(queues.flatMap((queue) => [queue.tick(), queue.tick()]));
+  // Until the slot's job has run and nothing more waits: only another tick could send another.
+  await vi.waitFor(async () => {
+    const rows = await jobRows('settlement');
+    expect(rows.length).toBeGreaterThanOrEqual(1);
+    expect(rows.every((row) => row.state === 'completed')).toBe(true);
+  }, { timeout: 20_000, interval: 100 });
   await Promise.all(queues.map((queue) => queue.stop()));
   // A slot boundary (a full hour) can fall inside the test; then the next slot runs once too.
   expect(hourlyRuns).toBeGreaterThanOrEqual(1);
@@ -100,19 +110,19 @@ it('still makes a pass after the last of a burst of kicks, though it folds them 
   };
   const queue = createJobQueue({ databaseUrl: testDb.url, logger: createLogger('silent'), everySeconds: 3_600, jobs: [outbox], pollingIntervalSeconds: 0.5 });
   await queue.start();
-  await sleep(1_500);
+  // The pass of the slot that start() sends, finished before the kicks begin.
+  await vi.waitFor(async () => expect((await jobRows('mail-outbox')).map((row) => row.state)).toEqual(['completed']), { timeout: 20_000, interval: 100 });
   const passesBefore = passes;
-  // 100 kicks over a second, as a burst of payments makes them.
+  // 100 kicks spread over a second (10 ms apart), as a burst of payments makes them.
   let lastKickAt = 0;
   for (let i = 0; i < 100; i++) {
     lastKickAt = Date.now();
     void queue.kick('mail-outbox');
     await sleep(10);
   }
-  // The trailing kick goes out within 200 ms and a worker looks every 0.5 s: far within this, even on a busy machine.
-  await sleep(4_000);
+  // The trailing kick goes out within 200 ms and a worker looks every 0.5 s.
+  await vi.waitFor(() => expect(lastPassStartedAt).toBeGreaterThan(lastKickAt), { timeout: 20_000, interval: 50 });
   await queue.stop();
 
   expect(passes - passesBefore).toBeGreaterThanOrEqual(1);
-  expect(lastPassStartedAt).toBeGreaterThan(lastKickAt);
 });

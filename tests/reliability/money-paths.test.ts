@@ -19,6 +19,8 @@ import { settlePayment } from '../../src/payments/settle';
 import { startedAttempt } from '../support/started-attempt';
 import { SinopacClient } from '../../src/sinopac/client';
 import { SinopacProtocolError } from '../../src/sinopac/errors';
+// The fake bank, not the sandbox: these answers (an entry with no TSNo, an OrderMaintain echoing
+// another order or amount) are ones no bank should give, so the sandbox cannot give them.
 import { FakeBank, simpleBank } from '../support/fake-bank';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -2,7 +2,7 @@
 // three together, each scheduled job runs once per slot on one of them, and each answers /readyz
 // and (from loopback, or with the token) /metrics.
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JOB_SCHEMA } from '../../src/jobs/job-queue';
 import { startSandbox, DEMO_SHOP, silentLogger, type RunningSandbox } from '../../src/sandbox';
 import { createProduct } from '../support/shop-fixtures';
@@ -76,8 +76,7 @@ describe('three shop processes on one database', () => {
         (await client.query<{ slot: string; runs: number }>(
           `SELECT singleton_on::text AS slot, count(*)::int AS runs FROM ${JOB_SCHEMA}.job WHERE name = 'reconcile-pending' AND state = 'completed' GROUP BY 1`,
         )).rows;
-      const started = Date.now();
-      while ((await completed()).length < 3 && Date.now() - started < 40_000) await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await vi.waitFor(async () => expect((await completed()).length).toBeGreaterThanOrEqual(3), { timeout: 40_000, interval: 1_000 });
 
       const slots = await completed();
       expect(slots.length).toBeGreaterThanOrEqual(3);

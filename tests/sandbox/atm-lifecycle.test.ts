@@ -1,14 +1,19 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Message } from '../support/sandbox-client';
 import { getPage } from '../support/sandbox-card';
-import { sleep, startReceiver, type Receiver } from '../support/sandbox-receiver';
+import { startReceiver, type Receiver } from '../support/sandbox-receiver';
 import { atmOrder, newOrderNo, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
 
 const AUTO_PAY_MS = 60;
 let sb: TestSandbox | undefined;
 let receiver: Receiver | undefined;
 
+// The sandbox's delayed tasks (auto-pay) run on setTimeout, which these tests drive by hand; its
+// HTTP runs on Node's own timers and is left alone.
+const driveTimers = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+
 afterEach(async () => {
+  vi.useRealTimers();
   await sb?.close();
   await receiver?.close();
   sb = undefined;
@@ -38,14 +43,12 @@ describe('ATM orders', () => {
   });
 
   it('are never paid automatically when the OrderNo ends in 9, or when auto-pay is off', async () => {
+    driveTimers();
     sb = await startTestSandbox({ atmAutoPayDelayMs: AUTO_PAY_MS });
     const { orderNo: endsIn9 } = await create(sb, { OrderNo: `${newOrderNo()}9` });
     const { orderNo: control } = await create(sb);
-    for (let waited = 0; payStatus(sb, control) !== '1A400'; waited += 20) {
-      if (waited > 3_000) throw new Error('the control order was never auto-paid');
-      await sleep(20);
-    }
-    await sleep(AUTO_PAY_MS * 2);
+    await vi.advanceTimersByTimeAsync(AUTO_PAY_MS * 3);
+    expect(payStatus(sb, control)).toBe('1A400');
     expect(payStatus(sb, endsIn9)).toBe('1A200');
     // ...but the console can still pay it.
     sb.running.sandbox.control.pay({ orderNo: endsIn9 });
@@ -54,11 +57,12 @@ describe('ATM orders', () => {
     await sb.close();
     sb = await startTestSandbox({ atmAutoPayDelayMs: null });
     const { orderNo } = await create(sb);
-    await sleep(AUTO_PAY_MS * 3);
+    await vi.advanceTimersByTimeAsync(AUTO_PAY_MS * 3);
     expect(payStatus(sb, orderNo)).toBe('1A200');
   });
 
   it('expire after the end of their ExpireDate in Taipei (1A250) and are then never auto-paid', async () => {
+    driveTimers();
     sb = await startTestSandbox({ atmAutoPayDelayMs: 400 });
     const { orderNo } = await create(sb, { ATMParam: { ExpireDate: '20250611' } });
     // 2025-06-11 23:59 Taipei is 15:59 UTC.
@@ -67,7 +71,7 @@ describe('ATM orders', () => {
     sb.clock.set(new Date('2025-06-11T16:00:00Z'));
     const { message } = await sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo, PayType: 'A', PayFlag: 'O' });
     expect((message.OrderList as Message[]).map((o) => [o.OrderNo, o.PayStatus])).toEqual([[orderNo, '1A250']]);
-    await sleep(500);
+    await vi.advanceTimersByTimeAsync(500);
     expect(payStatus(sb, orderNo)).toBe('1A250');
   });
 

@@ -1,4 +1,4 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { postRaw, resultCode, type Message } from '../support/sandbox-client';
 import { getPage } from '../support/sandbox-card';
 import { startReceiver, type Receiver } from '../support/sandbox-receiver';
@@ -177,7 +177,8 @@ describe('OrderPayQuery and amount faults', () => {
     other.running.sandbox.control.setFaults({ payQueryHang: 1 });
     const hanging = other.client.send('OrderPayQuery', { ShopNo: TEST_SHOP.shopNo, PayToken: token });
     hanging.catch(() => {});
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // The sandbox holds the query once it has taken the fault.
+    await vi.waitFor(() => expect(other.running.sandbox.control.faults().payQueryHang).toBe(0));
     const started = Date.now();
     await other.close();
     expect(Date.now() - started).toBeLessThan(1_000);

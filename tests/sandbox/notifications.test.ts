@@ -1,6 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { StartSandboxOptions } from '../../src/sandbox/server';
-import { sleep, startReceiver, type Receiver, type Responder } from '../support/sandbox-receiver';
+import { startReceiver, type Receiver, type Responder } from '../support/sandbox-receiver';
 import { atmOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
 
 const INTERVAL = 40;
@@ -8,6 +8,7 @@ let sb: TestSandbox | undefined;
 let receiver: Receiver | undefined;
 
 afterEach(async () => {
+  vi.useRealTimers();
   await sb?.close();
   await receiver?.close();
   sb = undefined;
@@ -15,6 +16,9 @@ afterEach(async () => {
 });
 
 async function setUp(responder?: Responder, options: Partial<StartSandboxOptions> = {}): Promise<{ sb: TestSandbox; receiver: Receiver }> {
+  // The sandbox's retries run on setTimeout. Its time passes as the wall clock's, and a test that
+  // checks nothing more is sent jumps it forward instead of waiting. (HTTP runs on Node's own timers.)
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'], shouldAdvanceTime: true });
   receiver = await startReceiver(responder);
   sb = await startTestSandbox({ notifyIntervalMs: INTERVAL, ...options });
   return { sb, receiver };
@@ -30,13 +34,10 @@ async function paidOrder(s: TestSandbox, url: string): Promise<{ orderNo: string
 
 const notificationsOf = (s: TestSandbox, orderNo: string) => s.running.sandbox.control.order({ orderNo }).notifications;
 
-async function until(condition: () => boolean, timeoutMs = 3_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await sleep(10);
-  }
-}
+const until = (condition: () => boolean, timeout = 3_000) =>
+  vi.waitFor(() => {
+    if (!condition()) throw new Error('condition not met in time');
+  }, { timeout, interval: 10 });
 
 describe('BackendURL notifications', () => {
   it('retries every interval until the answer is exactly {"Status":"S"}, then stops', async () => {
@@ -58,7 +59,9 @@ describe('BackendURL notifications', () => {
       [1, 500, 'rejected'], [2, 200, 'rejected'], [3, 200, 'rejected'], [4, 503, 'rejected'], [5, 200, 'acknowledged'],
     ]);
     expect(notification!.deliveries[0]!.body).toBe('oops');
-    await sleep(INTERVAL * 3);
+    // Any retry still due would start, and count an attempt, within these.
+    await vi.advanceTimersByTimeAsync(INTERVAL * 3);
+    expect(notificationsOf(sb, orderNo)[0]!.attempts).toBe(5);
     expect(receiver.received).toHaveLength(5);
   });
 
@@ -67,7 +70,7 @@ describe('BackendURL notifications', () => {
     const { orderNo } = await paidOrder(sb, receiver.url);
     await receiver.waitFor(5);
     await until(() => notificationsOf(sb, orderNo)[0]?.state === 'gave-up');
-    await sleep(INTERVAL * 3);
+    await vi.advanceTimersByTimeAsync(INTERVAL * 3);
     expect(receiver.received).toHaveLength(5);
     expect(notificationsOf(sb, orderNo)[0]).toMatchObject({ state: 'gave-up', attempts: 5 });
     expect(sb.logger.lines.some((line) => line.includes('given up after 5 attempts'))).toBe(true);
@@ -104,10 +107,12 @@ describe('BackendURL notifications', () => {
 
   it('stops pending retries when the sandbox closes', async () => {
     const { sb, receiver } = await setUp(() => ({ status: 500 }), { notifyIntervalMs: 100 });
-    await paidOrder(sb, receiver.url);
+    const { orderNo } = await paidOrder(sb, receiver.url);
     await receiver.waitFor(1);
+    await until(() => notificationsOf(sb, orderNo)[0]?.deliveries?.length === 1);
     await sb.close();
-    await sleep(300);
+    await vi.advanceTimersByTimeAsync(300);
+    expect(notificationsOf(sb, orderNo)[0]).toMatchObject({ state: 'cancelled', attempts: 1 });
     expect(receiver.received).toHaveLength(1);
   });
 });
@@ -138,7 +143,8 @@ describe('notification faults', () => {
     // All three belong to the first attempt: sent together, not as retries.
     expect(notificationsOf(sb, orderNo)[0]!.deliveries.map((d) => [d.attempt, d.copy]).sort())
       .toEqual([[1, 0], [1, 1], [1, 2]]);
-    await sleep(INTERVAL * 2);
+    await vi.advanceTimersByTimeAsync(INTERVAL * 2);
+    expect(notificationsOf(sb, orderNo)[0]!.attempts).toBe(1);
     expect(receiver.received).toHaveLength(3);
   });
 

@@ -1,6 +1,6 @@
 // The rate limits' counts in PostgreSQL, counted exactly or in batches, by two stores on one
 // database standing for two processes of the shop.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Options } from 'express-rate-limit';
 import { BatchedRateLimitStore, PostgresRateLimitStore } from '../../src/web/rate-limit-store';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
@@ -53,7 +53,13 @@ describe('the batched count', () => {
     store.init(options(300));
     for (let i = 0; i < 7; i++) await store.increment('198.51.100.9');
 
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    // The window is over when both the database's clock and this process's have passed its end.
+    const windowOver = async () => {
+      const [row] = await testDb.db.$queryRaw<Array<{ over: boolean; resetAt: Date }>>`
+        SELECT "resetAt" <= (now() AT TIME ZONE 'UTC') AS over, "resetAt" FROM "RateLimitCounter" WHERE key = 'window:198.51.100.9'`;
+      return row!.over && row!.resetAt.getTime() <= Date.now();
+    };
+    await vi.waitFor(async () => expect(await windowOver()).toBe(true), { timeout: 5_000, interval: 20 });
     const next = await store.increment('198.51.100.9');
 
     expect(next.totalHits).toBe(1);

@@ -8,6 +8,7 @@ import { fetchDayAgain } from '../../src/settlement/fetch-again';
 import { BillDayMismatchError, fetchSettlementDay, type SettlementDependencies } from '../../src/settlement/settlement-day';
 import { fetchMissingDays } from '../../src/settlement/settlement-job';
 import { SinopacClient } from '../../src/sinopac/client';
+// The fake bank, not the sandbox: the sandbox always answers for the day asked, in one layout.
 import { FakeBank } from '../support/fake-bank';
 import { CapturedLogs } from '../support/log-capture';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

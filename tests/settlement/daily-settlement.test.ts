@@ -17,8 +17,11 @@ import { CapturedLogs } from '../support/log-capture';
 import { createOrder, createProduct } from '../support/shop-fixtures';
 
 const HOUR = 3_600_000;
-// Shop and bank share this clock; tests move it forward to "tomorrow" and later.
-let offsetMs = 0;
+// Shop and bank share this clock, which the database's bookings follow too. It starts at noon of a
+// fixed Taipei day, so every booking of the day falls on it whatever the wall time; the tests move
+// it forward to "tomorrow" and later.
+const DAY = '20260310';
+let offsetMs = taipeiDayBounds(DAY).start.getTime() + 12 * HOUR - Date.now();
 const clock = () => new Date(Date.now() + offsetMs);
 
 let h: AdminHarness;
@@ -51,20 +54,14 @@ async function paidAtmAttempt(): Promise<Payment> {
   return h.db.payment.findUniqueOrThrow({ where: { id: payment.id } });
 }
 
-/** Waits past Taipei midnight if it is about to strike: every booking of the day must fall on one day. */
-async function awayFromMidnight(): Promise<void> {
-  const untilMidnight = taipeiDayBounds(taipeiDayOf(new Date())).end.getTime() - Date.now();
-  if (untilMidnight < 60_000) await new Promise((resolve) => setTimeout(resolve, untilMidnight + 1_000));
-}
-
 beforeAll(async () => {
-  await awayFromMidnight();
   h = await startAdminHarness({ clock });
   deps = {
     db: h.db, sinopac: h.sinopac, clock, logger: createLogger('info', logs),
     onDifferences: (d, count) => void reported.push([d, count]),
   };
   day = taipeiDayOf(clock());
+  expect(day).toBe(DAY);
 
   const card = (await paidCardAttempt(h, 1_500)).payment;
   const atm = await paidAtmAttempt();

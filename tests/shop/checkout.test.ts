@@ -3,7 +3,7 @@ import type { Product } from '../../src/generated/prisma/client';
 import { formatTaipeiDateTime } from '../../src/web/views';
 import { CUSTOMER, Shopper, startShopApp, type ShopApp } from '../support/shop-app';
 
-const CARD_PAGE = /^https:\/\/sandbox\.sinopac\.com\/QPay\.WebPaySite\/Bridge\/PayCard\?TD=/;
+const CARD_PAGE = /^http:\/\/127\.0\.0\.1:\d+\/QPay\.WebPaySite\/Bridge\/PayCard\?TD=/;
 
 describe('checkout', () => {
   let shop: ShopApp;
@@ -15,7 +15,7 @@ describe('checkout', () => {
     soap = await shop.db.product.findUniqueOrThrow({ where: { slug: 'taiwan-cypress-soap' } });
   });
   afterEach(() => {
-    shop.bank.misbehaviour = {};
+    shop.bank.sandbox.control.setFaults({});
   });
   afterAll(async () => {
     await shop.close();
@@ -224,7 +224,7 @@ describe('checkout', () => {
 
   it('tells the shopper when the bank cannot be reached, shows nothing as paid, and lets them try again', async () => {
     const shopper = await shopperWithCart();
-    shop.bank.misbehaviour = { httpStatus: { endpoint: 'Order', status: 500 } };
+    shop.bank.sandbox.control.setFaults({ unavailable: true });
 
     const res = await shopper.checkout();
 
@@ -239,7 +239,7 @@ describe('checkout', () => {
     expect(page.text).not.toContain('已付款');
     expect(page.text).toContain('data-testid="pay-again"');
 
-    shop.bank.misbehaviour = {};
+    shop.bank.sandbox.control.setFaults({});
     const retry = await shopper.post(`/orders/${order!.id}/payments`);
     expect(retry.status).toBe(303);
     expect(retry.headers.location).toMatch(CARD_PAGE);
@@ -250,16 +250,14 @@ describe('checkout', () => {
 
   it('tells the shopper when the bank refuses the order', async () => {
     const shopper = await shopperWithCart();
-    const respond = shop.bank.respond;
-    shop.bank.respond = (service, message) =>
-      service === 'OrderCreate' ? { ShopNo: 'NA0249_001', OrderNo: message.OrderNo, Status: 'F', Description: 'E0403 – 金額超過上限' } : respond(service, message);
+    shop.bank.sandbox.control.setFaults({ createRefusal: 'E0403' });
     try {
       const res = await shopper.checkout({ payType: 'A' });
       const page = await shopper.agent.get(res.headers.location!);
       expect(page.text).toContain('data-testid="payment-start-failed"');
       expect(page.text).not.toContain('data-testid="atm-instructions"');
     } finally {
-      shop.bank.respond = respond;
+      shop.bank.sandbox.control.setFaults({});
     }
   });
 

@@ -33,12 +33,12 @@ describe('the order confirmation e-mail', () => {
 
   it('is not owed while the bank refuses the attempt, and is owed by the attempt it then accepts', async () => {
     const shopper = new Shopper(shop.app);
-    shop.bank.misbehaviour = { httpStatus: { endpoint: 'Order', status: 503 } };
+    shop.bank.sandbox.control.setFaults({ unavailable: true });
     let order;
     try {
       order = await checkout(shopper, 'A');
     } finally {
-      shop.bank.misbehaviour = {};
+      shop.bank.sandbox.control.setFaults({});
     }
     expect(order.payments.map((payment) => payment.status)).toEqual(['create_failed']);
     expect(await outbox(order.id)).toHaveLength(0);

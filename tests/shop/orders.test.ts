@@ -86,12 +86,12 @@ describe('my orders', () => {
 
   it('shows every payment attempt on the order page', async () => {
     const shopper = new Shopper(shop.app);
-    shop.bank.misbehaviour = { httpStatus: { endpoint: 'Order', status: 503 } };
+    shop.bank.sandbox.control.setFaults({ unavailable: true });
     let id: string;
     try {
       id = await placeOrder(shopper, chili, 'C');
     } finally {
-      shop.bank.misbehaviour = {};
+      shop.bank.sandbox.control.setFaults({});
     }
     await shopper.post(`/orders/${id}/payments`);
 

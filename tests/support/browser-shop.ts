@@ -1,10 +1,13 @@
 // What the browser tests share: the shop and the sandbox on loopback with the seeded catalog, one
 // Chromium per test file, and the steps a shopper takes, done by clicking and typing in real pages.
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect, type TestContext } from 'vitest';
 import type { AdminCredentials } from '../../src/admin/sign-in';
 import { seedProducts } from '../../src/catalog/seed';
+import { startAdminHarness, type AdminHarness } from './admin-harness';
 import { checkEveryPage } from './axe';
 import { launchChromium, screenshot } from './browser';
 import { startShopHarness, type ShopHarness } from './shop-harness';
@@ -70,6 +73,32 @@ export async function startBrowserShop(options: { admin?: AdminCredentials } = {
     async close() {
       await browser.close();
       await shop.close();
+    },
+  };
+}
+
+export interface BrowserBackOffice {
+  harness: AdminHarness;
+  /** Where the harness's app listens, on a free loopback port. */
+  baseUrl: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/** The back-office harness (the shop's app with /admin, the sandbox, a database) on a free port, and one Chromium. */
+export async function startBrowserBackOffice(): Promise<BrowserBackOffice> {
+  const [harness, browser] = await Promise.all([startAdminHarness(), launchChromium()]);
+  const server = createServer(harness.app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    harness,
+    baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    browser,
+    async close() {
+      await browser.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await harness.close();
     },
   };
 }

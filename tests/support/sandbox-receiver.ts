@@ -87,4 +87,3 @@ export async function startReceiver(responder: Responder = ACKNOWLEDGE): Promise
   };
 }
 
-export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,24 +1,21 @@
-// The shop's real app on a fresh test database with the seeded products, talking to a fake bank
-// over HTTP, for route tests. A Shopper is one browser: its own cookie jar and form tokens.
-import { randomBytes } from 'node:crypto';
+// The shop's real app on a fresh test database with the seeded products, talking to the SinoPac
+// sandbox over HTTP, for route tests. A Shopper is one browser: its own cookie jar and form tokens.
 import type { Express } from 'express';
 import request from 'supertest';
 import { createApp } from '../../src/app';
 import { seedProducts } from '../../src/catalog/seed';
 import type { Database } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
+import { DEMO_SHOP, silentLogger, startSandbox, type RunningSandbox } from '../../src/sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
-import type { HashKeys } from '../../src/sinopac/crypto';
 import { createSessionStore } from '../../src/web/session';
-import { FakeBank } from './fake-bank';
 import { createTestDatabase } from './test-database';
-
-const SHOP_NO = 'NA0249_001';
 
 export interface ShopApp {
   app: Express;
   db: Database;
-  bank: FakeBank;
+  /** The bank: its control sets faults (unavailable, createRefusal, …). */
+  bank: RunningSandbox;
   close(): Promise<void>;
 }
 
@@ -28,18 +25,12 @@ type AppSettings = Parameters<typeof createApp>[0]['settings'];
 export async function startShopApp(settings: Partial<AppSettings> = {}): Promise<ShopApp> {
   const database = await createTestDatabase();
   await seedProducts(database.db);
-  const hashKeys: HashKeys = {
-    A1: randomBytes(8).toString('hex').toUpperCase(),
-    A2: randomBytes(8).toString('hex').toUpperCase(),
-    B1: randomBytes(8).toString('hex').toUpperCase(),
-    B2: randomBytes(8).toString('hex').toUpperCase(),
-  };
-  const bank = await FakeBank.start({ shopNo: SHOP_NO, hashKeys });
+  const bank = await startSandbox({ shops: [DEMO_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null });
   const logger = createLogger('silent');
   const sessions = createSessionStore(database.url, logger);
   const app = createApp({
     db: database.db,
-    sinopac: new SinopacClient({ apiUrl: bank.url, shopNo: SHOP_NO, hashKeys, timeoutMs: 2_000 }),
+    sinopac: new SinopacClient({ apiUrl: bank.apiUrl, shopNo: DEMO_SHOP.shopNo, hashKeys: DEMO_SHOP.hashKeys, timeoutMs: 2_000 }),
     logger,
     clock: () => new Date(),
     sessionStore: sessions.store,
@@ -47,7 +38,7 @@ export async function startShopApp(settings: Partial<AppSettings> = {}): Promise
       production: false,
       sessionSecret: 'route-test-secret',
       publicBaseUrl: 'https://shop.example',
-      bankOrigins: ['https://sandbox.sinopac.com'],
+      bankOrigins: [bank.origin],
       atmExpireDays: 3,
       cardExpMinutes: 10,
       ...settings,

@@ -12,6 +12,8 @@ export interface TestDatabase {
 
 export async function createTestDatabase(): Promise<TestDatabase> {
   const server = inject('databaseServerUrl');
+  // Only the integration project's global set-up starts a database server (vitest.config.mts).
+  if (!server) throw new Error('this test needs the database: it belongs in the integration project, not the unit one');
   const name = `fengshou_test_${randomBytes(6).toString('hex')}`;
   await createDatabaseFromTemplate(server, name, inject('templateDatabase'));
   const url = databaseUrl(server, name);

@@ -3,6 +3,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SinopacClient } from '../../src/sinopac/client';
 import { SinopacProtocolError, SinopacRequestError } from '../../src/sinopac/errors';
+// The fake bank, not the sandbox: the answers read here (an unknown TSType) are ones the sandbox never gives.
 import { FakeBank } from '../support/fake-bank';
 
 const SHOP_NO = 'NA0249_001';

@@ -13,6 +13,8 @@ import {
   SinopacTransportError,
 } from '../../src/sinopac/errors';
 import type { OrderCreateParams } from '../../src/sinopac/messages';
+// The fake bank, not the sandbox: tampered envelopes, a Sign over another message, the wrong IV,
+// raw bodies and every call's headers are below what the sandbox can be asked to say.
 import { FakeBank } from '../support/fake-bank';
 
 const SHOP_NO = 'NA0249_001';
