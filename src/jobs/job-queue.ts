@@ -53,6 +53,13 @@ const JOB_EXPIRE_SECONDS = 15 * 60;
 // A burst of payments wakes the mail outbox once per payment; a pass starting after the last of
 // them is all they need, and a few passes a second keep up, without a job sent for every payment.
 const KICK_GAP_MS = 200;
+const RECORD_RETRY_FIRST_MS = 500;
+const RECORD_RETRY_MAX_MS = 10_000;
+
+interface Worker {
+  /** Takes no more jobs and waits (up to STOP_TIMEOUT_MS) for the one running. */
+  stop(): Promise<void>;
+}
 
 export function createJobQueue(options: JobQueueOptions): JobQueue {
   const { logger, everySeconds, jobs } = options;
@@ -68,6 +75,65 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
   /** The kickable jobs kicked within the last gap, each with whether it was kicked again since. */
   const kicked = new Map<string, { again: boolean; gap: NodeJS.Timeout }>();
   const sendKick = (name: string) => boss.send(name, {}, { singletonKey: SINGLETON_KEY });
+  const workers: Worker[] = [];
+  const pollingMs = (options.pollingIntervalSeconds ?? 2) * 1000;
+
+  // The queue's own worker rather than pg-boss's work(): that one completes a job without awaiting
+  // it, so a database gone at that moment ends the process with an unhandled rejection. Here a
+  // result that cannot be recorded is retried until the database answers, and a fetch that fails
+  // (pg-boss answers none) is simply the next poll's.
+  function startWorker(job: ScheduledJob): Worker {
+    let stopped = false;
+    let nextPoll: NodeJS.Timeout | undefined;
+    let current: Promise<void> = Promise.resolve();
+    const poll = async () => {
+      try {
+        const [found] = await boss.fetch(job.name);
+        if (found && !stopped) {
+          current = runAndRecord(job, found.id, () => stopped);
+          await current;
+          if (!stopped) nextPoll = setTimeout(poll, 0);
+          return;
+        }
+      } catch (error) {
+        logger.error({ err: error, job: job.name }, 'could not look for the job');
+      }
+      if (!stopped) nextPoll = setTimeout(poll, pollingMs);
+    };
+    nextPoll = setTimeout(poll, 0);
+    return {
+      async stop() {
+        stopped = true;
+        clearTimeout(nextPoll);
+        let waited: NodeJS.Timeout | undefined;
+        await Promise.race([current, new Promise((resolve) => (waited = setTimeout(resolve, STOP_TIMEOUT_MS)))]);
+        clearTimeout(waited);
+      },
+    };
+  }
+
+  async function runAndRecord(job: ScheduledJob, id: string, stopping: () => boolean): Promise<void> {
+    const began = Date.now();
+    let failure: unknown;
+    try {
+      await job.run();
+    } catch (error) {
+      logger.error({ err: error, job: job.name }, 'job failed');
+      failure = error;
+    }
+    const record = () => (failure === undefined ? boss.complete(job.name, id) : boss.fail(job.name, id, { message: String(failure) }));
+    for (let wait = RECORD_RETRY_FIRST_MS; ; wait = Math.min(wait * 2, RECORD_RETRY_MAX_MS)) {
+      try {
+        await record();
+        return;
+      } catch (error) {
+        // Past its expiry pg-boss has given the job up itself; a stopping shop leaves it to expire.
+        if (stopping() || Date.now() - began > JOB_EXPIRE_SECONDS * 1000) return;
+        logger.warn({ err: error, job: job.name }, 'could not record the job\'s end; trying again');
+        await new Promise((resolve) => setTimeout(resolve, wait));
+      }
+    }
+  }
 
   async function tick(): Promise<void> {
     await Promise.all(jobs.map((job) => boss.sendThrottled(job.name, {}, {}, job.everySeconds ?? everySeconds, SINGLETON_KEY)));
@@ -80,14 +146,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
         // Not retried: the next slot runs the same pass anyway.
         const policy = job.kickable ? 'stately' : 'singleton';
         await createQueueOnce(boss, job.name, { name: job.name, policy, retryLimit: 0, expireInSeconds: JOB_EXPIRE_SECONDS });
-        await boss.work(job.name, { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 }, async () => {
-          try {
-            await job.run();
-          } catch (error) {
-            logger.error({ err: error, job: job.name }, 'job failed');
-            throw error;
-          }
-        });
+        workers.push(startWorker(job));
       }
       await tick();
       timer = setInterval(() => {
@@ -118,6 +177,7 @@ export function createJobQueue(options: JobQueueOptions): JobQueue {
       clearInterval(timer);
       for (const { gap } of kicked.values()) clearTimeout(gap);
       kicked.clear();
+      await Promise.all(workers.map((worker) => worker.stop()));
       await boss.stop({ graceful: true, wait: true, timeout: STOP_TIMEOUT_MS });
     },
   };

@@ -126,3 +126,31 @@ it('still makes a pass after the last of a burst of kicks, though it folds them 
 
   expect(passes - passesBefore).toBeGreaterThanOrEqual(1);
 });
+
+it('records a pass that ended while its database was out of reach once it answers again, and the process carries on', { timeout: 30_000 }, async () => {
+  const admin = new pg.Client({ connectionString: testDb.url });
+  await admin.connect();
+  let ended = false;
+  // The queue's tables are out of reach from the moment the pass ends until the test brings them back.
+  const job = {
+    name: 'ends-while-away',
+    run: async () => {
+      await admin.query(`ALTER SCHEMA ${JOB_SCHEMA} RENAME TO ${JOB_SCHEMA}_away`);
+      ended = true;
+    },
+  };
+  const logged: string[] = [];
+  const logger = createLogger('warn', { write: (line: string) => logged.push(line) });
+  const queue = createJobQueue({ databaseUrl: testDb.url, logger, everySeconds: 3600, jobs: [job], pollingIntervalSeconds: 0.5 });
+  try {
+    await queue.start();
+    await vi.waitFor(() => expect(ended).toBe(true), { timeout: 20_000, interval: 50 });
+    // A worker that does not wait for its completion would end the test run here with an unhandled rejection.
+    await vi.waitFor(() => expect(logged.join('')).toContain("could not record the job's end"), { timeout: 20_000, interval: 50 });
+    await admin.query(`ALTER SCHEMA ${JOB_SCHEMA}_away RENAME TO ${JOB_SCHEMA}`);
+    await vi.waitFor(async () => expect((await jobRows(job.name)).map((row) => row.state)).toEqual(['completed']), { timeout: 20_000, interval: 200 });
+  } finally {
+    await queue.stop();
+    await admin.end();
+  }
+});
