@@ -13,7 +13,7 @@ import { createCountedDatabase } from './counted-database';
 import type { CpuMeters } from './cpu';
 import { measureCrypto } from './crypto';
 import { startBenchDatabase } from './database';
-import { clientMemoryFigure, memoryFigures } from './memory';
+import { clientMemoryFigure, idleRssAgainstPrisma, memoryFigures } from './memory';
 import { measureQueryCost } from './orm';
 import { measurePages } from './pages';
 import { fillLargeCatalogue, LARGE_CATALOGUE, measureCatalogueSize } from './catalogue-size';
@@ -148,10 +148,12 @@ async function run(): Promise<BenchReport> {
     startSecondShop,
     afterFirstBurst: () => void (shopAfterBurst.current = shop.memory()),
   }));
+  const prismaOnly = await clientMemoryFigure(database.url, product.slug);
   measurements.push({
     figures: [
       ...memoryFigures({ idle: idle.shop, loaded: shopAfterBurst.current }, { idle: idle.bare, loaded: bareAfterPages }, bareEndpoint.memory()),
-      await clientMemoryFigure(database.url, product.slug),
+      prismaOnly,
+      idleRssAgainstPrisma(idle.shop, prismaOnly),
     ],
     checks: [],
   });

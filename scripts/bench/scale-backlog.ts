@@ -11,9 +11,10 @@ import { createLogger } from '../../src/logger';
 import { DEMO_SHOP } from '../../src/sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
 import type { Figure } from './report';
+import { sized } from './sizes';
 import { startTimedSandbox } from './timed-sandbox';
 
-export const BACKLOG = Number(process.env.BENCH_BACKLOG ?? 1_000);
+export const BACKLOG = Number(process.env.BENCH_BACKLOG ?? sized(1_000, 100));
 const DEFAULT_PACE = 20;
 const TARGET_MS = 10 * 60_000;
 

@@ -12,9 +12,10 @@ import { addDays, taipeiDayBounds, taipeiDayOf } from '../../src/settlement/bank
 import { reconcileDay } from '../../src/settlement/reconcile-day';
 import { SinopacClient } from '../../src/sinopac/client';
 import type { Figure } from './report';
+import { sized } from './sizes';
 import { startTimedSandbox } from './timed-sandbox';
 
-export const SETTLEMENT_LINES = Number(process.env.BENCH_SETTLEMENT_LINES ?? 100_000);
+export const SETTLEMENT_LINES = Number(process.env.BENCH_SETTLEMENT_LINES ?? sized(100_000, 10_000));
 const MB = 1024 * 1024;
 
 /** The shop's books of a day whose every bank line (the sandbox's EXTRA-<day>-<n>, ATM, NT$100) it booked. */

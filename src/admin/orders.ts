@@ -75,13 +75,14 @@ function searchSql(q: string): Prisma.Sql {
   // the C ctype makes no trigrams of other text: those arms would read their whole index for
   // nothing, so text beyond ASCII is looked for in names only.
   if (!/^[\x20-\x7e]*$/.test(q)) return Prisma.sql`o.id IN (${byName})`;
-  const byNumber = WHOLE_ORDER_NUMBER.test(q) ? Prisma.sql`number = ${q.toUpperCase()}` : Prisma.sql`number ILIKE ${pattern}`;
-  const byEmail = WHOLE_EMAIL.test(q) ? Prisma.sql`lower(email) = lower(${q})` : Prisma.sql`email ILIKE ${pattern}`;
-  const byPhone = WHOLE_PHONE.test(q) ? Prisma.sql`phone = ${q}` : Prisma.sql`phone LIKE ${pattern}`;
+  // No other field holds a whole order number, e-mail address or phone number.
+  if (WHOLE_ORDER_NUMBER.test(q)) return Prisma.sql`o.number = ${q.toUpperCase()}`;
+  if (WHOLE_EMAIL.test(q)) return Prisma.sql`lower(o.email) = lower(${q})`;
+  if (WHOLE_PHONE.test(q)) return Prisma.sql`o.phone = ${q}`;
   return Prisma.sql`o.id IN (
-    SELECT id FROM "Order" WHERE ${byNumber}
-    UNION SELECT id FROM "Order" WHERE ${byEmail}
-    UNION SELECT id FROM "Order" WHERE ${byPhone}
+    SELECT id FROM "Order" WHERE number ILIKE ${pattern}
+    UNION SELECT id FROM "Order" WHERE email ILIKE ${pattern}
+    UNION SELECT id FROM "Order" WHERE phone LIKE ${pattern}
     UNION ${byName}
     UNION SELECT "orderId" FROM "Payment" WHERE "orderNo" ILIKE ${pattern}
     UNION SELECT "orderId" FROM "Payment" WHERE "tsNo" ILIKE ${pattern})`;
