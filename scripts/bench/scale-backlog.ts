@@ -1,4 +1,4 @@
-// A backlog drained against the sandbox: BENCH_BACKLOG (1,000 unless set) overdue ATM accounts the
+// A backlog drained against the sandbox: BENCH_BACKLOG (1,000 unless set; 100 in a quick run) overdue ATM accounts the
 // bank reports expired, expired by the ATM expiry's passes (the job's own function, pass after
 // pass of 50) at the default pace of SINOPAC_MAX_QUERIES_PER_SECOND, 20 questions a second. The
 // reconciler's undecided attempts go through the same passes and the same pace. The time for

@@ -1,4 +1,4 @@
-// Settlement at scale: a day of BENCH_SETTLEMENT_LINES (100,000 unless set) bank lines fetched from
+// Settlement at scale: a day of BENCH_SETTLEMENT_LINES (100,000 unless set; 10,000 in a quick run) bank lines fetched from
 // the sandbox (its billExtraLines fault makes a day of that many lines), matched and stored by the
 // shop's own reconcileDay, timed whole and with the bill's fetch apart. Twice: a day whose every
 // line the shop booked (the rows written here, as the shop's settle would), and a day the shop
