@@ -13,13 +13,13 @@ import { createCountedDatabase } from './counted-database';
 import type { CpuMeters } from './cpu';
 import { measureCrypto } from './crypto';
 import { startBenchDatabase } from './database';
-import { clientMemoryFigure, memoryFigures } from './memory';
+import { clientMemoryFigure, idleRssAgainstPrisma, memoryFigures } from './memory';
 import { measureQueryCost } from './orm';
 import { measurePages } from './pages';
 import { fillLargeCatalogue, LARGE_CATALOGUE, measureCatalogueSize } from './catalogue-size';
 import { printReport, writeMarkdown, type BenchReport, type Measurement } from './report';
 import { measureCheckout } from './round-trip';
-import { measureScale, SCALE_ORDERS } from './scale';
+import { generateAndMeasureScale, SCALE_ORDERS } from './scale';
 import { QUICK, sized } from './sizes';
 import { startTimedSandbox, type TimedSandbox } from './timed-sandbox';
 import { measureWebhookBurst } from './webhook-burst';
@@ -133,7 +133,7 @@ async function run(): Promise<BenchReport> {
   await largeShop.stop();
   // Before the bursts, which leave the machine's caches and the shop's database busier.
   log(`a year of orders: ${SCALE_ORDERS.toLocaleString('en-US')} (BENCH_SCALE) ...`);
-  measurements.push(await measureScale(database.scaleUrl, sized(SCALE_ORDERS, Math.min(SCALE_ORDERS, 10_000)), log));
+  measurements.push(await generateAndMeasureScale(database.scaleUrl, sized(SCALE_ORDERS, Math.min(SCALE_ORDERS, 10_000)), log));
   log('webhook bursts: the shop, the bare endpoint, two shop processes ...');
   const bareAfterPages = bare.memory();
   const shopAfterBurst = { current: shop.memory() };
@@ -148,10 +148,12 @@ async function run(): Promise<BenchReport> {
     startSecondShop,
     afterFirstBurst: () => void (shopAfterBurst.current = shop.memory()),
   }));
+  const prismaOnly = await clientMemoryFigure(database.url, product.slug);
   measurements.push({
     figures: [
       ...memoryFigures({ idle: idle.shop, loaded: shopAfterBurst.current }, { idle: idle.bare, loaded: bareAfterPages }, bareEndpoint.memory()),
-      await clientMemoryFigure(database.url, product.slug),
+      prismaOnly,
+      idleRssAgainstPrisma(idle.shop, prismaOnly),
     ],
     checks: [],
   });

@@ -27,7 +27,8 @@ export function memoryFigures(
     ...(target && { target }),
   });
   return [
-    figure('shop RSS, idle after start', shop.idle.rss, 'bare app', bare.idle.rss, { maxRatio: 1.3, text: '≤ 1.30×' }),
+    // Issue 26 re-based the idle target on a process that only loads Prisma (idleRssAgainstPrisma).
+    figure('shop RSS, idle after start', shop.idle.rss, 'bare app', bare.idle.rss),
     figure('shop RSS after the burst', shop.loaded.rss, 'bare app after its page rounds', bare.loaded.rss, { maxRatio: 1.6, text: '≤ 1.60×' }),
     figure('shop RSS after the burst', shop.loaded.rss, 'bare callback endpoint after its burst', bareEndpoint.rss),
     figure('shop peak RSS', shop.loaded.peakRss, 'bare app', bare.loaded.peakRss),
@@ -41,6 +42,21 @@ async function clientRss(client: 'prisma' | 'pg', databaseUrl: string, slug: str
     env: { PATH: process.env.PATH ?? '', CLIENT: client, DATABASE_URL: databaseUrl, SLUG: slug },
   });
   return (JSON.parse(stdout) as { rss: number }).rss;
+}
+
+/**
+ * Issue 26's re-based idle target: the shop idle against a process that only loads Prisma and
+ * looks a product up (the stack the project keeps), at most 1.3×.
+ */
+export function idleRssAgainstPrisma(shopIdle: MemorySample, prismaOnly: Figure): Figure {
+  return {
+    section: 'memory',
+    measure: 'shop RSS, idle after start',
+    value: shopIdle.rss / MB,
+    unit: 'MB',
+    baseline: { label: 'a process that only loads Prisma and looks a product up', value: prismaOnly.value },
+    target: { maxRatio: 1.3, text: '≤ 1.30×' },
+  };
 }
 
 /** The RSS of the same product lookups made through Prisma and through pg, each in a process of its own. */

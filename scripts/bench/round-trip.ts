@@ -71,7 +71,7 @@ export async function measureCheckout(shopUrl: string, sandbox: TimedSandbox, pr
     figures: [
       { section: 'checkout', measure: 'POST /checkout latency p50', value: latency.p50, unit: 'ms' },
       { section: 'checkout', measure: 'POST /checkout latency p99', value: latency.p99, unit: 'ms' },
-      { section: 'checkout', measure: 'shop overhead per bank round trip p50', value: overhead.p50, unit: 'ms', baseline: sandboxTime(bank.p50), target: { maxValue: 8, text: '≤ 8 ms' } },
+      { section: 'checkout', measure: 'shop overhead per bank round trip p50', value: overhead.p50, unit: 'ms', baseline: sandboxTime(bank.p50), target: { maxValue: 15, text: '≤ 15 ms (issue 26: re-based from 8 ms on the Express + Prisma stack)' } },
       { section: 'checkout', measure: 'shop overhead per bank round trip p99', value: overhead.p99, unit: 'ms', baseline: sandboxTime(bank.p99) },
       { section: 'checkout', measure: 'shop process CPU per checkout', value: shopCpuMs / latencies.length, unit: 'CPU ms' },
       { section: 'checkout', measure: 'PostgreSQL CPU per checkout', value: databaseCpuMs / latencies.length, unit: 'CPU ms' },

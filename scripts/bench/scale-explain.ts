@@ -18,13 +18,18 @@ export async function explainQueries(client: pg.Client, sample: Sample, log: (li
     ['admin orders, to ship', `SELECT o.id FROM "Order" o WHERE o."fulfilmentStatus" = 'unfulfilled' AND o.status IN ('paid', 'partially_refunded')
       ORDER BY COALESCE(o."paidAt", o."createdAt") ASC, o.id ASC LIMIT 26`, []],
     ['admin orders, status paid', `SELECT o.id FROM "Order" o WHERE o.status = 'paid' ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, []],
-    ['admin search, e-mail', `SELECT o.id FROM "Order" o WHERE o.id IN (
+    ['admin search, e-mail (a whole address: looked up whole)', `SELECT o.id FROM "Order" o WHERE lower(o.email) = lower($1)
+      ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, [sample.email]],
+    ['admin search, part of an e-mail address (every arm)', `SELECT o.id FROM "Order" o WHERE o.id IN (
         SELECT id FROM "Order" WHERE number ILIKE $1 UNION SELECT id FROM "Order" WHERE email ILIKE $1
         UNION SELECT id FROM "Order" WHERE phone LIKE $1
-        UNION SELECT id FROM "Order" WHERE product_search_key("customerName") LIKE '%' || product_search_key($2) || '%'
+        UNION SELECT id FROM "Order" WHERE "customerNameKey" LIKE '%' || product_search_key($2) || '%'
         UNION SELECT "orderId" FROM "Payment" WHERE "orderNo" ILIKE $1 UNION SELECT "orderId" FROM "Payment" WHERE "tsNo" ILIKE $1)
-      ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, [pattern(sample.email), sample.email]],
-    ['admin search, name (its arm alone)', `SELECT id FROM "Order" WHERE product_search_key("customerName") LIKE '%' || product_search_key($1) || '%'`, [sample.name]],
+      ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, [pattern(sample.email.split('@')[0]!), sample.email.split('@')[0]]],
+    ['admin search, name', `SELECT o.id FROM "Order" o WHERE o.id IN (SELECT id FROM "Order" WHERE "customerNameKey" LIKE '%' || product_search_key($1) || '%')
+      ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, [sample.name]],
+    ['back-office navbar: paid attempts of cancelled orders', `SELECT count(*) FROM "Payment" p WHERE p.status = 'paid' AND EXISTS (SELECT 1 FROM "Order" o WHERE o.id = p."orderId" AND o.status = 'cancelled')`, []],
+    ['back-office navbar: refunds in review', `SELECT count(*) FROM "Refund" WHERE status = 'needs_review'`, []],
     ["admin order page's bank exchanges, by attempt", `SELECT * FROM "GatewayExchange" WHERE "paymentId" IN (SELECT id FROM "Payment" WHERE "orderId" = $1)`, [sample.orderId]],
     ['My orders', `SELECT id, "createdAt" FROM (SELECT id, "createdAt" FROM "Order" WHERE "ownerToken" = $1
         UNION SELECT o.id, o."createdAt" FROM "OrderAccess" a JOIN "Order" o ON o.id = a."orderId" WHERE a."sessionId" = $2) visible
@@ -38,7 +43,8 @@ export async function explainQueries(client: pg.Client, sample: Sample, log: (li
   const { rows } = await client.query(`SELECT indexrelname AS name, pg_size_pretty(pg_relation_size(indexrelid)) AS size
     FROM pg_stat_user_indexes WHERE indexrelname IN (
       'Order_createdAt_id_idx', 'Order_status_createdAt_id_idx', 'Order_fulfilmentStatus_createdAt_id_idx', 'GatewayExchange_paymentId_idx',
-      'Order_to_ship_idx', 'Order_number_trgm_idx', 'Order_email_trgm_idx', 'Order_phone_trgm_idx', 'Order_customerName_trgm_idx',
+      'Order_to_ship_idx', 'Order_number_trgm_idx', 'Order_email_trgm_idx', 'Order_phone_trgm_idx', 'Order_customerNameKey_trgm_idx',
+      'Order_email_lower_idx', 'Order_phone_idx',
       'Payment_orderNo_trgm_idx', 'Payment_tsNo_trgm_idx') ORDER BY 1`);
   log(`index sizes: ${rows.map((row) => `${row.name} ${row.size}`).join(', ')}`);
 }

@@ -9,6 +9,9 @@ import { findShopperOrder, listShopperOrders } from '../../src/orders/my-orders'
 import type { Figure, Measurement } from './report';
 import { generateScaleData } from './scale-data';
 import { explainQueries } from './scale-explain';
+import { measureBacklog } from './scale-backlog';
+import { measureScaleOverHttp } from './scale-http';
+import { measureSettlement } from './scale-settlement';
 import { percentile } from './stats';
 
 export const SCALE_ORDERS = Number(process.env.BENCH_SCALE ?? 10_000);
@@ -48,15 +51,22 @@ async function sampleOf(client: pg.Client): Promise<Sample> {
   return { page200: `${last.ms}~${last.id}`, orderId: row.id, number: row.number, email: row.email, phone: row.phone, name: row.customerName, ownerToken: row.ownerToken, sessionId: 'scale-bench-session' };
 }
 
-export async function measureScale(url: string, orders: number, log: (line: string) => void): Promise<Measurement> {
+/** Generates `orders` orders into the empty database at `url` and measures them. */
+export async function generateAndMeasureScale(url: string, orders: number, log: (line: string) => void): Promise<Measurement> {
   log(`scale: generating ${orders.toLocaleString('en-US')} orders ...`);
   const started = performance.now();
   await generateScaleData(url, orders, log);
+  const measurement = await measureScale(url, orders, log);
+  const generatedIn = (performance.now() - started) / 1000;
+  return { ...measurement, notes: [`${orders.toLocaleString('en-US')} orders generated in ${generatedIn.toFixed(0)} s`, ...(measurement.notes ?? [])] };
+}
+
+/** Measures the `orders` orders already in the database at `url`. */
+export async function measureScale(url: string, orders: number, log: (line: string) => void): Promise<Measurement> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   const db: Database = createDatabase(url, { poolSize: 2 });
   try {
-    const generatedIn = (performance.now() - started) / 1000;
     const size = (await client.query<{ size: string }>('SELECT pg_database_size(current_database()) AS size')).rows[0]!.size;
     const sample = await sampleOf(client);
     if (process.env.BENCH_EXPLAIN === '1') await explainQueries(client, sample, log);
@@ -81,10 +91,17 @@ export async function measureScale(url: string, orders: number, log: (line: stri
     for (const [measure, run] of queries) {
       figures.push({ section, measure: `${measure}, p50 of ${RUNS}`, value: await medianMs(run), unit: 'ms' });
     }
+    // Each part can be left out (BENCH_SCALE_HTTP=0, BENCH_SCALE_SETTLEMENT=0, BENCH_SCALE_BACKLOG=0).
+    const none = { figures: [], notes: [] };
+    const parts = [
+      process.env.BENCH_SCALE_HTTP === '0' ? none : await measureScaleOverHttp(url, sample, section, log),
+      process.env.BENCH_SCALE_SETTLEMENT === '0' ? none : await measureSettlement(url, section, log),
+      process.env.BENCH_SCALE_BACKLOG === '0' ? none : await measureBacklog(url, section, log),
+    ];
     return {
-      figures,
+      figures: [...figures, ...parts.flatMap((part) => part.figures)],
       checks: [],
-      notes: [`${section}: generated in ${generatedIn.toFixed(0)} s, database ${(Number(size) / 1024 / 1024).toFixed(0)} MB`],
+      notes: [...parts.flatMap((part) => part.notes), `${section}: database ${(Number(size) / 1024 / 1024).toFixed(0)} MB`],
     };
   } finally {
     await db.$disconnect();

@@ -55,18 +55,30 @@ const sortKey = (filters: OrderFilters) =>
 /** LIKE's own characters stand for themselves: "100%" is a hundred percent. */
 const literally = (text: string) => text.replaceAll('\\', '\\\\').replaceAll('%', '\\%').replaceAll('_', '\\_');
 
+// Whole values, looked up by their btree indexes rather than searched for: the trigrams every
+// order number (FS2026…), e-mail address (@example.tw) and phone (09…) shares are in most rows, and
+// the trigram index read them all (0.1 to 0.3 s at a million orders).
+const WHOLE_ORDER_NUMBER = /^FS\d{8}[A-Z0-9]{8}$/i;
+const WHOLE_EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+const WHOLE_PHONE = /^0\d{8,9}$/;
+
 /**
  * The orders whose number, e-mail, phone or name, or any attempt's OrderNo or TSNo, contains `q`:
- * one arm per trigram index (migration order_queries_at_scale), since an OR across them, and
- * across the two tables, could use none.
+ * one arm per index (migrations order_queries_at_scale, order_search_whole_values), since an OR
+ * across them, and across the two tables, could use none. A whole order number, e-mail address or
+ * phone number is matched whole in its own field.
  */
 function searchSql(q: string): Prisma.Sql {
   const pattern = `%${literally(q)}%`;
-  const byName = Prisma.sql`SELECT id FROM "Order" WHERE product_search_key("customerName") LIKE '%' || replace(replace(replace(product_search_key(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
+  const byName = Prisma.sql`SELECT id FROM "Order" WHERE "customerNameKey" LIKE '%' || replace(replace(replace(product_search_key(${q}), '\\', '\\\\'), '%', '\\%'), '_', '\\_') || '%'`;
   // Numbers, phones, OrderNos and TSNos are ASCII (and e-mail addresses all but always are), and
   // the C ctype makes no trigrams of other text: those arms would read their whole index for
   // nothing, so text beyond ASCII is looked for in names only.
   if (!/^[\x20-\x7e]*$/.test(q)) return Prisma.sql`o.id IN (${byName})`;
+  // No other field holds a whole order number, e-mail address or phone number.
+  if (WHOLE_ORDER_NUMBER.test(q)) return Prisma.sql`o.number = ${q.toUpperCase()}`;
+  if (WHOLE_EMAIL.test(q)) return Prisma.sql`lower(o.email) = lower(${q})`;
+  if (WHOLE_PHONE.test(q)) return Prisma.sql`o.phone = ${q}`;
   return Prisma.sql`o.id IN (
     SELECT id FROM "Order" WHERE number ILIKE ${pattern}
     UNION SELECT id FROM "Order" WHERE email ILIKE ${pattern}

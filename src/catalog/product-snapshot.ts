@@ -24,6 +24,24 @@ const COMPARE: Record<SortOrder, (a: CatalogProduct, b: CatalogProduct) => numbe
   'price-desc': (a, b) => b.priceTwd - a.priceTwd || a.id - b.id,
 };
 
+// Written by every stock change, and shown by no list's order or filter.
+const STOCK_FIELDS = new Set<string>(['stock', 'updatedAt']);
+
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a instanceof Date && b instanceof Date) return a.getTime() === b.getTime();
+  if (typeof a === 'object' && a !== null) return JSON.stringify(a) === JSON.stringify(b);
+  return Object.is(a, b);
+}
+
+function onlyStockDiffers(before: CatalogProduct, after: CatalogProduct): boolean {
+  const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+  for (const key of keys) {
+    if (STOCK_FIELDS.has(key)) continue;
+    if (!sameValue(before[key as keyof CatalogProduct], after[key as keyof CatalogProduct])) return false;
+  }
+  return true;
+}
+
 export class ProductSnapshot {
   private readonly productsBySlug: Map<string, CatalogProduct>;
   private readonly productsById: Map<number, CatalogProduct>;
@@ -51,11 +69,26 @@ export class ProductSnapshot {
 
   /**
    * This snapshot with the products `changedIds` replaced by `current`, their state now (those not
-   * in it are no longer active). The sorted lists made so far carry over when no product came,
-   * went, or changed its price, date or shelves: a sale that moves only stock costs no sorting.
+   * in it are no longer active). A change of stock alone is set in place and this snapshot is
+   * returned; otherwise the sorted lists made so far carry over when no product came, went, or
+   * changed its price, date or shelves.
    */
   withChanges(changedIds: readonly number[], current: readonly CatalogProduct[]): ProductSnapshot {
     const now = new Map(current.map((product) => [product.id, product]));
+    // Every reservation writes its products' stock: that is set in place, and this snapshot, its
+    // maps and its sorted lists stay, rather than being built again for each sale.
+    const onlyStock = changedIds.every((id) => {
+      const before = this.productsById.get(id);
+      const after = now.get(id);
+      return before !== undefined && after !== undefined && onlyStockDiffers(before, after);
+    });
+    if (onlyStock) {
+      for (const id of changedIds) {
+        const { stock, updatedAt } = now.get(id)!;
+        Object.assign(this.productsById.get(id)!, { stock, updatedAt });
+      }
+      return this;
+    }
     const changed = new Set(changedIds);
     const kept = this.products.filter((product) => !changed.has(product.id) || now.has(product.id));
     const added = current.filter((product) => !this.productsById.has(product.id));

@@ -31,7 +31,7 @@ export const faultsSchema = z.strictObject({
       TSType: z.enum(['P', 'R']).optional(),
     })
     .optional(),
-  billExtraLines: z.number().int().min(0).max(100).optional(),
+  billExtraLines: z.number().int().min(0).max(100_000).optional(),
   unavailable: z.boolean().optional(),
   createRefusal: z.enum(resultCodes).optional(),
 });

@@ -90,6 +90,8 @@ export class OrderBook {
   readonly #orders = new Map<string, Order>();
   readonly #byTsNo = new Map<string, Order>();
   readonly #byPayToken = new Map<string, Order>();
+  /** Every shop's order of an OrderNo, for the console and control API, which may name no shop. */
+  readonly #byOrderNo = new Map<string, Order[]>();
   // Random starts keep TSNo and account numbers of a restarted sandbox apart from the last run's.
   #tsSequence = randomInt(1, 50_000_000);
   #atmSequence = randomInt(1, 500_000_000);
@@ -131,6 +133,7 @@ export class OrderBook {
       };
     }
     this.#orders.set(key(shopNo, order.orderNo), order);
+    this.#byOrderNo.set(order.orderNo, [...(this.#byOrderNo.get(order.orderNo) ?? []), order]);
     this.#byTsNo.set(tsNo, order);
     return order;
   }
@@ -141,7 +144,7 @@ export class OrderBook {
 
   /** An order by its number alone (the shop number disambiguates when several shops used it). */
   find(orderNo: string, shopNo?: string): Order {
-    const matches = this.all().filter((o) => o.orderNo === orderNo && (shopNo === undefined || o.shopNo === shopNo));
+    const matches = (this.#byOrderNo.get(orderNo) ?? []).filter((o) => shopNo === undefined || o.shopNo === shopNo);
     if (matches.length === 0) throw new UnknownOrderError(`no order ${orderNo}`);
     if (matches.length > 1) throw new AmbiguousOrderError(`order ${orderNo} exists for several shops; give shopNo`);
     return matches[0]!;
@@ -169,6 +172,7 @@ export class OrderBook {
 
   clear(): void {
     this.#orders.clear();
+    this.#byOrderNo.clear();
     this.#byTsNo.clear();
     this.#byPayToken.clear();
   }

@@ -134,8 +134,11 @@ function listEntry(order: Order, amount: number): ServiceMessage {
 const orderQuery: Service = {
   handle(message, context) {
     const query = validateOrderQuery(message);
-    const found = context.book.all()
-      .filter((order) => order.shopNo === context.shopNo)
+    // An OrderNo names at most one order of the shop: looked up, not searched for among them all.
+    const candidates = query.orderNo !== undefined
+      ? [context.book.get(context.shopNo, query.orderNo)].filter((order) => order !== undefined)
+      : context.book.all().filter((order) => order.shopNo === context.shopNo);
+    const found = candidates
       .filter((order) => {
         context.lifecycle.refresh(order);
         return matches(order, query);

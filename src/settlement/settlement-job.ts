@@ -28,7 +28,8 @@ function dueDays(now: Date, settings: SettlementJobSettings): string[] {
 
 export async function fetchMissingDays(deps: SettlementDependencies, settings = SETTLEMENT_JOB_SETTINGS): Promise<DayOutcome[]> {
   const due = dueDays(deps.clock(), settings);
-  const fetched = new Set((await deps.db.settlementDay.findMany({ where: { day: { in: due } }, select: { day: true } })).map((d) => d.day));
+  // A day left `storing` by a run that stopped half way is fetched again.
+  const fetched = new Set((await deps.db.settlementDay.findMany({ where: { day: { in: due }, state: { not: 'storing' } }, select: { day: true } })).map((d) => d.day));
   const outcomes: DayOutcome[] = [];
   for (const day of due.filter((d) => !fetched.has(d))) {
     try {

@@ -4,7 +4,7 @@ import type { Database } from '../db/prisma';
 import type { SettlementDay, SettlementDifference, SettlementLine } from '../generated/prisma/client';
 import { addDays, taipeiDayOf } from './bank-dates';
 
-export type DayState = SettlementDay['state'] | 'not_fetched';
+export type DayState = Exclude<SettlementDay['state'], 'storing'> | 'not_fetched';
 
 export interface DayTotals {
   payments: number;
@@ -34,7 +34,8 @@ const LISTED_DAYS = 31;
 
 function summarise(day: string, row: SettlementDay | null): DaySummary {
   const label = `${day.slice(0, 4)}-${day.slice(4, 6)}-${day.slice(6, 8)}`;
-  if (!row) return { day, label, state: 'not_fetched', fetchedAt: null, bank: null, shop: null, differenceCount: 0 };
+  // A day still being stored (or left so by a run that stopped) has no complete bill to show yet.
+  if (!row || row.state === 'storing') return { day, label, state: 'not_fetched', fetchedAt: null, bank: null, shop: null, differenceCount: 0 };
   return {
     day,
     label,
@@ -60,5 +61,6 @@ export async function dayDetail(db: Database, day: string): Promise<DayDetail> {
     where: { day },
     include: { lines: { orderBy: { position: 'asc' } }, differences: { orderBy: { id: 'asc' } } },
   });
-  return { ...summarise(day, row), lines: row?.lines ?? [], differences: row?.differences ?? [] };
+  const complete = row && row.state !== 'storing' ? row : null;
+  return { ...summarise(day, row), lines: complete?.lines ?? [], differences: complete?.differences ?? [] };
 }

@@ -83,8 +83,8 @@ const API_VERSION = '1.0.0';
 /** One HTTP exchange with the bank: a JSON body posted, the answer's status and body. Rejects when no complete answer came. */
 export type SinopacTransport = (url: string, request: { headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; body: string }>;
 
-/** Far above any answer the bank gives (a day's bill is the largest); a longer one is cut off as broken. */
-const MAX_ANSWER_BYTES = 8 * 1024 * 1024;
+/** Far above any answer the bank gives (a day's bill is the largest: about 17 MB at 100,000 lines); a longer one is cut off as broken. */
+const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
 
 // node:http with kept-alive connections rather than fetch, whose streams took two to three times
 // the CPU of an exchange here (issue 14). Redirects are not followed: the envelope goes to the

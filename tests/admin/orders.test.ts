@@ -66,6 +66,17 @@ describe('search', () => {
     expect(await listed({ q: `chen ${m.toLowerCase()}` })).toEqual([`${m}-B`]);
   });
 
+  it('looks a whole order number, e-mail address or phone number up, in any case', async () => {
+    const m = marker();
+    const suffix = randomBytes(4).toString('hex').toUpperCase();
+    const phone = `09${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`;
+    await order({ number: `FS20260301${suffix}`, phone, email: `Whole.${m}@Example.TW` });
+    await order({ number: `FS20260302${suffix}`, email: `${m}-other@example.tw` });
+    expect(await listed({ q: `fs20260301${suffix.toLowerCase()}` })).toEqual([`FS20260301${suffix}`]);
+    expect(await listed({ q: phone })).toEqual([`FS20260301${suffix}`]);
+    expect(await listed({ q: `whole.${m.toLowerCase()}@example.tw` })).toEqual([`FS20260301${suffix}`]);
+  });
+
   it('finds an order by the SinoPac OrderNo of any of its attempts', async () => {
     const m = marker();
     await order({ number: `${m}-A` }, [{ orderNo: `${m}FIRST1`, status: 'failed' }, { orderNo: `${m}SECOND`, status: 'paid' }]);

@@ -119,6 +119,26 @@ describe('product cache', () => {
     await eventually(async () => (await place(cheap.id)) === (await place(dear.id)) + 1);
   });
 
+  it('keeps its snapshot and sorted lists through stock changes, setting the stock in place', async () => {
+    const product = await createProduct(testDb.db, { priceTwd: 640, stock: 9 });
+    await eventually(async () => (await stockOf(product.id)) === 9);
+    const kept = await cache.snapshot();
+    const sorted = kept.inOrder('price-desc');
+    // As a reservation writes it, then as the merchant's stock form does.
+    await testDb.db.product.update({ where: { id: product.id }, data: { stock: { decrement: 2 } } });
+    await eventually(async () => (await stockOf(product.id)) === 7);
+    expect((await changeStock(testDb.db, { productId: product.id, delta: 5, reason: 'restock', note: undefined, who: 'merchant' })).kind).toBe('changed');
+    await eventually(async () => (await stockOf(product.id)) === 12);
+    expect(await cache.snapshot()).toBe(kept);
+    expect(kept.inOrder('price-desc')).toBe(sorted);
+    expect(sorted.find((p) => p.id === product.id)?.stock).toBe(12);
+
+    // A change of anything else is a new snapshot.
+    await testDb.db.product.update({ where: { id: product.id }, data: { nameEn: 'Renamed' } });
+    await eventually(async () => (await cache.snapshot()).productById(product.id)?.nameEn === 'Renamed');
+    expect(await cache.snapshot()).not.toBe(kept);
+  });
+
   it('shows a merchant\'s edit on every process within a second', async () => {
     const product = await createProduct(testDb.db, { priceTwd: 500, stock: 3 });
     const other = await startProductCache({ db: testDb.db, databaseUrl: testDb.url, logger: createLogger('silent') });

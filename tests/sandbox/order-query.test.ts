@@ -68,6 +68,19 @@ describe('OrderQuery', () => {
     expect(list).toEqual([]);
   });
 
+  it("looks an OrderNo up among the shop's own orders only, with the other conditions still applied", async () => {
+    const { book } = sb.running.sandbox.state;
+    const elsewhere = { amount: 100, payType: 'A' as const, prdtName: 'other shop', returnUrl: 'http://127.0.0.1:9/r', atm: { expireDate: '20250620' } };
+    book.create('NA0999_001', { ...elsewhere, orderNo: 'OTHER-SHOP-ONLY' }, sb.clock.now(), sb.running.origin);
+    book.create('NA0999_001', { ...elsewhere, orderNo: orders.atmUnpaid! }, sb.clock.now(), sb.running.origin);
+    expect((await query({ OrderNo: 'OTHER-SHOP-ONLY' })).list).toEqual([]);
+    expect((await query({ OrderNo: orders.atmUnpaid })).list.map((o) => [o.OrderNo, o.PrdtName])).toEqual([[orders.atmUnpaid, '虛擬帳號訂單']]);
+    expect((await query({ OrderNo: orders.atmPaid, PayFlag: 'N' })).list).toEqual([]);
+    expect(control().order({ orderNo: 'OTHER-SHOP-ONLY' }).shopNo).toBe('NA0999_001');
+    expect(() => control().order({ orderNo: orders.atmUnpaid! })).toThrow(/several shops/);
+    expect(control().order({ orderNo: orders.atmUnpaid!, shopNo: TEST_SHOP.shopNo }).prdtName).toBe('虛擬帳號訂單');
+  });
+
   it.each([
     ['A', 'Y', ['atmPaid'], '1A400'],
     ['A', 'N', ['atmUnpaid'], '1A200'],

@@ -20,12 +20,18 @@ describe('a product snapshot', () => {
 
   it('swaps in changed products, re-sorting only when a place can move', () => {
     const sorted = snapshot.inOrder('price-asc');
-    const restocked = snapshot.withChanges([3], [product(3, 300, { stock: 0 })]);
-    expect(restocked.inOrder('price-asc')).not.toBe(sorted);
+    // Stock alone is set in place: the same snapshot, the same sorted list.
+    const restocked = snapshot.withChanges([3], [product(3, 300, { stock: 0, updatedAt: new Date(2026, 5, 1) })]);
+    expect(restocked).toBe(snapshot);
+    expect(restocked.inOrder('price-asc')).toBe(sorted);
     expect(ids(restocked.inOrder('price-asc'))).toEqual([2, 4, 1, 3]);
     expect(restocked.productById(3)?.stock).toBe(0);
     expect(restocked.inOrder('price-asc').at(-1)?.stock).toBe(0);
 
+    const renamed = snapshot.withChanges([3], [product(3, 300, { stock: 0, nameEn: 'Renamed' })]);
+    expect(renamed).not.toBe(snapshot);
+    expect(renamed.inOrder('price-asc')).not.toBe(sorted);
+    expect(renamed.productById(3)?.nameEn).toBe('Renamed');
     const cheaper = snapshot.withChanges([3], [product(3, 50)]);
     expect(ids(cheaper.inOrder('price-asc'))).toEqual([3, 2, 4, 1]);
     const gone = snapshot.withChanges([2, 9], [product(9, 150)]);
