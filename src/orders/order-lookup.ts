@@ -16,7 +16,7 @@ export interface LookupForm {
 
 export type LookupFormErrors = Partial<Record<keyof LookupForm, string>>;
 
-/** Letters and digits only, as src/checkout/order-number.ts makes them (FS20261130ABCDEFGH). */
+/** Letters and digits only, as src/checkout/place-order.ts makes them (FS20261130ABCDEFGH). */
 const ORDER_NUMBER = /^[A-Z0-9]+$/;
 
 const lookupForm = z.object({

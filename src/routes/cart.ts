@@ -6,7 +6,7 @@ import { addToCartForm, cartItemParams, saveCartForm } from '../cart/cart-forms'
 import { priceCart } from '../cart/priced-cart';
 import type { ActiveProducts } from '../catalog/products';
 import { canStartNewAttempt } from '../payments/payable-order';
-import { unpaidOrders } from '../orders/unpaid-order';
+import { unpaidOrders } from '../orders/my-orders';
 import type { ShopCookies } from '../web/cookies';
 import { NotFoundError } from '../web/errors';
 import { saveSession, SESSION_LIFETIME_MS } from '../web/session';
