@@ -52,7 +52,7 @@ export interface AppDependencies {
     /** A staging shop on the bank's test host (SINOPAC_ENVIRONMENT=test): every page says "test mode". */
     bankTestMode?: boolean;
     sessionSecret: string;
-    /** Origin the bank sends shoppers and notifications back to (ReturnURL, BackendURL). */
+    /** Origin the bank sends shoppers and notifications back to (the callbacks' URLs are built on it). */
     publicBaseUrl: string;
     /** Origins of the bank's hosted pages that checkout redirects to. */
     bankOrigins: string[];

@@ -123,7 +123,7 @@ export interface Config {
   bankTestMode: boolean;
   /** Whether a payment with the bank's published test card counts: everywhere but in production outside test mode. */
   publishedTestCardPays: boolean;
-  /** Where BackendURL notifications may come from; empty: anywhere. */
+  /** Where the bank's notifications may come from; empty: anywhere. */
   callbackAllow: string[];
   sessionSecret?: string;
   metricsToken?: string;

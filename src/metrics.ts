@@ -4,6 +4,7 @@
 import { collectDefaultMetrics, Counter, Histogram, Registry } from 'prom-client';
 import type { ScheduledJob } from './jobs/job-queue';
 import type { SinopacExchange } from './sinopac/client';
+import { isRefundCall } from './sinopac/shop-bank';
 
 export interface ShopMetrics {
   registry: Registry;
@@ -22,7 +23,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): ShopM
   if (options.processMetrics) collectDefaultMetrics({ register: registry });
   const callbacks = new Counter({
     name: 'fengshou_callbacks_total',
-    help: 'Bank callbacks (BackendURL notifications, ReturnURL posts) by how they ended',
+    help: 'Bank callbacks (notifications, shoppers\' returns) by how they ended',
     labelNames: ['source', 'outcome'] as const,
     registers: [registry],
   });
@@ -48,7 +49,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): ShopM
   });
   const refunds = new Counter({
     name: 'fengshou_refunds_total',
-    help: 'Refunds asked of the bank (OrderMaintain R), by outcome',
+    help: 'Refunds asked of the bank (not authorisation cancels), by outcome',
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
@@ -64,7 +65,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): ShopM
   });
   const jobRuns = new Counter({
     name: 'fengshou_job_runs_total',
-    help: 'Runs of the scheduled jobs (reconciler passes, ATM expiry passes) on this process, by outcome',
+    help: 'Runs of the scheduled jobs (bank-check passes, ATM expiry passes) on this process, by outcome',
     labelNames: ['job', 'outcome'] as const,
     registers: [registry],
   });
@@ -85,7 +86,7 @@ export function createMetrics(options: { processMetrics?: boolean } = {}): ShopM
     bankExchange(exchange) {
       bankSeconds.observe({ service: exchange.service, outcome: exchange.outcome }, exchange.durationMs / 1000);
       if (exchange.outcome !== 'ok') bankErrors.inc({ service: exchange.service, code: exchange.errorCode ?? exchange.outcome });
-      if (exchange.service === 'OrderMaintain' && exchange.request.Command === 'R') refunds.inc({ outcome: exchange.outcome });
+      if (isRefundCall(exchange)) refunds.inc({ outcome: exchange.outcome });
     },
     settlementDifferences(_day, count) {
       settlementDays.inc();

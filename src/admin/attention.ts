@@ -4,7 +4,7 @@ import type { Payment, Prisma } from '../generated/prisma/client';
 import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
 import { checkWithBank, type BankCheckDependencies } from '../payments/bank-check';
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
-import { settlePayment, type SettleResult } from '../payments/settle';
+import { applyBankResult, type ApplyResult } from '../payments/apply-result';
 
 // What a person has to look at, listed in the back office: attempts the bank has not been able to
 // describe ATTENTION_AFTER_FAILURES times in a row (a refusal, an answer the shop cannot trust, or
@@ -54,10 +54,10 @@ export function needsAttention(payment: { bankCheckFailures: number; status: str
 
 // "Re-check with bank": the merchant asks the bank about one attempt the way the bank check job
 // does (checkWithBank, which records a disagreeing answer instead of applying it) and what it says
-// is applied through the same settlePayment as the bank's callbacks, e.g. for a payment whose
+// is applied through the same applyBankResult as the bank's callbacks, e.g. for a payment whose
 // notifications were all lost. What the back office adds: a result to choose its notice from.
 export type RecheckResult =
-  | { kind: 'answered'; payStatus: string; change: SettleResult }
+  | { kind: 'answered'; payStatus: string; change: ApplyResult }
   /** The bank's status has nothing to apply: still waiting for the payer, or already reflected. */
   | { kind: 'nothing_new'; payStatus: string }
   | { kind: 'not_at_bank' }
@@ -83,10 +83,10 @@ async function recheck(deps: BankCheckDependencies, payment: Payment): Promise<R
   if (check.kind !== 'status') return check;
 
   const { payStatus, outcome } = check;
-  // A refund leaves PayStatus where it was (and a cancelled authorisation is kept as a refund),
+  // A refund leaves the bank's status of the payment where it was (and a cancelled authorisation is kept as a refund),
   // so for a refunded attempt the bank's status says nothing the shop does not know.
   if (!outcome || payment.status === 'refunded') return { kind: 'nothing_new', payStatus };
 
-  const change = await settlePayment(deps, { paymentId: payment.id, outcome, source: 'admin' });
+  const change = await applyBankResult(deps, { paymentId: payment.id, outcome, source: 'admin' });
   return { kind: 'answered', payStatus, change };
 }

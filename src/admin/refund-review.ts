@@ -1,13 +1,14 @@
 // Closing a refund left in needs_review (the bank's answer differed from what was asked, or its
 // outcome could not be told): the merchant looks it up in the bank's own back office and records
-// what it shows. "Succeeded" books the amount shown, through settlePayment like every other
+// what it shows. "Succeeded" books the amount shown, through applyBankResult like every other
 // refund (never a second way to refund: nothing is sent to the bank here); "failed" releases the
 // amount held back. Either way the decision and who made it go into the merchant's trail.
 import { z } from 'zod';
 import type { Refund } from '../generated/prisma/client';
-import { settlePayment, type SettleDependencies } from '../payments/settle';
+import { applyBankResult, type ApplyDependencies } from '../payments/apply-result';
 import { readWholeTwd } from './refunds';
 import { recordMerchantAction } from './trail';
+import { toBankAmount } from '../sinopac/shop-bank';
 
 export const refundReviewSchema = z.object({
   outcome: z.enum(['succeeded', 'failed']),
@@ -16,7 +17,7 @@ export const refundReviewSchema = z.object({
 
 /**
  * - amount: "succeeded" needs the amount the bank shows, a whole NT$ above zero;
- * - not_in_review: someone else (or the reconciler) closed it meanwhile;
+ * - not_in_review: someone else (or the bank check) closed it meanwhile;
  * - refused: the books cannot take it (more than the payment still holds): settle's reason.
  */
 export type RefundReviewProblem = 'amount' | 'not_in_review' | 'refused';
@@ -24,7 +25,7 @@ export type RefundReviewProblem = 'amount' | 'not_in_review' | 'refused';
 export type RefundReviewResult = { kind: 'recorded'; refund: Refund } | { kind: 'problem'; problem: RefundReviewProblem; reason?: string } | { kind: 'not_found' };
 
 export async function recordRefundReview(
-  deps: SettleDependencies,
+  deps: ApplyDependencies,
   refundId: string,
   form: z.output<typeof refundReviewSchema>,
   by: { actor: string; address?: string },
@@ -45,9 +46,9 @@ export async function recordRefundReview(
 
   const amountTwd = readWholeTwd(form.amountTwd ?? '');
   if (amountTwd === undefined) return { kind: 'problem', problem: 'amount' };
-  const amount = amountTwd * 100;
-  const settled = await settlePayment(deps, { paymentId: refund.paymentId, outcome: { kind: 'refunded', amount }, source: 'admin', refundId, reviewedRefund: true });
-  if (settled.kind === 'refused') return { kind: 'problem', problem: 'refused', reason: settled.reason };
+  const amount = toBankAmount(amountTwd);
+  const applied = await applyBankResult(deps, { paymentId: refund.paymentId, outcome: { kind: 'refunded', amount }, source: 'admin', refundId, reviewedRefund: true });
+  if (applied.kind === 'refused') return { kind: 'problem', problem: 'refused', reason: applied.reason };
   const after = await deps.db.refund.findUniqueOrThrow({ where: { id: refundId } });
   if (after.status !== 'succeeded') return { kind: 'problem', problem: 'not_in_review' };
   await trail({ outcome: 'succeeded', amount });

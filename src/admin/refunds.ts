@@ -6,26 +6,23 @@ import type { Database } from '../db/prisma';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION } from '../db/row-locks';
 import type { Payment, Prisma, Refund, RefundKind } from '../generated/prisma/client';
 import { applyRefundAnswer, markRefund } from '../payments/refund-outcome';
-import type { SettleResult } from '../payments/settle';
+import type { ApplyResult } from '../payments/apply-result';
 import type { SinopacClient } from '../sinopac/client';
-import { bankFailureOf } from '../sinopac/errors';
-import type { OrderMaintainResponse } from '../sinopac/messages';
+import { giveMoneyBack, PAY_TYPE } from '../sinopac/shop-bank';
+import { UNSETTLED_REFUND } from '../payments/payment-states';
 
 // What may be given back on a payment attempt. Checked when the merchant reviews a refund and again,
 // under the attempt's row lock, right before the bank is asked.
 /**
- * - not_card: OrderMaintain refunds and cancels card payments only (PROTOCOL.md §4.5).
+ * - not_card: the bank refunds and cancels card payments only.
  * - not_paid: only an attempt that took money has anything to give back.
  * - not_positive / over_remaining: the amount must be more than nothing and at most what is left.
  * - already_refunded: an authorisation can only be cancelled whole, before any refund.
- * - captured: the attempt was sent with AutoBilling Y (Payment.autoBilling, as recorded when it was
- *   created), so the bank captured it at once and refuses to cancel its authorisation (E2001); only
- *   a refund gives the money back.
+ * - captured: the attempt was created to be captured at once (Payment.autoBilling, as recorded when
+ *   it was created), so the bank captured it and refuses to cancel its authorisation; only a refund
+ *   gives the money back.
  */
 export type RefundProblem = 'not_card' | 'not_paid' | 'not_positive' | 'over_remaining' | 'already_refunded' | 'captured';
-
-/** Refunds that may have moved money without the shop having booked it: their amount is held back. */
-const UNSETTLED_REFUND = new Set<Refund['status']>(['requested', 'needs_review']);
 
 /** TWD×100 that can still be refunded: paid, less refunded, less refunds not booked either way yet. */
 export function refundableAmount(payment: Payment, refunds: readonly Pick<Refund, 'status' | 'amount'>[]): number {
@@ -38,7 +35,7 @@ export function refundProblem(
   refunds: readonly Pick<Refund, 'status' | 'amount'>[],
   request: { kind: RefundKind; amount: number },
 ): RefundProblem | undefined {
-  if (payment.payType !== 'C') return 'not_card';
+  if (payment.payType !== PAY_TYPE.card) return 'not_card';
   if (payment.status !== 'paid') return 'not_paid';
   if (request.kind === 'cancel') {
     if (payment.autoBilling !== false) return 'captured';
@@ -81,7 +78,7 @@ export interface RefundForm {
 /** A form field the merchant has to correct. */
 export type RefundFormProblem = 'amount' | 'remark';
 
-// The bank refuses ' " % in free text and surrounding spaces (PROTOCOL.md §4); the length is ours,
+// The bank refuses ' " % in free text and surrounding spaces; the length is ours,
 // and control characters are refused as in every free-text field (web/plain-text.ts).
 const REMARK = /^[^'"%\p{Cc}]{1,60}$/u;
 const WHOLE_TWD = /^\d{1,9}$/;
@@ -119,11 +116,11 @@ export function findRefundTarget(db: Database, paymentId: string): Promise<Refun
   return db.payment.findUnique({ where: { id: paymentId }, include: refundTargetInclude });
 }
 
-// Giving money back on a card payment through OrderMaintain: a refund (R, whole or in part) or the
-// cancel of an authorisation (C). Clicking twice refunds once: the form's idempotency key is
+// Giving money back on a card payment at the bank: a refund (whole or in part) or the cancel of an
+// authorisation. Clicking twice refunds once: the form's idempotency key is
 // reserved in the database, in a Refund row, before the bank is called; a second submission finds
 // the key taken and never reaches the bank. The bank's answer is recorded on that row and applied
-// through settlePayment, the one path that changes a payment's state (refund-outcome.ts): the amount
+// through applyBankResult, the one path that changes a payment's state (refund-outcome.ts): the amount
 // booked is the one asked for, and an answer that disagrees is left for review.
 export interface RefundDependencies {
   db: Database;
@@ -147,8 +144,8 @@ export type RefundResult =
   | { kind: 'not_allowed'; problem: RefundProblem }
   /** The key was used before: nothing was sent to the bank this time. */
   | { kind: 'duplicate'; refund: Refund }
-  | { kind: 'succeeded'; refund: Refund; settled: SettleResult }
-  /** The bank's answer cannot be squared with what was asked (another amount, or a change settle refused): nothing booked. */
+  | { kind: 'succeeded'; refund: Refund; applied: ApplyResult }
+  /** The bank's answer cannot be squared with what was asked (another amount, or a change applyBankResult refused): nothing booked. */
   | { kind: 'needs_review'; refund: Refund; reason: string }
   | { kind: 'bank_refused'; refund: Refund }
   /** No trustworthy answer: the bank may or may not have refunded. The row stays "requested" and keeps its amount reserved. */
@@ -162,34 +159,31 @@ export async function refundPayment(deps: RefundDependencies, request: RefundReq
   const { refund, payment } = reservation;
   const log = deps.logger.child({ paymentId: payment.id, orderNo: payment.orderNo, refundId: refund.id, refundKind: refund.kind });
 
-  let answer: OrderMaintainResponse;
-  try {
-    answer = await deps.sinopac.orderMaintain({
-      OrderNo: payment.orderNo,
-      Command: refund.kind === 'refund' ? 'R' : 'C',
-      // Without Amount the bank refunds the whole payment (§4.5); a part is named explicitly.
-      ...(refund.kind === 'refund' && refund.amount !== payment.amount && { Amount: refund.amount }),
-      ...(refund.remark && { Remark: refund.remark }),
-    });
-  } catch (error) {
-    const failure = bankFailureOf(error);
-    if (failure?.kind === 'refused') {
-      log.warn({ code: failure.code }, 'the bank refused the refund');
-      const failed = await markRefund(deps, refund.id, 'failed', { bankCode: failure.code ?? null, bankDescription: failure.description });
-      return { kind: 'bank_refused', refund: failed };
-    }
-    if (failure?.kind === 'no_answer' || failure?.kind === 'untrusted') {
-      log.error({ err: error }, 'refund sent but no trustworthy answer: the reconciler will ask the bank');
-      // The reconciler asks the bank about it later (recheck-refunds.ts) and books what it finds.
-      const unknown = await deps.db.refund.update({ where: { id: refund.id }, data: { bankDescription: failure.detail } });
-      return { kind: 'outcome_unknown', refund: unknown };
-    }
+  const answer = await giveMoneyBack(deps.sinopac, {
+    orderNo: payment.orderNo,
+    kind: refund.kind,
+    amount: refund.amount,
+    wholeAmount: payment.amount,
+    remark: refund.remark,
+  });
+  if (answer.kind === 'refused') {
+    log.warn({ code: answer.code }, 'the bank refused the refund');
+    const failed = await markRefund(deps, refund.id, 'failed', { bankCode: answer.code ?? null, bankDescription: answer.description });
+    return { kind: 'bank_refused', refund: failed };
+  }
+  if (answer.kind === 'unknown') {
+    log.error({ err: answer.cause }, 'refund sent but no trustworthy answer: the bank check will ask the bank');
+    // The refund re-check asks the bank about it later (recheck-refunds.ts) and books what it finds.
+    const unknown = await deps.db.refund.update({ where: { id: refund.id }, data: { bankDescription: answer.detail } });
+    return { kind: 'outcome_unknown', refund: unknown };
+  }
+  if (answer.kind === 'not_sent') {
     // Nothing left the shop, so nothing stays reserved.
-    if (failure?.kind === 'not_sent') await markRefund(deps, refund.id, 'failed', { bankDescription: failure.detail });
-    throw error;
+    await markRefund(deps, refund.id, 'failed', { bankDescription: answer.detail });
+    throw answer.cause;
   }
 
-  const applied = await applyRefundAnswer(deps, refund, { amount: answer.Amount, description: answer.Description }, 'admin');
+  const applied = await applyRefundAnswer(deps, refund, { amount: answer.amount, description: answer.description }, 'admin');
   return applied.kind === 'succeeded' ? applied : { kind: 'needs_review', refund: applied.refund, reason: applied.reason };
 }
 

@@ -17,7 +17,7 @@ import type { Database } from '../db/prisma';
 import { DEFAULT_SORT, type ProductSnapshot } from './product-snapshot';
 import { readProductChanges, readProductSnapshot, type ActiveProducts } from './products';
 
-export const PRODUCT_CHANNEL = 'product_changed';
+const PRODUCT_CHANNEL = 'product_changed';
 
 // Past this many products changed at once (an import, say), reading everything is cheaper.
 const MAX_PRODUCTS_READ_AGAIN = 500;

@@ -1,16 +1,27 @@
 // Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
 // the first payment attempt is started. The order, its stock and its first attempt are written in
 // one transaction, then the attempt goes to the bank (payments/start-attempt.ts).
+import { randomInt } from 'node:crypto';
 import type { Locale } from '../i18n/locales';
 import type { PayType, Prisma } from '../generated/prisma/client';
 import { createAtBank, openFirstAttempt, type OpenedAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
 import type { Cart } from '../cart/cart';
 import { consumeCheckoutToken } from './checkout-token';
-import { newOrderNumber } from './order-number';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
-import { ATM_MAX_AMOUNT } from '../sinopac/messages';
+import { atmTakes, PAY_TYPE } from '../sinopac/shop-bank';
 import { shippingFeeTwd } from '../cart/shipping';
 import type { DeliveryAddress } from './checkout-form';
+import { taipeiDate } from '../time/taipei';
+
+// The number shoppers read and quote: FS, the Taipei date, and 8 random characters without the
+// look-alikes 0/O and 1/I. 32^8 per day makes a clash on the unique column practically impossible.
+const ORDER_NUMBER_ALPHABET = 'ABCDEFGHJKLMNPQRSTUVWXYZ23456789';
+
+function newOrderNumber(now: Date): string {
+  let suffix = '';
+  for (let i = 0; i < 8; i++) suffix += ORDER_NUMBER_ALPHABET[randomInt(ORDER_NUMBER_ALPHABET.length)];
+  return `FS${taipeiDate(now).replaceAll('-', '')}${suffix}`;
+}
 
 export interface PlaceOrderInput {
   sessionId: string;
@@ -64,7 +75,7 @@ export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceO
  * used, why not and a button to try again.
  */
 function nextPage(deps: PaymentAttemptDependencies, orderId: string, started: StartAttemptResult): string {
-  if (started.kind === 'started' && started.payment.payType === 'C' && started.payment.cardPayUrl) return started.payment.cardPayUrl;
+  if (started.kind === 'started' && started.payment.payType === PAY_TYPE.card && started.payment.cardPayUrl) return started.payment.cardPayUrl;
   if (started.kind === 'start_failed') {
     deps.logger.warn({ orderId, reason: started.reason, bankCode: started.bankCode }, 'payment attempt could not start');
   }
@@ -85,7 +96,7 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
   const itemsTwd = lines.reduce((sum, line) => sum + line.unitPriceTwd * line.quantity, 0);
   const shippingTwd = shippingFeeTwd(itemsTwd);
   const totalTwd = itemsTwd + shippingTwd;
-  if (input.payType === 'A' && totalTwd * 100 > ATM_MAX_AMOUNT) throw new OrderRefused({ outcome: 'over_atm_limit' });
+  if (input.payType === PAY_TYPE.atm && !atmTakes(totalTwd)) throw new OrderRefused({ outcome: 'over_atm_limit' });
 
   // Reserved now, for as long as the order waits for its payment; two shoppers cannot both take the last one.
   try {

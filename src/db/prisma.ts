@@ -1,7 +1,8 @@
 // The shop's database client: Prisma on the pg driver adapter (no query-engine binary), over a pg
 // pool of our own. The pool is also reachable (poolOf) for the few statements made on every bank
-// callback or bank call (payments/pay-token-log.ts, payments/pay-token-intake.ts,
-// payments/exchange-audit.ts), which through Prisma's runtime cost two to three times the client CPU.
+// callback or bank call, which through Prisma's runtime cost two to three times the client CPU: in
+// feature code only payments/payment-sql.ts reaches it (the composition root hands it to the
+// bank-call audit, which writes through that module).
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';

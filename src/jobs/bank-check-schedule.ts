@@ -22,7 +22,7 @@ export function minutesUntilNextCheck(checksSoFar: number, baseMinutes: number):
 }
 
 /** The first retry after a transient failure, in minutes; each further one in a row doubles it. */
-export const TRANSIENT_RETRY_MINUTES = 2;
+const TRANSIENT_RETRY_MINUTES = 2;
 
 /** Minutes until the retry after the (failuresInRow + 1)-th failure in a row: 1–3, 2–6, 4–12 … never past `ladderMinutes`. */
 export function transientRetryMinutes(failuresInRow: number, ladderMinutes: number, random: () => number): number {

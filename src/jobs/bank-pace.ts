@@ -12,7 +12,7 @@ export interface PaceClock {
   wait(ms: number): Promise<void>;
 }
 
-export const realPaceClock: PaceClock = {
+const realPaceClock: PaceClock = {
   now: () => performance.now(),
   wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
 };

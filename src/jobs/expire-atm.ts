@@ -1,15 +1,16 @@
-// ATM attempts whose deadline (the end of their ExpireDate, Asia/Taipei, kept as atmDeadline) has
+// ATM attempts whose deadline (the end of the day the bank was given, Asia/Taipei, kept as atmDeadline) has
 // passed by more than a grace period: a transfer made at 23:59 may still be on its way to us, its
-// notification retried for up to 40 minutes. The bank is asked once; paid is settled as paid, and
+// notification retried for up to 40 minutes. The bank is asked once; paid is applied as paid, and
 // anything else as expired, which expires the order and gives its stock back (the shopper may
 // still pay again, see order-settlement.ts). An attempt the bank gives no usable answer about is
-// recorded, asked again on the reconciler's schedule, and passed over meanwhile.
+// recorded, asked again on the bank check's schedule, and passed over meanwhile.
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
-import { settlePayment, type BankOutcome } from '../payments/settle';
+import { applyBankResult, type BankOutcome } from '../payments/apply-result';
 import { recordAttemptCheck } from './bank-check-schedule';
 import { noPace, type BankPace } from './bank-pace';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
-import { checkResult } from './reconcile-pending';
+import { checkResult } from './bank-check-job';
+import { PAY_TYPE } from '../sinopac/shop-bank';
 
 export interface AtmExpirySettings {
   atmExpiryGraceMinutes: number;
@@ -23,7 +24,7 @@ export async function expireOverdueAtmPayments(deps: BankCheckDependencies, sett
   const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
   const due = await deps.db.payment.findMany({
     where: {
-      payType: 'A',
+      payType: PAY_TYPE.atm,
       status: 'pending',
       atmDeadline: { lt: overdue },
       OR: [{ nextBankCheckAt: null }, { nextBankCheckAt: { lte: now } }],
@@ -38,8 +39,8 @@ export async function expireOverdueAtmPayments(deps: BankCheckDependencies, sett
       await pace();
       check = await checkWithBank(deps, payment, 'expiry');
       const outcome = outcomeAfterDeadline(check);
-      const settled = outcome && (await settlePayment(deps, { paymentId: payment.id, outcome, source: 'expiry' }));
-      reports.push({ paymentId: payment.id, check: check.kind, ...(settled && { settled: settled.kind }) });
+      const applied = outcome && (await applyBankResult(deps, { paymentId: payment.id, outcome, source: 'expiry' }));
+      reports.push({ paymentId: payment.id, check: check.kind, ...(applied && { applied: applied.kind }) });
     } catch (error) {
       deps.logger.error({ err: error, paymentId: payment.id }, 'expiring the ATM attempt failed');
       await recordAttemptCheck(deps.db, payment, { ok: false, error: String(error) }, { now, baseMinutes: settings.reconcileAfterMinutes });

@@ -1,18 +1,17 @@
 // Refunds whose outcome is unknown ("requested": the bank's answer timed out, could not be trusted,
 // or the process stopped between the bank's answer and booking it) are asked about with OrderQuery
-// until they are final, and what the bank holds is booked (payments/refund-outcome.ts). OrderQuery
-// says how many refunds the bank made on the order (RefundFlag) and how the latest stands
-// (RefundStatus), not their amounts, so a refund is decided only when the count tells it apart:
+// until they are final, and what the bank holds is booked (payments/refund-outcome.ts). The bank
+// says how many refunds it made on the order and how the latest stands, not their amounts, so a
+// refund is decided only when the count tells it apart:
 // - the bank holds as many refunds as the shop has booked: this one never happened → failed;
 // - one more, and this is the only one open: it happened → booked, once it is done at the bank;
 // - anything else (several open, "several" at the bank with several booked) → needs review.
-// A cancelled authorisation is read from PayStatus instead: cancelled (1C351) or not.
+// A cancelled authorisation is read from the payment's own status at the bank instead: cancelled or not.
 import type { Payment, Refund } from '../generated/prisma/client';
 import type { BankCheckDependencies } from '../payments/bank-check';
 import { applyRefundAnswer, markRefund } from '../payments/refund-outcome';
-import { NO_DATA_CODE, paymentOfOrderEntry, refundsOfOrderEntry } from '../sinopac/bank-answers';
-import { bankFailureOf } from '../sinopac/errors';
-import type { OrderQueryEntry } from '../sinopac/messages';
+import { UNSETTLED_REFUND } from '../payments/payment-states';
+import { askAboutAttempt, type AttemptAtBank } from '../sinopac/shop-bank';
 import { minutesUntilNextCheck } from './bank-check-schedule';
 import { logPass } from './pass-report';
 
@@ -28,7 +27,7 @@ export type RefundDecision = 'succeeded' | 'failed' | 'needs_review' | 'waiting'
 export interface RefundReport {
   refundId: string;
   decision: RefundDecision;
-  settled?: string;
+  applied?: string;
 }
 
 type OpenRefund = Refund & { payment: Payment & { refunds: Refund[] } };
@@ -66,29 +65,21 @@ export async function recheckUnknownRefunds(deps: BankCheckDependencies, setting
 }
 
 async function recheck(deps: BankCheckDependencies, refund: OpenRefund): Promise<{ report: RefundReport; unreachable?: boolean }> {
-  const { payment } = refund;
-  let entry: OrderQueryEntry | undefined;
-  try {
-    const answer = await deps.sinopac.orderQuery({ OrderNo: payment.orderNo });
-    entry = answer.OrderList.find((listed) => listed.OrderNo === payment.orderNo);
-  } catch (error) {
-    const failure = bankFailureOf(error);
-    if (!failure) throw error;
-    if (!(failure.kind === 'refused' && failure.code === NO_DATA_CODE)) {
-      deps.logger.warn({ err: error, refundId: refund.id }, 'the bank gave no usable answer about the refund');
-      return { report: { refundId: refund.id, decision: 'unanswered' }, unreachable: failure.kind === 'no_answer' };
-    }
+  const atBank = await askAboutAttempt(deps.sinopac, refund.payment);
+  if (atBank.kind === 'unavailable') {
+    deps.logger.warn({ err: atBank.cause, refundId: refund.id }, 'the bank gave no usable answer about the refund');
+    return { report: { refundId: refund.id, decision: 'unanswered' }, unreachable: atBank.unreachable };
   }
-  return { report: await decideAndApply(deps, refund, entry) };
+  return { report: await decideAndApply(deps, refund, atBank) };
 }
 
-async function decideAndApply(deps: BankCheckDependencies, refund: OpenRefund, entry: OrderQueryEntry | undefined): Promise<RefundReport> {
-  const decision = entry ? decide(refund, entry) : 'needs_review';
-  const description = entry ? `OrderQuery: RefundFlag ${entry.RefundFlag ?? '-'}, RefundStatus ${entry.RefundStatus ?? '-'}, PayStatus ${entry.PayStatus}` : 'OrderQuery: no such order';
+async function decideAndApply(deps: BankCheckDependencies, refund: OpenRefund, atBank: Exclude<AttemptAtBank, { kind: 'unavailable' }>): Promise<RefundReport> {
+  const decision = atBank.kind === 'answered' ? decide(refund, atBank) : 'needs_review';
+  const description = atBank.summary;
   switch (decision) {
     case 'succeeded': {
-      const applied = await applyRefundAnswer(deps, refund, { description }, 'reconcile');
-      return { refundId: refund.id, decision: applied.kind, ...(applied.kind === 'succeeded' && { settled: applied.settled.kind }) };
+      const answer = await applyRefundAnswer(deps, refund, { description }, 'reconcile');
+      return { refundId: refund.id, decision: answer.kind, ...(answer.kind === 'succeeded' && { applied: answer.applied.kind }) };
     }
     case 'failed':
     case 'needs_review':
@@ -99,15 +90,14 @@ async function decideAndApply(deps: BankCheckDependencies, refund: OpenRefund, e
   }
 }
 
-function decide(refund: OpenRefund, entry: OrderQueryEntry): RefundDecision {
+function decide(refund: OpenRefund, atBank: Extract<AttemptAtBank, { kind: 'answered' }>): RefundDecision {
   if (refund.kind === 'cancel') {
-    const atBank = paymentOfOrderEntry(entry);
-    if (atBank?.kind === 'cancelled') return 'succeeded';
-    return atBank?.kind === 'paid' ? 'failed' : 'needs_review';
+    if (atBank.outcome?.kind === 'cancelled') return 'succeeded';
+    return atBank.outcome?.kind === 'paid' ? 'failed' : 'needs_review';
   }
   const booked = refund.payment.refunds.filter((other) => other.kind === 'refund' && other.status === 'succeeded').length;
-  const open = refund.payment.refunds.filter((other) => other.status === 'requested' || other.status === 'needs_review').length;
-  const { count, latest } = refundsOfOrderEntry(entry);
+  const open = refund.payment.refunds.filter((other) => UNSETTLED_REFUND.has(other.status)).length;
+  const { count, latest } = atBank.refunds;
   if (count === booked) return 'failed';
   const oneMore = count === booked + 1 || (count === 'several' && booked === 1);
   if (!oneMore || open !== 1) return 'needs_review';

@@ -9,6 +9,7 @@ import { trackingUrl } from '../fulfilment/carriers';
 import { formatTaipeiDateTime, formatTwd } from '../web/views';
 import { readShopSettings } from '../shop-info/shop-settings';
 import type { MailView } from './templates';
+import { PAY_TYPE, toBankAmount } from '../sinopac/shop-bank';
 
 export interface MailContentDependencies {
   db: Database;
@@ -21,14 +22,14 @@ const grouped = (account: string) => account.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 /**
  * Why a due mail is not sent after all, or undefined when it is owed. Only a card order's
- * confirmation can stop being owed: it is held while the card page is open (settle.ts), and when it
+ * confirmation can stop being owed: it is held while the card page is open (apply-result.ts), and when it
  * comes due the receipt or the cancellation mail has already told the shopper, or an ATM account
  * mail (the shopper switched) has already confirmed the order with everything it would say.
  */
 export async function mailNoLongerOwed(db: Database, mail: MailOutbox): Promise<string | undefined> {
   if (mail.kind !== 'order_placed' || !mail.paymentId) return undefined;
   const attempt = await db.payment.findUnique({ where: { id: mail.paymentId }, select: { payType: true } });
-  if (attempt?.payType !== 'C') return undefined;
+  if (attempt?.payType !== PAY_TYPE.card) return undefined;
   const order = await db.order.findUniqueOrThrow({ where: { id: mail.orderId }, select: { status: true } });
   if (order.status !== 'awaiting_payment' && order.status !== 'expired') return `the order is ${order.status}: its own mail told the shopper`;
   const account = await db.mailOutbox.count({ where: { orderId: mail.orderId, kind: 'atm_account_reissued' } });
@@ -73,7 +74,7 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
       phone: settings.contactPhone,
     },
   };
-  if ((mail.kind === 'order_placed' || mail.kind === 'atm_account_reissued') && payment?.payType === 'A' && payment.atmPayNo) {
+  if ((mail.kind === 'order_placed' || mail.kind === 'atm_account_reissued') && payment?.payType === PAY_TYPE.atm && payment.atmPayNo) {
     view.atm = {
       bankCode: payment.atmBankCode ?? '',
       account: grouped(payment.atmPayNo),
@@ -83,7 +84,7 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
   }
   if (mail.kind === 'payment_received') {
     view.paid = {
-      amount: cents(payment?.amount ?? order.totalTwd * 100),
+      amount: cents(payment?.amount ?? toBankAmount(order.totalTwd)),
       at: formatTaipeiDateTime(payment?.payDate ?? order.paidAt ?? mail.createdAt, locale),
     };
   }

@@ -12,6 +12,7 @@ import { recordMerchantAction } from '../admin/trail';
 import { cancellationOf, type Cancellation } from '../fulfilment/fulfilment-states';
 import { enqueueMail } from '../mail/outbox';
 import { releaseStock } from './stock-reservation';
+import { changeOrderStatus } from '../payments/payment-states';
 
 /** Who cancels: a back-office user (recorded in the trail) or the order's own shopper. */
 export type Canceller = { merchant: string; address?: string } | { shopper: true };
@@ -32,7 +33,7 @@ export function cancelUnpaidOrder(db: Database, orderId: string, by: Canceller, 
     if (cancellation !== 'cancel') return { kind: 'refused', orderId, number: order.number, reason: cancellation } as const;
 
     const from: OrderStatus = order.status;
-    await tx.order.update({ where: { id: orderId }, data: { status: 'cancelled', cancelledAt: now } });
+    await changeOrderStatus(tx, { orderId, from, to: 'cancelled', data: { cancelledAt: now } });
     // An expired order gave its stock back when it expired.
     if (from === 'awaiting_payment') await releaseStock(tx, order.lines);
     const actor = 'merchant' in by ? by.merchant : 'shopper';

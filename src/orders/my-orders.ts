@@ -5,6 +5,7 @@ import type { Request } from 'express';
 import { z } from 'zod';
 import type { Database } from '../db/prisma';
 import { Prisma, type Order, type OrderLine, type Payment } from '../generated/prisma/client';
+import { OrderNotFoundError } from '../web/errors';
 
 export type OrderWithLines = Order & { lines: OrderLine[] };
 export type OrderWithPayments = OrderWithLines & { payments: Payment[] };
@@ -64,6 +65,28 @@ export async function findShopperOrder(db: Database, viewer: Viewer, id: string)
   if (!orderId.safeParse(id).success) return null;
   return db.order.findFirst({
     where: { id, ...visibleTo(viewer) },
+    include: { lines: { orderBy: { id: 'asc' } }, payments: { orderBy: { createdAt: 'asc' } } },
+  });
+}
+
+/** The viewer's order, every attempt included; someone else's, or none, is a 404 (OrderNotFoundError). */
+export async function shopperOrderOr404(db: Database, viewer: Viewer, id: string): Promise<OrderWithPayments> {
+  const order = await findShopperOrder(db, viewer, id);
+  if (!order) throw new OrderNotFoundError(`no order ${id} for this shopper`);
+  return order;
+}
+
+// Orders this browser placed that still wait for their money: the cart reminds of the newest, so
+// that a shopper back from the bank's page continues that order instead of placing it twice.
+const UNPAID_LOOKED_AT = 10;
+
+/** Newest first; a handful, since a shopper rarely leaves more than one unpaid. */
+export async function unpaidOrders(db: Database, shopperId: string | undefined): Promise<OrderWithPayments[]> {
+  if (!shopperId) return [];
+  return db.order.findMany({
+    where: { ownerToken: shopperId, status: 'awaiting_payment' },
+    orderBy: { createdAt: 'desc' },
+    take: UNPAID_LOOKED_AT,
     include: { lines: { orderBy: { id: 'asc' } }, payments: { orderBy: { createdAt: 'asc' } } },
   });
 }

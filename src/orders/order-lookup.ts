@@ -16,7 +16,7 @@ export interface LookupForm {
 
 export type LookupFormErrors = Partial<Record<keyof LookupForm, string>>;
 
-/** Letters and digits only, as src/checkout/order-number.ts makes them (FS20261130ABCDEFGH). */
+/** Letters and digits only, as src/checkout/place-order.ts makes them (FS20261130ABCDEFGH). */
 const ORDER_NUMBER = /^[A-Z0-9]+$/;
 
 const lookupForm = z.object({
@@ -48,7 +48,7 @@ function normaliseOrderNumber(typed: string): string {
  * The contact as checkout stored it: an e-mail address in lower case, or a mobile number as its
  * ten digits (0912345678), from +886 912 345 678, 0912-345-678 or full-width digits.
  */
-export function normaliseContact(typed: string): string {
+function normaliseContact(typed: string): string {
   const text = typed.normalize('NFKC').trim();
   return text.includes('@') ? text.toLowerCase() : normalisePhone(text);
 }

@@ -6,6 +6,8 @@
 import type { SessionData } from 'express-session';
 import type { Payment } from '../generated/prisma/client';
 import type { OrderWithPayments } from './my-orders';
+import { OPEN_FOR_PAYMENT } from '../payments/payment-states';
+import { PAY_TYPE } from '../sinopac/shop-bank';
 
 declare module 'express-session' {
   interface SessionData {
@@ -16,7 +18,7 @@ declare module 'express-session' {
 
 const KEPT = 10;
 /** How long the confirming page keeps asking before it says what happens next instead. */
-export const CONFIRMING_LIMIT_MS = 2 * 60_000;
+const CONFIRMING_LIMIT_MS = 2 * 60_000;
 
 export interface Confirming {
   payment: Payment;
@@ -31,7 +33,7 @@ export interface Confirming {
 /** The card attempt the order waits on, when it is still undecided. */
 function undecidedCardAttempt(order: OrderWithPayments): Payment | undefined {
   const latest = order.payments.at(-1);
-  return latest?.payType === 'C' && (latest.status === 'pending' || latest.status === 'creating') ? latest : undefined;
+  return latest?.payType === PAY_TYPE.card && OPEN_FOR_PAYMENT.has(latest.status) ? latest : undefined;
 }
 
 /** Remembers that the shopper came back from the order's undecided card attempt, if it has one. */

@@ -1,7 +1,8 @@
-// The one place where status codes become words: the shop's order and payment statuses, and the
-// bank's PayStatus / RefundStatus codes (PROTOCOL.md §6), in zh-TW and English. Only the view
-// layer calls it; models and services keep codes.
+// The one place where status codes become words: the shop's order and payment statuses, and what
+// the bank's status and failure codes mean (read in src/sinopac/shop-bank.ts), in zh-TW and
+// English. Only the view layer calls it; models and services keep codes.
 import type { Locale } from '../i18n/locales';
+import { bankStatusMeaning, failureReasonOf, PAY_TYPE, type BankStatusMeaning, type FailureReason } from '../sinopac/shop-bank';
 
 type Labels = Record<string, Record<Locale, string>>;
 
@@ -26,33 +27,34 @@ const paymentStatus: Labels = {
 };
 
 const payType: Labels = {
-  A: { 'zh-TW': 'ATM 轉帳（虛擬帳號）', en: 'ATM transfer (virtual account)' },
-  C: { 'zh-TW': '信用卡', en: 'Credit card' },
+  [PAY_TYPE.atm]: { 'zh-TW': 'ATM 轉帳（虛擬帳號）', en: 'ATM transfer (virtual account)' },
+  [PAY_TYPE.card]: { 'zh-TW': '信用卡', en: 'Credit card' },
 };
 
-const bankPayStatus: Labels = {
-  '1A200': { 'zh-TW': 'ATM 待繳款', en: 'ATM: awaiting transfer' },
-  '1A250': { 'zh-TW': 'ATM 虛擬帳號已逾期', en: 'ATM: account expired' },
-  '1A400': { 'zh-TW': 'ATM 已繳款', en: 'ATM: paid' },
-  '1A900': { 'zh-TW': 'ATM 已撥款', en: 'ATM: settled' },
-  '1C200': { 'zh-TW': '信用卡待付款', en: 'Card: awaiting payment' },
-  '1C250': { 'zh-TW': '信用卡付款連結已逾期', en: 'Card: payment link expired' },
-  '1C300': { 'zh-TW': '信用卡已授權未請款', en: 'Card: authorised, not captured' },
-  '1C350': { 'zh-TW': '信用卡授權已逾期', en: 'Card: authorisation lapsed' },
-  '1C351': { 'zh-TW': '信用卡授權已取消', en: 'Card: authorisation cancelled' },
-  '1C400': { 'zh-TW': '信用卡已請款', en: 'Card: captured' },
-  '1C900': { 'zh-TW': '信用卡已撥款', en: 'Card: settled' },
-  '2C200': { 'zh-TW': '退款已受理', en: 'Refund accepted' },
-  '2C400': { 'zh-TW': '退款處理中', en: 'Refund in progress' },
-  '2C900': { 'zh-TW': '退款完成', en: 'Refund completed' },
+// What the bank's status codes mean (src/sinopac/shop-bank.ts reads the codes), in words.
+const bankStatus: Record<BankStatusMeaning, Record<Locale, string>> = {
+  atm_awaiting: { 'zh-TW': 'ATM 待繳款', en: 'ATM: awaiting transfer' },
+  atm_expired: { 'zh-TW': 'ATM 虛擬帳號已逾期', en: 'ATM: account expired' },
+  atm_paid: { 'zh-TW': 'ATM 已繳款', en: 'ATM: paid' },
+  atm_settled: { 'zh-TW': 'ATM 已撥款', en: 'ATM: settled' },
+  card_awaiting: { 'zh-TW': '信用卡待付款', en: 'Card: awaiting payment' },
+  card_link_expired: { 'zh-TW': '信用卡付款連結已逾期', en: 'Card: payment link expired' },
+  card_authorised: { 'zh-TW': '信用卡已授權未請款', en: 'Card: authorised, not captured' },
+  card_authorisation_lapsed: { 'zh-TW': '信用卡授權已逾期', en: 'Card: authorisation lapsed' },
+  card_authorisation_cancelled: { 'zh-TW': '信用卡授權已取消', en: 'Card: authorisation cancelled' },
+  card_captured: { 'zh-TW': '信用卡已請款', en: 'Card: captured' },
+  card_settled: { 'zh-TW': '信用卡已撥款', en: 'Card: settled' },
+  refund_accepted: { 'zh-TW': '退款已受理', en: 'Refund accepted' },
+  refund_in_progress: { 'zh-TW': '退款處理中', en: 'Refund in progress' },
+  refund_done: { 'zh-TW': '退款完成', en: 'Refund completed' },
 };
 
-// Why a payment failed, from the attempt's failureCode (the bank's Exxxx code, PROTOCOL.md §6, or
-// one of ours). Codes without words of their own get the family's, then the generic reason below.
-const failureReason: Labels = {
-  E2701: { 'zh-TW': '發卡銀行沒有核准這筆刷卡（可能是額度不足、卡片資料有誤或銀行的風險控管）。', en: 'Your card issuer did not approve the charge (for example: not enough credit, a detail mistyped, or the issuer\'s fraud checks).' },
-  E27: { 'zh-TW': '銀行沒有完成這筆交易。', en: 'The bank did not complete the transaction.' },
-  E99: { 'zh-TW': '銀行系統暫時忙碌，沒有完成這筆交易。', en: 'The bank\'s system was busy and did not complete the transaction.' },
+// Why a payment failed, from the reason the bank's code (or the shop's own, such as no_answer)
+// stands for; a code without a reason of its own gets the generic words below.
+const failureReason: Record<FailureReason, Record<Locale, string>> = {
+  card_declined: { 'zh-TW': '發卡銀行沒有核准這筆刷卡（可能是額度不足、卡片資料有誤或銀行的風險控管）。', en: 'Your card issuer did not approve the charge (for example: not enough credit, a detail mistyped, or the issuer\'s fraud checks).' },
+  bank_declined: { 'zh-TW': '銀行沒有完成這筆交易。', en: 'The bank did not complete the transaction.' },
+  bank_busy: { 'zh-TW': '銀行系統暫時忙碌，沒有完成這筆交易。', en: 'The bank\'s system was busy and did not complete the transaction.' },
   no_answer: { 'zh-TW': '銀行沒有回應付款的建立。', en: 'The bank did not answer when the payment was set up.' },
 };
 const FAILURE_GENERIC: Record<Locale, string> = {
@@ -138,22 +140,24 @@ const merchantAction: Labels = {
 };
 
 const kinds = {
-  order: orderStatus, payment: paymentStatus, payType, bank: bankPayStatus,
+  order: orderStatus, payment: paymentStatus, payType,
   settlement: settlementState, difference: settlementDifference, billLine: billLineType,
   fulfilment: fulfilmentStatus, carrier, merchantAction,
 } as const;
-export type LabelKind = keyof typeof kinds;
+export type LabelKind = keyof typeof kinds | 'bank';
 
 /** The words for a code; an unknown code is shown as itself rather than hidden. */
 export function statusLabel(kind: LabelKind, code: string | null | undefined, locale: Locale): string {
   if (!code) return '';
-  return kinds[kind][code]?.[locale] ?? code;
+  const meaning = kind === 'bank' ? bankStatusMeaning(code) : undefined;
+  const words = kind === 'bank' ? meaning && bankStatus[meaning] : kinds[kind][code];
+  return words?.[locale] ?? code;
 }
 
 /** Why a payment failed, in words; never the raw code, which means nothing to a shopper. */
 export function failureLabel(code: string | null | undefined, locale: Locale): string {
-  const words = (code && (failureReason[code] ?? failureReason[code.slice(0, 3)])) || undefined;
-  return words?.[locale] ?? FAILURE_GENERIC[locale];
+  const reason = failureReasonOf(code);
+  return reason ? failureReason[reason][locale] : FAILURE_GENERIC[locale];
 }
 
 /** The colour of a status badge (Bootstrap's text-bg-<tone>). */

@@ -4,6 +4,7 @@
 import type { Logger } from 'pino';
 import type pg from 'pg';
 import type { SinopacExchange } from '../sinopac/client';
+import { insertExchange } from './payment-sql';
 
 export interface ExchangeAudit {
   /** Pass as SinopacClientOptions.onExchange. */
@@ -34,19 +35,17 @@ export function createExchangeAudit(deps: { pool: Pick<pg.Pool, 'query'>; logger
   const { pool, logger } = deps;
   const inFlight = new Set<Promise<void>>();
 
-  // One statement per row, sent on the pg pool beneath Prisma: there is one for every bank call,
-  // and Prisma's runtime around it cost more CPU than the statement. The attempt's id comes from a
-  // subquery on the unique OrderNo (null when there is none, or no such attempt) rather than a
-  // lookup of its own before every insert. createdAt is UTC wall time, as Prisma writes its
-  // timestamp columns.
+  // One row for every bank call, on the pg pool beneath Prisma (payment-sql.ts says why).
   async function write(exchange: SinopacExchange): Promise<void> {
-    const request = JSON.stringify(withoutSecrets(exchange.request));
-    const response = exchange.response === undefined ? null : JSON.stringify(withoutSecrets(exchange.response));
-    await pool.query(
-      `INSERT INTO "GatewayExchange" ("service", "orderNo", "paymentId", "request", "response", "durationMs", "outcome", "errorCode", "createdAt")
-       VALUES ($1, $2::text, (SELECT id FROM "Payment" WHERE "orderNo" = $2::text), $3::jsonb, $4::jsonb, $5, $6, $7, now() AT TIME ZONE 'UTC')`,
-      [exchange.service, exchange.orderNo ?? null, request, response, exchange.durationMs, exchange.outcome, exchange.errorCode ?? null],
-    );
+    await insertExchange(pool, {
+      service: exchange.service,
+      orderNo: exchange.orderNo ?? null,
+      request: JSON.stringify(withoutSecrets(exchange.request)),
+      response: exchange.response === undefined ? null : JSON.stringify(withoutSecrets(exchange.response)),
+      durationMs: exchange.durationMs,
+      outcome: exchange.outcome,
+      errorCode: exchange.errorCode ?? null,
+    });
   }
 
   return {

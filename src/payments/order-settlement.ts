@@ -1,15 +1,15 @@
-// What a settled attempt does to its order, inside settle's transaction. The order's row is locked
+// What an applied bank result does to its order, inside applyBankResult's transaction. The order's row is locked
 // before anything is decided from it (by the conditional update itself where that is the whole
 // decision), so these decisions and a new attempt being started for the same order (which locks it
 // too) happen one after the other, never interleaved. Every order change is also conditional on the
 // status it was decided from, and stock moves only with the change that this call itself made:
-// that is what makes "stock is released once" hold across duplicate and concurrent settles.
+// that is what makes "stock is released once" hold across duplicate and concurrent applications.
 import type { Logger } from 'pino';
-import type { Database } from '../db/prisma';
 import type { Payment, Prisma } from '../generated/prisma/client';
-import { lockOrder, MONEY_TRANSACTION } from '../db/row-locks';
+import { lockOrder } from '../db/row-locks';
 import { releaseStock, retakeStock } from '../orders/stock-reservation';
-import { OPEN_FOR_PAYMENT, PAID_ORDER, paidOrderStatus } from './payment-states';
+import { changeOrderStatus, OPEN_FOR_PAYMENT, PAID_ORDER, paidOrderStatus } from './payment-states';
+import { PAY_TYPE } from '../sinopac/shop-bank';
 
 type Tx = Prisma.TransactionClient;
 
@@ -18,7 +18,7 @@ const orderLines = (tx: Tx, orderId: string) =>
 
 // The order's payment method (Order.payType) is the method of the attempt that paid it or, while it
 // is unpaid, of the attempt opened last; checkout's choice is only the first attempt's. It is
-// written here and nowhere else, by the settle that opens or pays an attempt, so every page, the
+// written here and nowhere else, by the bank result that opens or pays an attempt, so every page, the
 // e-mails, the back office's filter and its CSV read one column that cannot disagree with them.
 
 /** An attempt the bank accepted: an unpaid order's method becomes its method (the one open now). */
@@ -29,16 +29,14 @@ export async function followOpenedAttempt(tx: Tx, payment: Payment): Promise<voi
 /** The attempt was paid: its order is paid, by its method, with the stock it reserved when placed. */
 export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, paidAt: Date): Promise<void> {
   const { orderId } = payment;
-  const paying = { status: 'paid', paidAt, payType: payment.payType } as const;
+  const paying = { orderId, to: 'paid', data: { paidAt, payType: payment.payType } } as const;
   // The usual case needs no lock of its own: an update that matches locks the row as it changes it.
-  const reserved = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: paying });
-  if (reserved.count === 1) return;
+  if (await changeOrderStatus(tx, { ...paying, from: 'awaiting_payment' })) return;
   await lockOrder(tx, orderId);
 
   // Money that arrived after the order had expired: the payment stands, so the order is paid and
   // takes back what stock it can; whatever is short must be found or refunded by the shop.
-  const revived = await tx.order.updateMany({ where: { id: orderId, status: 'expired' }, data: paying });
-  if (revived.count === 1) {
+  if (await changeOrderStatus(tx, { ...paying, from: 'expired' })) {
     const short = await retakeStock(tx, await orderLines(tx, orderId));
     if (short.length > 0) logger.error({ orderId, paymentId: payment.id, short }, 'expired order paid late and its stock is gone: oversold');
     return;
@@ -50,19 +48,40 @@ export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, pa
   logger.error({ orderId, paymentId: payment.id, orderStatus: order.status }, 'attempt paid for an order that is not awaiting payment: refund needed');
 }
 
+/** Minutes past a card link's expiry during which a payment made at the last moment may still arrive. */
+export const CARD_LINK_GRACE_MINUTES = 5;
+
 /**
- * The attempt ended without payment (expired or cancelled at the bank). When no other attempt of
- * the order can still be paid, the order expires and gives its stock back; the shopper may still
- * start a new attempt, which reserves it again. A declined card does not come here: the shopper is
- * usually still at the screen, about to try another card.
+ * The one rule for "does this order still hold its stock": one of its attempts is open for payment
+ * (OPEN_FOR_PAYMENT). Given `now`, a card attempt's link also ends with its life plus grace
+ * (CARD_EXP_MINUTES), and `recentMinutes` keeps the hold that long after the last change of any
+ * attempt (time to try another card): the stock-hold release (jobs/release-stock-holds.ts) asks
+ * that, an attempt ending at the bank only the first part, about the order's other attempts.
  */
-export async function expireOrderWhenNothingOpen(tx: Tx, payment: Payment): Promise<boolean> {
-  const { orderId } = payment;
+export function attemptsHoldingStock(at?: { now: Date; cardExpMinutes: number; recentMinutes: number }): Prisma.PaymentWhereInput {
+  const open: Prisma.PaymentWhereInput = { status: { in: [...OPEN_FOR_PAYMENT] } };
+  if (!at) return open;
+  const minutesAgo = (minutes: number) => new Date(at.now.getTime() - minutes * 60_000);
+  const linkOver = minutesAgo(at.cardExpMinutes + CARD_LINK_GRACE_MINUTES);
+  return {
+    OR: [
+      { ...open, NOT: { status: 'pending', payType: PAY_TYPE.card, createdAt: { lte: linkOver } } },
+      // An attempt that ended only just now: the hold runs from the last thing that happened.
+      { updatedAt: { gt: minutesAgo(at.recentMinutes) } },
+    ],
+  };
+}
+
+/**
+ * An unpaid order none of whose attempts matches `holding` (attemptsHoldingStock) expires and gives
+ * its stock back; the shopper may still start a new attempt, which reserves it again. Decided with
+ * the order's row locked, so an attempt started at the same moment (which locks it too) keeps it.
+ * A declined card does not end here at once: the shopper is usually still at the screen.
+ */
+export async function expireOrderUnlessHeld(tx: Tx, orderId: string, holding: Prisma.PaymentWhereInput): Promise<boolean> {
   await lockOrder(tx, orderId);
-  const open = await tx.payment.count({ where: { orderId, id: { not: payment.id }, status: { in: [...OPEN_FOR_PAYMENT] } } });
-  if (open > 0) return false;
-  const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: { status: 'expired' } });
-  if (count === 0) return false;
+  if ((await tx.payment.count({ where: { AND: [{ orderId }, holding] } })) > 0) return false;
+  if (!(await changeOrderStatus(tx, { orderId, from: 'awaiting_payment', to: 'expired' }))) return false;
   await releaseStock(tx, await orderLines(tx, orderId));
   return true;
 }
@@ -76,21 +95,5 @@ export async function updateOrderAfterRefund(tx: Tx, orderId: string): Promise<v
   });
   if (!PAID_ORDER.has(order.status)) return;
   const status = paidOrderStatus(order.totalTwd, order.payments);
-  if (status !== order.status) await tx.order.update({ where: { id: orderId }, data: { status } });
-}
-
-/**
- * An unpaid order none of whose attempts holds its stock any more (`holding`: the attempts that
- * would, see jobs/release-stock-holds.ts) expires and gives its stock back. Decided again with the
- * order's row locked, so an attempt started at the same moment (which locks it too) keeps it.
- */
-export async function expireAbandonedOrder(db: Database, orderId: string, holding: Prisma.PaymentWhereInput): Promise<boolean> {
-  return db.$transaction(async (tx) => {
-    await lockOrder(tx, orderId);
-    if ((await tx.payment.count({ where: { AND: [{ orderId }, holding] } })) > 0) return false;
-    const { count } = await tx.order.updateMany({ where: { id: orderId, status: 'awaiting_payment' }, data: { status: 'expired' } });
-    if (count === 0) return false;
-    await releaseStock(tx, await orderLines(tx, orderId));
-    return true;
-  }, MONEY_TRANSACTION);
+  if (status !== order.status) await changeOrderStatus(tx, { orderId, from: order.status, to: status });
 }

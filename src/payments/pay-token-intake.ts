@@ -2,15 +2,13 @@
 // stands for, check that the answer is about the attempt it names, and settle. The callbacks carry
 // no trusted data; only the bank's signed OrderPayQuery answer can move money state.
 import type { Logger } from 'pino';
-import { poolOf, type Database } from '../db/prisma';
-import type { PaymentStatus, PayTokenSource } from '../generated/prisma/client';
+import type { Database } from '../db/prisma';
+import type { PayTokenSource } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
-import { bankFailureOf } from '../sinopac/errors';
-import { answerMismatches, isUnknownTokenCode, paymentOfPayResult, type AttemptAtShop } from '../sinopac/bank-answers';
-import type { PayResult } from '../sinopac/messages';
-import { recordRefusedChange } from './payment-transition';
-import { settlePayment } from './settle';
-import { logDelivery, recordDeliveryOutcome } from './pay-token-log';
+import { askPayResult, type PayResultAtBank } from '../sinopac/shop-bank';
+import { recordRefusedChange } from './payment-states';
+import { applyBankResult } from './apply-result';
+import { attemptByOrderNo, logDelivery, recordDeliveryOutcome } from './payment-sql';
 
 export interface PayTokenDelivery {
   source: Extract<PayTokenSource, 'backend' | 'return'>;
@@ -127,36 +125,39 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
     log.warn('the budget for looking up PayTokens that may be forged is spent: not asking the bank');
     throw new PayResultUnavailableError('lookup_budget_spent');
   }
-  let result: PayResult;
+  let result: PayResultAtBank;
   try {
-    result = (await sinopac.orderPayQuery({ PayToken: delivery.payToken })).TSResultContent;
+    result = await askPayResult(sinopac, delivery.payToken);
   } catch (error) {
-    if (isUnknownToken(error)) {
-      log.warn({ err: error }, 'the bank does not know this PayToken');
-      return finish({ outcome: 'unknown' });
-    }
-    const unavailable = unavailableBecause(error);
-    await recordDeliveryOutcome(db, rowId, `unavailable:${unavailable?.reason ?? 'error'}`);
-    if (!unavailable) throw error;
-    log.warn({ err: error, reason: unavailable.reason }, 'could not learn the pay result; the bank will retry');
-    throw unavailable;
+    // Not the bank's failure but a defect: the delivery records that it was not decided.
+    await recordDeliveryOutcome(db, rowId, 'unavailable:error');
+    throw error;
+  }
+  if (result.kind === 'unknown_token') {
+    log.warn({ err: result.cause }, 'the bank does not know this PayToken');
+    return finish({ outcome: 'unknown' });
+  }
+  if (result.kind === 'unavailable') {
+    await recordDeliveryOutcome(db, rowId, `unavailable:${result.because}`);
+    log.warn({ err: result.cause, reason: result.because }, 'could not learn the pay result; the bank will retry');
+    throw new PayResultUnavailableError(result.because, { cause: result.cause });
   }
 
-  const payment = await attemptByOrderNo(db, result.OrderNo);
+  const payment = await attemptByOrderNo(db, result.orderNo);
   if (!payment) {
-    log.error({ orderNo: result.OrderNo }, 'PayToken pays an OrderNo we never created');
+    log.error({ orderNo: result.orderNo }, 'PayToken pays an OrderNo we never created');
     return finish({ outcome: 'unknown' });
   }
   const attempt = { paymentId: payment.id, orderId: payment.orderId };
 
-  const mismatches = answerMismatches(result, payment, { shopNo: sinopac.shopNo, publishedTestCardPays: sinopac.publishedTestCardPays });
-  const outcome = paymentOfPayResult(result);
+  const mismatches = result.mismatchesWith(payment);
+  const { outcome } = result;
   if (mismatches.length > 0 || outcome === undefined) {
-    const reason = mismatches.length > 0 ? `mismatch: ${mismatches.join('; ')}` : `unsupported APType ${result.APType}`;
+    const reason = mismatches.length > 0 ? `mismatch: ${mismatches.join('; ')}` : result.notAPayment;
     await recordRefusedChange(db, {
       paymentId: payment.id,
       from: payment.status,
-      to: result.Status === 'S' ? 'paid' : 'failed',
+      to: result.says,
       reason: `${reason} (${delivery.source})`,
       payToken: delivery.payToken,
     });
@@ -166,53 +167,19 @@ async function askAndSettle(deps: PayTokenIntakeDependencies, delivery: PayToken
 
   // An applied delivery's row is marked inside settle's own transaction, so that the unique index on
   // applied tokens can still roll the change back; finish() records the outcome as for any other.
-  const settled = await settlePayment(deps, {
+  const applied = await applyBankResult(deps, {
     paymentId: payment.id,
     outcome,
     source: delivery.source,
     payToken: delivery.payToken,
     payTokenRowId: rowId,
   });
-  // Settle marked the row applied, with its payment, in its own transaction: nothing left to write.
-  if (settled.kind === 'applied') return { outcome: 'applied', ...attempt };
-  return finish({ outcome: settled.kind, ...attempt });
-}
-
-/** The attempt a pay result names, with what checking the result against it needs. */
-interface AttemptRow extends AttemptAtShop {
-  id: string;
-  orderId: string;
-  status: PaymentStatus;
-}
-
-// On the pg pool beneath Prisma, like the PayToken log: once per paying delivery, where Prisma's
-// query builder cost about half a millisecond of CPU for this one lookup.
-async function attemptByOrderNo(db: Database, orderNo: string): Promise<AttemptRow | undefined> {
-  const { rows } = await poolOf(db).query<AttemptRow>(
-    'SELECT "id", "orderId", "status", "orderNo", "amount", "payType", "tsNo" FROM "Payment" WHERE "orderNo" = $1',
-    [orderNo],
-  );
-  return rows[0];
+  // applyBankResult marked the row applied, with its payment, in its own transaction: nothing left to write.
+  if (applied.kind === 'applied') return { outcome: 'applied', ...attempt };
+  return finish({ outcome: applied.kind, ...attempt });
 }
 
 async function recordOutcome(db: Database, rowId: number, result: Outcome): Promise<Outcome> {
   await recordDeliveryOutcome(db, rowId, result.outcome, result.paymentId);
   return result;
-}
-
-function isUnknownToken(error: unknown): boolean {
-  const failure = bankFailureOf(error);
-  // Any other refusal (E9900 busy, M0001 maintenance...) may pass, so it counts as unavailable.
-  if (failure?.kind === 'refused') return isUnknownTokenCode(failure.code);
-  // A token the bank's own rules reject (too long, not ASCII) cannot name a payment.
-  return failure?.kind === 'not_sent';
-}
-
-const UNAVAILABLE_BECAUSE = { no_answer: 'bank_unreachable', untrusted: 'untrusted_answer', refused: 'bank_busy' } as const;
-
-/** Undefined for an error that is not the bank's: a defect, passed on as it is. */
-function unavailableBecause(error: unknown): PayResultUnavailableError | undefined {
-  const failure = bankFailureOf(error);
-  if (!failure || failure.kind === 'not_sent') return undefined;
-  return new PayResultUnavailableError(UNAVAILABLE_BECAUSE[failure.kind], { cause: error });
 }

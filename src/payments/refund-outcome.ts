@@ -1,14 +1,14 @@
 // What the bank's answer about a refund (or an authorisation cancel) does to the shop's books.
 // The amount booked is always the one the merchant asked for: an answer naming another amount, or
-// a change settle refuses, leaves the Refund row "needs_review" with nothing applied, for a person
-// to decide. A succeeded refund is marked so inside settle's transaction (SettleRequest.refundId),
-// so the reconciler re-checking a refund whose answer was lost can never book it twice.
+// a change applyBankResult refuses, leaves the Refund row "needs_review" with nothing applied, for a person
+// to decide. A succeeded refund is marked so inside applyBankResult's transaction (ApplyRequest.refundId),
+// so the bank check re-checking a refund whose answer was lost can never book it twice.
 import type { Refund, RefundStatus } from '../generated/prisma/client';
 import { resultCodeOf } from '../sinopac/bank-answers';
-import { settlePayment, type SettleDependencies, type SettleResult, type SettleSource } from './settle';
+import { applyBankResult, type ApplyDependencies, type ApplyResult, type ResultSource } from './apply-result';
 
 export type RefundOutcome =
-  | { kind: 'succeeded'; refund: Refund; settled: SettleResult }
+  | { kind: 'succeeded'; refund: Refund; applied: ApplyResult }
   | { kind: 'needs_review'; refund: Refund; reason: string };
 
 export interface RefundAnswer {
@@ -19,10 +19,10 @@ export interface RefundAnswer {
 
 /** The bank says the refund was made. */
 export async function applyRefundAnswer(
-  deps: SettleDependencies,
+  deps: ApplyDependencies,
   refund: Refund,
   answer: RefundAnswer,
-  source: Extract<SettleSource, 'admin' | 'reconcile'>,
+  source: Extract<ResultSource, 'admin' | 'reconcile'>,
 ): Promise<RefundOutcome> {
   const bank = { bankCode: resultCodeOf(answer.description) ?? null, bankDescription: answer.description };
   const log = deps.logger.child({ refundId: refund.id, paymentId: refund.paymentId, source });
@@ -33,19 +33,19 @@ export async function applyRefundAnswer(
   }
   // A cancelled authorisation gives the whole payment back. The state machine ends a paid attempt
   // only by a refund, so that is how it is applied; the Refund row keeps that it was a cancel.
-  const settled = await settlePayment(deps, {
+  const applied = await applyBankResult(deps, {
     paymentId: refund.paymentId,
     outcome: { kind: 'refunded', amount: refund.amount },
     source,
     refundId: refund.id,
   });
-  if (settled.kind === 'refused') {
-    log.error({ reason: settled.reason }, 'the bank refunded but the shop cannot book it: check it by hand');
-    const updated = await markRefund(deps, refund.id, 'needs_review', { ...bank, bankDescription: `${settled.reason}: ${answer.description}` });
-    return { kind: 'needs_review', refund: updated, reason: settled.reason };
+  if (applied.kind === 'refused') {
+    log.error({ reason: applied.reason }, 'the bank refunded but the shop cannot book it: check it by hand');
+    const updated = await markRefund(deps, refund.id, 'needs_review', { ...bank, bankDescription: `${applied.reason}: ${answer.description}` });
+    return { kind: 'needs_review', refund: updated, reason: applied.reason };
   }
-  // Settle marked the row succeeded; the bank's words are added to it.
-  return { kind: 'succeeded', refund: await deps.db.refund.update({ where: { id: refund.id }, data: bank }), settled };
+  // applyBankResult marked the row succeeded; the bank's words are added to it.
+  return { kind: 'succeeded', refund: await deps.db.refund.update({ where: { id: refund.id }, data: bank }), applied };
 }
 
 /**
@@ -53,7 +53,7 @@ export async function applyRefundAnswer(
  * and returns it as it now stands.
  */
 export async function markRefund(
-  deps: Pick<SettleDependencies, 'db'>,
+  deps: Pick<ApplyDependencies, 'db'>,
   id: string,
   status: Exclude<RefundStatus, 'succeeded' | 'requested'>,
   data: { bankCode?: string | null; bankDescription?: string | null },

@@ -1,5 +1,5 @@
 // The bank's OrderNo for one payment attempt. Each attempt gets a new one and none is ever reused
-// (the bank refuses a duplicate with E0302, and an old number may still be live at the bank).
+// (the bank refuses a duplicate, and an old number may still be live at the bank).
 import { randomInt } from 'node:crypto';
 import { taipeiYYMMDD } from '../time/taipei';
 

@@ -2,7 +2,7 @@
 // with a new OrderNo, OrderCreate at the bank, and the card link or ATM account stored for the
 // shopper. The row is written before the bank is called, so an attempt the bank may know about is
 // never missing from our side. A later attempt is written with the order's row locked, after
-// checking that the order takes a new attempt: two clicks, two servers or a settle expiring the
+// checking that the order takes a new attempt: two clicks, two servers or a bank result expiring the
 // order at the same moment are taken one after the other. An order's first attempt is written
 // with the order itself (openFirstAttempt).
 import type { Logger } from 'pino';
@@ -10,14 +10,12 @@ import type { Database } from '../db/prisma';
 import type { Order, OrderLine, Payment, PayType, Prisma } from '../generated/prisma/client';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import type { SinopacClient } from '../sinopac/client';
-import { bankFailureOf } from '../sinopac/errors';
-import type { OrderCreateParams, OrderCreateResponse } from '../sinopac/messages';
+import { createAtBank as createOrderAtBank, PAY_TYPE, toBankAmount } from '../sinopac/shop-bank';
 import { whyNoNewAttempt, type NoNewAttemptReason } from './payable-order';
 import { lockOrder, MONEY_TRANSACTION } from '../db/row-locks';
-import { settlePayment } from './settle';
-import { productNameForBank } from './product-name';
+import { applyBankResult } from './apply-result';
+import { changeOrderStatus } from './payment-states';
 import { newSinopacOrderNo } from './sinopac-order-no';
-import { taipeiDayAfter } from '../time/taipei';
 
 export interface PaymentAttemptDependencies {
   db: Database;
@@ -42,8 +40,8 @@ export type StartAttemptResult =
   | { kind: 'not_payable'; reason: NotPayableReason }
   /**
    * OrderCreate did not give us a usable attempt: it is recorded as create_failed, which the order
-   * page explains, and the shopper may try again (a new attempt). `bankCode`, e.g. "E0403", when
-   * the bank refused.
+   * page explains, and the shopper may try again (a new attempt). `bankCode`, the bank's code,
+   * when it refused.
    */
   | { kind: 'start_failed'; reason: PaymentStartFailure; bankCode?: string };
 
@@ -54,15 +52,10 @@ class NotPayable extends Error {
   }
 }
 
-/** The bank refuses ATM expiry dates more than 30 days ahead (E08xx). */
-const ATM_MAX_EXPIRE_DAYS = 30;
-/** The bank's own code, shown with the virtual account; QPay accounts are at Bank SinoPac. */
-const SINOPAC_BANK_CODE = '807';
-
-/** Creates a new Payment attempt for the order (fresh unique SinoPac OrderNo), calls OrderCreate and stores the CardPayURL or ATM account. */
+/** Creates a new Payment attempt for the order (a fresh, unique OrderNo), creates it at the bank and stores its card link or ATM account. */
 export async function startPaymentAttempt(
   deps: PaymentAttemptDependencies,
-  input: { orderId: string; payType: 'A' | 'C' },
+  input: { orderId: string; payType: PayType },
 ): Promise<StartAttemptResult> {
   const now = deps.clock();
   let opened: OpenedAttempt;
@@ -97,69 +90,48 @@ export async function openFirstAttempt(tx: Prisma.TransactionClient, order: Orde
   return { order, payment: await createAttemptRow(tx, order, order.payType, now) };
 }
 
-/** OrderCreate for an attempt whose row is committed, and its answer settled. */
+/** OrderCreate for an attempt whose row is committed, and its answer applied. */
 export async function createAtBank(deps: PaymentAttemptDependencies, { order, payment }: OpenedAttempt, now: Date): Promise<StartAttemptResult> {
-  const { sinopac, logger, settings } = deps;
+  const { logger, settings } = deps;
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
+  const answer = await createOrderAtBank(deps.sinopac, {
+    orderNo: payment.orderNo,
+    payType: payment.payType,
+    amount: payment.amount,
+    captureAtOnce: payment.autoBilling,
+    orderNumber: order.number,
+    lines: order.lines.map((line) => ({ name: order.locale === 'en' ? line.nameEn : line.nameZh, quantity: line.quantity })),
+  }, settings, now);
 
-  const atmDay = taipeiDayAfter(now, Math.min(Math.max(settings.atmExpireDays, 1), ATM_MAX_EXPIRE_DAYS));
-  const common = {
-    OrderNo: payment.orderNo,
-    Amount: payment.amount,
-    PrdtName: productNameForBank(
-      order.lines.map((line) => ({ name: order.locale === 'en' ? line.nameEn : line.nameZh, quantity: line.quantity })),
-      order.number,
-    ),
-    ReturnURL: `${settings.publicBaseUrl}/payments/sinopac/return`,
-    BackendURL: `${settings.publicBaseUrl}/payments/sinopac/notify`,
-  };
-  const params: OrderCreateParams =
-    payment.payType === 'A'
-      ? { ...common, PayType: 'A', ATMParam: { ExpireDate: atmDay.yyyyMMdd } }
-      : { ...common, PayType: 'C', CardParam: { AutoBilling: payment.autoBilling === false ? 'N' : 'Y', ExpMinutes: settings.cardExpMinutes } };
-
-  let created: OrderCreateResponse;
-  try {
-    created = await sinopac.orderCreate(params);
-  } catch (error) {
-    const failure = startFailure(error);
+  if (answer.kind === 'failed') {
     // The OrderNo stays on the failed attempt: after a timeout the bank may hold the order, and
-    // the reconciler asks about it by that number. A retry is a new attempt with a new number.
-    const code = failure.bankCode ?? failureCode(error);
-    await settlePayment(deps, {
+    // the bank check asks about it by that number. A retry is a new attempt with a new number.
+    await applyBankResult(deps, {
       paymentId: payment.id,
-      outcome: { kind: 'create_failed', ...(code !== undefined && { code }), description: failure.message },
+      outcome: { kind: 'create_failed', ...(answer.code !== undefined && { code: answer.code }), description: answer.message },
       source: 'checkout',
     });
-    log.warn({ reason: failure.reason, bankCode: failure.bankCode, err: error }, 'payment attempt could not be created');
-    return { kind: 'start_failed', reason: failure.reason, ...(failure.bankCode !== undefined && { bankCode: failure.bankCode }) };
+    log.warn({ reason: answer.reason, bankCode: answer.bankCode, err: answer.cause }, 'payment attempt could not be created');
+    return { kind: 'start_failed', reason: answer.reason, ...(answer.bankCode !== undefined && { bankCode: answer.bankCode }) };
   }
 
-  const stored =
-    created.PayType === 'A'
-      ? {
-          atmPayNo: created.ATMParam.AtmPayNo,
-          atmBankCode: SINOPAC_BANK_CODE,
-          webAtmUrl: created.ATMParam.WebAtmURL ?? null,
-          atmDeadline: atmDay.endsAt,
-        }
-      : { cardPayUrl: created.CardParam.CardPayURL };
-  const accepted = await settlePayment(deps, {
+  const { kind: _created, ...stored } = answer;
+  const accepted = await applyBankResult(deps, {
     paymentId: payment.id,
-    outcome: { kind: 'created', tsNo: created.TSNo, ...stored },
+    outcome: { kind: 'created', ...stored },
     source: 'checkout',
     cardLinkMinutes: settings.cardExpMinutes,
   });
-  // Only after minutes without an answer does the reconciler give a creating attempt up; a bank
-  // that slow has left the shopper long gone, and the attempt stays as the reconciler left it.
+  // Only after minutes without an answer does the bank check give a creating attempt up; a bank
+  // that slow has left the shopper long gone, and the attempt stays as the bank check left it.
   if (accepted.kind !== 'applied') return { kind: 'start_failed', reason: 'bank_unavailable' };
-  log.info({ tsNo: created.TSNo }, 'payment attempt created');
+  log.info({ tsNo: answer.tsNo }, 'payment attempt created');
   return { kind: 'started', payment: await deps.db.payment.findUniqueOrThrow({ where: { id: payment.id } }) };
 }
 
 type OrderToPay = Order & { lines: OrderLine[] };
 
-async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: string; payType: 'A' | 'C' }, now: Date): Promise<OpenedAttempt> {
+async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: string; payType: PayType }, now: Date): Promise<OpenedAttempt> {
   await lockOrder(tx, input.orderId);
   const order = await tx.order.findUniqueOrThrow({
     where: { id: input.orderId },
@@ -181,8 +153,8 @@ function createAttemptRow(tx: Prisma.TransactionClient, order: { id: string; tot
       orderId: order.id,
       orderNo: newSinopacOrderNo(now),
       payType,
-      amount: order.totalTwd * 100,
-      autoBilling: payType === 'C' ? CAPTURE_CARD_AT_ONCE : null,
+      amount: toBankAmount(order.totalTwd),
+      autoBilling: payType === PAY_TYPE.card ? CAPTURE_CARD_AT_ONCE : null,
     },
   });
 }
@@ -195,34 +167,5 @@ async function revive(tx: Prisma.TransactionClient, order: OrderToPay): Promise<
     if (error instanceof StockUnavailableError) throw new NotPayable('sold_out');
     throw error;
   }
-  await tx.order.update({ where: { id: order.id }, data: { status: 'awaiting_payment' } });
-}
-
-interface StartFailure {
-  reason: PaymentStartFailure;
-  bankCode?: string;
-  message: string;
-}
-
-function startFailure(error: unknown): StartFailure {
-  const failure = bankFailureOf(error);
-  switch (failure?.kind) {
-    case 'refused':
-      return { reason: 'bank_refused', message: (error as Error).message, ...(failure.code !== undefined && { bankCode: failure.code }) };
-    // Nothing was sent; the bank would have refused the same message.
-    case 'not_sent':
-      return { reason: 'bank_refused', message: failure.detail };
-    // No answer, or one we cannot trust: whether the bank created the order is unknown.
-    case 'no_answer':
-    case 'untrusted':
-      return { reason: 'bank_unavailable', message: failure.detail };
-    default:
-      return { reason: 'bank_unavailable', message: 'OrderCreate failed unexpectedly' };
-  }
-}
-
-function failureCode(error: unknown): string | undefined {
-  const failure = bankFailureOf(error);
-  if (failure?.kind === 'no_answer' || failure?.kind === 'untrusted') return failure.reason;
-  return failure?.kind === 'not_sent' ? 'invalid_request' : undefined;
+  await changeOrderStatus(tx, { orderId: order.id, from: 'expired', to: 'awaiting_payment' });
 }

@@ -22,6 +22,7 @@ import {
 import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
+import { toBankAmount } from '../sinopac/shop-bank';
 
 export function adminPaymentRoutes(deps: RefundDependencies): Router {
   const router = Router();
@@ -70,7 +71,7 @@ export function adminPaymentRoutes(deps: RefundDependencies): Router {
   router.post('/payments/:id/refund/review', async (req, res) => {
     const payment = await target(req.params.id);
     const { form, problem } = toRefundForm(readInput(refundFormSchema, req.body));
-    const refusal = problem ?? refundProblem(payment, payment.refunds, { kind: form.kind, amount: (form.amountTwd ?? 0) * 100 });
+    const refusal = problem ?? refundProblem(payment, payment.refunds, { kind: form.kind, amount: toBankAmount(form.amountTwd ?? 0) });
     if (refusal) return renderForm(res.status(422), payment, form, refusal);
     renderConfirm(res, payment, form);
   });
@@ -88,7 +89,7 @@ export function adminPaymentRoutes(deps: RefundDependencies): Router {
     const result = await refundPayment(withRequestLog(req), {
       paymentId: payment.id,
       kind: form.kind,
-      amount: (form.amountTwd ?? 0) * 100,
+      amount: toBankAmount(form.amountTwd ?? 0),
       idempotencyKey: form.idempotencyKey,
       ...(form.remark !== undefined && { remark: form.remark }),
       requestedBy: res.locals.admin.username,
@@ -105,7 +106,7 @@ export function adminPaymentRoutes(deps: RefundDependencies): Router {
       actor: res.locals.admin.username,
       action: 'refund',
       subject: payment.orderNo,
-      details: { kind: form.kind, amount: (form.amountTwd ?? 0) * 100, result: result.kind, refundId: result.refund.id },
+      details: { kind: form.kind, amount: toBankAmount(form.amountTwd ?? 0), result: result.kind, refundId: result.refund.id },
       ...(req.ip && { address: req.ip }),
     });
     setNotice(req.session, refundNotice(result));
@@ -122,6 +123,6 @@ function renderForm(res: Response, payment: RefundTarget, form: RefundForm, prob
 
 function renderConfirm(res: Response, payment: RefundTarget, form: RefundForm, problem?: string): void {
   // A cancel releases the whole authorisation.
-  const amount = form.kind === 'cancel' ? payment.amount : (form.amountTwd ?? 0) * 100;
+  const amount = form.kind === 'cancel' ? payment.amount : toBankAmount(form.amountTwd ?? 0);
   res.render('admin/refund-confirm.njk', { payment, form, amount, problem });
 }

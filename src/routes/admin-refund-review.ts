@@ -3,12 +3,12 @@ import { Router, type Response } from 'express';
 import { z } from 'zod';
 import { setNotice } from '../admin/notices';
 import { recordRefundReview, refundReviewSchema, type RefundReviewProblem } from '../admin/refund-review';
-import type { SettleDependencies } from '../payments/settle';
+import type { ApplyDependencies } from '../payments/apply-result';
 import { NotFoundError } from '../web/errors';
 import { saveSession } from '../web/session';
 import { readInput } from './form-input';
 
-export function adminRefundReviewRoutes(deps: SettleDependencies): Router {
+export function adminRefundReviewRoutes(deps: ApplyDependencies): Router {
   const router = Router();
 
   async function render(res: Response, refundId: string, extra: { problem?: RefundReviewProblem; reason?: string; form?: object } = {}) {

@@ -6,7 +6,7 @@ import { MAX_QUANTITY, itemCount, withItemAdded, withoutItem, withQuantity } fro
 import { priceCart } from '../cart/priced-cart';
 import type { ActiveProducts } from '../catalog/products';
 import { canStartNewAttempt } from '../payments/payable-order';
-import { unpaidOrders } from '../orders/unpaid-order';
+import { unpaidOrders } from '../orders/my-orders';
 import type { ShopCookies } from '../web/cookies';
 import { NotFoundError } from '../web/errors';
 import { MAX_SERIAL_ID } from '../web/plain-text';

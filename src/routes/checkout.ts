@@ -10,6 +10,7 @@ import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
 import { noStore } from './no-store';
+import { PAY_TYPE } from '../sinopac/shop-bank';
 
 export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
@@ -35,7 +36,7 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
     });
   }
 
-  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'C' }, {}, true));
+  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: PAY_TYPE.card }, {}, true));
 
   router.post('/checkout', async (req, res) => {
     const read = readCheckoutForm(req.body);

@@ -1,14 +1,11 @@
 import { Router } from 'express';
 import { z } from 'zod';
 import { accessGrants, endAccessGrant } from '../orders/order-access';
-import { findShopperOrder, listShopperOrders, myOrdersCursor, viewerOf } from '../orders/my-orders';
-import { orderDetail } from '../orders/order-detail';
+import { findShopperOrder, listShopperOrders, myOrdersCursor, shopperOrderOr404, viewerOf } from '../orders/my-orders';
+import { orderDetail, payOptions, shopperOutcome, statusState } from '../orders/order-detail';
 import { refundsOf } from '../orders/order-refunds';
-import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { confirmingPayment } from '../orders/payment-return';
-import { statusState } from '../orders/status-state';
-import { shopperOutcome } from '../payments/payment-outcome';
-import { startPaymentAttempt, type PaymentAttemptDependencies } from '../payments/start-attempt';
+import type { PaymentAttemptDependencies } from '../payments/start-attempt';
 import { ConflictError, OrderNotFoundError } from '../web/errors';
 import { cancelUnpaidOrder } from '../orders/cancel-order';
 import { cancellationOf } from '../fulfilment/fulfilment-states';
@@ -29,8 +26,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   });
 
   router.get('/orders/:id', async (req, res) => {
-    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
-    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
+    const order = await shopperOrderOr404(deps.db, viewerOf(req), req.params.id);
     const detail = orderDetail(order);
     // Back from the card page with the result not known yet: no way to pay a second time.
     const confirming = confirmingPayment(req.session, order, deps.clock());
@@ -49,8 +45,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
 
   // The shopper's own unpaid order, under the order page's access rules (and CSRF, as every form).
   router.post('/orders/:id/cancel', async (req, res) => {
-    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
-    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
+    const order = await shopperOrderOr404(deps.db, viewerOf(req), req.params.id);
     const result = await cancelUnpaidOrder(deps.db, order.id, { shopper: true }, deps.clock());
     if (result.kind === 'refused') throw new ConflictError('orders.cancel.refused', `order cannot be cancelled: ${result.reason}`);
     res.redirect(303, `/orders/${order.id}`);
@@ -58,8 +53,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
 
   // What the order and result pages poll to update themselves (public/js/order-status.js).
   router.get('/orders/:id/status', async (req, res) => {
-    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
-    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
+    const order = await shopperOrderOr404(deps.db, viewerOf(req), req.params.id);
     res.json({ state: statusState(order), outcome: shopperOutcome(order, order.payments) });
   });
 
@@ -72,30 +66,6 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
     // The browser may just have ended its own access: then the list of its orders is what is left.
     const stillVisible = await findShopperOrder(deps.db, viewerOf(req), order.id);
     res.redirect(303, stillVisible ? `/orders/${order.id}?accessEnded=1` : '/orders');
-  });
-
-  // Another attempt, in the pay type the shopper picked (the order's own by default); the order page then shows how it went.
-  router.post('/orders/:id/payments', async (req, res) => {
-    const orderPage = `/orders/${req.params.id}`;
-    const { payType } = readInput(newAttemptForm, req.body);
-    const order = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
-    if (!order) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
-    const result = await startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType: payType ?? order.payType });
-    switch (result.kind) {
-      case 'started':
-        return res.redirect(303, result.payment.cardPayUrl ?? orderPage);
-      case 'start_failed':
-        // The attempt is recorded as create_failed, which the order page explains.
-        req.log.warn({ reason: result.reason, bankCode: result.bankCode }, 'payment attempt could not start');
-        return res.redirect(303, orderPage);
-      case 'not_payable': {
-        if (result.reason !== 'sold_out') return res.redirect(303, orderPage);
-        // Read again: the order as it is now, not as it was before the attempt was refused.
-        const current = await findShopperOrder(deps.db, viewerOf(req), req.params.id);
-        if (!current) throw new OrderNotFoundError(`no order ${req.params.id} for this shopper`);
-        return res.status(409).render('orders/detail.njk', { ...orderDetail(current), soldOut: true, canPayAgain: false, statusState: statusState(current) });
-      }
-    }
   });
 
   return router;

@@ -1,7 +1,7 @@
 // The bank's two callbacks (PROTOCOL.md §5). Mounted before sessions and CSRF: the bank has
 // neither, and neither callback trusts anything it carries except as a token to look up.
 //
-// Answer policy of the BackendURL notification: {"Status":"S"} once the result is applied, was
+// Answer policy of the bank's notification: {"Status":"S"} once the result is applied, was
 // already applied, or can never be applied (unknown token, mismatch, refused transition; each one
 // recorded), because another delivery would end the same way and the bank stops after five.
 // {"Status":"F"} with 503 when the result could not be learned (bank unreachable, busy, or an
@@ -25,17 +25,19 @@ import { z } from 'zod';
 import { isDatabaseUnavailable } from '../db/database-unavailable';
 import type { CallbackScreening, Screening } from '../web/callback-screening';
 import type { ShopMetrics } from '../metrics';
+import { CALLBACK_PATHS } from '../sinopac/shop-bank';
 import { PayResultUnavailableError, receivePayToken, type IntakeResult, type PayTokenDelivery, type PayTokenIntakeDependencies, type PayTokensInFlight } from '../payments/pay-token-intake';
 
-export const NOTIFY_PATH = '/payments/sinopac/notify';
-export const RETURN_PATH = '/payments/sinopac/return';
+export const NOTIFY_PATH = CALLBACK_PATHS.notify;
+export const RETURN_PATH = CALLBACK_PATHS.return;
 
 // The bank's bodies are two short members; anything much larger is not from the bank.
 const BODY_LIMIT = '2kb';
 
 const callbackSchema = z.object({
   ShopNo: z.string().min(1).max(20),
-  PayToken: z.string().regex(/^[\x21-\x7e]{1,100}$/),
+  // Its shape is the screening's to judge (PAY_TOKEN_SHAPE), after the sender's address.
+  PayToken: z.string(),
 });
 
 function parseJson(text: string): unknown {

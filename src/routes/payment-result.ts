@@ -1,19 +1,20 @@
-// The page the shopper lands on after the bank's card page, its "pay again" buttons, and where a
-// return whose result the bank could not tell yet is sent (/payments/confirming).
+// The page the shopper lands on after the bank's card page, where a return whose result the bank
+// could not tell yet is sent (/payments/confirming), and the one endpoint that starts a new attempt
+// of an order (the order and result pages' pay buttons).
 import { Router, type Request, type Response } from 'express';
-import { findShopperOrder, viewerOf } from '../orders/my-orders';
+import { z } from 'zod';
+import { shopperOrderOr404, unpaidOrders, viewerOf } from '../orders/my-orders';
+import { newAttemptForm, orderDetail, payOptions, shopperOutcome, statusState } from '../orders/order-detail';
 import { refundsOf } from '../orders/order-refunds';
-import { newAttemptForm, payOptions } from '../orders/pay-options';
 import { awaitingCardResult, confirmingPayment, noteReturn } from '../orders/payment-return';
-import { statusState } from '../orders/status-state';
-import { unpaidOrders } from '../orders/unpaid-order';
 import { canStartNewAttempt } from '../payments/payable-order';
-import { shopperOutcome } from '../payments/payment-outcome';
 import { startPaymentAttempt, type PaymentAttemptDependencies, type PaymentStartFailure } from '../payments/start-attempt';
-import { OrderNotFoundError } from '../web/errors';
 import { saveSession } from '../web/session';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
+
+/** The result page's buttons say so (?from=result): a failure is shown there instead of on the order page. */
+const newAttemptFrom = z.object({ from: z.literal('result').optional() });
 
 const START_FAILURE_STATUS: Record<PaymentStartFailure, number> = { bank_refused: 502, bank_unavailable: 503 };
 
@@ -26,8 +27,7 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
     res: Response,
     input: { orderId: string; startFailure?: PaymentStartFailure; soldOut?: boolean },
   ): Promise<void> {
-    const order = await findShopperOrder(deps.db, viewerOf(req), input.orderId);
-    if (!order) throw new OrderNotFoundError(`no order ${input.orderId} for this shopper`);
+    const order = await shopperOrderOr404(deps.db, viewerOf(req), input.orderId);
     // Only the card page sends shoppers here: an undecided attempt is one they may have paid.
     noteReturn(req.session, order, deps.clock());
     const outcome = shopperOutcome(order, order.payments);
@@ -60,22 +60,40 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
     res.redirect(303, `/orders/${order.id}/result`);
   });
 
-  router.post('/orders/:id/pay-again', async (req, res) => {
-    const input = { orderId: req.params.id };
-    const { payType = 'C' } = readInput(newAttemptForm, req.body);
-    const order = await findShopperOrder(deps.db, viewerOf(req), input.orderId);
-    if (!order) throw new OrderNotFoundError(`no order ${input.orderId} for this shopper`);
-    const result = await startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType });
+  // A new attempt, in the pay type the shopper picked (the order's own by default): "pay again" and
+  // "pay by ATM instead" alike. It and checkout's first attempt reach the bank through the same
+  // createAtBank (payments/start-attempt.ts).
+  router.post('/orders/:id/payments', async (req, res) => {
+    const { payType } = readInput(newAttemptForm, req.body);
+    const { from } = readInput(newAttemptFrom, req.query);
+    const order = await shopperOrderOr404(deps.db, viewerOf(req), req.params.id);
+    const input = { orderId: order.id };
+    const orderPage = `/orders/${order.id}`;
+    const result = await startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType: payType ?? order.payType });
     switch (result.kind) {
-      case 'not_payable':
-        if (result.reason === 'sold_out') return renderResult(req, res, { ...input, soldOut: true });
-        return res.redirect(303, `/orders/${input.orderId}/result`);
       case 'started':
         // A card attempt goes to the bank's card page; an ATM one to the order page with its account.
-        return res.redirect(303, result.payment.cardPayUrl ?? `/orders/${input.orderId}`);
+        return res.redirect(303, result.payment.cardPayUrl ?? orderPage);
       case 'start_failed':
-        return renderResult(req, res, { ...input, startFailure: result.reason });
+        // The attempt is recorded as create_failed, which the order page explains.
+        req.log.warn({ reason: result.reason, bankCode: result.bankCode }, 'payment attempt could not start');
+        if (from === 'result') return renderResult(req, res, { ...input, startFailure: result.reason });
+        return res.redirect(303, orderPage);
+      case 'not_payable': {
+        if (result.reason !== 'sold_out') return res.redirect(303, from === 'result' ? `${orderPage}/result` : orderPage);
+        if (from === 'result') return renderResult(req, res, { ...input, soldOut: true });
+        // Read again: the order as it is now, not as it was before the attempt was refused.
+        const current = await shopperOrderOr404(deps.db, viewerOf(req), order.id);
+        return res.status(409).render('orders/detail.njk', { ...orderDetail(current), soldOut: true, canPayAgain: false, statusState: statusState(current) });
+      }
     }
+  });
+
+  // The result page's buttons posted here before there was one endpoint: a page still open from
+  // then keeps working (308 keeps the method and the form).
+  router.post('/orders/:id/pay-again', async (req, res) => {
+    const order = await shopperOrderOr404(deps.db, viewerOf(req), req.params.id);
+    res.redirect(308, `/orders/${order.id}/payments?from=result`);
   });
 
   return router;

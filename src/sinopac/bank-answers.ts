@@ -44,8 +44,6 @@ const PAID = new Set(['1A400', '1A900', '1C300', '1C400', '1C900']);
 // 1C350: the authorisation lapsed without capture, so no money moved, like an expired link.
 const EXPIRED = new Set(['1A250', '1C250', '1C350']);
 const CANCELLED = new Set(['1C351']);
-/** Authorised and not captured: the only state in which an authorisation can still be cancelled. */
-export const AUTHORISED_ONLY = '1C300';
 
 /** OrderQuery's PayStatus as an outcome; undefined while the bank still waits for the payer, or for a code we do not know. */
 export function paymentOfOrderEntry(entry: OrderQueryEntry): Extract<PaymentAtBank, { kind: 'paid' | 'expired' | 'cancelled' }> | undefined {

@@ -90,18 +90,15 @@ export const envelopeSchema = z.object({
 export type Envelope = z.infer<typeof envelopeSchema>;
 
 export const nonceRequestSchema = z.strictObject({ ShopNo: shopNo });
-export type NonceRequest = z.infer<typeof nonceRequestSchema>;
 
 // The nonce is opaque (§1.1), but it feeds the IV and Sign as text, so it must be printable ASCII.
 export const nonceResponseSchema = z.object({ Nonce: z.string().regex(/^[\x21-\x7e]{1,512}$/, 'must be printable ASCII') });
-export type NonceResponse = z.infer<typeof nonceResponseSchema>;
 
 /** The members every response message carries; read first so failures need not match the success shape. */
 export const responseStatusSchema = z.object({
   Status: status,
   Description: optionalText,
 });
-export type ResponseStatus = z.infer<typeof responseStatusSchema>;
 
 // ---------------------------------------------------------------------------------------------
 // OrderCreate (§4.1, §4.2)
@@ -142,7 +139,6 @@ export const orderCreateRequestSchema = z.discriminatedUnion('PayType', [
   atmOrderCreateRequestSchema,
   cardOrderCreateRequestSchema,
 ]);
-export type OrderCreateRequest = z.output<typeof orderCreateRequestSchema>;
 export type OrderCreateParams = WithoutShopNo<z.input<typeof orderCreateRequestSchema>>;
 
 const orderCreateResponseCommon = {
@@ -208,7 +204,6 @@ export const orderQueryRequestSchema = z
       }
     }
   });
-export type OrderQueryRequest = z.output<typeof orderQueryRequestSchema>;
 export type OrderQueryParams = WithoutShopNo<z.input<typeof orderQueryRequestSchema>>;
 
 export const orderQueryEntrySchema = z.object({
@@ -279,7 +274,6 @@ export const orderPayQueryRequestSchema = z.strictObject({
   ShopNo: shopNo,
   PayToken: z.string().regex(/^[\x21-\x7e]{1,100}$/, 'must be 1-100 printable ASCII characters'),
 });
-export type OrderPayQueryRequest = z.output<typeof orderPayQueryRequestSchema>;
 export type OrderPayQueryParams = WithoutShopNo<z.input<typeof orderPayQueryRequestSchema>>;
 
 export const payResultSchema = z.object({
@@ -329,7 +323,6 @@ export const orderMaintainRequestSchema = z
     path: ['Amount'],
     message: 'Amount is the refund amount and only goes with Command R',
   });
-export type OrderMaintainRequest = z.output<typeof orderMaintainRequestSchema>;
 export type OrderMaintainParams = WithoutShopNo<z.input<typeof orderMaintainRequestSchema>>;
 
 export const orderMaintainResponseSchema = z.object({
@@ -363,10 +356,9 @@ const bankDateText = z
   .transform((v) => (v === null || v === undefined || String(v).trim() === '' ? undefined : String(v).trim()));
 
 export const billQueryRequestSchema = z.strictObject({ ShopNo: shopNo, BillDate: yyyyMMdd });
-export type BillQueryRequest = z.output<typeof billQueryRequestSchema>;
 export type BillQueryParams = WithoutShopNo<z.input<typeof billQueryRequestSchema>>;
 
-export const billLineSchema = z.object({
+const billLineSchema = z.object({
   TSNo: optionalText,
   OrderNo: z.string().min(1),
   TSType: z.enum(['P', 'R']),
@@ -378,7 +370,6 @@ export const billLineSchema = z.object({
   Param2: optionalText,
   Param3: optionalText,
 });
-export type BillLine = z.output<typeof billLineSchema>;
 
 export const billQueryResponseSchema = z.object({
   ShopNo: z.string(),

@@ -21,9 +21,10 @@ import type { Options } from 'express-rate-limit';
 import type { Database } from '../db/prisma';
 import { clientAddressKey } from './client-address';
 import { PostgresRateLimitStore } from './rate-limit-store';
+import { PAY_TOKEN_SHAPE } from '../sinopac/shop-bank';
 
 export interface CallbackScreeningSettings {
-  /** CIDRs the BackendURL notification may come from; empty or absent: any address. */
+  /** CIDRs the bank's notification may come from; empty or absent: any address. */
   allow?: readonly string[];
   /** Lookups of tokens that turned out unknown, per client address and window, before new ones are refused. */
   unknownPerAddress?: number;
@@ -42,8 +43,6 @@ export type Screening =
     }
   | { verdict: 'address_not_allowed' | 'malformed_token' | 'known_unknown' };
 
-// Spec: X(64) in the notification, X(100) in OrderPayQuery; 64 hex digits in every sample seen.
-const TOKEN_SHAPE = /^[A-Za-z0-9+/=_.-]{16,100}$/;
 const DEFAULT_UNKNOWN_PER_ADDRESS = 20;
 const DEFAULT_UNKNOWN_SHOP_WIDE = 100;
 // The bank retries a notification every ten minutes: a window of that length spans one round of them.
@@ -112,7 +111,7 @@ export function createCallbackScreening(db: Database, settings: CallbackScreenin
   }
 
   function screen(address: string, payToken: string, spendsShopBudget: boolean): Promise<Screening> {
-    if (!TOKEN_SHAPE.test(payToken)) return Promise.resolve({ verdict: 'malformed_token' });
+    if (!PAY_TOKEN_SHAPE.test(payToken)) return Promise.resolve({ verdict: 'malformed_token' });
     const until = unknownTokens.get(payToken);
     if (until !== undefined) {
       if (until > clock()) return Promise.resolve({ verdict: 'known_unknown' });

@@ -25,7 +25,7 @@ export interface RateLimitSettings {
   checkout: number;
   /** Cart changes per address and window. */
   cart: number;
-  /** BackendURL notifications and ReturnURL posts together, per address and window. */
+  /** The bank's notifications and the shoppers' returns together, per address and window. */
   callbacks: number;
 }
 

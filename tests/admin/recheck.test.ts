@@ -1,4 +1,4 @@
-// "Re-check with bank": OrderQuery against the sandbox, settled through settlePayment.
+// "Re-check with bank": OrderQuery against the sandbox, settled through applyBankResult.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cardAttempt, payAtBank, signedIn, startAdminHarness, type AdminBrowser, type AdminHarness } from '../support/admin-harness';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';

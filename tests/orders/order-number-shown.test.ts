@@ -2,7 +2,7 @@
 // product name, the one field of OrderCreate that page shows), and the bank's own number for the
 // attempt stays in the back office.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { productNameForBank } from '../../src/payments/product-name';
+import { productNameForBank } from '../../src/sinopac/product-name';
 import { getPage } from '../support/sandbox-card';
 import { startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { getWithCookie, placeOrder } from '../payments/payment-flow-helpers';

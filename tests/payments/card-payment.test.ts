@@ -45,9 +45,10 @@ describe('a card payment', () => {
     const failurePage = await getWithCookie(shop, declined.headers.get('location')!, cookie);
     expect(failurePage.text).toContain('data-testid="result-failure"');
     expect(failurePage.text).toContain('data-testid="pay-again"');
+    expect(failurePage.text).toContain(`action="/orders/${order.id}/payments?from=result"`);
     expect((await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe('failed');
 
-    const again = await fetch(`${shop.baseUrl}/orders/${order.id}/pay-again`, {
+    const again = await fetch(`${shop.baseUrl}/orders/${order.id}/payments?from=result`, {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -73,7 +74,7 @@ describe('a card payment', () => {
     const declined = await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));
     const failurePage = await getWithCookie(shop, declined.headers.get('location')!, cookie);
     const click = () =>
-      fetch(`${shop.baseUrl}/orders/${order.id}/pay-again`, {
+      fetch(`${shop.baseUrl}/orders/${order.id}/payments?from=result`, {
         method: 'POST',
         redirect: 'manual',
         headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
@@ -87,11 +88,25 @@ describe('a card payment', () => {
     expect(answers.map((a) => a.headers.get('location')).sort()).toEqual([`/orders/${order.id}/result`, attempts[1]!.cardPayUrl].sort());
   });
 
+  it('the old pay-again address sends the form on to the one endpoint', async () => {
+    const { order, cookie } = await placeOrder(shop, 'C');
+    const page = await getWithCookie(shop, `/orders/${order.id}`, cookie);
+    const moved = await fetch(`${shop.baseUrl}/orders/${order.id}/pay-again`, {
+      method: 'POST',
+      redirect: 'manual',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ _csrf: hiddenField(page.text, '_csrf') }).toString(),
+    });
+    expect(moved.status).toBe(308);
+    expect(moved.headers.get('location')).toBe(`/orders/${order.id}/payments?from=result`);
+    expect(await shop.db.payment.count({ where: { orderId: order.id } })).toBe(1);
+  });
+
   it('pay-again without the form’s CSRF token starts nothing', async () => {
     const { order, payment, cookie } = await placeOrder(shop, 'C');
     await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));
 
-    const forged = await fetch(`${shop.baseUrl}/orders/${order.id}/pay-again`, {
+    const forged = await fetch(`${shop.baseUrl}/orders/${order.id}/payments?from=result`, {
       method: 'POST',
       redirect: 'manual',
       headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },

@@ -4,8 +4,8 @@ import type pg from 'pg';
 import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
 import { parseTaipeiMinute as taipeiMinuteToDate } from '../../src/time/taipei';
-import { shopperOutcome } from '../../src/payments/payment-outcome';
-import { productNameForBank } from '../../src/payments/product-name';
+import { shopperOutcome } from '../../src/orders/order-detail';
+import { productNameForBank } from '../../src/sinopac/product-name';
 import { newSinopacOrderNo } from '../../src/payments/sinopac-order-no';
 import { taipeiDayAfter } from '../../src/time/taipei';
 

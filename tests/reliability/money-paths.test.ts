@@ -10,12 +10,12 @@ import type { Order, Payment, PaymentStatus, PayType, Product } from '../../src/
 import { ATTENTION_AFTER_FAILURES, transientRetryMinutes } from '../../src/jobs/bank-check-schedule';
 import { expireOverdueAtmPayments } from '../../src/jobs/expire-atm';
 import { recheckUnknownRefunds } from '../../src/jobs/recheck-refunds';
-import { reconcilePendingPayments } from '../../src/jobs/reconcile-pending';
+import { checkUndecidedAttempts } from '../../src/jobs/bank-check-job';
 import { releaseStaleStockHolds } from '../../src/jobs/release-stock-holds';
 import { createLogger } from '../../src/logger';
 import type { BankCheckDependencies } from '../../src/payments/bank-check';
 import { applyRefundAnswer } from '../../src/payments/refund-outcome';
-import { settlePayment } from '../../src/payments/settle';
+import { applyBankResult } from '../../src/payments/apply-result';
 import { startedAttempt } from '../support/started-attempt';
 import { SinopacClient } from '../../src/sinopac/client';
 import { SinopacProtocolError } from '../../src/sinopac/errors';
@@ -107,12 +107,12 @@ async function attempt(payType: PayType, status: PaymentStatus = 'pending', fiel
 async function paidCard(order?: Order): Promise<Payment> {
   const target = order ?? (await orderWithStock('C')).order;
   const payment = await createPayment(db, target, 'pending');
-  await settlePayment(deps(new Date()), { paymentId: payment.id, outcome: { kind: 'paid' }, source: 'backend' });
+  await applyBankResult(deps(new Date()), { paymentId: payment.id, outcome: { kind: 'paid' }, source: 'backend' });
   return reload(payment);
 }
 
 describe('one attempt the bank cannot describe', () => {
-  it('is recorded and passed over, and the paid attempt behind it is settled in the same pass', async () => {
+  it('is recorded and passed over, and the paid attempt behind it is applied in the same pass', async () => {
     const refused = await attempt('A');
     const malformed = await attempt('A');
     const paid = await attempt('A');
@@ -121,7 +121,7 @@ describe('one attempt the bank cannot describe', () => {
     queryAnswers.set(paid.orderNo, entryFor(paid, { PayStatus: '1A400', PayDate: '202603011000' }));
     const now = minutesAfter(paid.createdAt, 16);
 
-    const reports = await reconcilePendingPayments(deps(now), SETTINGS);
+    const reports = await checkUndecidedAttempts(deps(now), SETTINGS);
 
     expect(reports.map((report) => report.paymentId)).toEqual([refused.id, malformed.id, paid.id]);
     expect((await reload(paid)).status).toBe('paid');
@@ -138,16 +138,16 @@ describe('one attempt the bank cannot describe', () => {
     let now = minutesAfter(refused.createdAt, 16);
     for (let pass = 1; pass <= ATTENTION_AFTER_FAILURES; pass++) {
       expect((await findPaymentsNeedingAttention(db)).map((listed) => listed.id)).not.toContain(refused.id);
-      await reconcilePendingPayments(deps(now), SETTINGS);
+      await checkUndecidedAttempts(deps(now), SETTINGS);
       now = (await reload(refused)).nextBankCheckAt!;
     }
 
     const listed = (await findPaymentsNeedingAttention(db)).find((payment) => payment.id === refused.id);
     expect(listed).toMatchObject({ bankCheckFailures: ATTENTION_AFTER_FAILURES, lastBankError: 'E9999 – 系統忙碌', order: { number: expect.any(String) } });
 
-    // Once the bank answers again, the attempt is settled and leaves the list.
+    // Once the bank answers again, the attempt is applied and leaves the list.
     queryAnswers.set(refused.orderNo, entryFor(refused, { PayStatus: '1C250' }));
-    await reconcilePendingPayments(deps(now), SETTINGS);
+    await checkUndecidedAttempts(deps(now), SETTINGS);
     expect((await reload(refused)).status).toBe('expired');
     expect((await findPaymentsNeedingAttention(db)).map((payment) => payment.id)).not.toContain(refused.id);
   });
@@ -176,7 +176,7 @@ describe('when the bank is busy, or a card link runs out', () => {
     queryAnswers.set(refused.orderNo, { refuse: 'E2002 – 訂單狀態不符' });
     const first = minutesAfter(busy.createdAt, 16);
 
-    await reconcilePendingPayments(deps(first), SETTINGS);
+    await checkUndecidedAttempts(deps(first), SETTINGS);
 
     // Busy: 1 to 3 minutes (2 with jitter), and no step taken on the ladder.
     expect(await minutesUntilNext(busy, first)).toBeGreaterThanOrEqual(1);
@@ -189,7 +189,7 @@ describe('when the bank is busy, or a card link runs out', () => {
     // The bank does not answer at all: again within minutes, each such failure in a row doubling the wait.
     bank.misbehaviour = { httpStatus: { endpoint: 'Order', status: 503 } };
     const second = (await reload(busy)).nextBankCheckAt!;
-    await reconcilePendingPayments(deps(second), SETTINGS);
+    await checkUndecidedAttempts(deps(second), SETTINGS);
     expect(await minutesUntilNext(busy, second)).toBeGreaterThanOrEqual(2);
     expect(await minutesUntilNext(busy, second)).toBeLessThan(6);
     expect(await reload(busy)).toMatchObject({ bankChecks: 0, bankCheckFailures: 2 });
@@ -198,7 +198,7 @@ describe('when the bank is busy, or a card link runs out', () => {
     bank.misbehaviour = {};
     queryAnswers.set(busy.orderNo, entryFor(busy, { PayStatus: '1A400', PayDate: '202603011000' }));
     const third = (await reload(busy)).nextBankCheckAt!;
-    await reconcilePendingPayments(deps(third), SETTINGS);
+    await checkUndecidedAttempts(deps(third), SETTINGS);
     expect((await reload(busy)).status).toBe('paid');
     expect((third.getTime() - first.getTime()) / MINUTE).toBeLessThan(10);
   });
@@ -217,12 +217,12 @@ describe('when the bank is busy, or a card link runs out', () => {
     const lostCreate = await attempt('C', 'create_failed');
     queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C250' }));
 
-    expect(reportFor(await reconcilePendingPayments(deps(minutesAfter(card.createdAt, 14)), slowLadder), card)).toBeUndefined();
-    const reports = await reconcilePendingPayments(deps(minutesAfter(lostCreate.createdAt, 16)), slowLadder);
+    expect(reportFor(await checkUndecidedAttempts(deps(minutesAfter(card.createdAt, 14)), slowLadder), card)).toBeUndefined();
+    const reports = await checkUndecidedAttempts(deps(minutesAfter(lostCreate.createdAt, 16)), slowLadder);
 
-    expect(reportFor(reports, card)).toMatchObject({ check: 'status', settled: 'applied' });
+    expect(reportFor(reports, card)).toMatchObject({ check: 'status', applied: 'applied' });
     expect((await reload(card)).status).toBe('expired');
-    expect(reportFor(reports, lostCreate)).toMatchObject({ check: 'not_at_bank', settled: 'applied' });
+    expect(reportFor(reports, lostCreate)).toMatchObject({ check: 'not_at_bank', applied: 'applied' });
     expect((await reload(lostCreate)).status).toBe('expired');
   });
 
@@ -231,12 +231,12 @@ describe('when the bank is busy, or a card link runs out', () => {
     const card = await attempt('C');
     queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C200' }));
 
-    await reconcilePendingPayments(deps(minutesAfter(card.createdAt, 16)), longLink);
+    await checkUndecidedAttempts(deps(minutesAfter(card.createdAt, 16)), longLink);
     // 30 minutes of link and 5 of grace, rather than an hour after the first question.
     expect((await reload(card)).nextBankCheckAt).toEqual(minutesAfter(card.createdAt, 35));
 
     queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C250' }));
-    await reconcilePendingPayments(deps(minutesAfter(card.createdAt, 35)), longLink);
+    await checkUndecidedAttempts(deps(minutesAfter(card.createdAt, 35)), longLink);
     expect((await reload(card)).status).toBe('expired');
     expect(queriesAbout(card)).toBe(2);
   });
@@ -249,13 +249,13 @@ describe('an order’s status after a refund', () => {
     const duplicate = await paidCard(order);
     expect((await orderOf(first)).status).toBe('paid');
 
-    await settlePayment(deps(new Date()), { paymentId: duplicate.id, outcome: { kind: 'refunded', amount: duplicate.amount }, source: 'admin' });
+    await applyBankResult(deps(new Date()), { paymentId: duplicate.id, outcome: { kind: 'refunded', amount: duplicate.amount }, source: 'admin' });
     expect((await reload(duplicate)).status).toBe('refunded');
     expect((await orderOf(first)).status).toBe('paid');
 
-    await settlePayment(deps(new Date()), { paymentId: first.id, outcome: { kind: 'refunded', amount: 50_000 }, source: 'admin' });
+    await applyBankResult(deps(new Date()), { paymentId: first.id, outcome: { kind: 'refunded', amount: 50_000 }, source: 'admin' });
     expect((await orderOf(first)).status).toBe('partially_refunded');
-    await settlePayment(deps(new Date()), { paymentId: first.id, outcome: { kind: 'refunded', amount: first.amount - 50_000 }, source: 'admin' });
+    await applyBankResult(deps(new Date()), { paymentId: first.id, outcome: { kind: 'refunded', amount: first.amount - 50_000 }, source: 'admin' });
     expect((await orderOf(first)).status).toBe('refunded');
   });
 });
@@ -312,7 +312,7 @@ describe('a refund whose outcome is unknown', () => {
     const first = await recheckUnknownRefunds(deps(later), SETTINGS);
     const again = await recheckUnknownRefunds(deps(minutesAfter(later, 120)), SETTINGS);
 
-    expect(first).toEqual([expect.objectContaining({ decision: 'succeeded', settled: 'applied' })]);
+    expect(first).toEqual([expect.objectContaining({ decision: 'succeeded', applied: 'applied' })]);
     expect(again).toEqual([]);
     expect(await reload(payment)).toMatchObject({ status: 'paid', refundedAmount: 30_000 });
     expect((await orderOf(payment)).status).toBe('partially_refunded');
@@ -335,7 +335,7 @@ describe('a refund whose outcome is unknown', () => {
 
   it('recovers a refund left "requested" by a process that stopped after the bank answered', async () => {
     const payment = await paidCard();
-    await settlePayment(deps(new Date()), { paymentId: payment.id, outcome: { kind: 'refunded', amount: 20_000 }, source: 'admin' });
+    await applyBankResult(deps(new Date()), { paymentId: payment.id, outcome: { kind: 'refunded', amount: 20_000 }, source: 'admin' });
     await db.refund.create({ data: { paymentId: payment.id, kind: 'refund', amount: 20_000, idempotencyKey: crypto.randomUUID(), createdBy: 'merchant', status: 'succeeded' } });
     const lost = await db.refund.create({ data: { paymentId: payment.id, kind: 'refund', amount: 40_000, idempotencyKey: crypto.randomUUID(), createdBy: 'merchant' } });
     // Two refunds at the bank, one booked by the shop: the second is the one whose answer was lost.
@@ -427,7 +427,7 @@ describe('how often an unpaid ATM order is asked about', () => {
 
     // Every minute-slot of the jobs would be too slow to replay; every 15 minutes shows the schedule.
     for (let at = minutesAfter(created, 15); at <= minutesAfter(deadline, SETTINGS.atmExpiryGraceMinutes + 120); at = minutesAfter(at, 15)) {
-      await reconcilePendingPayments(deps(at), SETTINGS);
+      await checkUndecidedAttempts(deps(at), SETTINGS);
       await expireOverdueAtmPayments(deps(at), SETTINGS);
     }
 
@@ -437,7 +437,7 @@ describe('how often an unpaid ATM order is asked about', () => {
   });
 });
 
-describe('settlePayment moves every attempt', () => {
+describe('applyBankResult moves every attempt', () => {
   it('starting an attempt is recorded as settle’s change, like every other', async () => {
     const { order } = await orderWithStock('C');
     const started = await startedAttempt(

@@ -45,7 +45,7 @@ afterAll(() => shop.close());
 describe('the logs of a whole card payment', () => {
   it('were written by both the shop and the sandbox, about this payment', () => {
     const messages = shopLogs.entries().map((entry) => entry.msg);
-    expect(messages).toEqual(expect.arrayContaining(['payment attempt created', 'payment settled', 'return from the bank handled', 'notification handled']));
+    expect(messages).toEqual(expect.arrayContaining(['payment attempt created', 'bank result applied', 'return from the bank handled', 'notification handled']));
     expect(sandboxLogs.text).toMatch(/card order \S+ of NA0001_001 approved/);
   });
 

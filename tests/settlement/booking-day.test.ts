@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger';
 import { applyRefundAnswer } from '../../src/payments/refund-outcome';
-import { settlePayment, type SettleDependencies } from '../../src/payments/settle';
+import { applyBankResult, type ApplyDependencies } from '../../src/payments/apply-result';
 import { addDays, taipeiDayBounds } from '../../src/settlement/bank-dates';
 import { loadShopBookings } from '../../src/settlement/shop-bookings';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
@@ -14,7 +14,7 @@ const DAY = '20260301';
 const HOUR = 3_600_000;
 let testDb: TestDatabase;
 let now: Date;
-let deps: SettleDependencies;
+let deps: ApplyDependencies;
 
 beforeAll(async () => {
   testDb = await createTestDatabase();
@@ -40,7 +40,7 @@ it('books a payment without a bank pay date, and each partial refund, on its own
 
   // Paid at 10:00 on DAY; the bank's answer named no pay date, so the shop's apply time stands.
   now = at(DAY, 10);
-  expect((await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'paid' }, source: 'reconcile' })).kind).toBe('applied');
+  expect((await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'paid' }, source: 'reconcile' })).kind).toBe('applied');
   // The next day: a partial refund, then a re-check with the bank that touches the attempt's row.
   now = at(addDays(DAY, 1), 9);
   const first = await refund(payment.id, 30_000);

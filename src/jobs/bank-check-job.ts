@@ -1,6 +1,6 @@
-// The reconciler: attempts that should have been decided by now and are not (every notification
+// The bank check job: attempts that should have been decided by now and are not (every notification
 // lost, the shopper never came back, OrderCreate timed out or the process stopped during it) are
-// asked about by OrderNo and settled through the same settlePayment as the bank's callbacks. Each
+// asked about by OrderNo and applied through the same applyBankResult as the bank's callbacks. Each
 // attempt is asked on its own schedule (bank-check-schedule.ts); one the bank cannot describe is
 // recorded and passed over, so it never holds up the others. A card attempt (also one whose
 // OrderCreate answer was lost) is asked once right after its link has run out, plus the grace a
@@ -9,14 +9,15 @@
 // deadline.
 import type { Payment } from '../generated/prisma/client';
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
+import { CARD_LINK_GRACE_MINUTES } from '../payments/order-settlement';
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
-import { settlePayment, type BankOutcome } from '../payments/settle';
+import { applyBankResult, type BankOutcome } from '../payments/apply-result';
 import { recordAttemptCheck, type CheckResult } from './bank-check-schedule';
 import { noPace, type BankPace } from './bank-pace';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
-import { CARD_LINK_GRACE_MINUTES } from './release-stock-holds';
+import { PAY_TYPE } from '../sinopac/shop-bank';
 
-export interface ReconcileSettings {
+export interface BankCheckSettings {
   /** An attempt is first asked about once it is this old; later questions thin out from there. */
   reconcileAfterMinutes: number;
   /** How long a card attempt's link lives (CARD_EXP_MINUTES). */
@@ -26,7 +27,7 @@ export interface ReconcileSettings {
 }
 
 /** One pass: asks the bank about every attempt that is due, earliest due first, and settles what it says. */
-export async function reconcilePendingPayments(deps: BankCheckDependencies, settings: ReconcileSettings, pace: BankPace = noPace): Promise<AttemptReport[]> {
+export async function checkUndecidedAttempts(deps: BankCheckDependencies, settings: BankCheckSettings, pace: BankPace = noPace): Promise<AttemptReport[]> {
   const now = deps.clock();
   const cutoff = new Date(now.getTime() - settings.reconcileAfterMinutes * 60_000);
   const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
@@ -34,10 +35,10 @@ export async function reconcilePendingPayments(deps: BankCheckDependencies, sett
   const due = await deps.db.payment.findMany({
     where: {
       status: { in: [...UNDECIDED_AT_BANK] },
-      OR: [{ createdAt: { lt: cutoff } }, { payType: 'C', createdAt: { lt: linkOver } }],
+      OR: [{ createdAt: { lt: cutoff } }, { payType: PAY_TYPE.card, createdAt: { lt: linkOver } }],
       AND: [
         { OR: [{ nextBankCheckAt: null }, { nextBankCheckAt: { lte: now } }] },
-        { OR: [{ payType: 'C' }, { atmDeadline: null }, { atmDeadline: { gt: overdue } }] },
+        { OR: [{ payType: PAY_TYPE.card }, { atmDeadline: null }, { atmDeadline: { gt: overdue } }] },
       ],
     },
     orderBy: [{ nextBankCheckAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }],
@@ -60,11 +61,11 @@ export async function reconcilePendingPayments(deps: BankCheckDependencies, sett
 }
 
 /** A card link's life plus the grace a payment made at its last moment gets. */
-const cardLinkLifeMs = (settings: ReconcileSettings) => (settings.cardExpMinutes + CARD_LINK_GRACE_MINUTES) * 60_000;
+const cardLinkLifeMs = (settings: BankCheckSettings) => (settings.cardExpMinutes + CARD_LINK_GRACE_MINUTES) * 60_000;
 
 /** When a card attempt's link will have run out (plus grace), while that is still to come: the next question comes no later. */
-function cardLinkCheckAfter(payment: Payment, now: Date, settings: ReconcileSettings): Date | undefined {
-  if (payment.payType !== 'C') return undefined;
+function cardLinkCheckAfter(payment: Payment, now: Date, settings: BankCheckSettings): Date | undefined {
+  if (payment.payType !== PAY_TYPE.card) return undefined;
   const linkOver = new Date(payment.createdAt.getTime() + cardLinkLifeMs(settings));
   return linkOver > now ? linkOver : undefined;
 }
@@ -77,9 +78,9 @@ async function reconcileOne(
     const payment = found.status === 'creating' ? await giveUpCreating(deps, found) : found;
     const check = await checkWithBank(deps, payment, 'reconcile');
     const outcome = outcomeToSettle(payment, check);
-    const settled = outcome && (await settlePayment(deps, { paymentId: payment.id, outcome, source: 'reconcile' }));
+    const applied = outcome && (await applyBankResult(deps, { paymentId: payment.id, outcome, source: 'reconcile' }));
     return {
-      report: { paymentId: payment.id, check: check.kind, ...(settled && { settled: settled.kind }) },
+      report: { paymentId: payment.id, check: check.kind, ...(applied && { applied: applied.kind }) },
       result: checkResult(check),
       unreachable: check.kind === 'bank_unavailable' && check.unreachable,
     };
@@ -109,7 +110,7 @@ function outcomeToSettle(payment: Payment, check: BankCheck): BankOutcome | unde
  * the order for a new attempt, and the bank is asked what became of it.
  */
 async function giveUpCreating(deps: BankCheckDependencies, payment: Payment): Promise<Payment> {
-  await settlePayment(deps, {
+  await applyBankResult(deps, {
     paymentId: payment.id,
     outcome: { kind: 'create_failed', code: 'no_answer', description: 'OrderCreate was never answered' },
     source: 'reconcile',

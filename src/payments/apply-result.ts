@@ -1,10 +1,10 @@
 // THE one function that decides what a bank result does to a payment attempt and its order, and
 // the only code that changes an attempt's status. Starting an attempt (OrderCreate's answer or its
-// failure), the webhook, the return page, the reconciler (also giving up an OrderCreate that was
+// failure), the webhook, the return page, the bank check (also giving up an OrderCreate that was
 // never answered), the ATM expiry, refunds and the admin re-check all come through here.
 //
 // Exactly once, by the database rather than by luck: the attempt's row is locked (SELECT … FOR
-// UPDATE) for the whole transaction, so concurrent settles of one attempt run one after the other
+// UPDATE) for the whole transaction, so concurrent applications of one attempt run one after the other
 // and each sees what the previous one did; every status change is additionally conditional on the
 // status it was decided from. Behind both, unique indexes refuse a second applied transition into
 // the same status and a second "applied" PayToken row (migration payment_guarantees): should
@@ -16,12 +16,12 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Prisma, PaymentStatus } from '../generated/prisma/client';
 import { enqueueMail } from '../mail/outbox';
-import { recordDeliveryOutcome } from './pay-token-log';
+import { recordDeliveryOutcome } from './payment-sql';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
-import { expireOrderWhenNothingOpen, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
-import { canTransition } from './payment-states';
+import { attemptsHoldingStock, expireOrderUnlessHeld, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
 import type { PaymentAtBank } from '../sinopac/bank-answers';
-import { changePaymentStatus, recordRefusedChange, type PaymentColumns } from './payment-transition';
+import { canTransition, changePaymentStatus, recordRefusedChange, type PaymentColumns } from './payment-states';
+import { PAY_TYPE } from '../sinopac/shop-bank';
 
 /** What the bank's card link or ATM account for a new attempt is, from OrderCreate's answer. */
 export interface CreatedAttempt {
@@ -47,12 +47,12 @@ export type BankOutcome =
   | { kind: 'refunded'; amount: number };
 
 /** Where the outcome came from, for the audit trail. */
-export type SettleSource = 'checkout' | 'backend' | 'return' | 'reconcile' | 'expiry' | 'admin';
+export type ResultSource = 'checkout' | 'backend' | 'return' | 'reconcile' | 'expiry' | 'admin';
 
-export interface SettleRequest {
+export interface ApplyRequest {
   paymentId: string;
   outcome: BankOutcome;
-  source: SettleSource;
+  source: ResultSource;
   payToken?: string;
   /** The PayToken log row of the delivery being settled: marked applied in the same transaction. */
   payTokenRowId?: number;
@@ -73,20 +73,20 @@ export interface SettleRequest {
   cardLinkMinutes?: number;
 }
 
-export type SettleResult =
+export type ApplyResult =
   | { kind: 'applied'; from: PaymentStatus; to: PaymentStatus; orderId: string }
   /** Nothing to do: the attempt already is where this outcome would take it. */
   | { kind: 'already_applied'; status: PaymentStatus; orderId: string }
   /** Not allowed from where the attempt is; recorded as a PaymentEvent with applied = false. */
   | { kind: 'refused'; from: PaymentStatus; to: PaymentStatus; orderId: string; reason: string };
 
-export interface SettleDependencies {
+export interface ApplyDependencies {
   db: Database;
   clock: () => Date;
   logger: Logger;
 }
 
-export class PaymentNotFoundError extends Error {
+class PaymentNotFoundError extends Error {
   override name = 'PaymentNotFoundError';
   constructor(readonly paymentId: string) {
     super(`payment ${paymentId} does not exist`);
@@ -94,30 +94,30 @@ export class PaymentNotFoundError extends Error {
 }
 
 /** The row was locked and still moved under us: something bypasses the lock. Rolls the transaction back. */
-export class ConcurrentChangeError extends Error {
+class ConcurrentChangeError extends Error {
   override name = 'ConcurrentChangeError';
 }
 
 type Tx = Prisma.TransactionClient;
 
-export async function settlePayment(deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
-  let result: SettleResult;
+export async function applyBankResult(deps: ApplyDependencies, request: ApplyRequest): Promise<ApplyResult> {
+  let result: ApplyResult;
   try {
     result = await deps.db.$transaction((tx) => settleLocked(tx, deps, request), MONEY_TRANSACTION);
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // One of the unique indexes found this change already made: by another settle, so nothing is lost.
     const payment = await deps.db.payment.findUniqueOrThrow({ where: { id: request.paymentId }, select: { status: true, orderId: true } });
-    deps.logger.warn({ paymentId: request.paymentId, source: request.source, err: error }, 'settle found its change already recorded');
+    deps.logger.warn({ paymentId: request.paymentId, source: request.source, err: error }, 'applying found its change already recorded');
     return { kind: 'already_applied', status: payment.status, orderId: payment.orderId };
   }
   const log = deps.logger.child({ paymentId: request.paymentId, orderId: result.orderId, source: request.source });
-  if (result.kind === 'applied') log.info({ from: result.from, to: result.to }, 'payment settled');
+  if (result.kind === 'applied') log.info({ from: result.from, to: result.to }, 'bank result applied');
   else if (result.kind === 'refused') log.warn({ from: result.from, to: result.to, reason: result.reason }, 'payment change refused');
   return result;
 }
 
-async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleRequest): Promise<SettleResult> {
+async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyRequest): Promise<ApplyResult> {
   const payment = await lockPayment(tx, request.paymentId);
   if (payment === undefined) throw new PaymentNotFoundError(request.paymentId);
   const { outcome } = request;
@@ -167,11 +167,11 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
   if (to === 'pending' && outcome.kind === 'created') {
     await followOpenedAttempt(tx, payment);
-    const hold = payment.payType === 'C' && request.cardLinkMinutes !== undefined ? { holdMinutes: request.cardLinkMinutes + 1 } : {};
+    const hold = payment.payType === PAY_TYPE.card && request.cardLinkMinutes !== undefined ? { holdMinutes: request.cardLinkMinutes + 1 } : {};
     const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id, ...hold });
     // Every later ATM account (the first expired, or the shopper switched from a card) is mailed
     // too: the shopper must be able to find where to transfer without the order page.
-    if (!first && payment.payType === 'A') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
+    if (!first && payment.payType === PAY_TYPE.atm) await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
   }
   if (to === 'paid' && outcome.kind === 'paid') {
     const paidAt = outcome.payDate ?? deps.clock();
@@ -180,7 +180,8 @@ async function settleLocked(tx: Tx, deps: SettleDependencies, request: SettleReq
     await markOrderPaid(tx, deps.logger, payment, paidAt);
     await enqueueMail(tx, { orderId, kind: 'payment_received', paymentId: payment.id });
   }
-  if (to === 'expired' || to === 'cancelled') await expireOrderWhenNothingOpen(tx, payment);
+  // The attempt ended without payment: the order expires unless another of its attempts can still be paid.
+  if (to === 'expired' || to === 'cancelled') await expireOrderUnlessHeld(tx, orderId, { AND: [{ id: { not: payment.id } }, attemptsHoldingStock()] });
   if (to === 'refunded') await updateOrderAfterRefund(tx, orderId);
   return { kind: 'applied', from: payment.status, to, orderId };
 }
@@ -207,7 +208,7 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
     }
     return undefined;
   }
-  // A late OrderCreate answer must not reopen an attempt the reconciler gave up on: the order may
+  // A late OrderCreate answer must not reopen an attempt the bank check gave up on: the order may
   // have a newer one by now.
   if (outcome.kind === 'created' && payment.status !== 'creating') return `OrderCreate answered after the attempt became ${payment.status}`;
   if (!canTransition(payment.status, to)) {

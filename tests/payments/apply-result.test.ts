@@ -3,13 +3,13 @@ import { createDatabase, type Database } from '../../src/db/prisma';
 import type { PaymentStatus } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { PAYMENT_TRANSITIONS } from '../../src/payments/payment-states';
-import { settlePayment, type BankOutcome, type SettleDependencies } from '../../src/payments/settle';
+import { applyBankResult, type BankOutcome, type ApplyDependencies } from '../../src/payments/apply-result';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 let testDb: TestDatabase;
 let db: Database;
-let deps: SettleDependencies;
+let deps: ApplyDependencies;
 const NOW = new Date('2026-03-01T02:00:00Z');
 const PAY_DATE = new Date('2026-03-01T01:58:00Z');
 
@@ -62,7 +62,7 @@ describe('the state machine', () => {
     outcomes.forEach((outcome, i) => {
       it(`${outcome.kind} on a ${from} attempt is ${results[i]}`, async () => {
         const { payment } = await pendingCardOrder({ status: from });
-        const result = await settlePayment(deps, { paymentId: payment.id, outcome, source: 'admin' });
+        const result = await applyBankResult(deps, { paymentId: payment.id, outcome, source: 'admin' });
         expect(result.kind).toBe(results[i]);
         const after = await db.payment.findUniqueOrThrow({ where: { id: payment.id }, include: { events: true } });
         expect(after.status).toBe(result.kind === 'applied' ? outcome.kind : from);
@@ -78,7 +78,7 @@ describe('settling a paid result', () => {
   it('marks the attempt and the order paid, and leaves the stock the order reserved when placed', async () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 3 });
 
-    const result = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend', payToken: 'tok-1' });
+    const result = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend', payToken: 'tok-1' });
 
     expect(result).toEqual({ kind: 'applied', from: 'pending', to: 'paid', orderId: order.id });
     const after = await db.payment.findUniqueOrThrow({ where: { id: payment.id } });
@@ -95,8 +95,8 @@ describe('settling a paid result', () => {
   it('applies it once when it arrives again', async () => {
     const { product, payment } = await pendingCardOrder({ stock: 10, quantity: 2 });
 
-    const first = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
-    const second = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'return' });
+    const first = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+    const second = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'return' });
 
     expect([first.kind, second.kind]).toEqual(['applied', 'already_applied']);
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(8);
@@ -110,7 +110,7 @@ describe('settling a paid result', () => {
       const otherDeps = { ...deps, db: other };
       const results = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          settlePayment(i % 2 === 0 ? deps : otherDeps, { paymentId: payment.id, outcome: paid, source: i % 2 === 0 ? 'backend' : 'return' }),
+          applyBankResult(i % 2 === 0 ? deps : otherDeps, { paymentId: payment.id, outcome: paid, source: i % 2 === 0 ? 'backend' : 'return' }),
         ),
       );
       expect(results.filter((r) => r.kind === 'applied')).toHaveLength(1);
@@ -127,8 +127,8 @@ describe('settling a paid result', () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 1 });
     const second = await createPayment(db, order, 'pending');
 
-    await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
-    const result = await settlePayment(deps, {
+    await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+    const result = await applyBankResult(deps, {
       paymentId: second.id,
       outcome: { kind: 'paid', payDate: new Date(PAY_DATE.getTime() + 60_000) },
       source: 'backend',
@@ -143,7 +143,7 @@ describe('settling a paid result', () => {
   it('pays an attempt whose OrderCreate timed out when the bank later says it was paid', async () => {
     const { order, payment } = await pendingCardOrder({ status: 'create_failed' });
 
-    const result = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'reconcile' });
+    const result = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'reconcile' });
 
     expect(result.kind).toBe('applied');
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
@@ -154,7 +154,7 @@ describe('settling a failed result', () => {
   it('keeps the bank’s reason and leaves the order awaiting payment', async () => {
     const { order, payment } = await pendingCardOrder();
 
-    await settlePayment(deps, {
+    await applyBankResult(deps, {
       paymentId: payment.id,
       outcome: { kind: 'failed', code: 'E2701', description: 'E2701 – 授權失敗' },
       source: 'return',
@@ -168,9 +168,9 @@ describe('settling a failed result', () => {
 
   it('arriving late, does not turn a paid order unpaid and is recorded as refused', async () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 5, quantity: 1 });
-    await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+    await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
 
-    const result = await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'failed' }, source: 'backend', payToken: 'late' });
+    const result = await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'failed' }, source: 'backend', payToken: 'late' });
 
     expect(result).toMatchObject({ kind: 'refused', from: 'paid', to: 'failed' });
     expect((await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe('paid');
@@ -184,14 +184,14 @@ describe('settling a failed result', () => {
 describe('settling refunds', () => {
   it('tracks a partial refund, then a full one', async () => {
     const { order, payment } = await pendingCardOrder({ quantity: 2 }); // NT$900 = 90000
-    await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+    await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
 
-    const part = await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'refunded', amount: 30000 }, source: 'admin' });
+    const part = await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'refunded', amount: 30000 }, source: 'admin' });
     expect(part).toMatchObject({ kind: 'applied', from: 'paid', to: 'paid' });
     expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: 'paid', refundedAmount: 30000 });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('partially_refunded');
 
-    const rest = await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'refunded', amount: 60000 }, source: 'admin' });
+    const rest = await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'refunded', amount: 60000 }, source: 'admin' });
     expect(rest).toMatchObject({ kind: 'applied', from: 'paid', to: 'refunded' });
     expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: 'refunded', refundedAmount: 90000 });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('refunded');
@@ -199,9 +199,9 @@ describe('settling refunds', () => {
 
   it('refuses to refund more than was paid', async () => {
     const { payment } = await pendingCardOrder({ quantity: 1 }); // 45000
-    await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+    await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
 
-    const result = await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'refunded', amount: 45100 }, source: 'admin' });
+    const result = await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'refunded', amount: 45100 }, source: 'admin' });
 
     expect(result.kind).toBe('refused');
     expect(await db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: 'paid', refundedAmount: 0 });
@@ -216,7 +216,7 @@ describe('settling an attempt that ended unpaid', () => {
     try {
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          settlePayment({ ...deps, db: i % 2 === 0 ? db : other }, { paymentId: payment.id, outcome: { kind: 'expired' }, source: i % 2 === 0 ? 'reconcile' : 'expiry' }),
+          applyBankResult({ ...deps, db: i % 2 === 0 ? db : other }, { paymentId: payment.id, outcome: { kind: 'expired' }, source: i % 2 === 0 ? 'reconcile' : 'expiry' }),
         ),
       );
       expect(results.map((r) => r.kind).sort()).toEqual(['already_applied', 'already_applied', 'already_applied', 'already_applied', 'already_applied', 'applied']);
@@ -233,7 +233,7 @@ describe('settling an attempt that ended unpaid', () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 1 });
     await createPayment(db, order, 'pending');
 
-    await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'reconcile' });
+    await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'reconcile' });
 
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('awaiting_payment');
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(9);
@@ -242,7 +242,7 @@ describe('settling an attempt that ended unpaid', () => {
   it('keeps the order and its stock when a card is declined, for the shopper to try another', async () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 1 });
 
-    await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'failed', code: 'E2701' }, source: 'return' });
+    await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'failed', code: 'E2701' }, source: 'return' });
 
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('awaiting_payment');
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(9);
@@ -250,10 +250,10 @@ describe('settling an attempt that ended unpaid', () => {
 
   it('pays an expired order when its money arrives late, taking its stock back', async () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 2 });
-    await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'expiry' });
+    await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'expiry' });
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(10);
 
-    const late = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+    const late = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
 
     expect(late).toMatchObject({ kind: 'applied', from: 'expired', to: 'paid' });
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
@@ -262,10 +262,10 @@ describe('settling an attempt that ended unpaid', () => {
 
   it('still pays an expired order whose stock sold meanwhile, taking what is left and never going below zero', async () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 3, quantity: 2 });
-    await settlePayment(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'expiry' });
+    await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'expiry' });
     await db.product.update({ where: { id: product.id }, data: { stock: 1 } });
 
-    const late = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+    const late = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
 
     expect(late.kind).toBe('applied');
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
@@ -279,7 +279,7 @@ describe('the database behind settle', () => {
     // Another writer's row for this very transition, as if it had got past the row lock.
     await db.paymentEvent.create({ data: { paymentId: payment.id, fromStatus: 'pending', toStatus: 'paid', applied: true, reason: 'elsewhere' } });
 
-    const result = await settlePayment(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
+    const result = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'backend' });
 
     expect(result).toMatchObject({ kind: 'already_applied' });
     expect(await db.paymentEvent.count({ where: { paymentId: payment.id, toStatus: 'paid', applied: true } })).toBe(1);

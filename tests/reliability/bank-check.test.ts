@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Payment } from '../../src/generated/prisma/client';
 import { expireOverdueAtmPayments } from '../../src/jobs/expire-atm';
 import type { AttemptReport } from '../../src/jobs/pass-report';
-import { reconcilePendingPayments } from '../../src/jobs/reconcile-pending';
+import { checkUndecidedAttempts } from '../../src/jobs/bank-check-job';
 import { createLogger } from '../../src/logger';
 import type { BankCheckDependencies } from '../../src/payments/bank-check';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
@@ -48,11 +48,11 @@ describe('the reconciler', () => {
     await payWithEveryNotificationDropped(payment);
     expect(await statusOf(payment)).toBe('pending');
 
-    const tooYoung = await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 10)), SETTINGS);
+    const tooYoung = await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 10)), SETTINGS);
     expect(reportFor(tooYoung, payment)).toBeUndefined();
-    const due = await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
+    const due = await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
 
-    expect(reportFor(due, payment)).toEqual({ paymentId: payment.id, check: 'status', settled: 'applied' });
+    expect(reportFor(due, payment)).toEqual({ paymentId: payment.id, check: 'status', applied: 'applied' });
     expect(await statusOf(payment)).toBe('paid');
     expect(await orderStatusOf(payment)).toBe('paid');
     expect(await stockOf(product.id)).toBe(2);
@@ -65,7 +65,7 @@ describe('the reconciler', () => {
     const { payment } = await placeOrder(shop, 'C');
     await payWithEveryNotificationDropped(payment);
 
-    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
+    await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
 
     expect(await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).toMatchObject({ status: 'paid', cardLast4: '3145' });
   });
@@ -73,11 +73,11 @@ describe('the reconciler', () => {
   it('leaves an attempt the bank still waits on, and asks about it again only an hour later', async () => {
     const { payment } = await placeOrder(shop, 'A');
 
-    const first = await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
-    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 32)), SETTINGS);
-    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 70)), SETTINGS);
+    const first = await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
+    await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 32)), SETTINGS);
+    await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 70)), SETTINGS);
     expect(await orderQueriesAbout(payment)).toBe(1);
-    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 77)), SETTINGS);
+    await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 77)), SETTINGS);
 
     expect(reportFor(first, payment)).toEqual({ paymentId: payment.id, check: 'status' });
     expect(await statusOf(payment)).toBe('pending');
@@ -89,7 +89,7 @@ describe('the reconciler', () => {
     await payWithEveryNotificationDropped(payment);
     control().setOrderFaults({ orderNo: payment.orderNo }, { wrongAmount: 100 });
 
-    const reports = await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
+    const reports = await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
 
     expect(reportFor(reports, payment)).toMatchObject({ check: 'mismatch' });
     expect(await statusOf(payment)).toBe('pending');
@@ -104,10 +104,10 @@ describe('the reconciler', () => {
     const payment = await createPayment(shop.db, order, 'create_failed');
     expect(await stockOf(product.id)).toBe(3);
 
-    const reports = await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
-    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 40)), SETTINGS);
+    const reports = await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
+    await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 40)), SETTINGS);
 
-    expect(reportFor(reports, payment)).toEqual({ paymentId: payment.id, check: 'not_at_bank', settled: 'applied' });
+    expect(reportFor(reports, payment)).toEqual({ paymentId: payment.id, check: 'not_at_bank', applied: 'applied' });
     expect(await statusOf(payment)).toBe('expired');
     expect(await orderStatusOf(payment)).toBe('expired');
     expect(await stockOf(product.id)).toBe(5);
@@ -118,7 +118,7 @@ describe('the reconciler', () => {
     const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType: 'C', reserve: true });
     const payment = await createPayment(shop.db, order, 'creating');
 
-    await reconcilePendingPayments(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
+    await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
 
     const events = await shop.db.paymentEvent.findMany({ where: { paymentId: payment.id }, orderBy: { id: 'asc' } });
     expect(events.map((e) => [e.fromStatus, e.toStatus, e.applied])).toEqual([
@@ -143,7 +143,7 @@ describe('the ATM expiry', () => {
     expect(await orderStatusOf(payment)).toBe('expired');
     expect(await stockOf(product.id)).toBe(3);
     expect(await shop.db.paymentEvent.count({ where: { paymentId: payment.id, toStatus: 'expired', applied: true } })).toBe(1);
-    expect(passes.map((reports) => reportFor(reports, payment)?.settled).filter((kind) => kind === 'applied')).toHaveLength(1);
+    expect(passes.map((reports) => reportFor(reports, payment)?.applied).filter((kind) => kind === 'applied')).toHaveLength(1);
 
     const page = await getWithCookie(shop, `/orders/${order.id}`, cookie);
     expect(page.text).toContain('data-testid="order-status">已逾期<');
@@ -189,7 +189,7 @@ describe('the ATM expiry', () => {
 
     const reports = await expireOverdueAtmPayments(at(minutesAfter(payment.atmDeadline!, SETTINGS.atmExpiryGraceMinutes + 1)), SETTINGS);
 
-    expect(reportFor(reports, payment)).toEqual({ paymentId: payment.id, check: 'status', settled: 'applied' });
+    expect(reportFor(reports, payment)).toEqual({ paymentId: payment.id, check: 'status', applied: 'applied' });
     expect(await statusOf(payment)).toBe('paid');
     expect(await orderStatusOf(payment)).toBe('paid');
     expect(await stockOf(product.id)).toBe(2);
