@@ -17,7 +17,7 @@ export type AttemptNeedingAttention = Prisma.PaymentGetPayload<{ include: typeof
 /** The conditions of the three lists, also counted in the navbar (nav-counts.ts). */
 export const STUCK_ATTEMPT: Prisma.PaymentWhereInput = { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } };
 export const REFUND_IN_REVIEW: Prisma.RefundWhereInput = { status: 'needs_review' };
-export const PAID_ON_CANCELLED_ORDER: Prisma.PaymentWhereInput = { status: 'paid', order: { status: 'cancelled' } };
+export const PAID_ON_CANCELLED_ORDER: Prisma.PaymentWhereInput = { status: 'paid', paidOnCancelledOrder: true };
 
 export function findPaymentsNeedingAttention(db: Database): Promise<AttemptNeedingAttention[]> {
   return db.payment.findMany({

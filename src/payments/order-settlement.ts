@@ -45,6 +45,7 @@ export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, pa
   // A second attempt paid for the same order (e.g. an old card link used after a retry): the
   // money is real, the order is already paid; someone has to refund one of them.
   const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { status: true } });
+  if (order.status === 'cancelled') await tx.payment.update({ where: { id: payment.id }, data: { paidOnCancelledOrder: true } });
   logger.error({ orderId, paymentId: payment.id, orderStatus: order.status }, 'attempt paid for an order that is not awaiting payment: refund needed');
 }
 
