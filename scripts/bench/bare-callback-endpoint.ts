@@ -57,7 +57,7 @@ async function post(endpoint: 'Nonce' | 'Order', body: unknown): Promise<Record<
   return JSON.parse(res.body) as Record<string, string>;
 }
 
-/** OrderPayQuery (PROTOCOL.md §4.4): the answer decrypted and its Sign verified. */
+/** OrderPayQuery (docs/sinopac-protocol.md §4.4): the answer decrypted and its Sign verified. */
 async function orderPayQuery(payToken: string): Promise<{ request: object; answer: Record<string, unknown>; durationMs: number }> {
   const started = performance.now();
   const { Nonce: nonce } = await post('Nonce', { ShopNo: shopNo });

@@ -8,7 +8,7 @@
 // to count the statements it costs.
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { Product } from '../../src/generated/prisma/client';
-import { newSinopacOrderNo } from '../../src/payments/sinopac-order-no';
+import { newSinopacOrderNo } from '../../src/sinopac/order-no';
 import { startPaymentAttempt, type PaymentAttemptDependencies } from '../../src/payments/start-attempt';
 import { NOTIFY_PATH, RETURN_PATH } from '../../src/routes/payment-callbacks';
 import type { Sandbox } from '../../src/sandbox';

@@ -1,4 +1,4 @@
-// What both bank callbacks do with a PayToken (PROTOCOL.md §5): keep it, ask the bank what it
+// What both bank callbacks do with a PayToken (docs/sinopac-protocol.md §5): keep it, ask the bank what it
 // stands for, check that the answer is about the attempt it names, and settle. The callbacks carry
 // no trusted data; only the bank's signed OrderPayQuery answer can move money state.
 import type { Logger } from 'pino';

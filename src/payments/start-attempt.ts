@@ -15,7 +15,7 @@ import { whyNoNewAttempt, type NoNewAttemptReason } from './payable-order';
 import { lockOrder, MONEY_TRANSACTION } from '../db/row-locks';
 import { applyBankResult } from './apply-result';
 import { changeOrderStatus } from './payment-states';
-import { newSinopacOrderNo } from './sinopac-order-no';
+import { newSinopacOrderNo } from '../sinopac/order-no';
 
 export interface PaymentAttemptDependencies {
   db: Database;

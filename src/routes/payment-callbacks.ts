@@ -1,4 +1,4 @@
-// The bank's two callbacks (PROTOCOL.md §5). Mounted before sessions and CSRF: the bank has
+// The bank's two callbacks (docs/sinopac-protocol.md §5). Mounted before sessions and CSRF: the bank has
 // neither, and neither callback trusts anything it carries except as a token to look up.
 //
 // Answer policy of the bank's notification: {"Status":"S"} once the result is applied, was

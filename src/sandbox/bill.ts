@@ -1,4 +1,4 @@
-// BillQuery's answer (PROTOCOL.md §4.5): one Taipei day's collections (TSType P) and refunds
+// BillQuery's answer (docs/sinopac-protocol.md §4.5): one Taipei day's collections (TSType P) and refunds
 // (TSType R), read from the sandbox's own ledger of what it took and gave back. The bank's
 // formats are not public, so the sandbox assumes the ones its other services use: TSDate is the
 // order's transaction time (as OrderQuery has it), PayDate the minute the line's money moved (the

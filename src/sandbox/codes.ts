@@ -1,4 +1,4 @@
-// The sandbox's result codes. Families follow the bank spec (PROTOCOL.md §6); where the public
+// The sandbox's result codes. Families follow the bank spec (docs/sinopac-protocol.md §6); where the public
 // spec names only a family, the exact number is the sandbox's own choice and is documented here.
 const TEXTS = {
   S0000: '處理成功',

@@ -4,7 +4,7 @@ import type { Faults } from './faults';
 import { DAY_MS, parseTaipeiDay } from './taipei-time';
 import type { OrderCreateRequest, PayType } from './validation';
 
-// PayStatus codes of the bank spec (PROTOCOL.md §6) that the sandbox reaches.
+// PayStatus codes of the bank spec (docs/sinopac-protocol.md §6) that the sandbox reaches.
 export type PayStatus = '1A200' | '1A250' | '1A400' | '1C200' | '1C250' | '1C300' | '1C350' | '1C351' | '1C400';
 
 /** One payment result the bank can be asked about by its PayToken (OrderPayQuery) and notifies about. */

@@ -1,4 +1,4 @@
-// The bank side of each APIService (PROTOCOL.md §4): validated request in, response message out.
+// The bank side of each APIService (docs/sinopac-protocol.md §4): validated request in, response message out.
 import { billLines } from './bill';
 import { BankError, describe, type ResultCode } from './codes';
 import type { ServiceMessage } from './envelope';

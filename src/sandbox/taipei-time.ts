@@ -1,4 +1,4 @@
-// The bank's dates are Taiwan local time (PROTOCOL.md §6). Taiwan has had no daylight saving
+// The bank's dates are Taiwan local time (docs/sinopac-protocol.md §6). Taiwan has had no daylight saving
 // since 1979, so a fixed UTC+8 offset is exact and needs no time-zone database.
 export const TAIPEI_OFFSET_MS = 8 * 60 * 60 * 1000;
 export const DAY_MS = 24 * 60 * 60 * 1000;

@@ -11,7 +11,7 @@ export interface TestCard {
 }
 
 export const TEST_CARDS: readonly TestCard[] = [
-  // The bank's published sandbox card (PROTOCOL.md §7).
+  // The bank's published sandbox card (docs/sinopac-protocol.md §7).
   { number: '4999370000023145', outcome: 'approved', expiry: '12/30', cvv: '880' },
   { number: '4000000000000002', outcome: 'declined' },
 ];

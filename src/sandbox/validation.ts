@@ -1,4 +1,4 @@
-// Field rules of the bank spec (PROTOCOL.md §4, §7.1), each failure mapped to its result code.
+// Field rules of the bank spec (docs/sinopac-protocol.md §4, §4.1), each failure mapped to its result code.
 // Lengths count UTF-8 bytes, the safe reading of X(n) (§4).
 import { BankError, type ResultCode } from './codes';
 import type { ServiceMessage } from './envelope';
@@ -151,7 +151,7 @@ function cardParam(value: unknown): NonNullable<OrderCreateRequest['card']> {
   const autoBilling = card.AutoBilling;
   if (autoBilling !== 'Y' && autoBilling !== 'N') throw new BankError('E0901');
   const payTypeSub = text(card.PayTypeSub, 'E0602');
-  // The bank's sandbox enables only one-off payments (PROTOCOL.md §7).
+  // The bank's sandbox enables only one-off payments (docs/sinopac-protocol.md §7).
   if (payTypeSub !== undefined && payTypeSub !== 'ONE') throw new BankError('E0602');
   const expMinutes = inRange(card.ExpMinutes, 1, 30, 'E1101') ?? DEFAULT_EXP_MINUTES;
   if (autoBilling === 'Y') return { autoBilling: true, expMinutes };

@@ -8,7 +8,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { SettlementDay } from '../generated/prisma/client';
 import type { SinopacClient } from '../sinopac/client';
-import type { BillQueryResponse } from '../sinopac/messages';
+import { fetchBill, type BillEntry } from '../sinopac/shop-bank';
 import { isBillDay } from './bank-dates';
 import { matchDay, type BankLine, type Difference } from './match';
 import { loadShopBookings } from './shop-bookings';
@@ -33,18 +33,17 @@ const TRANSACTION = { maxWait: 10_000, timeout: 30_000 } as const;
 // INSERT; Prisma's createMany binds every value apart and took a second for 2,000 lines.
 const ROWS_PER_BATCH = 5_000;
 
-type BillLine = BillQueryResponse['OrderList'][number];
 type Transaction = Parameters<Parameters<Database['$transaction']>[0]>[0];
 
-async function insertLines(tx: Transaction, day: string, lines: readonly BillLine[], from: number): Promise<void> {
-  const column = <T>(pick: (line: BillLine) => T) => lines.map(pick);
+async function insertLines(tx: Transaction, day: string, lines: readonly BillEntry[], from: number): Promise<void> {
+  const column = <T>(pick: (line: BillEntry) => T) => lines.map(pick);
   await tx.$executeRaw`
     INSERT INTO "SettlementLine" (day, position, "tsNo", "orderNo", "tsType", "tsDate", "payDate", "payType", amount, param1, param2, param3)
     SELECT ${day}, ${from}::int + n - 1, "tsNo", "orderNo", "tsType", "tsDate", "payDate", "payType", amount, param1, param2, param3
-    FROM unnest(${column((l) => l.TSNo ?? null)}::text[], ${column((l) => l.OrderNo)}::text[], ${column((l) => l.TSType)}::text[],
-                ${column((l) => l.TSDate ?? null)}::text[], ${column((l) => l.PayDate ?? null)}::text[], ${column((l) => l.PayType ?? null)}::text[],
-                ${column((l) => l.Amount)}::int[], ${column((l) => l.Param1 ?? null)}::text[], ${column((l) => l.Param2 ?? null)}::text[],
-                ${column((l) => l.Param3 ?? null)}::text[])
+    FROM unnest(${column((l) => l.tsNo ?? null)}::text[], ${column((l) => l.orderNo)}::text[], ${column((l) => l.tsType)}::text[],
+                ${column((l) => l.tsDate ?? null)}::text[], ${column((l) => l.payDate ?? null)}::text[], ${column((l) => l.payType ?? null)}::text[],
+                ${column((l) => l.amount)}::int[], ${column((l) => l.param1 ?? null)}::text[], ${column((l) => l.param2 ?? null)}::text[],
+                ${column((l) => l.param3 ?? null)}::text[])
          WITH ORDINALITY AS line("tsNo", "orderNo", "tsType", "tsDate", "payDate", "payType", amount, param1, param2, param3, n)`;
 }
 
@@ -70,7 +69,7 @@ async function lockDay(tx: Transaction, day: string): Promise<void> {
 }
 
 /** Writes the bill's lines, a batch a transaction, each replacing the positions it holds. */
-async function storeLines(db: Database, day: string, lines: readonly BillLine[]): Promise<void> {
+async function storeLines(db: Database, day: string, lines: readonly BillEntry[]): Promise<void> {
   for (let start = 0; start < lines.length; start += ROWS_PER_BATCH) {
     const end = Math.min(start + ROWS_PER_BATCH, lines.length);
     await db.$transaction(async (tx) => {
@@ -83,10 +82,10 @@ async function storeLines(db: Database, day: string, lines: readonly BillLine[])
 
 export async function fetchSettlementDay(deps: SettlementDependencies, day: string): Promise<SettlementDay> {
   if (!isBillDay(day)) throw new RangeError(`not a yyyyMMdd day: ${day}`);
-  const bill = await deps.sinopac.billQuery({ BillDate: day });
-  requireSameDay(bill, day);
-  const lines: BankLine[] = bill.OrderList.map((line, position) => ({
-    position, orderNo: line.OrderNo, tsType: line.TSType, payType: line.PayType, amount: line.Amount,
+  const bill = await fetchBill(deps.sinopac, day);
+  requireSameDay(bill.billDate, day);
+  const lines: BankLine[] = bill.entries.map((entry, position) => ({
+    position, orderNo: entry.orderNo, tsType: entry.tsType, payType: entry.payType, amount: entry.amount,
   }));
   const bookings = await loadShopBookings(deps.db, day, [...new Set(lines.map((l) => l.orderNo))]);
   const { differences, bank, shop } = matchDay(day, lines, bookings);
@@ -108,10 +107,10 @@ export async function fetchSettlementDay(deps: SettlementDependencies, day: stri
     await lockDay(tx, day);
     await tx.settlementDay.upsert({ where: { day }, create: { day, ...summary, state: 'storing' }, update: { state: 'storing' } });
   }, TRANSACTION);
-  await storeLines(deps.db, day, bill.OrderList);
+  await storeLines(deps.db, day, bill.entries);
   const stored = await deps.db.$transaction(async (tx) => {
     await lockDay(tx, day);
-    await tx.settlementLine.deleteMany({ where: { day, position: { gte: bill.OrderList.length } } });
+    await tx.settlementLine.deleteMany({ where: { day, position: { gte: bill.entries.length } } });
     await tx.settlementDifference.deleteMany({ where: { day } });
     await insertDifferences(tx, day, differences);
     return tx.settlementDay.update({ where: { day }, data: summary });
@@ -127,13 +126,13 @@ export async function fetchSettlementDay(deps: SettlementDependencies, day: stri
   return stored;
 }
 
-// The answer's BillDate, when there is one, must name the day asked about, in either of the
+// The day the bill says it is for, when it says, must be the day asked about, in either of the
 // layouts the sources suggest (yyyyMMdd, or the .NET toolkit's yyMMdd).
-function requireSameDay(bill: BillQueryResponse, day: string): void {
-  if (bill.BillDate === undefined) return;
-  const digits = bill.BillDate.replace(/\D/g, '');
+function requireSameDay(billDate: string | undefined, day: string): void {
+  if (billDate === undefined) return;
+  const digits = billDate.replace(/\D/g, '');
   if (digits !== day && digits !== day.slice(2)) {
-    throw new BillDayMismatchError(`asked for the bill of ${day}, the bank answered for ${bill.BillDate}`);
+    throw new BillDayMismatchError(`asked for the bill of ${day}, the bank answered for ${billDate}`);
   }
 }
 

@@ -1,6 +1,6 @@
 // The one place that reads what the bank's answers mean and turns them into neutral outcomes the
-// shop can act on: result codes in "Exxxx – text" descriptions (PROTOCOL.md §6), PayStatus codes
-// (§7.2), pay results (§4.4), refund flags and statuses (§4.3, §7.3), and whether an answer is
+// shop can act on: result codes in "Exxxx – text" descriptions (docs/sinopac-protocol.md §6), PayStatus codes
+// (§6), pay results (§4.4), refund flags and statuses (§4.3, §6), and whether an answer is
 // about the attempt it names. Nothing here knows the shop's tables; callers pass what they hold.
 import { parseTaipeiMinute } from '../time/taipei';
 import type { OrderQueryEntry, PayResult } from './messages';
@@ -109,7 +109,7 @@ export function answerMismatches(
 
 /**
  * The refunds the bank holds on an order (OrderQuery's RefundFlag and RefundStatus): how many
- * (RefundFlag N none, Y one, R several, §4.3) and how the latest stands (§7.3: 2C200 accepted,
+ * (RefundFlag N none, Y one, R several, §4.3) and how the latest stands (§6: 2C200 accepted,
  * 2C400 processing, 2C900 done; 2F… failed).
  */
 export interface RefundsAtBank {

@@ -1,5 +1,5 @@
 // The QPay client: one nonce per call, signed and encrypted request, verified and validated response
-// (PROTOCOL.md §1–§4, checklist §8). Anything the bank says is trusted only after its Sign checks out.
+// (docs/sinopac-protocol.md §1–§4). Anything the bank says is trusted only after its Sign checks out.
 import { timingSafeEqual } from 'node:crypto';
 import { Agent as HttpAgent, request as httpRequest } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';

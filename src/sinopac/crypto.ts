@@ -1,4 +1,4 @@
-// The SinoPac QPay message crypto (PROTOCOL.md §2–§3). Pure functions: no I/O, no configuration.
+// The SinoPac QPay message crypto (docs/sinopac-protocol.md §2–§3). Pure functions: no I/O, no configuration.
 import { isUtf8 } from 'node:buffer';
 import { createCipheriv, createDecipheriv, hash } from 'node:crypto';
 

@@ -1,4 +1,4 @@
-// Schemas of the QPay envelope and service messages (PROTOCOL.md §1, §4).
+// Schemas of the QPay envelope and service messages (docs/sinopac-protocol.md §1, §4).
 // Requests are strict: we only send what the bank documents, in the documented shape.
 // Responses are lenient about extra members and nulls, and strict about what the shop relies on.
 import { z } from 'zod';

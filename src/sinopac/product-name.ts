@@ -1,5 +1,5 @@
 // PrdtName for OrderCreate: what the shopper sees on the bank's page besides the amount. The bank counts its 60-byte
-// limit in UTF-8 bytes (a Chinese character takes 3) and refuses ', " and % (PROTOCOL.md §4).
+// limit in UTF-8 bytes (a Chinese character takes 3) and refuses ', " and % (docs/sinopac-protocol.md §4).
 const MAX_BYTES = 60;
 const ELLIPSIS = '…';
 
@@ -26,7 +26,7 @@ function fitBytes(text: string, maxBytes: number): string {
 /**
  * The shop's order number, then "名稱 x2, 名稱", cut to the bank's limit. The bank's card page shows
  * its own number for the attempt (our SinoPac OrderNo, which the shopper never sees elsewhere) and
- * PrdtName, the only field of OrderCreate it shows (PROTOCOL.md §4): so the number the shopper
+ * PrdtName, the only field of OrderCreate it shows (docs/sinopac-protocol.md §4): so the number the shopper
  * knows comes first there, never cut, and the items fill what room is left.
  */
 export function productNameForBank(lines: readonly NamedLine[], orderNumber: string): string {

@@ -302,3 +302,31 @@ export function failureReasonOf(code: string | null | undefined): FailureReason 
   if (code.startsWith('E27')) return 'bank_declined';
   return code.startsWith('E99') ? 'bank_busy' : undefined;
 }
+
+/** One line of the bank's daily bill, in the shop's names; the values are stored as the bank wrote them. */
+export interface BillEntry {
+  tsNo: string | undefined;
+  orderNo: string;
+  /** P a payment, R a refund. */
+  tsType: 'P' | 'R';
+  tsDate: string | undefined;
+  payDate: string | undefined;
+  payType: string | undefined;
+  /** In the bank's unit (NT$×100), as the shop's books keep amounts. */
+  amount: number;
+  param1: string | undefined;
+  param2: string | undefined;
+  param3: string | undefined;
+}
+
+/** The bill of one Taipei day (BillQuery): the day the bank says it is for, when it says, and its lines. */
+export async function fetchBill(sinopac: SinopacClient, day: string): Promise<{ billDate: string | undefined; entries: BillEntry[] }> {
+  const bill = await sinopac.billQuery({ BillDate: day });
+  return {
+    billDate: bill.BillDate,
+    entries: bill.OrderList.map((line) => ({
+      tsNo: line.TSNo, orderNo: line.OrderNo, tsType: line.TSType, tsDate: line.TSDate, payDate: line.PayDate,
+      payType: line.PayType, amount: line.Amount, param1: line.Param1, param2: line.Param2, param3: line.Param3,
+    })),
+  };
+}

@@ -1,5 +1,5 @@
 // What marks a shop as talking to a bank that is not the real one: the bank's public test hosts
-// (PROTOCOL.md §1), where its published test card pays any order, and the embedded sandbox's demo
+// (docs/sinopac-protocol.md §1), where its published test card pays any order, and the embedded sandbox's demo
 // shop, whose number and keys are in this repository for anyone to read. The production start-up
 // check (config.ts) refuses both unless a staging shop says it is one.
 //

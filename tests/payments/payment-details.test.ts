@@ -6,7 +6,7 @@ import { createExchangeAudit } from '../../src/payments/exchange-audit';
 import { parseTaipeiMinute as taipeiMinuteToDate } from '../../src/time/taipei';
 import { shopperOutcome } from '../../src/orders/order-detail';
 import { productNameForBank } from '../../src/sinopac/product-name';
-import { newSinopacOrderNo } from '../../src/payments/sinopac-order-no';
+import { newSinopacOrderNo } from '../../src/sinopac/order-no';
 import { taipeiDayAfter } from '../../src/time/taipei';
 
 describe('the product name sent to the bank', () => {

@@ -8,9 +8,6 @@ import { describe, expect, it } from 'vitest';
 const ROOT = join(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'src');
 const BANK_FOLDERS = ['sinopac', 'sandbox', 'generated'].map((folder) => join(SRC, folder));
-// The daily settlement still reads the bank's bill itself; it moves behind the boundary with the
-// settlement's own rework (issue 25), and this list must then be empty.
-const NOT_YET_BEHIND_THE_BOUNDARY = ['src/settlement/reconcile-day.ts'];
 
 // What only the bank's own code may spell, each with what it is.
 const BANK_TERMS: Array<[RegExp, string]> = [
@@ -41,7 +38,6 @@ function leaks(text: string): string[] {
 describe('the bank boundary', () => {
   it('no file outside src/sinopac/ and src/sandbox/ spells a SinoPac code or message field', () => {
     const found = sourceFiles(SRC)
-      .filter((file) => !NOT_YET_BEHIND_THE_BOUNDARY.includes(relative(ROOT, file)))
       .flatMap((file) => leaks(readFileSync(file, 'utf8')).map((leak) => `${relative(ROOT, file)}:${leak}`));
     expect(found).toEqual([]);
   });

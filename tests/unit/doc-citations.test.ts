@@ -8,31 +8,6 @@ import { expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-// Pending: files being rewritten elsewhere in issue 25 that still cite PROTOCOL.md; each cites
-// docs/sinopac-protocol.md under the same section numbers once merged, and then leaves this list.
-const PENDING = new Set([
-  'scripts/bench/bare-callback-endpoint.ts',
-  'src/admin/refunds.ts',
-  'src/orders/status-labels.ts',
-  'src/payments/bank-check.ts',
-  'src/payments/pay-token-intake.ts',
-  'src/payments/product-name.ts',
-  'src/payments/sinopac-order-no.ts',
-  'src/routes/payment-callbacks.ts',
-  'src/sandbox/bill.ts',
-  'src/sandbox/codes.ts',
-  'src/sandbox/orders.ts',
-  'src/sandbox/services.ts',
-  'src/sandbox/taipei-time.ts',
-  'src/sandbox/test-cards.ts',
-  'src/sandbox/validation.ts',
-  'src/sinopac/bank-answers.ts',
-  'src/sinopac/client.ts',
-  'src/sinopac/crypto.ts',
-  'src/sinopac/messages.ts',
-  'src/sinopac/test-environment.ts',
-  'tests/support/fake-bank.ts',
-]);
 
 function filesUnder(dir: string): string[] {
   return readdirSync(join(root, dir)).flatMap((name) => {
@@ -47,9 +22,7 @@ const text = (file: string) => readFileSync(join(root, file), 'utf8');
 
 it('cites no document from outside the repository', () => {
   const citing = files.filter((file) => /\b(PROTOCOL|PLATFORM)\.md\b/.test(text(file)));
-  expect(citing.filter((file) => !PENDING.has(file))).toEqual([]);
-  // A pending file that no longer cites one leaves the list.
-  expect([...PENDING].filter((file) => !citing.includes(file))).toEqual([]);
+  expect(citing).toEqual([]);
 });
 
 it('cites only docs that exist and sections of the protocol summary that it has', () => {

@@ -16,7 +16,7 @@ function pick(chars: string): string {
  * 50). About 76 bits of randomness make numbers unguessable and collisions negligible; the unique
  * index on Payment.orderNo catches the rest.
  * It always ends in a letter: the bank's sandbox never pays ATM orders whose OrderNo ends in 9
- * (PROTOCOL.md §7), which would leave tests waiting for a payment that never comes.
+ * (docs/sinopac-protocol.md §7), which would leave tests waiting for a payment that never comes.
  */
 export function newSinopacOrderNo(now: Date): string {
   let random = '';
