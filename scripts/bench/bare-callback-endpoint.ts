@@ -136,7 +136,7 @@ async function settle(payToken: string, rowId: number, exchange: Awaited<ReturnT
     let settled: Settled;
     if (!payment) {
       settled = { outcome: 'unknown', paymentId: null };
-    } else if (result.ShopNo !== shopNo || Number(result.Amount) !== payment.amount || result.PayType !== payment.payType || !PAYMENT_AP_TYPES.has(result.APType)) {
+    } else if (result.ShopNo !== shopNo || Number(result.Amount) !== payment.amount || result.PayType !== (payment.payType === 'card' ? 'C' : 'A') || !PAYMENT_AP_TYPES.has(result.APType)) {
       const to = result.Status === 'S' ? 'paid' : 'failed';
       await client.query(
         `INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", applied, reason, "payToken") VALUES ($1, $2, $3, false, 'mismatch (backend)', $4)`,

@@ -53,7 +53,7 @@ async function createOrders(deps: SetupDependencies, count: number): Promise<New
       customerName: '王小明',
       email: 'bench@example.tw',
       phone: '0912345678',
-      payType: 'C' as const,
+      payType: 'card' as const,
       totalTwd,
     })),
   });
@@ -78,7 +78,7 @@ async function startAttempts(deps: SetupDependencies, orders: NewOrder[]): Promi
   const before = deps.statements();
   const payments: PendingPayment[] = [];
   for (const order of orders) {
-    const started = await startPaymentAttempt(deps, { orderId: order.id, payType: 'C' });
+    const started = await startPaymentAttempt(deps, { orderId: order.id, payType: 'card' });
     if (started.kind !== 'started') throw new Error(`no attempt started: ${started.kind}`);
     const { payment } = started;
     const { payToken } = deps.sandbox.control.pay({ orderNo: payment.orderNo }, 'approved');
@@ -106,7 +106,7 @@ async function createAttemptsInBulk(deps: SetupDependencies, orders: NewOrder[])
     if (created.PayType !== 'C') throw new Error('the sandbox answered a card OrderCreate with another pay type');
     rows.push({ id: randomUUID(), orderId: order.id, orderNo, amount: order.totalTwd * 100, tsNo: created.TSNo, cardPayUrl: created.CardParam.CardPayURL });
   });
-  await deps.db.payment.createMany({ data: rows.map((row) => ({ ...row, payType: 'C' as const, status: 'pending' as const })) });
+  await deps.db.payment.createMany({ data: rows.map((row) => ({ ...row, payType: 'card' as const, status: 'pending' as const })) });
   const linesOf = new Map(orders.map((order) => [order.id, order.lines]));
   return rows.map((row) => ({
     paymentId: row.id,

@@ -40,7 +40,7 @@ export async function measureCheckout(shopUrl: string, sandbox: TimedSandbox, pr
       city: '臺北市',
       district: '大安區',
       street: '復興南路一段 390 號 3 樓',
-      payType: 'C',
+      payType: 'card',
     };
     const bankBefore = sandbox.busyMs();
     const shopCpuBefore = cpu.shop();

@@ -40,11 +40,11 @@ export async function measureBacklog(url: string, section: string, log: (line: s
       INSERT INTO "Order" (id, number, "ownerToken", "customerName", email, phone, locale, "payType", "totalTwd", "shippingTwd",
                            "recipientName", "recipientPhone", postcode, city, district, street, status, "fulfilmentStatus", "createdAt", "updatedAt")
       SELECT $1 || '-' || n, 'FSB' || to_char(now(), 'HH24MISS') || lpad(n::text, 6, '0'), md5($1 || n), '王小明', 'backlog' || n || '@example.tw',
-             '0912345678', 'zh-TW', 'A', 500, 0, '王小明', '0912345678', '106', '臺北市', '大安區', '和平東路1號', 'awaiting_payment', 'unfulfilled', $2::timestamp, $2::timestamp
+             '0912345678', 'zh-TW', 'atm', 500, 0, '王小明', '0912345678', '106', '臺北市', '大安區', '和平東路1號', 'awaiting_payment', 'unfulfilled', $2::timestamp, $2::timestamp
       FROM generate_series(1, $3::int) AS n`, [run, deadline.toISOString(), BACKLOG]);
     await client.query(`
       INSERT INTO "Payment" (id, "orderId", "orderNo", "payType", amount, status, "tsNo", "atmPayNo", "atmBankCode", "atmDeadline", "createdAt", "updatedAt")
-      SELECT $1 || '-pay-' || n, $1 || '-' || n, $1 || '-' || n, 'A', 50000, 'pending', bank."tsNo", bank."payNo", '807',
+      SELECT $1 || '-pay-' || n, $1 || '-' || n, $1 || '-' || n, 'atm', 50000, 'pending', bank."tsNo", bank."payNo", '807',
              $2::timestamp, $2::timestamp, $2::timestamp
       FROM unnest($3::text[], $4::text[]) WITH ORDINALITY AS bank("tsNo", "payNo", n)`,
       [run, deadline.toISOString(), bankOrders.map((o) => o.tsNo), bankOrders.map((o) => o.atm!.payNo)]);

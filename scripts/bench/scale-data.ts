@@ -34,7 +34,7 @@ export async function generateScaleData(url: string, orders: number, log: (line:
       CREATE UNLOGGED TABLE scale_plan AS
       SELECT n, gen_random_uuid()::text AS order_id, gen_random_uuid()::text AS payment_id,
              ${FATE}::"OrderStatus" AS status,
-             CASE WHEN n % 3 = 0 THEN 'A' ELSE 'C' END::"PayType" AS pay_type,
+             CASE WHEN n % 3 = 0 THEN 'atm' ELSE 'card' END::"PayType" AS pay_type,
              (now() AT TIME ZONE 'UTC') - make_interval(secs => ($1::int - n) * (365.0 * 86400 / $1::int)) AS created
       FROM generate_series(1, $1::int) AS n`, [orders]);
     await client.query('ALTER TABLE scale_plan ADD PRIMARY KEY (n)');
@@ -91,12 +91,12 @@ export async function generateScaleData(url: string, orders: number, log: (line:
              p.pay_type, o."totalTwd" * 100, s,
              CASE WHEN s NOT IN ('creating', 'create_failed') THEN 'TS' || lpad(p.n::text, 12, '0') END,
              CASE WHEN s IN ('paid', 'refunded', 'failed') THEN md5('token' || p.n) END,
-             CASE WHEN p.pay_type = 'C' AND s NOT IN ('creating', 'create_failed') THEN 'https://sandbox.sinopac.example/pay/' || p.n END,
-             CASE WHEN p.pay_type = 'A' AND s NOT IN ('creating', 'create_failed') THEN '9' || lpad(p.n::text, 13, '0') END,
-             CASE WHEN p.pay_type = 'A' AND s NOT IN ('creating', 'create_failed') THEN '807' END,
-             CASE WHEN p.pay_type = 'A' THEN p.created + interval '3 days' END,
+             CASE WHEN p.pay_type = 'card' AND s NOT IN ('creating', 'create_failed') THEN 'https://sandbox.sinopac.example/pay/' || p.n END,
+             CASE WHEN p.pay_type = 'atm' AND s NOT IN ('creating', 'create_failed') THEN '9' || lpad(p.n::text, 13, '0') END,
+             CASE WHEN p.pay_type = 'atm' AND s NOT IN ('creating', 'create_failed') THEN '807' END,
+             CASE WHEN p.pay_type = 'atm' THEN p.created + interval '3 days' END,
              CASE WHEN s IN ('paid', 'refunded') THEN p.created + interval '20 minutes' END,
-             CASE WHEN p.pay_type = 'C' AND s IN ('paid', 'refunded') THEN lpad((p.n % 10000)::text, 4, '0') END,
+             CASE WHEN p.pay_type = 'card' AND s IN ('paid', 'refunded') THEN lpad((p.n % 10000)::text, 4, '0') END,
              CASE WHEN p.status = 'refunded' THEN o."totalTwd" * 100 WHEN p.status = 'partially_refunded' THEN 10000 ELSE 0 END,
              CASE WHEN s IN ('pending', 'creating', 'create_failed') THEN p.created + interval '5 minutes' END,
              p.created + interval '1 second', p.created + interval '20 minutes'
@@ -105,9 +105,9 @@ export async function generateScaleData(url: string, orders: number, log: (line:
       INSERT INTO "Payment" (id, "orderId", "orderNo", "payType", amount, status, "tsNo", "atmPayNo", "atmBankCode", "atmDeadline", "createdAt", "updatedAt")
       SELECT gen_random_uuid()::text, p.order_id,
              'FSP' || to_char(p.created + interval '8 hours', 'YYMMDD') || upper(substr(md5('q' || p.n), 1, 10)) || 'B',
-             'A', o."totalTwd" * 100, 'expired', 'TX' || lpad(p.n::text, 12, '0'), '8' || lpad(p.n::text, 13, '0'), '807',
+             'atm', o."totalTwd" * 100, 'expired', 'TX' || lpad(p.n::text, 12, '0'), '8' || lpad(p.n::text, 13, '0'), '807',
              p.created - interval '1 day', p.created - interval '4 days', p.created - interval '1 day'
-      FROM scale_plan p JOIN "Order" o ON o.id = p.order_id WHERE p.pay_type = 'A' AND p.status = 'paid' AND p.n % 5 = 0`);
+      FROM scale_plan p JOIN "Order" o ON o.id = p.order_id WHERE p.pay_type = 'atm' AND p.status = 'paid' AND p.n % 5 = 0`);
     // Three PayTokens a paid attempt: the notification, the shopper's return and a repeat.
     await step('PayTokens', `
       INSERT INTO "PayToken" (token, source, "shopNo", "rawBody", "receivedAt", "paymentId", outcome)
@@ -127,7 +127,7 @@ export async function generateScaleData(url: string, orders: number, log: (line:
     await step('bank exchanges', `
       INSERT INTO "GatewayExchange" (service, "orderNo", "paymentId", request, response, "durationMs", outcome, "createdAt")
       SELECT (ARRAY['OrderCreate', 'OrderPayQuery', 'OrderQuery'])[k], pay."orderNo", pay.id,
-             jsonb_build_object('ShopNo', 'NA0249_001', 'OrderNo', pay."orderNo", 'Amount', pay.amount, 'PayType', pay."payType",
+             jsonb_build_object('ShopNo', 'NA0249_001', 'OrderNo', pay."orderNo", 'Amount', pay.amount, 'PayType', CASE pay."payType" WHEN 'card' THEN 'C' ELSE 'A' END,
                                 'PrdtName', repeat('農產品禮盒', 20), 'ReturnURL', 'https://shop.example/payments/return', 'BackendURL', 'https://shop.example/payments/notify'),
              jsonb_build_object('Status', 'S', 'Description', 'S0000 – 處理成功', 'OrderNo', pay."orderNo", 'TSNo', pay."tsNo",
                                 'Param', repeat('x', 300)),

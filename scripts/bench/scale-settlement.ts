@@ -28,12 +28,12 @@ async function bookDay(client: pg.Client, day: string, lines: number): Promise<v
     INSERT INTO "Order" (id, number, "ownerToken", "customerName", email, phone, locale, "payType", "totalTwd", "shippingTwd",
                          "recipientName", "recipientPhone", postcode, city, district, street, status, "paidAt", "fulfilmentStatus", "createdAt", "updatedAt")
     SELECT 'settle-' || $1 || '-' || n, 'FS' || $1 || 'S' || lpad(n::text, 7, '0'), md5('settle' || $1 || n), '王小明', 'settle' || n || '@example.tw',
-           '0912345678', 'zh-TW', 'A', 100, 0, '王小明', '0912345678', '106', '臺北市', '大安區', '和平東路1號', 'paid', $2::timestamp, 'delivered',
+           '0912345678', 'zh-TW', 'atm', 100, 0, '王小明', '0912345678', '106', '臺北市', '大安區', '和平東路1號', 'paid', $2::timestamp, 'delivered',
            $2::timestamp - interval '1 hour', $2::timestamp
     FROM generate_series(1, $3::int) AS n`, [day, noon, lines]);
   await client.query(`
     INSERT INTO "Payment" (id, "orderId", "orderNo", "payType", amount, status, "tsNo", "atmPayNo", "atmBankCode", "atmDeadline", "payDate", "createdAt", "updatedAt")
-    SELECT 'settle-pay-' || $1 || '-' || n, 'settle-' || $1 || '-' || n, 'EXTRA-' || $1 || '-' || n, 'A', 10000, 'paid',
+    SELECT 'settle-pay-' || $1 || '-' || n, 'settle-' || $1 || '-' || n, 'EXTRA-' || $1 || '-' || n, 'atm', 10000, 'paid',
            'TSS' || $1 || lpad(n::text, 7, '0'), '7' || lpad(n::text, 13, '0'), '807', $2::timestamp + interval '3 days', $2::timestamp,
            $2::timestamp - interval '1 hour', $2::timestamp
     FROM generate_series(1, $3::int) AS n`, [day, noon, lines]);

@@ -12,7 +12,6 @@ import { SHIPPABLE_ORDER } from '../fulfilment/fulfilment-states';
 import { startOfTaipeiDay, TAIPEI_TIME_ZONE } from '../time/taipei';
 import { hasNoControlCharacters } from '../web/plain-text';
 import { CSV_BOM, csvRow } from './csv';
-import { PAY_TYPE } from '../sinopac/shop-bank';
 
 // The back office's order search: what the filter form may say, and the database condition it
 // stands for. Dates are calendar days in Asia/Taipei (UTC+8 all year), as the merchant reads them.
@@ -27,7 +26,7 @@ export const orderFiltersSchema = z
   .object({
     q: optional(z.string().trim().max(100).refine(hasNoControlCharacters, 'must not contain control characters')),
     status: optional(z.enum(['awaiting_payment', 'paid', 'expired', 'cancelled', 'refunded', 'partially_refunded'])),
-    payType: optional(z.enum([PAY_TYPE.atm, PAY_TYPE.card])),
+    payType: optional(z.enum(['atm', 'card'])),
     fulfilment: optional(z.enum(['unfulfilled', 'shipped', 'delivered', 'returned'])),
     // "to_ship" (paid, not shipped, oldest first) is what a bare /admin/orders shows; "all" is every order.
     view: optional(z.enum(['to_ship', 'all'])),

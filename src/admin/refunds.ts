@@ -8,7 +8,7 @@ import type { Payment, Prisma, Refund, RefundKind } from '../generated/prisma/cl
 import { applyRefundAnswer, markRefund } from '../payments/refund-outcome';
 import type { ApplyResult } from '../payments/apply-result';
 import type { SinopacClient } from '../sinopac/client';
-import { giveMoneyBack, PAY_TYPE } from '../sinopac/shop-bank';
+import { giveMoneyBack } from '../sinopac/shop-bank';
 import { UNSETTLED_REFUND } from '../payments/payment-states';
 
 // What may be given back on a payment attempt. Checked when the merchant reviews a refund and again,
@@ -35,7 +35,7 @@ export function refundProblem(
   refunds: readonly Pick<Refund, 'status' | 'amount'>[],
   request: { kind: RefundKind; amount: number },
 ): RefundProblem | undefined {
-  if (payment.payType !== PAY_TYPE.card) return 'not_card';
+  if (payment.payType !== 'card') return 'not_card';
   if (payment.status !== 'paid') return 'not_paid';
   if (request.kind === 'cancel') {
     if (payment.autoBilling !== false) return 'captured';

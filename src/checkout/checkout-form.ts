@@ -1,6 +1,6 @@
 // The checkout form: who is buying, where it goes and how they pay. Messages are translation keys.
 import { z } from 'zod';
-import { PayType } from '../generated/prisma/client';
+import type { PayType } from '../generated/prisma/client';
 import { CITY_NAMES } from './taiwan-cities';
 import { hasNoControlCharacters } from '../web/plain-text';
 
@@ -39,7 +39,7 @@ const checkoutForm = z.object({
   city: z.enum(CITY_NAMES, 'checkout.error.city'),
   district: text('checkout.error.district', 20, 'checkout.error.district'),
   street: text('checkout.error.street', 100, 'checkout.error.streetLength'),
-  payType: z.enum([PayType.C, PayType.A], 'checkout.error.payType'),
+  payType: z.enum(['card', 'atm'], 'checkout.error.payType'),
   // A missing token is not the shopper's mistake to fix: it simply matches no checkout.
   checkoutToken: z.string().regex(/^[\w-]{1,100}$/).catch(''),
 });

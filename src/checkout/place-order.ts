@@ -8,7 +8,7 @@ import { createAtBank, openFirstAttempt, type OpenedAttempt, type PaymentAttempt
 import type { Cart } from '../cart/cart';
 import { consumeCheckoutToken } from './checkout-token';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
-import { atmTakes, PAY_TYPE } from '../sinopac/shop-bank';
+import { atmTakes } from '../sinopac/shop-bank';
 import { shippingFeeTwd } from '../cart/shipping';
 import type { DeliveryAddress } from './checkout-form';
 import { taipeiDate } from '../time/taipei';
@@ -75,7 +75,7 @@ export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceO
  * used, why not and a button to try again.
  */
 function nextPage(deps: PaymentAttemptDependencies, orderId: string, started: StartAttemptResult): string {
-  if (started.kind === 'started' && started.payment.payType === PAY_TYPE.card && started.payment.cardPayUrl) return started.payment.cardPayUrl;
+  if (started.kind === 'started' && started.payment.payType === 'card' && started.payment.cardPayUrl) return started.payment.cardPayUrl;
   if (started.kind === 'start_failed') {
     deps.logger.warn({ orderId, reason: started.reason, bankCode: started.bankCode }, 'payment attempt could not start');
   }
@@ -96,7 +96,7 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
   const itemsTwd = lines.reduce((sum, line) => sum + line.unitPriceTwd * line.quantity, 0);
   const shippingTwd = shippingFeeTwd(itemsTwd);
   const totalTwd = itemsTwd + shippingTwd;
-  if (input.payType === PAY_TYPE.atm && !atmTakes(totalTwd)) throw new OrderRefused({ outcome: 'over_atm_limit' });
+  if (input.payType === 'atm' && !atmTakes(totalTwd)) throw new OrderRefused({ outcome: 'over_atm_limit' });
 
   // Reserved now, for as long as the order waits for its payment; two shoppers cannot both take the last one.
   try {

@@ -15,7 +15,6 @@ import { applyBankResult, type BankOutcome } from '../payments/apply-result';
 import { recordAttemptCheck, type CheckResult } from './bank-check-schedule';
 import { noPace, type BankPace } from './bank-pace';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
-import { PAY_TYPE } from '../sinopac/shop-bank';
 
 export interface BankCheckSettings {
   /** An attempt is first asked about once it is this old; later questions thin out from there. */
@@ -35,10 +34,10 @@ export async function checkUndecidedAttempts(deps: BankCheckDependencies, settin
   const due = await deps.db.payment.findMany({
     where: {
       status: { in: [...UNDECIDED_AT_BANK] },
-      OR: [{ createdAt: { lt: cutoff } }, { payType: PAY_TYPE.card, createdAt: { lt: linkOver } }],
+      OR: [{ createdAt: { lt: cutoff } }, { payType: 'card', createdAt: { lt: linkOver } }],
       AND: [
         { OR: [{ nextBankCheckAt: null }, { nextBankCheckAt: { lte: now } }] },
-        { OR: [{ payType: PAY_TYPE.card }, { atmDeadline: null }, { atmDeadline: { gt: overdue } }] },
+        { OR: [{ payType: 'card' }, { atmDeadline: null }, { atmDeadline: { gt: overdue } }] },
       ],
     },
     orderBy: [{ nextBankCheckAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }],
@@ -65,7 +64,7 @@ const cardLinkLifeMs = (settings: BankCheckSettings) => (settings.cardExpMinutes
 
 /** When a card attempt's link will have run out (plus grace), while that is still to come: the next question comes no later. */
 function cardLinkCheckAfter(payment: Payment, now: Date, settings: BankCheckSettings): Date | undefined {
-  if (payment.payType !== PAY_TYPE.card) return undefined;
+  if (payment.payType !== 'card') return undefined;
   const linkOver = new Date(payment.createdAt.getTime() + cardLinkLifeMs(settings));
   return linkOver > now ? linkOver : undefined;
 }

@@ -10,7 +10,6 @@ import { recordAttemptCheck } from './bank-check-schedule';
 import { noPace, type BankPace } from './bank-pace';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
 import { checkResult } from './bank-check-job';
-import { PAY_TYPE } from '../sinopac/shop-bank';
 
 export interface AtmExpirySettings {
   atmExpiryGraceMinutes: number;
@@ -24,7 +23,7 @@ export async function expireOverdueAtmPayments(deps: BankCheckDependencies, sett
   const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
   const due = await deps.db.payment.findMany({
     where: {
-      payType: PAY_TYPE.atm,
+      payType: 'atm',
       status: 'pending',
       atmDeadline: { lt: overdue },
       OR: [{ nextBankCheckAt: null }, { nextBankCheckAt: { lte: now } }],

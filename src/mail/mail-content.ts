@@ -9,7 +9,7 @@ import { trackingUrl } from '../fulfilment/carriers';
 import { formatTaipeiDateTime, formatTwd } from '../web/views';
 import { readShopSettings } from '../shop-info/shop-settings';
 import type { MailView } from './templates';
-import { PAY_TYPE, toBankAmount } from '../sinopac/shop-bank';
+import { toBankAmount } from '../sinopac/shop-bank';
 
 export interface MailContentDependencies {
   db: Database;
@@ -29,7 +29,7 @@ const grouped = (account: string) => account.replace(/(\d{4})(?=\d)/g, '$1 ');
 export async function mailNoLongerOwed(db: Database, mail: MailOutbox): Promise<string | undefined> {
   if (mail.kind !== 'order_placed' || !mail.paymentId) return undefined;
   const attempt = await db.payment.findUnique({ where: { id: mail.paymentId }, select: { payType: true } });
-  if (attempt?.payType !== PAY_TYPE.card) return undefined;
+  if (attempt?.payType !== 'card') return undefined;
   const order = await db.order.findUniqueOrThrow({ where: { id: mail.orderId }, select: { status: true } });
   if (order.status !== 'awaiting_payment' && order.status !== 'expired') return `the order is ${order.status}: its own mail told the shopper`;
   const account = await db.mailOutbox.count({ where: { orderId: mail.orderId, kind: 'atm_account_reissued' } });
@@ -74,7 +74,7 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
       phone: settings.contactPhone,
     },
   };
-  if ((mail.kind === 'order_placed' || mail.kind === 'atm_account_reissued') && payment?.payType === PAY_TYPE.atm && payment.atmPayNo) {
+  if ((mail.kind === 'order_placed' || mail.kind === 'atm_account_reissued') && payment?.payType === 'atm' && payment.atmPayNo) {
     view.atm = {
       bankCode: payment.atmBankCode ?? '',
       account: grouped(payment.atmPayNo),

@@ -6,7 +6,7 @@ import { z } from 'zod';
 import type { Order, Payment, PayType } from '../generated/prisma/client';
 import { canStartNewAttempt, canSwitchToAtm } from '../payments/payable-order';
 import { OPEN_FOR_PAYMENT, PAID_ORDER } from '../payments/payment-states';
-import { PAY_TYPE, payTypesFor } from '../sinopac/shop-bank';
+import { payTypesFor } from '../sinopac/shop-bank';
 import type { OrderWithPayments } from './my-orders';
 
 /** The pay types a new attempt of the order may use: a card always, ATM within the bank's cap on one transfer. */
@@ -15,7 +15,7 @@ export function payOptions(order: Pick<Order, 'totalTwd'>): PayType[] {
 }
 
 /** What the order and result pages' pay buttons send; without a choice, the order's own pay type. */
-export const newAttemptForm = z.object({ payType: z.enum([PAY_TYPE.card, PAY_TYPE.atm]).optional() });
+export const newAttemptForm = z.object({ payType: z.enum(['card', 'atm']).optional() });
 
 export type ShopperOutcome = 'success' | 'pending' | 'failure';
 
@@ -57,7 +57,7 @@ export interface OrderDetail {
 
 export function orderDetail(order: OrderWithPayments): OrderDetail {
   const pending = order.payments.filter((payment) => payment.status === 'pending').at(-1);
-  const atmPending = pending?.payType === PAY_TYPE.atm && pending.atmPayNo ? pending : undefined;
+  const atmPending = pending?.payType === 'atm' && pending.atmPayNo ? pending : undefined;
   return {
     order,
     atm: atmPending && {
@@ -67,9 +67,9 @@ export function orderDetail(order: OrderWithPayments): OrderDetail {
       deadline: atmPending.atmDeadline,
       webAtmUrl: atmPending.webAtmUrl,
     },
-    cardPayUrl: pending?.payType === PAY_TYPE.card ? (pending.cardPayUrl ?? undefined) : undefined,
+    cardPayUrl: pending?.payType === 'card' ? (pending.cardPayUrl ?? undefined) : undefined,
     startFailed: order.payments.at(-1)?.status === 'create_failed',
     canPayAgain: canStartNewAttempt(order, order.payments),
-    canSwitchToAtm: payOptions(order).includes(PAY_TYPE.atm) && canSwitchToAtm(order, order.payments),
+    canSwitchToAtm: payOptions(order).includes('atm') && canSwitchToAtm(order, order.payments),
   };
 }

@@ -7,7 +7,6 @@ import type { SessionData } from 'express-session';
 import type { Payment } from '../generated/prisma/client';
 import type { OrderWithPayments } from './my-orders';
 import { OPEN_FOR_PAYMENT } from '../payments/payment-states';
-import { PAY_TYPE } from '../sinopac/shop-bank';
 
 declare module 'express-session' {
   interface SessionData {
@@ -33,7 +32,7 @@ export interface Confirming {
 /** The card attempt the order waits on, when it is still undecided. */
 function undecidedCardAttempt(order: OrderWithPayments): Payment | undefined {
   const latest = order.payments.at(-1);
-  return latest?.payType === PAY_TYPE.card && OPEN_FOR_PAYMENT.has(latest.status) ? latest : undefined;
+  return latest?.payType === 'card' && OPEN_FOR_PAYMENT.has(latest.status) ? latest : undefined;
 }
 
 /** Remembers that the shopper came back from the order's undecided card attempt, if it has one. */

@@ -2,7 +2,7 @@
 // the bank's status and failure codes mean (read in src/sinopac/shop-bank.ts), in zh-TW and
 // English. Only the view layer calls it; models and services keep codes.
 import type { Locale } from '../i18n/locales';
-import { bankStatusMeaning, failureReasonOf, PAY_TYPE, type BankStatusMeaning, type FailureReason } from '../sinopac/shop-bank';
+import { bankStatusMeaning, failureReasonOf, type BankStatusMeaning, type FailureReason } from '../sinopac/shop-bank';
 
 type Labels = Record<string, Record<Locale, string>>;
 
@@ -27,8 +27,8 @@ const paymentStatus: Labels = {
 };
 
 const payType: Labels = {
-  [PAY_TYPE.atm]: { 'zh-TW': 'ATM 轉帳（虛擬帳號）', en: 'ATM transfer (virtual account)' },
-  [PAY_TYPE.card]: { 'zh-TW': '信用卡', en: 'Credit card' },
+  atm: { 'zh-TW': 'ATM 轉帳（虛擬帳號）', en: 'ATM transfer (virtual account)' },
+  card: { 'zh-TW': '信用卡', en: 'Credit card' },
 };
 
 // What the bank's status codes mean (src/sinopac/shop-bank.ts reads the codes), in words.

@@ -21,7 +21,6 @@ import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment }
 import { attemptsHoldingStock, expireOrderUnlessHeld, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
 import type { PaymentAtBank } from '../sinopac/bank-answers';
 import { canTransition, changePaymentStatus, recordRefusedChange, type PaymentColumns } from './payment-states';
-import { PAY_TYPE } from '../sinopac/shop-bank';
 
 /** What the bank's card link or ATM account for a new attempt is, from OrderCreate's answer. */
 export interface CreatedAttempt {
@@ -167,11 +166,11 @@ async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyReque
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
   if (to === 'pending' && outcome.kind === 'created') {
     await followOpenedAttempt(tx, payment);
-    const hold = payment.payType === PAY_TYPE.card && request.cardLinkMinutes !== undefined ? { holdMinutes: request.cardLinkMinutes + 1 } : {};
+    const hold = payment.payType === 'card' && request.cardLinkMinutes !== undefined ? { holdMinutes: request.cardLinkMinutes + 1 } : {};
     const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id, ...hold });
     // Every later ATM account (the first expired, or the shopper switched from a card) is mailed
     // too: the shopper must be able to find where to transfer without the order page.
-    if (!first && payment.payType === PAY_TYPE.atm) await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
+    if (!first && payment.payType === 'atm') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
   }
   if (to === 'paid' && outcome.kind === 'paid') {
     const paidAt = outcome.payDate ?? deps.clock();

@@ -9,7 +9,6 @@ import type { Payment, Prisma } from '../generated/prisma/client';
 import { lockOrder } from '../db/row-locks';
 import { releaseStock, retakeStock } from '../orders/stock-reservation';
 import { changeOrderStatus, OPEN_FOR_PAYMENT, PAID_ORDER, paidOrderStatus } from './payment-states';
-import { PAY_TYPE } from '../sinopac/shop-bank';
 
 type Tx = Prisma.TransactionClient;
 
@@ -66,7 +65,7 @@ export function attemptsHoldingStock(at?: { now: Date; cardExpMinutes: number; r
   const linkOver = minutesAgo(at.cardExpMinutes + CARD_LINK_GRACE_MINUTES);
   return {
     OR: [
-      { ...open, NOT: { status: 'pending', payType: PAY_TYPE.card, createdAt: { lte: linkOver } } },
+      { ...open, NOT: { status: 'pending', payType: 'card', createdAt: { lte: linkOver } } },
       // An attempt that ended only just now: the hold runs from the last thing that happened.
       { updatedAt: { gt: minutesAgo(at.recentMinutes) } },
     ],

@@ -3,7 +3,6 @@
 // a double click from starting two attempts.
 import type { Order, Payment, PayType } from '../generated/prisma/client';
 import { BLOCKS_NEW_ATTEMPT, PAYABLE_ORDER } from './payment-states';
-import { PAY_TYPE } from '../sinopac/shop-bank';
 
 export type NoNewAttemptReason = 'order_closed' | 'attempt_open';
 
@@ -16,7 +15,7 @@ type AttemptState = Pick<Payment, 'status' | 'payType'>;
  * "second attempt paid" case of docs/payments.md, refunded by the merchant.
  */
 const supersededBy = (payType: PayType | undefined, attempt: AttemptState) =>
-  payType === PAY_TYPE.atm && attempt.payType === PAY_TYPE.card && attempt.status === 'pending';
+  payType === 'atm' && attempt.payType === 'card' && attempt.status === 'pending';
 
 /** Why the order takes no new attempt (of `payType`, when given), or undefined when it does. */
 export function whyNoNewAttempt(order: Pick<Order, 'status'>, payments: readonly AttemptState[], payType?: PayType): NoNewAttemptReason | undefined {
@@ -31,5 +30,5 @@ export function canStartNewAttempt(order: Pick<Order, 'status'>, payments: reado
 
 /** An open card link that an ATM attempt may supersede now. */
 export function canSwitchToAtm(order: Pick<Order, 'status'>, payments: readonly AttemptState[]): boolean {
-  return payments.some((payment) => supersededBy(PAY_TYPE.atm, payment)) && whyNoNewAttempt(order, payments, PAY_TYPE.atm) === undefined;
+  return payments.some((payment) => supersededBy('atm', payment)) && whyNoNewAttempt(order, payments, 'atm') === undefined;
 }

@@ -10,7 +10,7 @@ import type { Database } from '../db/prisma';
 import type { Order, OrderLine, Payment, PayType, Prisma } from '../generated/prisma/client';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import type { SinopacClient } from '../sinopac/client';
-import { createAtBank as createOrderAtBank, PAY_TYPE, toBankAmount } from '../sinopac/shop-bank';
+import { createAtBank as createOrderAtBank, toBankAmount } from '../sinopac/shop-bank';
 import { whyNoNewAttempt, type NoNewAttemptReason } from './payable-order';
 import { lockOrder, MONEY_TRANSACTION } from '../db/row-locks';
 import { applyBankResult } from './apply-result';
@@ -154,7 +154,7 @@ function createAttemptRow(tx: Prisma.TransactionClient, order: { id: string; tot
       orderNo: newSinopacOrderNo(now),
       payType,
       amount: toBankAmount(order.totalTwd),
-      autoBilling: payType === PAY_TYPE.card ? CAPTURE_CARD_AT_ONCE : null,
+      autoBilling: payType === 'card' ? CAPTURE_CARD_AT_ONCE : null,
     },
   });
 }

@@ -10,7 +10,6 @@ import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
 import { noStore } from './no-store';
-import { PAY_TYPE } from '../sinopac/shop-bank';
 
 export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
   const router = Router();
@@ -36,7 +35,7 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
     });
   }
 
-  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: PAY_TYPE.card }, {}, true));
+  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'card' }, {}, true));
 
   router.post('/checkout', async (req, res) => {
     const read = readCheckoutForm(req.body);

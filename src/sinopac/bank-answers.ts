@@ -72,11 +72,22 @@ export function paymentOfPayResult(result: PayResult): Extract<PaymentAtBank, { 
   return { kind: 'paid', tsNo: result.TSNo, ...(payDate && { payDate }), ...(result.RightCCNo && { cardLast4: result.RightCCNo }) };
 }
 
+/** The shop's two ways to pay, in its own words (its PayType enum); the bank names them by letter. */
+type PayMethod = 'card' | 'atm';
+const BANK_LETTER = { card: 'C', atm: 'A' } as const satisfies Record<PayMethod, string>;
+
+const bankLetterOf = (method: PayMethod): 'A' | 'C' => BANK_LETTER[method];
+
+/** The shop's method for a bank PayType letter; undefined for one the shop does not know. */
+export function payMethodOfLetter(letter: string): PayMethod | undefined {
+  return letter === 'C' ? 'card' : letter === 'A' ? 'atm' : undefined;
+}
+
 /** What the shop knows about one attempt, to hold a bank answer against. */
 export interface AttemptAtShop {
   orderNo: string;
   amount: number;
-  payType: string;
+  payType: PayMethod;
   tsNo: string | null;
 }
 
@@ -102,7 +113,7 @@ export function answerMismatches(
   }
   if (answer.OrderNo !== attempt.orderNo) found.push(`OrderNo ${answer.OrderNo} is not ${attempt.orderNo}`);
   if (answer.Amount !== attempt.amount) found.push(`Amount ${answer.Amount} is not ${attempt.amount}`);
-  if (answer.PayType !== attempt.payType) found.push(`PayType ${answer.PayType} is not ${attempt.payType}`);
+  if (answer.PayType !== bankLetterOf(attempt.payType)) found.push(`PayType ${answer.PayType} is not ${bankLetterOf(attempt.payType)}`);
   if (attempt.tsNo && answer.TSNo !== attempt.tsNo) found.push(`TSNo ${answer.TSNo} is not ${attempt.tsNo}`);
   return found;
 }

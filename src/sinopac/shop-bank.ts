@@ -3,11 +3,11 @@
 // method, amounts, an outcome with a reason). The shop outside src/sinopac/ never spells a PayType
 // letter, a Command, an E-code or a message field; what the bank's answers mean is read in
 // bank-answers.ts.
-import type { PayType } from '../generated/prisma/client';
+import type { PayType as PayMethod } from '../generated/prisma/client';
 import { taipeiDayAfter } from '../time/taipei';
 import {
   answerMismatches, isTransientRefusal, isUnknownTokenCode, NO_DATA_CODE, paymentOfOrderEntry, paymentOfPayResult,
-  refundsOfOrderEntry, type AttemptAtShop, type PaymentAtBank, type RefundsAtBank,
+  payMethodOfLetter, refundsOfOrderEntry, type AttemptAtShop, type PaymentAtBank, type RefundsAtBank,
 } from './bank-answers';
 import type { SinopacClient, SinopacExchange } from './client';
 import { bankFailureOf } from './errors';
@@ -16,13 +16,6 @@ import { productNameForBank, type NamedLine } from './product-name';
 
 export type { AttemptAtShop };
 
-/**
- * The two ways to pay. An attempt's and an order's payType column keep the bank's own letter for
- * each (the bank's answers and bills name it so); the shop names them through this map only.
- */
-type PayMethod = 'card' | 'atm';
-export const PAY_TYPE = { card: 'C', atm: 'A' } as const satisfies Record<PayMethod, PayType>;
-
 /** The bank counts money in TWD×100: an attempt's amount, refunds and the bill are kept that way. */
 export const toBankAmount = (twd: number): number => twd * 100;
 
@@ -30,8 +23,8 @@ export const toBankAmount = (twd: number): number => twd * 100;
 export const atmTakes = (totalTwd: number): boolean => toBankAmount(totalTwd) <= ATM_MAX_AMOUNT;
 
 /** The pay types a new attempt of an order of `totalTwd` may use, card first. */
-export function payTypesFor(totalTwd: number): PayType[] {
-  return atmTakes(totalTwd) ? [PAY_TYPE.card, PAY_TYPE.atm] : [PAY_TYPE.card];
+export function payTypesFor(totalTwd: number): PayMethod[] {
+  return atmTakes(totalTwd) ? ['card', 'atm'] : ['card'];
 }
 
 /**
@@ -51,7 +44,7 @@ const SINOPAC_BANK_CODE = '807';
 /** What OrderCreate is sent for one attempt. */
 interface AttemptToCreate {
   orderNo: string;
-  payType: PayType;
+  payType: PayMethod;
   /** TWD×100. */
   amount: number;
   /** A card attempt: captured as soon as authorised (Payment.autoBilling); null for ATM. */
@@ -97,7 +90,7 @@ export async function createAtBank(sinopac: SinopacClient, attempt: AttemptToCre
     BackendURL: `${settings.publicBaseUrl}${CALLBACK_PATHS.notify}`,
   };
   const params: OrderCreateParams =
-    attempt.payType === 'A'
+    attempt.payType === 'atm'
       ? { ...common, PayType: 'A', ATMParam: { ExpireDate: atmDay.yyyyMMdd } }
       : { ...common, PayType: 'C', CardParam: { AutoBilling: attempt.captureAtOnce === false ? 'N' : 'Y', ExpMinutes: settings.cardExpMinutes } };
 
@@ -303,7 +296,7 @@ export function failureReasonOf(code: string | null | undefined): FailureReason 
   return code.startsWith('E99') ? 'bank_busy' : undefined;
 }
 
-/** One line of the bank's daily bill, in the shop's names; the values are stored as the bank wrote them. */
+/** One line of the bank's daily bill, in the shop's names; the other values are stored as the bank wrote them. */
 export interface BillEntry {
   tsNo: string | undefined;
   orderNo: string;
@@ -311,6 +304,7 @@ export interface BillEntry {
   tsType: 'P' | 'R';
   tsDate: string | undefined;
   payDate: string | undefined;
+  /** The method (card, atm); a letter the shop does not know is kept as the bank wrote it, so matching still sees it differ. */
   payType: string | undefined;
   /** In the bank's unit (NT$×100), as the shop's books keep amounts. */
   amount: number;
@@ -326,7 +320,7 @@ export async function fetchBill(sinopac: SinopacClient, day: string): Promise<{ 
     billDate: bill.BillDate,
     entries: bill.OrderList.map((line) => ({
       tsNo: line.TSNo, orderNo: line.OrderNo, tsType: line.TSType, tsDate: line.TSDate, payDate: line.PayDate,
-      payType: line.PayType, amount: line.Amount, param1: line.Param1, param2: line.Param2, param3: line.Param3,
+      payType: line.PayType === undefined ? undefined : (payMethodOfLetter(line.PayType) ?? line.PayType), amount: line.Amount, param1: line.Param1, param2: line.Param2, param3: line.Param3,
     })),
   };
 }

@@ -4,7 +4,7 @@ import { refundActions, refundProblem, refundableAmount } from '../../src/admin/
 import type { Payment } from '../../src/generated/prisma/client';
 
 const payment = (fields: Partial<Payment> = {}): Payment => ({
-  id: 'p1', orderId: 'o1', orderNo: 'FS1', payType: 'C', amount: 150_000, status: 'paid', tsNo: 'NA000100000001', refundedAmount: 0, autoBilling: false, ...fields,
+  id: 'p1', orderId: 'o1', orderNo: 'FS1', payType: 'card', amount: 150_000, status: 'paid', tsNo: 'NA000100000001', refundedAmount: 0, autoBilling: false, ...fields,
 } as Payment);
 
 describe('refund rules', () => {
@@ -16,7 +16,7 @@ describe('refund rules', () => {
   });
 
   it('refunds only card attempts that took money, by a positive amount up to what is left', () => {
-    expect(refundProblem(payment({ payType: 'A' }), [], { kind: 'refund', amount: 100 })).toBe('not_card');
+    expect(refundProblem(payment({ payType: 'atm' }), [], { kind: 'refund', amount: 100 })).toBe('not_card');
     expect(refundProblem(payment({ status: 'pending' }), [], { kind: 'refund', amount: 100 })).toBe('not_paid');
     expect(refundProblem(payment(), [], { kind: 'refund', amount: 0 })).toBe('not_positive');
     expect(refundProblem(payment(), [requested], { kind: 'refund', amount: 130_001 })).toBe('over_remaining');

@@ -21,8 +21,8 @@ afterAll(() => h.close());
 /** An unpaid order that holds its stock, with a card attempt open at the sandbox. */
 async function unpaidOrder(stock = 5): Promise<{ order: Order; product: Product }> {
   const product = await createProduct(h.db, { priceTwd: 700, stock });
-  const order = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'C', reserve: true });
-  await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'C' });
+  const order = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'card', reserve: true });
+  await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'card' });
   return { order, product };
 }
 
@@ -57,7 +57,7 @@ describe('the merchant cancels', () => {
 
   it('an expired order, whose stock was already given back, without giving it back again', async () => {
     const product = await createProduct(h.db, { priceTwd: 700, stock: 4 });
-    const created = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+    const created = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'card' });
     const order = await h.db.order.update({ where: { id: created.id }, data: { status: 'expired' } });
     await admin.post(`/admin/orders/${order.id}/cancel`);
     expect((await reload(order)).status).toBe('cancelled');
@@ -115,7 +115,7 @@ describe('the shopper', () => {
     const shopper = new Shopper(h.app);
     const product = await h.db.product.findFirstOrThrow({ where: { status: 'active', stock: { gt: 5 } } });
     await shopper.addToCart(product.id, 1);
-    const placed = await shopper.checkout({ payType: 'A' });
+    const placed = await shopper.checkout({ payType: 'atm' });
     expect(placed.status).toBe(303);
     const order = await h.db.order.findFirstOrThrow({ where: { lines: { some: { productId: product.id } } }, orderBy: { createdAt: 'desc' } });
     return { shopper, order, product };

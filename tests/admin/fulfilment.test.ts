@@ -29,7 +29,7 @@ afterAll(async () => {
 
 async function order(fields: { status?: OrderStatus; fulfilmentStatus?: FulfilmentStatus; paidAt?: Date; locale?: string } = {}): Promise<Order> {
   const product = await createProduct(h.db, { priceTwd: 640, stock: 10 });
-  const created = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'C' });
+  const created = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'card' });
   const status = fields.status ?? 'paid';
   return h.db.order.update({
     where: { id: created.id },

@@ -32,7 +32,7 @@ interface OrderFields {
 
 async function order(fields: OrderFields, attempts: Array<{ orderNo: string; tsNo?: string; status?: PaymentStatus }> = []): Promise<Order> {
   const product = await createProduct(h.db, { priceTwd: 880, stock: 5 });
-  const created = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: fields.payType ?? 'C' });
+  const created = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: fields.payType ?? 'card' });
   for (const attempt of attempts) {
     await h.db.payment.create({
       data: { orderId: created.id, payType: created.payType, amount: 88_000, status: attempt.status ?? 'pending', orderNo: attempt.orderNo, tsNo: attempt.tsNo ?? null },
@@ -110,9 +110,9 @@ describe('filters', () => {
 
   it('by payment method', async () => {
     const m = marker();
-    await order({ number: `${m}-ATM`, payType: 'A' });
-    await order({ number: `${m}-CARD`, payType: 'C' });
-    expect(await listed({ q: m, payType: 'A' })).toEqual([`${m}-ATM`]);
+    await order({ number: `${m}-ATM`, payType: 'atm' });
+    await order({ number: `${m}-CARD`, payType: 'card' });
+    expect(await listed({ q: m, payType: 'atm' })).toEqual([`${m}-ATM`]);
   });
 
   it('by calendar days in Taipei, both ends included', async () => {
@@ -214,7 +214,7 @@ describe('CSV export', () => {
     const count = EXPORT_BATCH * 2 + 7;
     await h.db.$executeRaw`
       INSERT INTO "Order" (id, number, "ownerToken", "customerName", email, phone, "payType", "totalTwd", status, "paidAt", "createdAt", "updatedAt")
-      SELECT gen_random_uuid()::text, ${m} || '-' || n, 'owner', '王小明', 'bulk@example.tw', '0912345678', 'C', 880, 'paid',
+      SELECT gen_random_uuid()::text, ${m} || '-' || n, 'owner', '王小明', 'bulk@example.tw', '0912345678', 'card', 880, 'paid',
              now() - make_interval(mins => n % 50), now() - make_interval(mins => n % 50), now()
       FROM generate_series(1, ${count}::int) AS n`;
     const response = await admin.agent.get('/admin/orders.csv').query({ q: m });

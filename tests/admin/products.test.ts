@@ -214,7 +214,7 @@ describe('editing a product', () => {
     const product = await h.db.product.findUniqueOrThrow({ where: { id } });
     expect(product.slug).toBe('renamed-now');
 
-    await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+    await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'card' });
     const page = await admin.agent.get(`/admin/products/${id}?lang=en`);
     expect(page.text).toMatch(/id="slug" name="slug" type="text" maxlength="100" readonly value="renamed-now"/);
     const locked = await admin.post(`/admin/products/${id}?lang=en`, { ...NEW_PRODUCT, nameEn: 'Renamed soon', slug: 'renamed-again' });
@@ -239,7 +239,7 @@ describe('archiving a product', () => {
     const shopper = new Shopper(h.app);
     const product = await productBySlug('hualien-peeled-chili');
     await shopper.addToCart(product.id, 2);
-    const placed = await shopper.checkout({ payType: 'A' });
+    const placed = await shopper.checkout({ payType: 'atm' });
     expect(placed.status).toBe(303);
     const order = await h.db.order.findFirstOrThrow({ where: { lines: { some: { productId: product.id } } }, orderBy: { createdAt: 'desc' } });
 

@@ -70,7 +70,7 @@ describe('re-checking an attempt with the bank', () => {
 
   it('says so when the bank has no such order', async () => {
     const product = await createProduct(h.db, { priceTwd: 300, stock: 1 });
-    const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+    const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'card' });
     const payment = await createPayment(h.db, order, 'create_failed');
 
     expect(await recheck(payment.id, order.id)).toBe('admin.recheck.notAtBank | The bank has no order with this number.');
@@ -85,9 +85,9 @@ describe('re-checking an attempt with the bank', () => {
 describe('attempts needing attention', () => {
   it('are listed with the bank’s last answer, and flagged on their order’s page, until they are decided', async () => {
     const product = await createProduct(h.db, { priceTwd: 500, stock: 5 });
-    const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+    const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'card' });
     const stuck = await createPayment(h.db, order, 'pending');
-    const healthy = await createPayment(h.db, await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' }), 'pending');
+    const healthy = await createPayment(h.db, await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'card' }), 'pending');
     await h.db.payment.update({ where: { id: stuck.id }, data: { bankCheckFailures: 5, lastBankError: 'E9999 – 系統忙碌', nextBankCheckAt: new Date() } });
     await h.db.payment.update({ where: { id: healthy.id }, data: { bankCheckFailures: 1, lastBankError: 'E9999 – 系統忙碌' } });
 

@@ -69,7 +69,7 @@ async function shopperPaidCardOrder(): Promise<{ shopper: Shopper; payment: Paym
   const shopper = new Shopper(h.app);
   const product = await h.db.product.findFirstOrThrow({ where: { slug: 'alishan-oolong' } });
   await shopper.addToCart(product.id, 1);
-  const placed = await shopper.checkout({ payType: 'C' });
+  const placed = await shopper.checkout({ payType: 'card' });
   expect(placed.status).toBe(303);
   const payment = await h.db.payment.findFirstOrThrow({ where: { cardPayUrl: placed.headers.location } });
   await deliverReturn(h, payAtBank(h, payment));

@@ -113,7 +113,7 @@ describe.skipIf(!browserAvailable)('the merchant runs the catalogue', { timeout:
     // A shopper buys one by card.
     await page.getByTestId('add-to-cart').click();
     await page.waitForURL(`${shop.baseUrl}/cart`);
-    await fillCheckout(page, shop, 'C');
+    await fillCheckout(page, shop, 'card');
     await placeCardOrder(page, shop);
     await fillCardPage(page, GOOD_CARD);
     await submitCardPage(page, shop);

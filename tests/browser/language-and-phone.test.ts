@@ -100,7 +100,7 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
     await page.locator('#city').selectOption(SHOPPER.city);
     await page.locator('#district').fill(SHOPPER.district);
     await page.locator('#street').fill(SHOPPER.street);
-    await page.locator('#payType-A').check();
+    await page.locator('#payType-atm').check();
     await page.getByTestId('place-order').click();
     await page.getByTestId('atm-instructions').waitFor();
     expect(await page.getByTestId('atm-instructions').innerText()).toContain('Pay by ATM transfer');
@@ -157,7 +157,7 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
 
     await addToCart(page, shop, 'mullet-roe');
     await expectFitsWidth(page);
-    await fillCheckout(page, shop, 'C');
+    await fillCheckout(page, shop, 'card');
     await expectFitsWidth(page);
     await capture(page, 'phone-checkout');
     await placeCardOrder(page, shop);
@@ -186,7 +186,7 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
     const { shop } = env;
     const page = await env.newPage({ onTestFinished }, PHONE);
     await addToCart(page, shop, 'hakka-floral-tote');
-    await fillCheckout(page, shop, 'A');
+    await fillCheckout(page, shop, 'atm');
     await page.getByTestId('place-order').tap();
     await page.getByTestId('atm-instructions').waitFor();
     expect((await text(page, 'atm-account')).replaceAll(' ', '')).toMatch(/^\d{14,16}$/);

@@ -27,7 +27,7 @@ describe.skipIf(!browserAvailable)("the merchant's morning", { timeout: 120_000 
 
   async function paidOrder(paidAt: Date): Promise<Order> {
     const product = await createProduct(h.db, { priceTwd: 560, stock: 10, nameZh: '池上米 2kg' });
-    const order = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'C' });
+    const order = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'card' });
     return h.db.order.update({
       where: { id: order.id },
       data: { status: 'paid', paidAt, recipientName: '陳怡君', recipientPhone: '0933111222', postcode: '300', city: '新竹市', district: '東區', street: '光復路二段 101 號' },

@@ -18,7 +18,7 @@ describe.skipIf(!browserAvailable).concurrent('finding an order from another dev
   for (const [device, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
     it(`${device}: from "My orders" to the look-up, then to the order`, async ({ onTestFinished, expect }) => {
       const { shop } = env;
-      const { order } = await placeOrder(shop, 'A');
+      const { order } = await placeOrder(shop, 'atm');
       const page = await env.newPage({ onTestFinished }, options);
 
       await page.goto(`${shop.baseUrl}/orders`);
@@ -37,7 +37,7 @@ describe.skipIf(!browserAvailable).concurrent('finding an order from another dev
   for (const [device, options] of [['phone', PHONE], ['desktop', DESKTOP]] as const) {
     it(`${device}: the e-mail's link opens the order with a button, which lists this browser, whose access can then be ended`, async ({ onTestFinished, expect }) => {
       const { shop } = env;
-      const { order } = await placeOrder(shop, 'A');
+      const { order } = await placeOrder(shop, 'atm');
       const page = await env.newPage({ onTestFinished }, options);
 
       await page.goto(`${shop.baseUrl}${createOrderLinks(SESSION_SECRET, () => new Date()).pathFor(order.id)}`);
@@ -54,7 +54,7 @@ describe.skipIf(!browserAvailable).concurrent('finding an order from another dev
 
   it("the 404 of someone else's order leads to the look-up, which says when nothing matches", async ({ onTestFinished, expect }) => {
     const { shop } = env;
-    const { order } = await placeOrder(shop, 'A');
+    const { order } = await placeOrder(shop, 'atm');
     const page = await env.newPage({ onTestFinished }, PHONE);
 
     const response = await page.goto(`${shop.baseUrl}/orders/${order.id}`);

@@ -30,7 +30,7 @@ describe.skipIf(!browserAvailable).concurrent('paying in a browser', { timeout: 
     const { shop } = env;
     const page = await env.newPage({ onTestFinished });
     await addToCart(page, shop, 'alishan-oolong');
-    await fillCheckout(page, shop, 'C');
+    await fillCheckout(page, shop, 'card');
     expect(await text(page, 'checkout-total')).toBe('NT$1,280');
     await capture(page, 'card-approved-checkout', 'checkout');
 
@@ -68,7 +68,7 @@ describe.skipIf(!browserAvailable).concurrent('paying in a browser', { timeout: 
     const { shop } = env;
     const page = await env.newPage({ onTestFinished });
     await addToCart(page, shop, 'pineapple-cake-box');
-    await fillCheckout(page, shop, 'C');
+    await fillCheckout(page, shop, 'card');
     await placeCardOrder(page, shop);
     await fillCardPage(page, DECLINED_CARD);
     const orderId = await submitCardPage(page, shop);
@@ -104,7 +104,7 @@ describe.skipIf(!browserAvailable).concurrent('paying in a browser', { timeout: 
     const { shop } = env;
     const page = await env.newPage({ onTestFinished });
     await addToCart(page, shop, 'dried-irwin-mango');
-    await fillCheckout(page, shop, 'A');
+    await fillCheckout(page, shop, 'atm');
     const total = await text(page, 'checkout-total');
     await page.getByTestId('place-order').click();
     const orderUrl = new RegExp(`^${shop.baseUrl.replace(/[.]/g, '\\.')}/orders/[0-9a-f-]+$`);

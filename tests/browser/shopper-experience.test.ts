@@ -48,7 +48,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       const { shop } = env;
       const page = await env.newPage({ onTestFinished }, options);
       await addToCart(page, shop, 'alishan-oolong');
-      await fillCheckout(page, shop, 'C');
+      await fillCheckout(page, shop, 'card');
       await placeCardOrder(page, shop);
 
       // Back returns to the checkout page, asked for again (no-store): with the cart emptied by the
@@ -70,7 +70,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       const { shop } = env;
       const page = await env.newPage({ onTestFinished }, options);
       await addToCart(page, shop, 'beigang-sesame-oil');
-      await fillCheckout(page, shop, 'C');
+      await fillCheckout(page, shop, 'card');
       await placeCardOrder(page, shop);
       const payment = await paymentOnCardPage(page);
       // The return's status check fails once, and the notification does not come meanwhile.
@@ -99,7 +99,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       const { shop } = env;
       const page = await env.newPage({ onTestFinished }, options);
       await addToCart(page, shop, 'hakka-floral-tote');
-      await fillCheckout(page, shop, 'A');
+      await fillCheckout(page, shop, 'atm');
       await page.getByTestId('place-order').click();
       await page.getByTestId('atm-instructions').waitFor();
 
@@ -152,7 +152,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       await page.locator('#city').selectOption(SHOPPER.city);
       await page.locator('#district').fill(SHOPPER.district);
       await page.locator('#street').fill(SHOPPER.street);
-      await page.locator('#payType-A').check();
+      await page.locator('#payType-atm').check();
       await page.getByTestId('place-order').click();
       await page.getByTestId('atm-instructions').waitFor();
       expect(await text(page, 'delivery-address')).toContain('106 臺北市大安區復興南路一段 390 號 3 樓');
@@ -166,7 +166,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       const { shop } = env;
       const page = await env.newPage({ onTestFinished }, options);
       await addToCart(page, shop, 'dried-irwin-mango');
-      await fillCheckout(page, shop, 'C');
+      await fillCheckout(page, shop, 'card');
       await placeCardOrder(page, shop);
       await fillCardPage(page, DECLINED_CARD);
       await submitCardPage(page, shop);
@@ -214,7 +214,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       const { shop } = env;
       const page = await env.newPage({ onTestFinished }, options);
       await addToCart(page, shop, 'bubble-tea-kit');
-      await fillCheckout(page, shop, 'A');
+      await fillCheckout(page, shop, 'atm');
       expect(await page.getByTestId('remembered-details').isVisible()).toBe(false);
       await page.getByTestId('place-order').click();
       await page.getByTestId('atm-instructions').waitFor();
@@ -270,7 +270,7 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
       expect((await page.request.get(`${shop.baseUrl}${favicon}`)).status()).toBe(200);
       expect(await page.getByTestId('menu-button').getAttribute('aria-label')).toBe('選單');
 
-      await fillCheckout(page, shop, 'A');
+      await fillCheckout(page, shop, 'atm');
       // A checkout field shows the shop's own focus ring (3 px of its green), not Bootstrap's glow.
       await page.locator('#email').focus();
       await page.keyboard.press('Shift+Tab');

@@ -64,8 +64,8 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
 
   it('creates an ATM payment with a 14-digit virtual account the bank can find again', async () => {
     const product = await createProduct(deps.db, { priceTwd: 120, stock: 5 });
-    const order = await createOrder(deps.db, { lines: [{ product, quantity: 1 }], payType: 'A' });
-    const payment = await startedAttempt(deps, { orderId: order.id, payType: 'A' });
+    const order = await createOrder(deps.db, { lines: [{ product, quantity: 1 }], payType: 'atm' });
+    const payment = await startedAttempt(deps, { orderId: order.id, payType: 'atm' });
     expect(payment.status).toBe('pending');
     expect(payment.atmPayNo).toMatch(/^\d{14}$/);
 
@@ -75,8 +75,8 @@ describe.skipIf(!live)("against the bank's real sandbox", () => {
 
   it("creates a card payment whose link is the bank's hosted card page", async () => {
     const product = await createProduct(deps.db, { priceTwd: 350, stock: 5 });
-    const order = await createOrder(deps.db, { lines: [{ product, quantity: 2 }], payType: 'C' });
-    const payment = await startedAttempt(deps, { orderId: order.id, payType: 'C' });
+    const order = await createOrder(deps.db, { lines: [{ product, quantity: 2 }], payType: 'card' });
+    const payment = await startedAttempt(deps, { orderId: order.id, payType: 'card' });
     expect(payment.status).toBe('pending');
     expect(new URL(payment.cardPayUrl!).hostname).toMatch(/sinopac\.com$/);
   });

@@ -26,7 +26,7 @@ afterAll(async () => {
 
 async function atmOrder(locale = 'zh-TW'): Promise<Order> {
   const product = await createProduct(h.db, { priceTwd: 820, stock: 10 });
-  const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'A', reserve: true });
+  const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'atm', reserve: true });
   return h.db.order.update({ where: { id: order.id }, data: { locale } });
 }
 
@@ -41,11 +41,11 @@ const kinds = async (order: Order) => (await h.db.mailOutbox.findMany({ where: {
 describe('a later ATM account', () => {
   it('is mailed once per account, with its own account number', async () => {
     const order = await atmOrder('en');
-    const first = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
+    const first = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'atm' });
     await expire(order);
-    const second = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
+    const second = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'atm' });
     await expire(order);
-    const third = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
+    const third = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'atm' });
     expect(await kinds(order)).toEqual([
       ['order_placed', first.id],
       ['atm_account_reissued', second.id],
@@ -68,10 +68,10 @@ describe('a later ATM account', () => {
 
   it('is mailed when the shopper switches from a declined card to ATM, with account, bank code, amount and deadline', async () => {
     const product = await createProduct(h.db, { priceTwd: 640, stock: 10 });
-    const order = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'C', reserve: true });
-    const card = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'C' });
+    const order = await createOrder(h.db, { lines: [{ product, quantity: 2 }], payType: 'card', reserve: true });
+    const card = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'card' });
     await h.db.payment.update({ where: { id: card.id }, data: { status: 'failed' } });
-    const atm = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
+    const atm = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'atm' });
     expect(await kinds(order)).toEqual([['order_placed', card.id], ['atm_account_reissued', atm.id]]);
     await drainMailOutbox(deliveryDeps(h.db, { catcher }));
     const mail = catcher.mails().find((m) => m.subject === `【豐收商店】訂單 ${order.number} 的 ATM 繳款帳號`)!;
@@ -87,9 +87,9 @@ describe('a later ATM account', () => {
 
   it('is not mailed for a card attempt started after an expired one', async () => {
     const order = await atmOrder();
-    await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
+    await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'atm' });
     await expire(order);
-    await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'C' });
+    await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'card' });
     expect((await kinds(order)).map(([kind]) => kind)).toEqual(['order_placed']);
   });
 });

@@ -29,7 +29,7 @@ const mailsAbout = (number: string) => catcher.mails().filter((mail) => mail.sub
 
 describe("a card order's confirmation", () => {
   it('is not sent when the card was paid while its page was open: the receipt is the one mail', async () => {
-    const { order, payment } = await placeOrder(shop, 'C');
+    const { order, payment } = await placeOrder(shop, 'card');
     expect((await drain()).sent).toBe(0);
     control().pay({ orderNo: payment.orderNo });
     await eventually(async () => (await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'paid');
@@ -46,7 +46,7 @@ describe("a card order's confirmation", () => {
   });
 
   it('is sent once after the card page closed unpaid, saying the order still waits for its payment', async () => {
-    const { order, payment } = await placeOrder(shop, 'C');
+    const { order, payment } = await placeOrder(shop, 'card');
     control().pay({ orderNo: payment.orderNo }, 'declined');
     await eventually(async () => (await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status === 'failed');
     await drain(minutesLater(5));

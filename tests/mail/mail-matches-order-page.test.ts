@@ -43,13 +43,13 @@ function orderPageParts(html: string) {
 async function orderWithShippingAndAddress(locale: 'zh-TW' | 'en') {
   const product = await createProduct(shop.db, { priceTwd: 160, stock: 10 });
   const shopperId = randomUUID();
-  const created = await createOrder(shop.db, { lines: [{ product, quantity: 2 }], payType: 'A', ownerToken: shopperId, reserve: true });
+  const created = await createOrder(shop.db, { lines: [{ product, quantity: 2 }], payType: 'atm', ownerToken: shopperId, reserve: true });
   // Items NT$320 and the NT$100 fee of an order under NT$1,000, as checkout would have written them.
   const order = await shop.db.order.update({
     where: { id: created.id },
     data: { locale, shippingTwd: 100, totalTwd: 420, recipientName: '林美玲', recipientPhone: '0922333444', postcode: '970', city: '花蓮縣', district: '花蓮市', street: '中山路 1 號 3 樓' },
   });
-  const payment = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'A' });
+  const payment = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'atm' });
   return { order, payment, cookie: await shop.shopperCookie(shopperId) };
 }
 

@@ -34,7 +34,7 @@ const at = (base: Date, ms: number) => () => new Date(base.getTime() + ms);
 
 async function atmOrder(): Promise<{ order: Order; payment: Payment }> {
   const product = await createProduct(testDb.db, { priceTwd: 450, stock: 10, nameZh: '台東釋迦' });
-  const order = await createOrder(testDb.db, { lines: [{ product, quantity: 2 }], payType: 'A' });
+  const order = await createOrder(testDb.db, { lines: [{ product, quantity: 2 }], payType: 'atm' });
   const payment = await createPayment(testDb.db, order, 'pending');
   const updated = await testDb.db.payment.update({
     where: { id: payment.id },
@@ -307,7 +307,7 @@ describe('the mail outbox', () => {
 
   it('never puts card data in a mail', async () => {
     const product = await createProduct(testDb.db, { priceTwd: 300, stock: 5 });
-    const order = await createOrder(testDb.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+    const order = await createOrder(testDb.db, { lines: [{ product, quantity: 1 }], payType: 'card' });
     const payment = await createPayment(testDb.db, order, 'paid');
     await testDb.db.payment.update({ where: { id: payment.id }, data: { cardLast4: '3145', payDate: new Date() } });
     await enqueue(order.id, payment.id, 'payment_received');

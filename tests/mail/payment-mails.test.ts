@@ -45,7 +45,7 @@ const mailsAbout = (orderNumber: string) => catcher.mails().filter((mail) => mai
 
 describe('the e-mails of an ATM payment', () => {
   it('sends the confirmation with the account when the attempt starts, and one receipt when paid, though the bank notifies ten times', async () => {
-    const { order, payment } = await placeOrder(shop, 'A');
+    const { order, payment } = await placeOrder(shop, 'atm');
 
     const [confirmation] = await eventually(async () => mailsAbout(order.number).length === 1 && mailsAbout(order.number), 10_000);
     expect(confirmation!.subject).toContain('已成立');
@@ -67,7 +67,7 @@ describe('the e-mails of an ATM payment', () => {
   });
 
   it('shows the caught mails on the sandbox console', async () => {
-    const { order, payment } = await placeOrder(shop, 'A');
+    const { order, payment } = await placeOrder(shop, 'atm');
     const mail = await eventually(async () => mailsAbout(order.number)[0], 10_000);
 
     const list = await (await fetch(`${shop.sandbox.origin}/console/mail`)).text();
@@ -82,7 +82,7 @@ describe('the e-mails of an ATM payment', () => {
   });
 
   it("opens the order from the mail's link in a browser that never saw it", async () => {
-    const { order } = await placeOrder(shop, 'A');
+    const { order } = await placeOrder(shop, 'atm');
     const mail = await eventually(async () => mailsAbout(order.number)[0], 10_000);
     const link = /https?:\/\/\S+\/open\?\S+/.exec(mail.text)?.[0];
     expect(link).toBeDefined();

@@ -28,16 +28,16 @@ async function postForm(path: string, cookie: string, fields: Record<string, str
 
 describe('an unpaid order whose card link is open', () => {
   it('offers ATM instead and cancel at once; switching mails the account and a late card payment pays the order', async () => {
-    const { order, payment: card, cookie } = await placeOrder(shop, 'C');
+    const { order, payment: card, cookie } = await placeOrder(shop, 'card');
     const page = await getWithCookie(shop, `/orders/${order.id}`, cookie);
     expect(page.text).toContain('data-testid="card-continue"');
     expect(page.text).toContain('data-testid="switch-to-atm"');
     expect(page.text).toContain('data-testid="card-cancel-button"');
 
-    const switched = await postForm(`/orders/${order.id}/payments`, cookie, { _csrf: hiddenField(page.text, '_csrf'), payType: 'A' });
+    const switched = await postForm(`/orders/${order.id}/payments`, cookie, { _csrf: hiddenField(page.text, '_csrf'), payType: 'atm' });
     expect(switched).toEqual({ status: 303, location: `/orders/${order.id}` });
     const attempts = await shop.db.payment.findMany({ where: { orderId: order.id }, orderBy: { createdAt: 'asc' } });
-    expect(attempts.map((a) => [a.payType, a.status])).toEqual([['C', 'pending'], ['A', 'pending']]);
+    expect(attempts.map((a) => [a.payType, a.status])).toEqual([['card', 'pending'], ['atm', 'pending']]);
     expect(await shop.db.mailOutbox.count({ where: { orderId: order.id, kind: 'atm_account_reissued', paymentId: attempts[1]!.id } })).toBe(1);
     const after = await getWithCookie(shop, `/orders/${order.id}`, cookie);
     expect(after.text).toContain('data-testid="atm-instructions"');
@@ -46,11 +46,11 @@ describe('an unpaid order whose card link is open', () => {
 
     control().pay({ orderNo: card.orderNo });
     await eventually(async () => (await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).status === 'paid');
-    expect((await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).payType).toBe('C');
+    expect((await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).payType).toBe('card');
   });
 
   it('cancels at once; money on the open card link leaves the order cancelled', async () => {
-    const { order, payment: card, cookie } = await placeOrder(shop, 'C');
+    const { order, payment: card, cookie } = await placeOrder(shop, 'card');
     const page = await getWithCookie(shop, `/orders/${order.id}?lang=en`, cookie);
     expect(page.text).toContain('Pay by ATM transfer instead');
     const cancelled = await postForm(`/orders/${order.id}/cancel`, cookie, { _csrf: hiddenField(page.text, '_csrf') });
@@ -63,7 +63,7 @@ describe('an unpaid order whose card link is open', () => {
   });
 
   it('offers no ATM switch for an order over the bank\'s ATM cap', async () => {
-    const { order, cookie } = await placeOrder(shop, 'C', { priceTwd: 60_000 });
+    const { order, cookie } = await placeOrder(shop, 'card', { priceTwd: 60_000 });
     const page = await getWithCookie(shop, `/orders/${order.id}`, cookie);
     expect(page.text).toContain('data-testid="card-continue"');
     expect(page.text).not.toContain('data-testid="switch-to-atm"');

@@ -25,7 +25,7 @@ describe("the shop's order number", () => {
   });
 
   it('is on the card page and the order page; the bank\'s attempt number is on neither of the shop\'s pages', async () => {
-    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    const { order, payment, cookie } = await placeOrder(shop, 'card');
     const cardPage = await getPage(payment.cardPayUrl!);
     expect(cardPage.text).toContain(order.number);
     const page = await getWithCookie(shop, `/orders/${order.id}`, cookie);

@@ -29,14 +29,14 @@ const statusOf = async (id: string) => (await shop.db.payment.findUniqueOrThrow(
 
 describe("the order's payment method", () => {
   it('is ATM everywhere once a card was declined twice and an ATM transfer paid', async () => {
-    const { order, payment: firstCard, cookie } = await placeOrder(shop, 'C');
+    const { order, payment: firstCard, cookie } = await placeOrder(shop, 'card');
     control().pay({ orderNo: firstCard.orderNo }, 'declined');
     await eventually(async () => (await statusOf(firstCard.id)) === 'failed');
-    const secondCard = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'C' });
+    const secondCard = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'card' });
     control().pay({ orderNo: secondCard.orderNo }, 'declined');
     await eventually(async () => (await statusOf(secondCard.id)) === 'failed');
 
-    const atm = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'A' });
+    const atm = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'atm' });
     // Unpaid, the order's method is the attempt open now.
     expect((await getWithCookie(shop, `/orders/${order.id}?lang=en`, cookie)).text).toContain('data-testid="order-pay-type">ATM transfer (virtual account)<');
     control().pay({ orderNo: atm.orderNo });
@@ -51,9 +51,9 @@ describe("the order's payment method", () => {
     const admin = new AdminBrowser(shop.baseUrl);
     expect((await admin.login()).status).toBe(303);
     const row = (html: string) => html.split('data-testid="admin-order-row"').slice(1).find((part) => part.includes(order.number));
-    const paidAtm = await admin.agent.get('/admin/orders').query({ view: 'all', status: 'paid', payType: 'A', q: order.number });
+    const paidAtm = await admin.agent.get('/admin/orders').query({ view: 'all', status: 'paid', payType: 'atm', q: order.number });
     expect(row(paidAtm.text)).toContain('ATM 轉帳（虛擬帳號）');
-    const paidCard = await admin.agent.get('/admin/orders').query({ view: 'all', status: 'paid', payType: 'C', q: order.number });
+    const paidCard = await admin.agent.get('/admin/orders').query({ view: 'all', status: 'paid', payType: 'card', q: order.number });
     expect(row(paidCard.text)).toBeUndefined();
     const detail = await admin.agent.get(`/admin/orders/${order.id}`);
     expect(detail.text).toMatch(/付款方式<\/dt><dd class="col-8">ATM 轉帳（虛擬帳號）</);
@@ -70,13 +70,13 @@ describe("the order's payment method", () => {
   });
 
   it('is the card when an ATM order, its account expired, is paid by a card instead', async () => {
-    const { order, payment: account, cookie } = await placeOrder(shop, 'A');
+    const { order, payment: account, cookie } = await placeOrder(shop, 'atm');
     // The ATM expiry's outcome, without the wait.
     await shop.db.payment.update({ where: { id: account.id }, data: { status: 'expired' } });
-    const card = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'C' });
+    const card = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'card' });
     control().pay({ orderNo: card.orderNo });
     await eventually(async () => (await statusOf(card.id)) === 'paid');
     expect((await getWithCookie(shop, `/orders/${order.id}`, cookie)).text).toContain('data-testid="order-pay-type">信用卡<');
-    expect((await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).payType).toBe('C');
+    expect((await shop.db.order.findUniqueOrThrow({ where: { id: order.id } })).payType).toBe('card');
   });
 });

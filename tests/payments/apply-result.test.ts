@@ -23,7 +23,7 @@ afterAll(() => testDb.drop());
 async function pendingCardOrder(options: { stock?: number; quantity?: number; status?: PaymentStatus } = {}) {
   const product = await createProduct(db, { priceTwd: 450, stock: options.stock ?? 10 });
   // Reserved as checkout does: the stock a test sees after placing is what the order holds.
-  const order = await createOrder(db, { lines: [{ product, quantity: options.quantity ?? 2 }], payType: 'C', reserve: true });
+  const order = await createOrder(db, { lines: [{ product, quantity: options.quantity ?? 2 }], payType: 'card', reserve: true });
   const payment = await createPayment(db, order, options.status ?? 'pending');
   return { product, order, payment };
 }

@@ -10,7 +10,7 @@ const entry = (fields: Partial<OrderQueryEntry>): OrderQueryEntry => ({
 } as OrderQueryEntry);
 
 const payment = (fields: Partial<Payment> = {}): Payment => ({
-  id: 'p1', orderId: 'o1', orderNo: 'FS1', payType: 'C', amount: 150_000, status: 'paid', tsNo: 'NA000100000001', refundedAmount: 0, ...fields,
+  id: 'p1', orderId: 'o1', orderNo: 'FS1', payType: 'card', amount: 150_000, status: 'paid', tsNo: 'NA000100000001', refundedAmount: 0, ...fields,
 } as Payment);
 
 describe('PayStatus', () => {

@@ -13,7 +13,7 @@ afterAll(() => shop.close());
 
 describe('a card payment', () => {
   it('approved: the return lands on a green result page and the order is paid once', async () => {
-    const { order, payment, product, cookie } = await placeOrder(shop, 'C', { stock: 10 });
+    const { order, payment, product, cookie } = await placeOrder(shop, 'card', { stock: 10 });
 
     const form = await payOnCardPage(payment, APPROVED_CARD);
     expect(form.action).toBe(`${shop.baseUrl}/payments/sinopac/return`);
@@ -38,7 +38,7 @@ describe('a card payment', () => {
   });
 
   it('declined, then paid with a new attempt from the result page', async () => {
-    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    const { order, payment, cookie } = await placeOrder(shop, 'card');
 
     const declined = await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));
     expect(declined.status).toBe(303);
@@ -70,7 +70,7 @@ describe('a card payment', () => {
   });
 
   it('pay-again clicked twice at once starts one new attempt', async () => {
-    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    const { order, payment, cookie } = await placeOrder(shop, 'card');
     const declined = await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));
     const failurePage = await getWithCookie(shop, declined.headers.get('location')!, cookie);
     const click = () =>
@@ -89,7 +89,7 @@ describe('a card payment', () => {
   });
 
   it('the old pay-again address sends the form on to the one endpoint', async () => {
-    const { order, cookie } = await placeOrder(shop, 'C');
+    const { order, cookie } = await placeOrder(shop, 'card');
     const page = await getWithCookie(shop, `/orders/${order.id}`, cookie);
     const moved = await fetch(`${shop.baseUrl}/orders/${order.id}/pay-again`, {
       method: 'POST',
@@ -103,7 +103,7 @@ describe('a card payment', () => {
   });
 
   it('pay-again without the form’s CSRF token starts nothing', async () => {
-    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    const { order, payment, cookie } = await placeOrder(shop, 'card');
     await postReturnForm(await payOnCardPage(payment, DECLINED_CARD));
 
     const forged = await fetch(`${shop.baseUrl}/orders/${order.id}/payments?from=result`, {
@@ -120,7 +120,7 @@ describe('a card payment', () => {
 
 describe('a return the bank cannot confirm yet', () => {
   it('shows a neutral "confirming" page with the number and amount, offers no second payment, and reports the outcome once known', async () => {
-    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    const { order, payment, cookie } = await placeOrder(shop, 'card');
     // The return's OrderPayQuery fails once, and no notification comes meanwhile.
     shop.sandbox.sandbox.control.setOrderFaults({ orderNo: payment.orderNo }, { payQueryFail: 1, dropFirst: 5 });
     const form = await payOnCardPage(payment, APPROVED_CARD);
@@ -155,7 +155,7 @@ describe('a return the bank cannot confirm yet', () => {
   });
 
   it('after its time limit, stops asking and says what happens next', async () => {
-    const { order, payment, shopperId, cookie } = await placeOrder(shop, 'C');
+    const { order, payment, shopperId, cookie } = await placeOrder(shop, 'card');
     shop.sandbox.sandbox.control.setOrderFaults({ orderNo: payment.orderNo }, { payQueryFail: 1, dropFirst: 5 });
     await postReturnForm(await payOnCardPage(payment, APPROVED_CARD));
     await getWithCookie(shop, '/payments/confirming', cookie);
@@ -185,7 +185,7 @@ describe('a return the bank cannot confirm yet', () => {
 
 describe('the result page', () => {
   it('says the payment is being confirmed, tells not to pay again, and updates itself from the status endpoint', async () => {
-    const { order, cookie } = await placeOrder(shop, 'C');
+    const { order, cookie } = await placeOrder(shop, 'card');
 
     const page = await getWithCookie(shop, `/orders/${order.id}/result`, cookie);
 
@@ -199,7 +199,7 @@ describe('the result page', () => {
   });
 
   it('speaks English when asked', async () => {
-    const { order, cookie } = await placeOrder(shop, 'C');
+    const { order, cookie } = await placeOrder(shop, 'card');
 
     const page = await getWithCookie(shop, `/orders/${order.id}/result?lang=en`, cookie);
 
@@ -208,7 +208,7 @@ describe('the result page', () => {
   });
 
   it('is not found for another shopper or for none', async () => {
-    const { order } = await placeOrder(shop, 'C');
+    const { order } = await placeOrder(shop, 'card');
     const stranger = await shop.shopperCookie('someone-else');
 
     expect((await getWithCookie(shop, `/orders/${order.id}/result`, stranger)).status).toBe(404);

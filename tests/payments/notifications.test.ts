@@ -21,7 +21,7 @@ const statusOf = async (paymentId: string) => (await shop.db.payment.findUniqueO
 
 describe('an ATM payment', () => {
   it('is paid when the sandbox takes the transfer and notifies the shop', async () => {
-    const { order, payment, product } = await placeOrder(shop, 'A', { stock: 3 });
+    const { order, payment, product } = await placeOrder(shop, 'atm', { stock: 3 });
     expect(payment.atmPayNo).toMatch(/^\d{14}$/);
     expect(control().order({ orderNo: payment.orderNo }).atm?.expireDate).toMatch(/^\d{8}$/);
 
@@ -37,7 +37,7 @@ describe('an ATM payment', () => {
 
 describe('the notification and the return', () => {
   it('webhook first: the return finds the attempt already paid', async () => {
-    const { order, payment, cookie } = await placeOrder(shop, 'C');
+    const { order, payment, cookie } = await placeOrder(shop, 'card');
     const form = await payOnCardPage(payment, APPROVED_CARD);
     await eventually(async () => acknowledged(payment.orderNo).length === 1);
     expect(await statusOf(payment.id)).toBe('paid');
@@ -51,7 +51,7 @@ describe('the notification and the return', () => {
   });
 
   it('return first: the late webhook changes nothing and is answered S', async () => {
-    const { payment, product } = await placeOrder(shop, 'C', { stock: 5 });
+    const { payment, product } = await placeOrder(shop, 'card', { stock: 5 });
     control().setOrderFaults({ orderNo: payment.orderNo }, { delayMs: 1_000 });
     const form = await payOnCardPage(payment, APPROVED_CARD);
 
@@ -65,7 +65,7 @@ describe('the notification and the return', () => {
   });
 
   it('a notification delivered five times at once, and again later, is applied once and answered S each time', async () => {
-    const { payment, product } = await placeOrder(shop, 'A', { stock: 5 });
+    const { payment, product } = await placeOrder(shop, 'atm', { stock: 5 });
     control().setOrderFaults({ orderNo: payment.orderNo }, { duplicate: 4 });
 
     control().pay({ orderNo: payment.orderNo });
@@ -85,7 +85,7 @@ describe('the notification and the return', () => {
   });
 
   it('when the bank cannot answer the pay query, answers non-S and is settled by the next delivery', async () => {
-    const { payment } = await placeOrder(shop, 'A');
+    const { payment } = await placeOrder(shop, 'atm');
     control().setOrderFaults({ orderNo: payment.orderNo }, { payQueryFail: 1 });
 
     control().pay({ orderNo: payment.orderNo });
@@ -102,7 +102,7 @@ describe('the notification and the return', () => {
 
 describe('deliveries that must not pay anything', () => {
   it('an amount the bank reports differently is recorded, answered S, and not paid', async () => {
-    const { order, payment } = await placeOrder(shop, 'A');
+    const { order, payment } = await placeOrder(shop, 'atm');
     control().setOrderFaults({ orderNo: payment.orderNo }, { wrongAmount: 100 });
 
     control().pay({ orderNo: payment.orderNo });

@@ -50,13 +50,13 @@ const newToken = () => `${(++tokenSequence).toString(16).padStart(8, '0')}${'ab'
 
 async function pendingAttempt(): Promise<Payment> {
   const product = await createProduct(db, { priceTwd: 1299, stock: 5 });
-  const order = await createOrder(db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+  const order = await createOrder(db, { lines: [{ product, quantity: 1 }], payType: 'card' });
   return createPayment(db, order);
 }
 
 function bankResult(payment: Payment, overrides: Record<string, unknown> = {}) {
   return {
-    APType: 'PayOut', TSNo: 'NA024900000210', OrderNo: payment.orderNo, ShopNo: SHOP.shopNo, PayType: payment.payType,
+    APType: 'PayOut', TSNo: 'NA024900000210', OrderNo: payment.orderNo, ShopNo: SHOP.shopNo, PayType: payment.payType === 'card' ? 'C' : 'A',
     Amount: String(payment.amount), Status: 'S', Description: '', Param1: null, Param2: null, Param3: null,
     LeftCCNo: '499937', RightCCNo: '3145', CCExpDate: '3012', CCToken: null, PayDate: '202603010958', ...overrides,
   };

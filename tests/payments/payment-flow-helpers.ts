@@ -6,7 +6,7 @@ import { getPage, parseForm, submitCardForm, type ParsedForm } from '../support/
 import { createOrder, createProduct } from '../support/shop-fixtures';
 import type { ShopHarness } from '../support/shop-harness';
 
-export async function placeOrder(shop: ShopHarness, payType: 'A' | 'C', options: { stock?: number; priceTwd?: number } = {}) {
+export async function placeOrder(shop: ShopHarness, payType: 'atm' | 'card', options: { stock?: number; priceTwd?: number } = {}) {
   const product = await createProduct(shop.db, { priceTwd: options.priceTwd ?? 1299, stock: options.stock ?? 10 });
   const shopperId = randomUUID();
   const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType, ownerToken: shopperId, reserve: true });

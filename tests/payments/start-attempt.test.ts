@@ -42,7 +42,7 @@ beforeEach(() => {
   bank.respond = simpleBank(SHOP.shopNo);
 });
 
-async function order(payType: 'A' | 'C', names: string[] = ['阿里山高山烏龍茶']) {
+async function order(payType: 'atm' | 'card', names: string[] = ['阿里山高山烏龍茶']) {
   const lines = [];
   for (const nameZh of names) lines.push({ product: await createProduct(db, { priceTwd: 680, stock: 10, nameZh }), quantity: 2 });
   return createOrder(db, { lines, payType });
@@ -52,9 +52,9 @@ const lastOrderCreate = () => bank.orders.filter((o) => o.service === 'OrderCrea
 
 describe('starting a card attempt', () => {
   it('sends the order to the bank and keeps the card page link', async () => {
-    const shopOrder = await order('C');
+    const shopOrder = await order('card');
 
-    const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'card' });
 
     expect(lastOrderCreate()).toMatchObject({
       OrderNo: payment.orderNo,
@@ -66,7 +66,7 @@ describe('starting a card attempt', () => {
       BackendURL: 'https://shop.example.tw/payments/sinopac/notify',
       CardParam: { AutoBilling: 'Y', ExpMinutes: 15 },
     });
-    expect(payment).toMatchObject({ status: 'pending', amount: 136000, payType: 'C', orderId: shopOrder.id });
+    expect(payment).toMatchObject({ status: 'pending', amount: 136000, payType: 'card', orderId: shopOrder.id });
     expect(payment.cardPayUrl).toMatch(/^https:\/\/sandbox\.sinopac\.com\/QPay\.WebPaySite\/Bridge\/PayCard\?TD=/);
     expect(payment.tsNo).toMatch(/^NA0249\d{8}$/);
     const events = await db.paymentEvent.findMany({ where: { paymentId: payment.id } });
@@ -76,8 +76,8 @@ describe('starting a card attempt', () => {
   it('gives every attempt its own OrderNo, never ending in 9', async () => {
     const numbers = new Set<string>();
     for (let i = 0; i < 5; i++) {
-      const shopOrder = await order('C');
-      numbers.add((await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' })).orderNo);
+      const shopOrder = await order('card');
+      numbers.add((await startedAttempt(deps, { orderId: shopOrder.id, payType: 'card' })).orderNo);
     }
 
     expect(numbers.size).toBe(5);
@@ -87,11 +87,11 @@ describe('starting a card attempt', () => {
 
 describe('what an attempt was created with', () => {
   it('records on a card attempt the AutoBilling its OrderCreate was sent with, and none on an ATM attempt', async () => {
-    const card = await startedAttempt(deps, { orderId: (await order('C')).id, payType: 'C' });
+    const card = await startedAttempt(deps, { orderId: (await order('card')).id, payType: 'card' });
     expect(lastOrderCreate()).toMatchObject({ CardParam: { AutoBilling: 'Y' } });
     expect(card.autoBilling).toBe(true);
 
-    const atm = await startedAttempt(deps, { orderId: (await order('A')).id, payType: 'A' });
+    const atm = await startedAttempt(deps, { orderId: (await order('atm')).id, payType: 'atm' });
     expect(lastOrderCreate()).not.toHaveProperty('CardParam');
     expect(atm.autoBilling).toBeNull();
   });
@@ -99,9 +99,9 @@ describe('what an attempt was created with', () => {
 
 describe('starting an ATM attempt', () => {
   it('asks for an account that expires after the configured days in Taipei, and keeps it', async () => {
-    const shopOrder = await order('A');
+    const shopOrder = await order('atm');
 
-    const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'A' });
+    const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'atm' });
 
     expect(lastOrderCreate()).toMatchObject({ PayType: 'A', ATMParam: { ExpireDate: '20260305' } });
     expect(payment).toMatchObject({
@@ -114,9 +114,9 @@ describe('starting an ATM attempt', () => {
   });
 
   it('never asks for more than the bank’s 30 days', async () => {
-    const shopOrder = await order('A');
+    const shopOrder = await order('atm');
 
-    await startedAttempt({ ...deps, settings: { ...deps.settings, atmExpireDays: 45 } }, { orderId: shopOrder.id, payType: 'A' });
+    await startedAttempt({ ...deps, settings: { ...deps.settings, atmExpireDays: 45 } }, { orderId: shopOrder.id, payType: 'atm' });
 
     expect(lastOrderCreate()).toMatchObject({ ATMParam: { ExpireDate: '20260401' } });
   });
@@ -124,10 +124,10 @@ describe('starting an ATM attempt', () => {
 
 describe('when OrderCreate fails', () => {
   it('marks the attempt create_failed and reports the bank’s refusal with its code', async () => {
-    const shopOrder = await order('C');
+    const shopOrder = await order('card');
     bank.respond = () => ({ ShopNo: SHOP.shopNo, Status: 'F', Description: 'E0302 – 訂單編號重複' });
 
-    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'card' });
 
     expect(result).toEqual({ kind: 'start_failed', reason: 'bank_refused', bankCode: 'E0302' });
     const [attempt] = await db.payment.findMany({ where: { orderId: shopOrder.id }, include: { events: true } });
@@ -136,18 +136,18 @@ describe('when OrderCreate fails', () => {
   });
 
   it('keeps the OrderNo of an attempt that timed out and uses a new one for the next attempt', async () => {
-    const shopOrder = await order('C');
+    const shopOrder = await order('card');
     bank.misbehaviour = { hang: 'Order' };
     const impatient = new SinopacClient({ apiUrl: bank.url, ...SHOP, timeoutMs: 300 });
 
-    const result = await startPaymentAttempt({ ...deps, sinopac: impatient }, { orderId: shopOrder.id, payType: 'C' });
+    const result = await startPaymentAttempt({ ...deps, sinopac: impatient }, { orderId: shopOrder.id, payType: 'card' });
 
     expect(result).toEqual({ kind: 'start_failed', reason: 'bank_unavailable' });
     const [timedOut] = await db.payment.findMany({ where: { orderId: shopOrder.id } });
     expect(timedOut).toMatchObject({ status: 'create_failed', failureCode: 'timeout' });
 
     bank.misbehaviour = {};
-    const retry = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    const retry = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'card' });
     expect(retry.orderNo).not.toBe(timedOut!.orderNo);
     expect((await db.payment.findUniqueOrThrow({ where: { id: timedOut!.id } })).orderNo).toBe(timedOut!.orderNo);
   });
@@ -155,21 +155,21 @@ describe('when OrderCreate fails', () => {
 
 describe('which orders take a new attempt', () => {
   it('refuses one for an order that is already paid', async () => {
-    const shopOrder = await order('C');
+    const shopOrder = await order('card');
     await db.order.update({ where: { id: shopOrder.id }, data: { status: 'paid' } });
 
-    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'card' });
 
     expect(result).toEqual({ kind: 'not_payable', reason: 'order_closed' });
     expect(await db.payment.count({ where: { orderId: shopOrder.id } })).toBe(0);
   });
 
   it('starts one attempt when two requests ask at the same moment (a double click)', async () => {
-    const shopOrder = await order('C');
+    const shopOrder = await order('card');
 
     const results = await Promise.all([
-      startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }),
-      startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'C' }),
+      startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'card' }),
+      startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'card' }),
     ]);
 
     expect(results.map((r) => r.kind).sort()).toEqual(['not_payable', 'started']);
@@ -179,10 +179,10 @@ describe('which orders take a new attempt', () => {
 
   it('takes an expired order back to awaiting payment, reserving its stock again', async () => {
     const product = await createProduct(db, { priceTwd: 500, stock: 4 });
-    const shopOrder = await createOrder(db, { lines: [{ product, quantity: 3 }], payType: 'C' });
+    const shopOrder = await createOrder(db, { lines: [{ product, quantity: 3 }], payType: 'card' });
     await db.order.update({ where: { id: shopOrder.id }, data: { status: 'expired' } });
 
-    await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+    await startedAttempt(deps, { orderId: shopOrder.id, payType: 'card' });
 
     expect((await db.order.findUniqueOrThrow({ where: { id: shopOrder.id } })).status).toBe('awaiting_payment');
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(1);
@@ -190,10 +190,10 @@ describe('which orders take a new attempt', () => {
 
   it('refuses an expired order whose products have sold out since, and changes nothing', async () => {
     const product = await createProduct(db, { priceTwd: 500, stock: 2 });
-    const shopOrder = await createOrder(db, { lines: [{ product, quantity: 3 }], payType: 'A' });
+    const shopOrder = await createOrder(db, { lines: [{ product, quantity: 3 }], payType: 'atm' });
     await db.order.update({ where: { id: shopOrder.id }, data: { status: 'expired' } });
 
-    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'A' });
+    const result = await startPaymentAttempt(deps, { orderId: shopOrder.id, payType: 'atm' });
 
     expect(result).toEqual({ kind: 'not_payable', reason: 'sold_out' });
     expect((await db.order.findUniqueOrThrow({ where: { id: shopOrder.id } })).status).toBe('expired');
@@ -203,8 +203,8 @@ describe('which orders take a new attempt', () => {
 });
 
 it('audits each bank call, tied to its attempt and without nonce or signature', async () => {
-  const shopOrder = await order('C');
-  const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'C' });
+  const shopOrder = await order('card');
+  const payment = await startedAttempt(deps, { orderId: shopOrder.id, payType: 'card' });
   await audit.flush();
 
   const rows = await db.gatewayExchange.findMany({ where: { orderNo: payment.orderNo } });

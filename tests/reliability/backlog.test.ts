@@ -19,7 +19,7 @@ it('expires a backlog of overdue ATM accounts in one run, never asking the bank 
   const product = await createProduct(shop.db, { priceTwd: 500, stock: 1 });
   const payments = [];
   for (let i = 0; i < backlog; i++) {
-    const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType: 'A' });
+    const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType: 'atm' });
     const payment = await createPayment(shop.db, order);
     payments.push(await shop.db.payment.update({ where: { id: payment.id }, data: { atmDeadline: new Date('2026-01-01T00:00:00Z') } }));
   }

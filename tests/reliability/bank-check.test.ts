@@ -44,7 +44,7 @@ async function payWithEveryNotificationDropped(payment: Payment, outcome: 'appro
 
 describe('the reconciler', () => {
   it('pays an ATM payment whose notifications were all dropped, once it is old enough to ask about', async () => {
-    const { payment, product } = await placeOrder(shop, 'A', { stock: 3 });
+    const { payment, product } = await placeOrder(shop, 'atm', { stock: 3 });
     await payWithEveryNotificationDropped(payment);
     expect(await statusOf(payment)).toBe('pending');
 
@@ -62,7 +62,7 @@ describe('the reconciler', () => {
   });
 
   it('pays a card payment whose notifications and return were all lost, with the card’s last digits', async () => {
-    const { payment } = await placeOrder(shop, 'C');
+    const { payment } = await placeOrder(shop, 'card');
     await payWithEveryNotificationDropped(payment);
 
     await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
@@ -71,7 +71,7 @@ describe('the reconciler', () => {
   });
 
   it('leaves an attempt the bank still waits on, and asks about it again only an hour later', async () => {
-    const { payment } = await placeOrder(shop, 'A');
+    const { payment } = await placeOrder(shop, 'atm');
 
     const first = await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
     await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 32)), SETTINGS);
@@ -85,7 +85,7 @@ describe('the reconciler', () => {
   });
 
   it('records, and does not apply, a bank answer whose amount is not the attempt’s', async () => {
-    const { payment } = await placeOrder(shop, 'A');
+    const { payment } = await placeOrder(shop, 'atm');
     await payWithEveryNotificationDropped(payment);
     control().setOrderFaults({ orderNo: payment.orderNo }, { wrongAmount: 100 });
 
@@ -100,7 +100,7 @@ describe('the reconciler', () => {
 
   it('expires an attempt the bank never created, which expires its order and releases its stock once', async () => {
     const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
-    const order = await createOrder(shop.db, { lines: [{ product, quantity: 2 }], payType: 'C', reserve: true });
+    const order = await createOrder(shop.db, { lines: [{ product, quantity: 2 }], payType: 'card', reserve: true });
     const payment = await createPayment(shop.db, order, 'create_failed');
     expect(await stockOf(product.id)).toBe(3);
 
@@ -115,7 +115,7 @@ describe('the reconciler', () => {
 
   it('gives up an attempt left "creating" by a process that stopped mid-call, freeing its order', async () => {
     const product = await createProduct(shop.db, { priceTwd: 300, stock: 5 });
-    const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType: 'C', reserve: true });
+    const order = await createOrder(shop.db, { lines: [{ product, quantity: 1 }], payType: 'card', reserve: true });
     const payment = await createPayment(shop.db, order, 'creating');
 
     await checkUndecidedAttempts(at(minutesAfter(payment.createdAt, 16)), SETTINGS);
@@ -131,7 +131,7 @@ describe('the reconciler', () => {
 
 describe('the ATM expiry', () => {
   it('expires a past-deadline ATM attempt once, gives the stock back once, and the order takes a new attempt', async () => {
-    const { payment, product, order, cookie } = await placeOrder(shop, 'A', { stock: 3 });
+    const { payment, product, order, cookie } = await placeOrder(shop, 'atm', { stock: 3 });
     expect(await stockOf(product.id)).toBe(2);
     const afterGrace = minutesAfter(payment.atmDeadline!, SETTINGS.atmExpiryGraceMinutes + 1);
     // Two passes at the same moment (two servers would run them on separate connections, as here),
@@ -162,7 +162,7 @@ describe('the ATM expiry', () => {
   });
 
   it('tells the shopper, and starts nothing, when an expired order’s goods have sold out since', async () => {
-    const { payment, product, order, cookie } = await placeOrder(shop, 'A', { stock: 1 });
+    const { payment, product, order, cookie } = await placeOrder(shop, 'atm', { stock: 1 });
     await expireOverdueAtmPayments(at(minutesAfter(payment.atmDeadline!, SETTINGS.atmExpiryGraceMinutes + 1)), SETTINGS);
     expect(await stockOf(product.id)).toBe(1);
     await shop.db.product.update({ where: { id: product.id }, data: { stock: 0 } });
@@ -184,7 +184,7 @@ describe('the ATM expiry', () => {
   });
 
   it('pays, and does not expire, a past-deadline ATM attempt the bank says was paid', async () => {
-    const { payment, product } = await placeOrder(shop, 'A', { stock: 3 });
+    const { payment, product } = await placeOrder(shop, 'atm', { stock: 3 });
     await payWithEveryNotificationDropped(payment);
 
     const reports = await expireOverdueAtmPayments(at(minutesAfter(payment.atmDeadline!, SETTINGS.atmExpiryGraceMinutes + 1)), SETTINGS);
@@ -196,7 +196,7 @@ describe('the ATM expiry', () => {
   });
 
   it('leaves an ATM attempt alone until its deadline and the grace period have passed', async () => {
-    const { payment } = await placeOrder(shop, 'A');
+    const { payment } = await placeOrder(shop, 'atm');
 
     const reports = await expireOverdueAtmPayments(at(minutesAfter(payment.atmDeadline!, SETTINGS.atmExpiryGraceMinutes - 1)), SETTINGS);
 

@@ -16,7 +16,7 @@ afterAll(() => shop.close());
 
 it('answers non-S within the bank timeout while the bank hangs, and the next delivery settles the payment', async () => {
   const control = shop.sandbox.sandbox.control;
-  const { order, payment, product } = await placeOrder(shop, 'A', { stock: 3 });
+  const { order, payment, product } = await placeOrder(shop, 'atm', { stock: 3 });
   control.setOrderFaults({ orderNo: payment.orderNo }, { payQueryHang: 1 });
 
   control.pay({ orderNo: payment.orderNo });

@@ -15,7 +15,7 @@ afterAll(() => testDb.drop());
 
 async function paidAttempt() {
   const product = await createProduct(db, { priceTwd: 500, stock: 5 });
-  const order = await createOrder(db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+  const order = await createOrder(db, { lines: [{ product, quantity: 1 }], payType: 'card' });
   return { product, payment: await createPayment(db, order, 'paid') };
 }
 

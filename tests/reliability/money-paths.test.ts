@@ -80,7 +80,7 @@ function respond() {
 }
 
 function entryFor(payment: Payment, fields: Record<string, unknown>): QueryAnswer {
-  return { entry: { OrderNo: payment.orderNo, TSNo: payment.tsNo ?? 'NA024900000001', Amount: payment.amount, PayType: payment.payType, PayStatus: '1A200', ...fields } };
+  return { entry: { OrderNo: payment.orderNo, TSNo: payment.tsNo ?? 'NA024900000001', Amount: payment.amount, PayType: payment.payType === 'card' ? 'C' : 'A', PayStatus: '1A200', ...fields } };
 }
 
 const deps = (at: Date): BankCheckDependencies => ({ db, sinopac, clock: () => at, logger: createLogger('silent') });
@@ -105,7 +105,7 @@ async function attempt(payType: PayType, status: PaymentStatus = 'pending', fiel
 
 /** A paid card attempt of a paid order, as settle leaves it. */
 async function paidCard(order?: Order): Promise<Payment> {
-  const target = order ?? (await orderWithStock('C')).order;
+  const target = order ?? (await orderWithStock('card')).order;
   const payment = await createPayment(db, target, 'pending');
   await applyBankResult(deps(new Date()), { paymentId: payment.id, outcome: { kind: 'paid' }, source: 'backend' });
   return reload(payment);
@@ -113,9 +113,9 @@ async function paidCard(order?: Order): Promise<Payment> {
 
 describe('one attempt the bank cannot describe', () => {
   it('is recorded and passed over, and the paid attempt behind it is applied in the same pass', async () => {
-    const refused = await attempt('A');
-    const malformed = await attempt('A');
-    const paid = await attempt('A');
+    const refused = await attempt('atm');
+    const malformed = await attempt('atm');
+    const paid = await attempt('atm');
     queryAnswers.set(refused.orderNo, { refuse: 'E9999 – 系統忙碌' });
     queryAnswers.set(malformed.orderNo, { malformed: true });
     queryAnswers.set(paid.orderNo, entryFor(paid, { PayStatus: '1A400', PayDate: '202603011000' }));
@@ -133,7 +133,7 @@ describe('one attempt the bank cannot describe', () => {
   });
 
   it('is listed as needing attention, with the bank’s last answer, after repeated failures', async () => {
-    const refused = await attempt('C');
+    const refused = await attempt('card');
     queryAnswers.set(refused.orderNo, { refuse: 'E9999 – 系統忙碌' });
     let now = minutesAfter(refused.createdAt, 16);
     for (let pass = 1; pass <= ATTENTION_AFTER_FAILURES; pass++) {
@@ -153,8 +153,8 @@ describe('one attempt the bank cannot describe', () => {
   });
 
   it('does not stop the ATM expiry for the attempts behind it', async () => {
-    const refused = await attempt('A', 'pending', { atmDeadline: new Date(Date.now() - 3 * 60 * MINUTE) });
-    const unpaid = await attempt('A', 'pending', { atmDeadline: new Date(Date.now() - 2 * 60 * MINUTE) });
+    const refused = await attempt('atm', 'pending', { atmDeadline: new Date(Date.now() - 3 * 60 * MINUTE) });
+    const unpaid = await attempt('atm', 'pending', { atmDeadline: new Date(Date.now() - 2 * 60 * MINUTE) });
     queryAnswers.set(refused.orderNo, { refuse: 'E9999 – 系統忙碌' });
     queryAnswers.set(unpaid.orderNo, entryFor(unpaid, { PayStatus: '1A250' }));
 
@@ -170,8 +170,8 @@ describe('when the bank is busy, or a card link runs out', () => {
   const minutesUntilNext = async (payment: Payment, from: Date) => ((await reload(payment)).nextBankCheckAt!.getTime() - from.getTime()) / MINUTE;
 
   it('asks again within minutes after the bank was busy or did not answer, and on the ladder after an answer that says something', async () => {
-    const busy = await attempt('A', 'pending', { atmDeadline: farDeadline() });
-    const refused = await attempt('A', 'pending', { atmDeadline: farDeadline() });
+    const busy = await attempt('atm', 'pending', { atmDeadline: farDeadline() });
+    const refused = await attempt('atm', 'pending', { atmDeadline: farDeadline() });
     queryAnswers.set(busy.orderNo, { refuse: 'E9900 – 系統忙碌' });
     queryAnswers.set(refused.orderNo, { refuse: 'E2002 – 訂單狀態不符' });
     const first = minutesAfter(busy.createdAt, 16);
@@ -212,9 +212,9 @@ describe('when the bank is busy, or a card link runs out', () => {
 
   it('asks about a card attempt right after its link has run out, plus the grace, before its first ladder step', async () => {
     const slowLadder = { ...SETTINGS, reconcileAfterMinutes: 60, cardExpMinutes: 10 };
-    const card = await attempt('C');
+    const card = await attempt('card');
     // An OrderCreate whose answer was lost: the bank may hold the order, or never have made it.
-    const lostCreate = await attempt('C', 'create_failed');
+    const lostCreate = await attempt('card', 'create_failed');
     queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C250' }));
 
     expect(reportFor(await checkUndecidedAttempts(deps(minutesAfter(card.createdAt, 14)), slowLadder), card)).toBeUndefined();
@@ -228,7 +228,7 @@ describe('when the bank is busy, or a card link runs out', () => {
 
   it('asks a card attempt whose link outlives its first question again when the link has run out, not a ladder step later', async () => {
     const longLink = { ...SETTINGS, reconcileAfterMinutes: 15, cardExpMinutes: 30 };
-    const card = await attempt('C');
+    const card = await attempt('card');
     queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C200' }));
 
     await checkUndecidedAttempts(deps(minutesAfter(card.createdAt, 16)), longLink);
@@ -289,7 +289,7 @@ describe('the bank’s answer to a refund', () => {
   });
 
   it('never marks a refund succeeded when settle refuses to book it', async () => {
-    const payment = await attempt('C', 'pending');
+    const payment = await attempt('card', 'pending');
     const refund = await db.refund.create({ data: { paymentId: payment.id, kind: 'refund', amount: 10_000, idempotencyKey: crypto.randomUUID(), createdBy: 'merchant' } });
 
     const applied = await applyRefundAnswer(deps(new Date()), refund, { description: OK }, 'admin');
@@ -364,7 +364,7 @@ describe('stock holds', () => {
   const release = (at: Date) => releaseStaleStockHolds(deps(at), SETTINGS);
 
   it('an order whose first attempt was never written gives its stock back after the hold', async () => {
-    const { order, product } = await orderWithStock('C', 3);
+    const { order, product } = await orderWithStock('card', 3);
     expect(await stockOf(product)).toBe(2);
 
     await release(minutesAfter(order.createdAt, SETTINGS.stockHoldMinutes - 1));
@@ -377,7 +377,7 @@ describe('stock holds', () => {
   });
 
   it('a declined card the shopper walked away from gives its stock back after the hold', async () => {
-    const { order, product } = await orderWithStock('C', 3);
+    const { order, product } = await orderWithStock('card', 3);
     const declined = await createPayment(db, order, 'failed');
 
     await release(minutesAfter(declined.updatedAt, SETTINGS.stockHoldMinutes + 1));
@@ -386,7 +386,7 @@ describe('stock holds', () => {
   });
 
   it('a card attempt holds the stock only until its link has expired, plus the grace and the hold', async () => {
-    const { order, product } = await orderWithStock('C', 3);
+    const { order, product } = await orderWithStock('card', 3);
     const link = await createPayment(db, order, 'pending');
 
     await release(minutesAfter(link.createdAt, SETTINGS.cardExpMinutes + 1));
@@ -396,7 +396,7 @@ describe('stock holds', () => {
   });
 
   it('an ATM attempt waiting for its transfer keeps the stock (the ATM expiry ends it)', async () => {
-    const { order, product } = await orderWithStock('A', 3);
+    const { order, product } = await orderWithStock('atm', 3);
     const atm = await createPayment(db, order, 'pending');
 
     await release(minutesAfter(atm.createdAt, 24 * 60));
@@ -422,7 +422,7 @@ describe('how often an unpaid ATM order is asked about', () => {
   it('on a thinning schedule, and once after the deadline: a handful of OrderQuery calls instead of one every 15 minutes', async () => {
     const created = new Date();
     const deadline = minutesAfter(created, 3 * 24 * 60);
-    const payment = await attempt('A', 'pending', { atmDeadline: deadline });
+    const payment = await attempt('atm', 'pending', { atmDeadline: deadline });
     queryAnswers.set(payment.orderNo, entryFor(payment, { PayStatus: '1A200' }));
 
     // Every minute-slot of the jobs would be too slow to replay; every 15 minutes shows the schedule.
@@ -439,10 +439,10 @@ describe('how often an unpaid ATM order is asked about', () => {
 
 describe('applyBankResult moves every attempt', () => {
   it('starting an attempt is recorded as settle’s change, like every other', async () => {
-    const { order } = await orderWithStock('C');
+    const { order } = await orderWithStock('card');
     const started = await startedAttempt(
       { ...deps(new Date()), settings: { publicBaseUrl: 'http://127.0.0.1:3000', atmExpireDays: 3, cardExpMinutes: 10 } },
-      { orderId: order.id, payType: 'C' },
+      { orderId: order.id, payType: 'card' },
     );
 
     const events = await db.paymentEvent.findMany({ where: { paymentId: started.id } });

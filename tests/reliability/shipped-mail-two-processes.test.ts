@@ -52,7 +52,7 @@ afterAll(async () => {
 describe('the "on its way" e-mail from two shop processes', () => {
   it('is sent exactly once when both ship the same order at once', { timeout: 60_000 }, async () => {
     const product = await createProduct(db, { priceTwd: 880, stock: 5 });
-    const created = await createOrder(db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+    const created = await createOrder(db, { lines: [{ product, quantity: 1 }], payType: 'card' });
     const order = await db.order.update({ where: { id: created.id }, data: { status: 'paid', paidAt: new Date(), locale: 'en' } });
 
     const merchants = shops.map((shop) => new AdminBrowser(shop.baseUrl));

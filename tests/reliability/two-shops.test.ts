@@ -89,7 +89,7 @@ afterAll(async () => {
 });
 
 async function newAttempt(kind: Kind, creator: ShopProcess, other: ShopProcess): Promise<Attempt> {
-  const payType = kind === 'atm paid' ? 'A' : 'C';
+  const payType = kind === 'atm paid' ? 'atm' : 'card';
   const product = await createProduct(db, { priceTwd: 750, stock: STOCK });
   const order = await createOrder(db, { lines: [{ product, quantity: QUANTITY }], payType, reserve: true });
   // Started here rather than through a shop's pages, with the creating shop's callback URLs.

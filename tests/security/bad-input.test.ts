@@ -42,15 +42,15 @@ beforeAll(async () => {
   const passwordHash = await hashAdminPassword(ADMIN_PASSWORD, { N: 1024, r: 8, p: 1 });
   shop = await startShopHarness({}, { logDestination: logs, admin: { username: ADMIN_USERNAME, passwordHash } });
 
-  const placed = await placeOrder(shop, 'A');
+  const placed = await placeOrder(shop, 'atm');
   pending = { order: placed.order, payment: placed.payment, productId: placed.product.id };
   productPath = `/products/${placed.product.slug}`;
 
-  const paid = await placeOrder(shop, 'A');
+  const paid = await placeOrder(shop, 'atm');
   appliedToken = control().pay({ orderNo: paid.payment.orderNo }).payToken;
   await eventually(async () => (await shop.db.payToken.count({ where: { token: appliedToken, outcome: 'applied' } })) === 1);
 
-  const wrongAmount = await placeOrder(shop, 'A');
+  const wrongAmount = await placeOrder(shop, 'atm');
   control().setOrderFaults({ orderNo: wrongAmount.payment.orderNo }, { wrongAmount: 100, dropFirst: 5 });
   wrongAmountToken = control().pay({ orderNo: wrongAmount.payment.orderNo }).payToken;
 
@@ -132,7 +132,7 @@ const adminPost = (path: () => string, fields: () => Record<string, string>) => 
   const response = await merchant.agent.post(path()).set('X-Request-Id', id).type('form').send({ _csrf, ...fields() });
   return { status: response.status, text: response.text };
 };
-const CUSTOMER_FIELDS = { name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678', postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號', payType: 'C' };
+const CUSTOMER_FIELDS = { name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678', postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號', payType: 'card' };
 
 const REFUSED = '{"Status":"F"}';
 const ACKNOWLEDGED = '{"Status":"S"}';

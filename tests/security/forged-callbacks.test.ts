@@ -122,7 +122,7 @@ describe('forged notifications', () => {
   it('a forger spends only its own address’s budget: the bank’s deliveries still settle a payment', async () => {
     for (let i = 0; i <= BUDGET; i++) await notify('203.0.113.54', forged());
     expect((await notify('203.0.113.54', forged())).status).toBe(429);
-    const { payment } = await placeOrder(shop, 'A');
+    const { payment } = await placeOrder(shop, 'atm');
 
     // The sandbox delivers from its own address (loopback).
     shop.sandbox.sandbox.control.pay({ orderNo: payment.orderNo });
@@ -156,7 +156,7 @@ describe('forged tokens spread over many addresses', () => {
 
     // Both budgets spent: a genuine card payment still settles by its notification (the bank's
     // addresses spend no shop budget), and its return is answered from the PayToken log.
-    const { payment } = await placeOrder(shop, 'C');
+    const { payment } = await placeOrder(shop, 'card');
     const form = await payOnCardPage(payment, APPROVED_CARD);
     await eventually(async () => (await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status === 'paid');
     const lookupsBeforeReturn = await bankLookups();

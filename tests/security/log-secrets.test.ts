@@ -30,7 +30,7 @@ beforeAll(async () => {
   const cookie = ([] as string[]).concat(added.headers['set-cookie'] ?? []).find((c) => c.startsWith('fengshou.sid='))!;
   sessionCookie = decodeURIComponent(cookie.split(';')[0]!.slice('fengshou.sid='.length));
   sessionId = sessionCookie.slice(2, sessionCookie.indexOf('.'));
-  const checkout = await buyer.checkout({ payType: 'C' });
+  const checkout = await buyer.checkout({ payType: 'card' });
   expect(checkout.status).toBe(303);
 
   const cardPage = await getPage(checkout.headers.location!);

@@ -87,7 +87,7 @@ describe('the pages', () => {
       const response = await browser.agent.get(path);
       pages.push({ path, status: response.status, csp: String(response.headers['content-security-policy']), html: response.text });
     }
-    const { order, cookie } = await placeOrder(shop, 'A');
+    const { order, cookie } = await placeOrder(shop, 'atm');
     for (const path of [`/orders/${order.id}`, `/orders/${order.id}/result`]) {
       const response = await getWithCookie(shop, path, cookie);
       pages.push({ path, status: response.status, csp: response.headers.get('content-security-policy') ?? '', html: response.text });

@@ -35,7 +35,7 @@ async function refund(paymentId: string, amount: number) {
 
 it('books a payment without a bank pay date, and each partial refund, on its own day however the rows change later', async () => {
   const product = await createProduct(testDb.db, { priceTwd: 1_000, stock: 5 });
-  const order = await createOrder(testDb.db, { lines: [{ product, quantity: 1 }], payType: 'C', reserve: true });
+  const order = await createOrder(testDb.db, { lines: [{ product, quantity: 1 }], payType: 'card', reserve: true });
   const payment = await createPayment(testDb.db, order, 'pending');
 
   // Paid at 10:00 on DAY; the bank's answer named no pay date, so the shop's apply time stands.
@@ -71,7 +71,7 @@ it('books a payment without a bank pay date, and each partial refund, on its own
 
 it('records each money movement once, by the database', async () => {
   const product = await createProduct(testDb.db, { priceTwd: 500, stock: 5 });
-  const order = await createOrder(testDb.db, { lines: [{ product, quantity: 1 }], payType: 'C', reserve: true });
+  const order = await createOrder(testDb.db, { lines: [{ product, quantity: 1 }], payType: 'card', reserve: true });
   const payment = await createPayment(testDb.db, order, 'paid');
   await testDb.db.moneyMovement.create({ data: { kind: 'payment', paymentId: payment.id, amount: payment.amount, occurredAt: now } });
   await expect(

@@ -46,8 +46,8 @@ let paid: DayOfPayments;
 
 async function paidAtmAttempt(): Promise<Payment> {
   const product = await createProduct(h.db, { priceTwd: 880, stock: 5 });
-  const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'A' });
-  const payment = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'A' });
+  const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'atm' });
+  const payment = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'atm' });
   const { payToken } = control().pay({ orderNo: payment.orderNo });
   const answer = await request(h.app).post('/payments/sinopac/notify').send({ ShopNo: DEMO_SHOP.shopNo, PayToken: payToken });
   expect(answer.body).toEqual({ Status: 'S' });
@@ -107,13 +107,13 @@ describe("a day's settlement", () => {
     const { refunded, lost, stray, altered, omitted, otherType, earlier } = paid;
     const none = { bankAmount: null, shopAmount: null, bankPayType: null, shopPayType: null, shopDay: null, paymentId: null };
     expect(new Set(await differencesOf(day))).toEqual(new Set([
-      { ...none, kind: 'missing_in_shop', orderNo: lost.orderNo, tsType: 'P', bankAmount: 70_000, bankPayType: 'C', paymentId: lost.id },
-      { ...none, kind: 'missing_in_shop', orderNo: stray, tsType: 'P', bankAmount: 30_000, bankPayType: 'C' },
-      { ...none, kind: 'missing_in_shop', orderNo: `EXTRA-${day}-1`, tsType: 'P', bankAmount: 10_000, bankPayType: 'A' },
-      { ...none, kind: 'amount_mismatch', orderNo: altered.orderNo, tsType: 'P', bankAmount: 130_000, shopAmount: 120_000, bankPayType: 'C', shopPayType: 'C', paymentId: altered.id },
-      { ...none, kind: 'type_mismatch', orderNo: otherType.orderNo, tsType: 'P', bankAmount: 60_000, shopAmount: 60_000, bankPayType: 'A', shopPayType: 'C', paymentId: otherType.id },
-      { ...none, kind: 'date_mismatch', orderNo: earlier.orderNo, tsType: 'P', bankAmount: 50_000, shopAmount: 50_000, bankPayType: 'C', shopPayType: 'C', shopDay: addDays(day, -1), paymentId: earlier.id },
-      { ...none, kind: 'missing_at_bank', orderNo: omitted.orderNo, tsType: 'P', shopAmount: 90_000, shopPayType: 'C', paymentId: omitted.id },
+      { ...none, kind: 'missing_in_shop', orderNo: lost.orderNo, tsType: 'P', bankAmount: 70_000, bankPayType: 'card', paymentId: lost.id },
+      { ...none, kind: 'missing_in_shop', orderNo: stray, tsType: 'P', bankAmount: 30_000, bankPayType: 'card' },
+      { ...none, kind: 'missing_in_shop', orderNo: `EXTRA-${day}-1`, tsType: 'P', bankAmount: 10_000, bankPayType: 'atm' },
+      { ...none, kind: 'amount_mismatch', orderNo: altered.orderNo, tsType: 'P', bankAmount: 130_000, shopAmount: 120_000, bankPayType: 'card', shopPayType: 'card', paymentId: altered.id },
+      { ...none, kind: 'type_mismatch', orderNo: otherType.orderNo, tsType: 'P', bankAmount: 60_000, shopAmount: 60_000, bankPayType: 'atm', shopPayType: 'card', paymentId: otherType.id },
+      { ...none, kind: 'date_mismatch', orderNo: earlier.orderNo, tsType: 'P', bankAmount: 50_000, shopAmount: 50_000, bankPayType: 'card', shopPayType: 'card', shopDay: addDays(day, -1), paymentId: earlier.id },
+      { ...none, kind: 'missing_at_bank', orderNo: omitted.orderNo, tsType: 'P', shopAmount: 90_000, shopPayType: 'card', paymentId: omitted.id },
     ]));
     expect(refunded.amount).toBe(200_000);
     // Bank: card, ATM, refunded, lost, stray, altered, other type, earlier, the invented line; one refund.
@@ -130,7 +130,7 @@ describe("a day's settlement", () => {
 
   it('keeps every line of the bill as the bank sent it', async () => {
     const line = await h.db.settlementLine.findFirstOrThrow({ where: { day, orderNo: paid.atm.orderNo } });
-    expect(line).toMatchObject({ tsType: 'P', payType: 'A', amount: 88_000, tsNo: paid.atm.tsNo });
+    expect(line).toMatchObject({ tsType: 'P', payType: 'atm', amount: 88_000, tsNo: paid.atm.tsNo });
     expect(line.payDate).toMatch(new RegExp(`^${day}\\d{4}$`));
     const refundLine = await h.db.settlementLine.findFirstOrThrow({ where: { day, orderNo: paid.refunded.orderNo, tsType: 'R' } });
     expect(refundLine.amount).toBe(50_000);

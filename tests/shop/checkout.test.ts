@@ -55,7 +55,7 @@ describe('checkout', () => {
 
   it('shows what is wrong with the details and keeps what was typed', async () => {
     const shopper = await shopperWithCart();
-    const res = await shopper.checkout({ name: ' ', email: 'not-an-email', phone: '02-2345-6789', payType: 'X' as 'C' });
+    const res = await shopper.checkout({ name: ' ', email: 'not-an-email', phone: '02-2345-6789', payType: 'X' as 'card' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('data-testid="checkout-errors"');
     expect(res.text).toContain('請填寫姓名。');
@@ -161,13 +161,13 @@ describe('checkout', () => {
     expect(res.headers.location).toMatch(CARD_PAGE);
     const [order, ...others] = await ordersOf(await shopperIdOf(shopper));
     expect(others).toHaveLength(0);
-    expect(order).toMatchObject({ payType: 'C', status: 'awaiting_payment', totalTwd: 1580, phone: '0912345678', customerName: '王小明' });
+    expect(order).toMatchObject({ payType: 'card', status: 'awaiting_payment', totalTwd: 1580, phone: '0912345678', customerName: '王小明' });
     expect(order!.number).toMatch(/^FS\d{8}[A-Z2-9]{8}$/);
     expect(order!.lines.map((line) => [line.productId, line.quantity, line.unitPriceTwd])).toEqual(
       expect.arrayContaining([[tea.id, 2, 680], [soap.id, 1, 220]]),
     );
     expect(order!.payments).toHaveLength(1);
-    expect(order!.payments[0]).toMatchObject({ payType: 'C', status: 'pending', amount: 158_000, cardPayUrl: res.headers.location });
+    expect(order!.payments[0]).toMatchObject({ payType: 'card', status: 'pending', amount: 158_000, cardPayUrl: res.headers.location });
     expect((await shop.db.product.findUniqueOrThrow({ where: { id: tea.id } })).stock).toBe(stockBefore - 2);
     const cart = await shopper.agent.get('/cart');
     expect(cart.text).toContain('data-testid="cart-empty"');
@@ -175,7 +175,7 @@ describe('checkout', () => {
 
   it('places an ATM order and shows the account, bank code, exact amount and deadline', async () => {
     const shopper = await shopperWithCart();
-    const res = await shopper.checkout({ payType: 'A' });
+    const res = await shopper.checkout({ payType: 'atm' });
 
     const [order] = await ordersOf(await shopperIdOf(shopper));
     expect(res.status).toBe(303);
@@ -201,7 +201,7 @@ describe('checkout', () => {
     const roe = await shop.db.product.findUniqueOrThrow({ where: { slug: 'mullet-roe' } });
     await shopper.addToCart(roe.id, 15);
     await shopper.addToCart(tea.id, 20);
-    const res = await shopper.checkout({ payType: 'A' });
+    const res = await shopper.checkout({ payType: 'atm' });
     expect(res.status).toBe(422);
     expect(res.text).toContain('ATM 轉帳單筆上限為 NT$30,000');
     expect(await ordersOf(await shopperIdOf(shopper))).toHaveLength(0);
@@ -252,7 +252,7 @@ describe('checkout', () => {
     const shopper = await shopperWithCart();
     shop.bank.sandbox.control.setFaults({ createRefusal: 'E0403' });
     try {
-      const res = await shopper.checkout({ payType: 'A' });
+      const res = await shopper.checkout({ payType: 'atm' });
       const page = await shopper.agent.get(res.headers.location!);
       expect(page.text).toContain('data-testid="payment-start-failed"');
       expect(page.text).not.toContain('data-testid="atm-instructions"');
@@ -263,7 +263,7 @@ describe('checkout', () => {
 
   it('offers no second attempt while one is pending', async () => {
     const shopper = await shopperWithCart();
-    const res = await shopper.checkout({ payType: 'A' });
+    const res = await shopper.checkout({ payType: 'atm' });
     const orderPage = res.headers.location;
     expect(orderPage).toMatch(/^\/orders\//);
 

@@ -23,7 +23,7 @@ const newAddress = () => `10.${randomInt(256)}.${randomInt(256)}.${randomInt(1, 
 
 async function placedOrder(owner = new Shopper(shop.app)): Promise<{ owner: Shopper; order: Order }> {
   await owner.addToCart(cake.id, 1);
-  await owner.checkout({ payType: 'A' });
+  await owner.checkout({ payType: 'atm' });
   const order = await shop.db.order.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
   return { owner, order };
 }

@@ -12,7 +12,7 @@ beforeAll(async () => {
 });
 afterAll(() => shop.close());
 
-async function checkout(shopper: Shopper, payType: 'A' | 'C') {
+async function checkout(shopper: Shopper, payType: 'atm' | 'card') {
   await shopper.addToCart(cake.id, 1);
   await shopper.checkout({ payType });
   return shop.db.order.findFirstOrThrow({ orderBy: { createdAt: 'desc' }, include: { payments: { orderBy: { createdAt: 'asc' } } } });
@@ -22,7 +22,7 @@ const outbox = (orderId: string) => shop.db.mailOutbox.findMany({ where: { order
 
 describe('the order confirmation e-mail', () => {
   it('is owed once an ATM order has its account, naming that attempt', async () => {
-    const order = await checkout(new Shopper(shop.app), 'A');
+    const order = await checkout(new Shopper(shop.app), 'atm');
 
     const rows = await outbox(order.id);
 
@@ -36,7 +36,7 @@ describe('the order confirmation e-mail', () => {
     shop.bank.sandbox.control.setFaults({ unavailable: true });
     let order;
     try {
-      order = await checkout(shopper, 'A');
+      order = await checkout(shopper, 'atm');
     } finally {
       shop.bank.sandbox.control.setFaults({});
     }
@@ -51,7 +51,7 @@ describe('the order confirmation e-mail', () => {
 
   it('is owed once per order, however many attempts follow', async () => {
     const shopper = new Shopper(shop.app);
-    const order = await checkout(shopper, 'C');
+    const order = await checkout(shopper, 'card');
     await shop.db.payment.update({ where: { id: order.payments[0]!.id }, data: { status: 'failed' } });
 
     await shopper.post(`/orders/${order.id}/payments`);

@@ -17,7 +17,7 @@ describe('my orders', () => {
     await shop.close();
   });
 
-  async function placeOrder(shopper: Shopper, product: Product, payType: 'A' | 'C'): Promise<string> {
+  async function placeOrder(shopper: Shopper, product: Product, payType: 'atm' | 'card'): Promise<string> {
     await shopper.addToCart(product.id, 1);
     await shopper.checkout({ payType });
     const order = await shop.db.order.findFirstOrThrow({ orderBy: { createdAt: 'desc' } });
@@ -32,8 +32,8 @@ describe('my orders', () => {
 
   it("lists the shopper's orders newest first with items, total, payment method and status", async () => {
     const shopper = new Shopper(shop.app);
-    const first = await placeOrder(shopper, cake, 'A');
-    const second = await placeOrder(shopper, chili, 'C');
+    const first = await placeOrder(shopper, cake, 'atm');
+    const second = await placeOrder(shopper, chili, 'card');
     const numbers = await shop.db.order.findMany({ where: { id: { in: [first, second] } }, select: { id: true, number: true } });
     const numberOf = (id: string) => numbers.find((order) => order.id === id)!.number;
 
@@ -53,11 +53,11 @@ describe('my orders', () => {
 
   it('shows a page of orders at a time, newest first, with a link to the older ones', async () => {
     const shopper = new Shopper(shop.app);
-    const placed = await placeOrder(shopper, cake, 'C');
+    const placed = await placeOrder(shopper, cake, 'card');
     const { ownerToken, createdAt } = await shop.db.order.findUniqueOrThrow({ where: { id: placed } });
     const older: string[] = [];
     for (let i = 1; i <= MY_ORDERS_PAGE; i++) {
-      const order = await createOrder(shop.db, { lines: [{ product: chili, quantity: 1 }], payType: 'A', ownerToken });
+      const order = await createOrder(shop.db, { lines: [{ product: chili, quantity: 1 }], payType: 'atm', ownerToken });
       await shop.db.order.update({ where: { id: order.id }, data: { createdAt: new Date(createdAt.getTime() - i * 60_000) } });
       older.push(order.number);
     }
@@ -76,7 +76,7 @@ describe('my orders', () => {
 
   it('shows the labels in English', async () => {
     const shopper = new Shopper(shop.app);
-    const id = await placeOrder(shopper, cake, 'C');
+    const id = await placeOrder(shopper, cake, 'card');
     const res = await shopper.agent.get(`/orders/${id}?lang=en`);
     expect(res.text).toContain('data-testid="order-status">Awaiting payment<');
     expect(res.text).toContain('data-testid="order-pay-type">Credit card<');
@@ -89,7 +89,7 @@ describe('my orders', () => {
     shop.bank.sandbox.control.setFaults({ unavailable: true });
     let id: string;
     try {
-      id = await placeOrder(shopper, chili, 'C');
+      id = await placeOrder(shopper, chili, 'card');
     } finally {
       shop.bank.sandbox.control.setFaults({});
     }
@@ -105,7 +105,7 @@ describe('my orders', () => {
 
   it("answers 404 to another shopper for someone else's order, as for an unknown one", async () => {
     const owner = new Shopper(shop.app);
-    const id = await placeOrder(owner, cake, 'A');
+    const id = await placeOrder(owner, cake, 'atm');
     const stranger = new Shopper(shop.app);
     await stranger.addToCart(chili.id, 1);
     await stranger.openCheckout();
@@ -125,14 +125,14 @@ describe('my orders', () => {
 
   it('answers 404 to a browser without a session and to an id that is not a uuid', async () => {
     const owner = new Shopper(shop.app);
-    const id = await placeOrder(owner, cake, 'C');
+    const id = await placeOrder(owner, cake, 'card');
     expect((await new Shopper(shop.app).agent.get(`/orders/${id}`)).status).toBe(404);
     expect((await owner.agent.get('/orders/1')).status).toBe(404);
   });
 
   it('answers the cart, order pages and status with Cache-Control: no-store, so Back never shows a stale copy', async () => {
     const shopper = new Shopper(shop.app);
-    const id = await placeOrder(shopper, cake, 'C');
+    const id = await placeOrder(shopper, cake, 'card');
     for (const path of ['/cart', '/orders', `/orders/${id}`, `/orders/${id}/result`, `/orders/${id}/status`]) {
       const res = await shopper.agent.get(path);
       expect([path, res.status, res.headers['cache-control']]).toEqual([path, 200, 'no-store']);
@@ -141,7 +141,7 @@ describe('my orders', () => {
 
   it('reminds in the cart of an unpaid order, with the way to continue paying it', async () => {
     const shopper = new Shopper(shop.app);
-    const id = await placeOrder(shopper, cake, 'C');
+    const id = await placeOrder(shopper, cake, 'card');
     const order = await shop.db.order.findUniqueOrThrow({ where: { id } });
 
     const cart = await shopper.agent.get('/cart');
@@ -165,7 +165,7 @@ describe('my orders', () => {
 
   it('gives the order page a live status and coloured badges', async () => {
     const shopper = new Shopper(shop.app);
-    const id = await placeOrder(shopper, cake, 'A');
+    const id = await placeOrder(shopper, cake, 'atm');
     const res = await shopper.agent.get(`/orders/${id}?lang=en`);
     expect(res.text).toContain(`data-status-url="/orders/${id}/status"`);
     expect(res.text).toContain('<script src="/static/js/order-status.js"></script>');

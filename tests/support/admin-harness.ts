@@ -132,8 +132,8 @@ export async function signedIn(app: Express): Promise<AdminBrowser> {
 /** An order with one card attempt created at the sandbox (AutoBilling Y, as the shop does). */
 export async function cardAttempt(h: AdminHarness, priceTwd = 1_500): Promise<{ order: Order; payment: Payment }> {
   const product = await createProduct(h.db, { priceTwd, stock: 10 });
-  const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
-  const payment = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'C' });
+  const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'card' });
+  const payment = await startedAttempt(h.attemptDeps, { orderId: order.id, payType: 'card' });
   return { order, payment };
 }
 
@@ -163,7 +163,7 @@ export async function paidCardAttempt(h: AdminHarness, priceTwd = 1_500): Promis
  */
 export async function authorisedCardAttempt(h: AdminHarness): Promise<{ order: Order; payment: Payment }> {
   const product = await createProduct(h.db, { priceTwd: 2_000, stock: 10 });
-  const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'C' });
+  const order = await createOrder(h.db, { lines: [{ product, quantity: 1 }], payType: 'card' });
   const orderNo = `AUTH${Date.now()}${Math.floor(Math.random() * 1e6)}A`;
   const created = await h.sinopac.orderCreate({
     OrderNo: orderNo,
@@ -174,7 +174,7 @@ export async function authorisedCardAttempt(h: AdminHarness): Promise<{ order: O
     CardParam: { AutoBilling: 'N', ExpBillingDays: 7 },
   });
   const payment = await h.db.payment.create({
-    data: { orderId: order.id, orderNo, payType: 'C', amount: order.totalTwd * 100, status: 'pending', tsNo: created.TSNo, autoBilling: false },
+    data: { orderId: order.id, orderNo, payType: 'card', amount: order.totalTwd * 100, status: 'pending', tsNo: created.TSNo, autoBilling: false },
   });
   await deliverReturn(h, payAtBank(h, payment));
   return { order, payment: await h.db.payment.findUniqueOrThrow({ where: { id: payment.id } }) };

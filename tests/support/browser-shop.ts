@@ -136,7 +136,7 @@ export async function addToCart(page: Page, shop: ShopHarness, slug: string): Pr
 }
 
 /** From the cart: opens checkout and fills the shopper's details and the payment method. */
-export async function fillCheckout(page: Page, shop: ShopHarness, payType: 'C' | 'A'): Promise<void> {
+export async function fillCheckout(page: Page, shop: ShopHarness, payType: 'card' | 'atm'): Promise<void> {
   await page.getByTestId('go-to-checkout').click();
   await page.waitForURL(`${shop.baseUrl}/checkout`);
   await page.locator('#name').fill(SHOPPER.name);

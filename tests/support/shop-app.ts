@@ -72,13 +72,13 @@ export interface CheckoutDetails {
   street: string;
   recipientName?: string;
   recipientPhone?: string;
-  payType: 'A' | 'C';
+  payType: 'atm' | 'card';
 }
 
 export const CUSTOMER: CheckoutDetails = {
   name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678',
   postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號 3 樓',
-  payType: 'C',
+  payType: 'card',
 };
 
 export class Shopper {

@@ -1,12 +1,13 @@
 // SinoPac's terms stay inside src/sinopac/ (and its simulator, src/sandbox/): the rest of the shop
 // speaks of card and ATM, amounts, and outcomes. This reads every source file outside those two
-// folders and names each line that spells one of the bank's codes or message fields.
+// folders, and every view, and names each line that spells one of the bank's codes or message fields.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = join(import.meta.dirname, '../..');
 const SRC = join(ROOT, 'src');
+const VIEWS = join(ROOT, 'views');
 const BANK_FOLDERS = ['sinopac', 'sandbox', 'generated'].map((folder) => join(SRC, folder));
 
 // What only the bank's own code may spell, each with what it is.
@@ -16,16 +17,17 @@ const BANK_TERMS: Array<[RegExp, string]> = [
   // The database's enum types share two of these names (PayType, RefundStatus): only the fields count.
   [/\b(?:PayType|RefundStatus)\s*(?::|===|!==)|\.(?:PayType|RefundStatus)\b|(?<!::)['"](?:PayType|RefundStatus)['"]/, 'the PayType or RefundStatus field'],
   [/['"][AC]['"]/, 'a PayType letter'],
+  [/\bPayType\.[AC]\b/, 'a PayType letter'],
   [/\bCommand\b/, 'the OrderMaintain Command field'],
   [/\b(?:ReturnURL|BackendURL|ATMParam|CardParam|AutoBilling|PrdtName|ExpireDate|ExpMinutes|AtmPayNo|CardPayURL|WebAtmURL|PayStatus|RefundFlag|APType)\b/, 'a message field'],
   [/['"]807['"]/, "the bank's code"],
 ];
 
-function sourceFiles(folder: string): string[] {
+function sourceFiles(folder: string, extension: string): string[] {
   return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
     const path = join(folder, entry.name);
-    if (entry.isDirectory()) return BANK_FOLDERS.includes(path) ? [] : sourceFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
+    if (entry.isDirectory()) return BANK_FOLDERS.includes(path) ? [] : sourceFiles(path, extension);
+    return entry.name.endsWith(extension) ? [path] : [];
   });
 }
 
@@ -37,8 +39,15 @@ function leaks(text: string): string[] {
 
 describe('the bank boundary', () => {
   it('no file outside src/sinopac/ and src/sandbox/ spells a SinoPac code or message field', () => {
-    const found = sourceFiles(SRC)
+    const found = sourceFiles(SRC, '.ts')
       .flatMap((file) => leaks(readFileSync(file, 'utf8')).map((leak) => `${relative(ROOT, file)}:${leak}`));
+    expect(found).toEqual([]);
+  });
+
+  it('no view spells a PayType letter: pages post and compare the shop\'s card and atm', () => {
+    const views = sourceFiles(VIEWS, '.njk');
+    expect(views.length).toBeGreaterThan(10);
+    const found = views.flatMap((file) => leaks(readFileSync(file, 'utf8')).map((leak) => `${relative(ROOT, file)}:${leak}`));
     expect(found).toEqual([]);
   });
 
@@ -47,7 +56,10 @@ describe('the bank boundary', () => {
     expect(leaks('the bank refused with E2001 while the payment was 1C300')).toHaveLength(2);
     expect(leaks("const atm = { bankCode: '807' };")).toHaveLength(1);
     expect(leaks('const entry = { PayType: answer.PayType, RefundStatus: status };')).toHaveLength(1);
-    expect(leaks('payType: PAY_TYPE.card, amount: toBankAmount(totalTwd)')).toEqual([]);
+    expect(leaks("payType: 'card', amount: toBankAmount(totalTwd)")).toEqual([]);
+    expect(leaks("z.enum([PayType.C, PayType.A])")).toHaveLength(1);
+    expect(leaks('<input type="hidden" name="payType" value="A">')).toHaveLength(1);
+    expect(leaks("{{ 'cardHint' if code == 'C' else 'atmHint' }}")).toHaveLength(1);
     expect(leaks('import type { PayType, RefundStatus } from "../generated/prisma/client"; o."payType" = ${payType}::"PayType"')).toEqual([]);
   });
 });

@@ -3,7 +3,7 @@ import { normalisePhone, readCheckoutForm } from '../../src/checkout/checkout-fo
 
 const VALID = {
   name: '王小明', email: 'xiaoming@example.tw', phone: '0912345678',
-  postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號', payType: 'C',
+  postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號', payType: 'card',
 };
 
 describe('the checkout form', () => {

@@ -24,11 +24,11 @@ describe('parseBankDateTime', () => {
 
 const DAY = '20250610';
 const payment = (orderNo: string, amount: number, bookedDay: string | undefined = DAY): ShopPayment =>
-  ({ paymentId: `pay-${orderNo}`, orderId: `order-${orderNo}`, orderNo, payType: 'C', amount, bookedDay });
+  ({ paymentId: `pay-${orderNo}`, orderId: `order-${orderNo}`, orderNo, payType: 'card', amount, bookedDay });
 const refund = (orderNo: string, amount: number, bookedDay = DAY): ShopRefund =>
-  ({ refundId: `refund-${orderNo}-${amount}`, paymentId: `pay-${orderNo}`, orderId: `order-${orderNo}`, orderNo, payType: 'C', amount, bookedDay });
+  ({ refundId: `refund-${orderNo}-${amount}`, paymentId: `pay-${orderNo}`, orderId: `order-${orderNo}`, orderNo, payType: 'card', amount, bookedDay });
 let position = 0;
-const line = (orderNo: string, tsType: 'P' | 'R', amount: number): BankLine => ({ position: position++, orderNo, tsType, payType: 'C', amount });
+const line = (orderNo: string, tsType: 'P' | 'R', amount: number): BankLine => ({ position: position++, orderNo, tsType, payType: 'card', amount });
 
 describe('matchDay', () => {
   it('pairs several partial refunds of one order by amount, whatever order the bank lists them in', () => {
