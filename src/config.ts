@@ -79,8 +79,8 @@ const schema = z.object({
   }),
   ATM_EXPIRE_DAYS: integer(3, 1, 30),
   CARD_EXP_MINUTES: integer(10, 1, 30),
-  RECONCILE_AFTER_MINUTES: integer(15, 1, 1440),
-  RECONCILE_EVERY_SECONDS: integer(60, 5, 3600),
+  BANK_CHECK_AFTER_MINUTES: integer(15, 1, 1440),
+  JOBS_EVERY_SECONDS: integer(60, 5, 3600),
   SINOPAC_MAX_QUERIES_PER_SECOND: integer(20, 1, 100),
   ATM_EXPIRY_GRACE_MINUTES: integer(60, 0, 1440),
   STOCK_HOLD_MINUTES: integer(30, 5, 10_080),
@@ -132,9 +132,9 @@ export interface Config {
   /** The bank check and the ATM expiry (src/jobs/). */
   jobs: {
     /** An undecided attempt is first asked about at this age; later questions thin out (jobs/bank-check-schedule.ts). */
-    reconcileAfterMinutes: number;
+    bankCheckAfterMinutes: number;
     /** How often each job runs, across all instances together. */
-    reconcileEverySeconds: number;
+    jobsEverySeconds: number;
     /** How long after an ATM deadline the attempt is expired, for transfers still being notified. */
     atmExpiryGraceMinutes: number;
     /** How long an unpaid order with no open attempt keeps its stock (jobs/release-stock-holds.ts). */
@@ -296,8 +296,8 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     atmExpireDays: env.ATM_EXPIRE_DAYS,
     cardExpMinutes: env.CARD_EXP_MINUTES,
     jobs: {
-      reconcileAfterMinutes: env.RECONCILE_AFTER_MINUTES,
-      reconcileEverySeconds: env.RECONCILE_EVERY_SECONDS,
+      bankCheckAfterMinutes: env.BANK_CHECK_AFTER_MINUTES,
+      jobsEverySeconds: env.JOBS_EVERY_SECONDS,
       atmExpiryGraceMinutes: env.ATM_EXPIRY_GRACE_MINUTES,
       stockHoldMinutes: env.STOCK_HOLD_MINUTES,
       maxBankQueriesPerSecond: env.SINOPAC_MAX_QUERIES_PER_SECOND,

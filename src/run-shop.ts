@@ -117,7 +117,7 @@ export async function runShop(config: Config): Promise<void> {
   const jobs = createJobQueue({
     databaseUrl: databaseServer.url,
     logger,
-    everySeconds: config.jobs.reconcileEverySeconds,
+    everySeconds: config.jobs.jobsEverySeconds,
     jobs: [
       ...paymentJobs({ db, sinopac, clock, logger }, { ...config.jobs, cardExpMinutes: config.cardExpMinutes }),
       settlementJob({ db, sinopac, clock, logger, onDifferences: metrics.settlementDifferences }),

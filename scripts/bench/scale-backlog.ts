@@ -1,7 +1,7 @@
 // A backlog drained against the sandbox: BENCH_BACKLOG (1,000 unless set; 100 in a quick run) overdue ATM accounts the
 // bank reports expired, expired by the ATM expiry's passes (the job's own function, pass after
 // pass of 50) at the default pace of SINOPAC_MAX_QUERIES_PER_SECOND, 20 questions a second. The
-// reconciler's undecided attempts go through the same passes and the same pace. The time for
+// bank check's undecided attempts go through the same passes and the same pace. The time for
 // 10,000 is BENCH_BACKLOG=10000 measured, or else the 1,000's time scaled by ten (printed so).
 import pg from 'pg';
 import { createDatabase } from '../../src/db/prisma';
@@ -52,7 +52,7 @@ export async function measureBacklog(url: string, section: string, log: (line: s
     const sinopac = new SinopacClient({ apiUrl: sandbox.apiUrl, shopNo: DEMO_SHOP.shopNo, hashKeys: DEMO_SHOP.hashKeys, timeoutMs: 15_000 });
     const deps = { db, sinopac, clock: () => new Date(), logger: createLogger('silent') };
     const pace = bankPace(DEFAULT_PACE);
-    const settings = { atmExpiryGraceMinutes: 60, reconcileAfterMinutes: 15 };
+    const settings = { atmExpiryGraceMinutes: 60, bankCheckAfterMinutes: 15 };
     const remaining = async () => Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM "Payment" WHERE id LIKE $1 AND status = 'pending'`, [`${run}-pay-%`])).rows[0]!.n);
     log(`scale: expiring a backlog of ${BACKLOG.toLocaleString('en-US')} overdue ATM accounts at ${DEFAULT_PACE} questions a second ...`);
     const requestsBefore = sandbox.requests();

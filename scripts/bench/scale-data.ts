@@ -123,7 +123,7 @@ export async function generateScaleData(url: string, orders: number, log: (line:
         ('pending', CASE WHEN pay.status IN ('paid', 'refunded') THEN 'paid' WHEN pay.status IN ('failed', 'expired') THEN pay.status::text END, 'callback', interval '20 minutes'),
         ('paid', CASE WHEN pay.status = 'refunded' THEN 'refunded' END, 'refund', interval '2 days')
       ) AS e(f, t, reason, after) WHERE e.t IS NOT NULL`);
-    // The bank log: OrderCreate, the query the callback made, and a reconciler's re-check, about 1 KB each.
+    // The bank log: OrderCreate, the query the callback made, and a bank check's re-check, about 1 KB each.
     await step('bank exchanges', `
       INSERT INTO "GatewayExchange" (service, "orderNo", "paymentId", request, response, "durationMs", outcome, "createdAt")
       SELECT (ARRAY['OrderCreate', 'OrderPayQuery', 'OrderQuery'])[k], pay."orderNo", pay.id,

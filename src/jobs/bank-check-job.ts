@@ -9,7 +9,7 @@
 // deadline.
 import type { Payment } from '../generated/prisma/client';
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
-import { CARD_LINK_GRACE_MINUTES } from '../payments/order-settlement';
+import { CARD_LINK_GRACE_MINUTES } from '../payments/apply-to-order';
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
 import { applyBankResult, type BankOutcome } from '../payments/apply-result';
 import { recordAttemptCheck, type CheckResult } from './bank-check-schedule';
@@ -18,7 +18,7 @@ import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
 
 export interface BankCheckSettings {
   /** An attempt is first asked about once it is this old; later questions thin out from there. */
-  reconcileAfterMinutes: number;
+  bankCheckAfterMinutes: number;
   /** How long a card attempt's link lives (CARD_EXP_MINUTES). */
   cardExpMinutes: number;
   /** ATM attempts past their deadline by this much belong to the ATM expiry, which asks once more. */
@@ -28,7 +28,7 @@ export interface BankCheckSettings {
 /** One pass: asks the bank about every attempt that is due, earliest due first, and settles what it says. */
 export async function checkUndecidedAttempts(deps: BankCheckDependencies, settings: BankCheckSettings, pace: BankPace = noPace): Promise<AttemptReport[]> {
   const now = deps.clock();
-  const cutoff = new Date(now.getTime() - settings.reconcileAfterMinutes * 60_000);
+  const cutoff = new Date(now.getTime() - settings.bankCheckAfterMinutes * 60_000);
   const overdue = new Date(now.getTime() - settings.atmExpiryGraceMinutes * 60_000);
   const linkOver = new Date(now.getTime() - cardLinkLifeMs(settings));
   const due = await deps.db.payment.findMany({
@@ -46,16 +46,16 @@ export async function checkUndecidedAttempts(deps: BankCheckDependencies, settin
   const reports: AttemptReport[] = [];
   for (const payment of due) {
     await pace();
-    const { report, result, unreachable } = await reconcileOne(deps, payment);
+    const { report, result, unreachable } = await checkOne(deps, payment);
     const notAfter = payment.atmDeadline
       ? new Date(payment.atmDeadline.getTime() + settings.atmExpiryGraceMinutes * 60_000)
       : cardLinkCheckAfter(payment, now, settings);
-    await recordAttemptCheck(deps.db, payment, result, { now, baseMinutes: settings.reconcileAfterMinutes, notAfter });
+    await recordAttemptCheck(deps.db, payment, result, { now, baseMinutes: settings.bankCheckAfterMinutes, notAfter });
     reports.push(report);
     // No answer at all: the bank is down, and the others would only wait for their timeouts too.
     if (unreachable) break;
   }
-  logPass(deps.logger, 'reconcile', reports);
+  logPass(deps.logger, 'bank check', reports);
   return reports;
 }
 
@@ -69,15 +69,15 @@ function cardLinkCheckAfter(payment: Payment, now: Date, settings: BankCheckSett
   return linkOver > now ? linkOver : undefined;
 }
 
-async function reconcileOne(
+async function checkOne(
   deps: BankCheckDependencies,
   found: Payment,
 ): Promise<{ report: AttemptReport; result: CheckResult; unreachable: boolean }> {
   try {
     const payment = found.status === 'creating' ? await giveUpCreating(deps, found) : found;
-    const check = await checkWithBank(deps, payment, 'reconcile');
+    const check = await checkWithBank(deps, payment, 'bank_check');
     const outcome = outcomeToSettle(payment, check);
-    const applied = outcome && (await applyBankResult(deps, { paymentId: payment.id, outcome, source: 'reconcile' }));
+    const applied = outcome && (await applyBankResult(deps, { paymentId: payment.id, outcome, source: 'bank_check' }));
     return {
       report: { paymentId: payment.id, check: check.kind, ...(applied && { applied: applied.kind }) },
       result: checkResult(check),
@@ -85,7 +85,7 @@ async function reconcileOne(
     };
   } catch (error) {
     // A defect or a database hiccup about this one attempt: recorded on it, and the pass goes on.
-    deps.logger.error({ err: error, paymentId: found.id }, 'reconciling the attempt failed');
+    deps.logger.error({ err: error, paymentId: found.id }, 'the bank check of the attempt failed');
     return { report: { paymentId: found.id, check: 'error' }, result: { ok: false, error: String(error) }, unreachable: false };
   }
 }
@@ -112,7 +112,7 @@ async function giveUpCreating(deps: BankCheckDependencies, payment: Payment): Pr
   await applyBankResult(deps, {
     paymentId: payment.id,
     outcome: { kind: 'create_failed', code: 'no_answer', description: 'OrderCreate was never answered' },
-    source: 'reconcile',
+    source: 'bank_check',
   });
   return deps.db.payment.findUniqueOrThrow({ where: { id: payment.id } });
 }

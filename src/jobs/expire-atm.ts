@@ -2,7 +2,7 @@
 // passed by more than a grace period: a transfer made at 23:59 may still be on its way to us, its
 // notification retried for up to 40 minutes. The bank is asked once; paid is applied as paid, and
 // anything else as expired, which expires the order and gives its stock back (the shopper may
-// still pay again, see order-settlement.ts). An attempt the bank gives no usable answer about is
+// still pay again, see apply-to-order.ts). An attempt the bank gives no usable answer about is
 // recorded, asked again on the bank check's schedule, and passed over meanwhile.
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
 import { applyBankResult, type BankOutcome } from '../payments/apply-result';
@@ -14,7 +14,7 @@ import { checkResult } from './bank-check-job';
 export interface AtmExpirySettings {
   atmExpiryGraceMinutes: number;
   /** The base of the question schedule (bank-check-schedule.ts). */
-  reconcileAfterMinutes: number;
+  bankCheckAfterMinutes: number;
 }
 
 /** One pass over the overdue ATM attempts. */
@@ -42,11 +42,11 @@ export async function expireOverdueAtmPayments(deps: BankCheckDependencies, sett
       reports.push({ paymentId: payment.id, check: check.kind, ...(applied && { applied: applied.kind }) });
     } catch (error) {
       deps.logger.error({ err: error, paymentId: payment.id }, 'expiring the ATM attempt failed');
-      await recordAttemptCheck(deps.db, payment, { ok: false, error: String(error) }, { now, baseMinutes: settings.reconcileAfterMinutes });
+      await recordAttemptCheck(deps.db, payment, { ok: false, error: String(error) }, { now, baseMinutes: settings.bankCheckAfterMinutes });
       reports.push({ paymentId: payment.id, check: 'error' });
       continue;
     }
-    await recordAttemptCheck(deps.db, payment, checkResult(check), { now, baseMinutes: settings.reconcileAfterMinutes });
+    await recordAttemptCheck(deps.db, payment, checkResult(check), { now, baseMinutes: settings.bankCheckAfterMinutes });
     // No answer at all: the bank is down, and the others would only wait for their timeouts too.
     if (check.kind === 'bank_unavailable' && check.unreachable) break;
   }

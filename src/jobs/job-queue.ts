@@ -10,7 +10,7 @@ import type { Logger } from 'pino';
 import PgBoss from 'pg-boss';
 
 export interface ScheduledJob {
-  /** The queue's name, e.g. "reconcile-pending". */
+  /** The queue's name, e.g. "bank-check". */
   name: string;
   run: () => Promise<unknown>;
   /** Its own slot length, when it runs less often than the queue's `everySeconds` (e.g. hourly). */

@@ -23,7 +23,7 @@ export function paymentJobs(deps: BankCheckDependencies, settings: PaymentJobSet
   const drain = <T>(pass: () => Promise<T[]>) => drainPasses(pass, ATTEMPTS_PER_PASS, MAX_PASSES_PER_RUN);
   return [
     // pg-boss stores the queue's name with every job and schedule of a running shop, so it stays as it is.
-    { name: 'reconcile-pending', run: () => drain(() => checkUndecidedAttempts(deps, settings, pace)) },
+    { name: 'bank-check', run: () => drain(() => checkUndecidedAttempts(deps, settings, pace)) },
     { name: 'expire-atm', run: () => drain(() => expireOverdueAtmPayments(deps, settings, pace)) },
     { name: 'recheck-refunds', run: () => recheckUnknownRefunds(deps, settings) },
     { name: 'release-stock-holds', run: () => releaseStaleStockHolds(deps, settings) },

@@ -17,7 +17,7 @@ import { logPass } from './pass-report';
 
 export interface RefundRecheckSettings {
   /** A refund is first asked about once it is this old (its own request has long finished by then). */
-  reconcileAfterMinutes: number;
+  bankCheckAfterMinutes: number;
 }
 
 const REFUNDS_PER_PASS = 50;
@@ -37,7 +37,7 @@ export async function recheckUnknownRefunds(deps: BankCheckDependencies, setting
   const due = await deps.db.refund.findMany({
     where: {
       status: 'requested',
-      createdAt: { lt: new Date(now.getTime() - settings.reconcileAfterMinutes * 60_000) },
+      createdAt: { lt: new Date(now.getTime() - settings.bankCheckAfterMinutes * 60_000) },
       OR: [{ nextBankCheckAt: null }, { nextBankCheckAt: { lte: now } }],
     },
     include: { payment: { include: { refunds: true } } },
@@ -78,7 +78,7 @@ async function decideAndApply(deps: BankCheckDependencies, refund: OpenRefund, a
   const description = atBank.summary;
   switch (decision) {
     case 'succeeded': {
-      const answer = await applyRefundAnswer(deps, refund, { description }, 'reconcile');
+      const answer = await applyRefundAnswer(deps, refund, { description }, 'bank_check');
       return { refundId: refund.id, decision: answer.kind, ...(answer.kind === 'succeeded' && { applied: answer.applied.kind }) };
     }
     case 'failed':
@@ -108,6 +108,6 @@ function decide(refund: OpenRefund, atBank: Extract<AttemptAtBank, { kind: 'answ
 
 async function schedule(deps: BankCheckDependencies, refund: Refund, now: Date, settings: RefundRecheckSettings): Promise<void> {
   const checks = refund.bankChecks + 1;
-  const next = new Date(now.getTime() + minutesUntilNextCheck(checks, settings.reconcileAfterMinutes) * 60_000);
+  const next = new Date(now.getTime() + minutesUntilNextCheck(checks, settings.bankCheckAfterMinutes) * 60_000);
   await deps.db.refund.update({ where: { id: refund.id }, data: { bankChecks: checks, nextBankCheckAt: next } });
 }

@@ -1,7 +1,7 @@
 // Stock is never held forever. An unpaid order keeps its stock while one of its attempts can still
 // be paid; once none can, it keeps it STOCK_HOLD_MINUTES more (time for the shopper to try another
 // card), then expires and gives it back. A new attempt ("pay again") reserves it again, and money
-// arriving later still pays the order (order-settlement.ts). What can still be paid:
+// arriving later still pays the order (apply-to-order.ts). What can still be paid:
 // - an attempt whose OrderCreate is under way (creating; the bank check decides it within minutes);
 // - an ATM attempt waiting for its transfer (the ATM expiry ends it after its deadline);
 // - a card attempt waiting for its payer, until its link expires (CARD_EXP_MINUTES) plus a grace
@@ -10,7 +10,7 @@
 // card link left to expire, and an attempt whose OrderCreate failed and was not tried again.
 import { MONEY_TRANSACTION } from '../db/row-locks';
 import type { BankCheckDependencies } from '../payments/bank-check';
-import { attemptsHoldingStock, expireOrderUnlessHeld } from '../payments/order-settlement';
+import { attemptsHoldingStock, expireOrderUnlessHeld } from '../payments/apply-to-order';
 import { logPass } from './pass-report';
 
 export interface StockHoldSettings {

@@ -9,7 +9,7 @@
 // status it was decided from. Behind both, unique indexes refuse a second applied transition into
 // the same status and a second "applied" PayToken row (migration payment_guarantees): should
 // anything ever get past the lock, the transaction rolls back and the caller hears already_applied.
-// Stock is not this function's: the order reserved it when placed (see order-settlement.ts).
+// Stock is not this function's: the order reserved it when placed (see apply-to-order.ts).
 // Money that moves (a payment collected, a refund made) is also written to the append-only
 // MoneyMovement record in the same transaction, at the time it happened, for the daily settlement.
 import type { Logger } from 'pino';
@@ -18,7 +18,7 @@ import type { Prisma, PaymentStatus } from '../generated/prisma/client';
 import { enqueueMail } from '../mail/outbox';
 import { recordDeliveryOutcome } from './payment-sql';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
-import { attemptsHoldingStock, expireOrderUnlessHeld, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './order-settlement';
+import { attemptsHoldingStock, expireOrderUnlessHeld, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './apply-to-order';
 import type { PaymentAtBank } from '../sinopac/bank-answers';
 import { canTransition, changePaymentStatus, recordRefusedChange, type PaymentColumns } from './payment-states';
 
@@ -46,7 +46,7 @@ export type BankOutcome =
   | { kind: 'refunded'; amount: number };
 
 /** Where the outcome came from, for the audit trail. */
-export type ResultSource = 'checkout' | 'backend' | 'return' | 'reconcile' | 'expiry' | 'admin';
+export type ResultSource = 'checkout' | 'backend' | 'return' | 'bank_check' | 'expiry' | 'admin';
 
 export interface ApplyRequest {
   paymentId: string;

@@ -19,7 +19,7 @@ export interface BankCheckDependencies {
 }
 
 /** Who asks the bank: also the source the caller settles the answer as. */
-export type BankAsker = Extract<ResultSource, 'reconcile' | 'expiry' | 'admin'>;
+export type BankAsker = Extract<ResultSource, 'bank_check' | 'expiry' | 'admin'>;
 
 export type BankCheck =
   /** The bank's status code, and what it means for the attempt (undefined: still waiting for the payer). */
@@ -38,7 +38,7 @@ export type BankCheck =
   | { kind: 'bank_unavailable'; refusal?: { code: string | undefined }; unreachable: boolean; transient: boolean; detail: string };
 
 // How the attempt's history names who asked, in the reason of a refused change.
-const ASKER_IN_HISTORY: Record<BankAsker, string> = { reconcile: 'reconcile', expiry: 'expiry', admin: 'admin re-check' };
+const ASKER_IN_HISTORY: Record<BankAsker, string> = { bank_check: 'bank check', expiry: 'expiry', admin: 'admin re-check' };
 
 export async function checkWithBank(deps: BankCheckDependencies, payment: Payment, askedBy: BankAsker): Promise<BankCheck> {
   const { db, sinopac, clock, logger } = deps;

@@ -10,7 +10,7 @@ import { toBankAmount } from '../sinopac/shop-bank';
 
 /**
  * Allowed moves, from → to.
- * - creating: the row exists before OrderCreate is sent, so a crash leaves a trace to reconcile.
+ * - creating: the row exists before OrderCreate is sent, so a crash leaves a trace for the bank check.
  * - "paid" is the bank's statement that money arrived, which outranks our own judgement, so it is
  *   taken from every state we reached without the bank saying so: creating (we crashed before
  *   storing the bank's answer), create_failed (OrderCreate timed out but the bank did create the
@@ -20,7 +20,7 @@ import { toBankAmount } from '../sinopac/shop-bank';
  * turn a paid order unpaid; cancelled → paid is refused and recorded, for a refund by hand.
  * The table has no cycle, so an attempt enters each status at most once; a unique index on applied
  * PaymentEvents holds the database to that too (migration payment_guarantees).
- * What each change does to the order and its stock: order-settlement.ts; docs/payments.md draws
+ * What each change does to the order and its stock: apply-to-order.ts; docs/payments.md draws
  * the whole picture.
  */
 export const PAYMENT_TRANSITIONS = {
@@ -39,7 +39,7 @@ export function canTransition(from: PaymentStatus, to: PaymentStatus): boolean {
 }
 
 /**
- * An order's allowed moves, from → to. It follows its attempts (order-settlement.ts):
+ * An order's allowed moves, from → to. It follows its attempts (apply-to-order.ts):
  * - awaiting_payment: placed, its stock reserved; paid by an attempt, expired when none of its
  *   attempts can still be paid, or cancelled unpaid (orders/cancel-order.ts).
  * - expired: its stock given back; a new attempt revives it (awaiting_payment again, the stock

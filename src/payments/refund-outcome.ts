@@ -22,7 +22,7 @@ export async function applyRefundAnswer(
   deps: ApplyDependencies,
   refund: Refund,
   answer: RefundAnswer,
-  source: Extract<ResultSource, 'admin' | 'reconcile'>,
+  source: Extract<ResultSource, 'admin' | 'bank_check'>,
 ): Promise<RefundOutcome> {
   const bank = { bankCode: resultCodeOf(answer.description) ?? null, bankDescription: answer.description };
   const log = deps.logger.child({ refundId: refund.id, paymentId: refund.paymentId, source });

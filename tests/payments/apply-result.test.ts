@@ -143,7 +143,7 @@ describe('settling a paid result', () => {
   it('pays an attempt whose OrderCreate timed out when the bank later says it was paid', async () => {
     const { order, payment } = await pendingCardOrder({ status: 'create_failed' });
 
-    const result = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'reconcile' });
+    const result = await applyBankResult(deps, { paymentId: payment.id, outcome: paid, source: 'bank_check' });
 
     expect(result.kind).toBe('applied');
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('paid');
@@ -216,7 +216,7 @@ describe('settling an attempt that ended unpaid', () => {
     try {
       const results = await Promise.all(
         Array.from({ length: 6 }, (_, i) =>
-          applyBankResult({ ...deps, db: i % 2 === 0 ? db : other }, { paymentId: payment.id, outcome: { kind: 'expired' }, source: i % 2 === 0 ? 'reconcile' : 'expiry' }),
+          applyBankResult({ ...deps, db: i % 2 === 0 ? db : other }, { paymentId: payment.id, outcome: { kind: 'expired' }, source: i % 2 === 0 ? 'bank_check' : 'expiry' }),
         ),
       );
       expect(results.map((r) => r.kind).sort()).toEqual(['already_applied', 'already_applied', 'already_applied', 'already_applied', 'already_applied', 'applied']);
@@ -233,7 +233,7 @@ describe('settling an attempt that ended unpaid', () => {
     const { product, order, payment } = await pendingCardOrder({ stock: 10, quantity: 1 });
     await createPayment(db, order, 'pending');
 
-    await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'reconcile' });
+    await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'expired' }, source: 'bank_check' });
 
     expect((await db.order.findUniqueOrThrow({ where: { id: order.id } })).status).toBe('awaiting_payment');
     expect((await db.product.findUniqueOrThrow({ where: { id: product.id } })).stock).toBe(9);

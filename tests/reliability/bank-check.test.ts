@@ -1,4 +1,4 @@
-// The reconciler and the ATM expiry, one pass at a time, against the sandbox and a test database,
+// The bank check and the ATM expiry, one pass at a time, against the sandbox and a test database,
 // with the shop's clock moved forward instead of waiting.
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Payment } from '../../src/generated/prisma/client';
@@ -11,7 +11,7 @@ import { createOrder, createPayment, createProduct } from '../support/shop-fixtu
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { getWithCookie, hiddenField, placeOrder } from '../payments/payment-flow-helpers';
 
-const SETTINGS = { reconcileAfterMinutes: 15, atmExpiryGraceMinutes: 60, cardExpMinutes: 10 };
+const SETTINGS = { bankCheckAfterMinutes: 15, atmExpiryGraceMinutes: 60, cardExpMinutes: 10 };
 const MINUTE = 60_000;
 
 let shop: ShopHarness;
@@ -42,7 +42,7 @@ async function payWithEveryNotificationDropped(payment: Payment, outcome: 'appro
   await eventually(async () => control().deliveries({ orderNo: payment.orderNo }).filter((d) => d.outcome === 'dropped').length === 5);
 }
 
-describe('the reconciler', () => {
+describe('the bank check', () => {
   it('pays an ATM payment whose notifications were all dropped, once it is old enough to ask about', async () => {
     const { payment, product } = await placeOrder(shop, 'atm', { stock: 3 });
     await payWithEveryNotificationDropped(payment);
@@ -57,7 +57,7 @@ describe('the reconciler', () => {
     expect(await orderStatusOf(payment)).toBe('paid');
     expect(await stockOf(product.id)).toBe(2);
     const events = await shop.db.paymentEvent.findMany({ where: { paymentId: payment.id, toStatus: 'paid' } });
-    expect(events).toMatchObject([{ fromStatus: 'pending', applied: true, reason: 'paid (reconcile)' }]);
+    expect(events).toMatchObject([{ fromStatus: 'pending', applied: true, reason: 'paid (bank_check)' }]);
     expect(await orderQueriesAbout(payment)).toBe(1);
   });
 
@@ -95,7 +95,7 @@ describe('the reconciler', () => {
     expect(await statusOf(payment)).toBe('pending');
     const refused = await shop.db.paymentEvent.findMany({ where: { paymentId: payment.id, applied: false } });
     expect(refused).toHaveLength(1);
-    expect(refused[0]!.reason).toBe(`mismatch: Amount ${payment.amount + 100} is not ${payment.amount} (reconcile)`);
+    expect(refused[0]!.reason).toBe(`mismatch: Amount ${payment.amount + 100} is not ${payment.amount} (bank check)`);
   });
 
   it('expires an attempt the bank never created, which expires its order and releases its stock once', async () => {

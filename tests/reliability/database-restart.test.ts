@@ -31,7 +31,7 @@ beforeAll(async () => {
     PORT: '0',
     SANDBOX_PORT: '0',
     LOG_LEVEL: 'warn',
-    RECONCILE_EVERY_SECONDS: '5',
+    JOBS_EVERY_SECONDS: '5',
   });
 }, 120_000);
 
@@ -78,7 +78,7 @@ it('the shop survives a database restart: 503 while it is down, serving again wi
   await jobs.connect();
   try {
     const completedSince = async () =>
-      (await jobs.query(`SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = 'reconcile-pending' AND state = 'completed' AND completed_on > $1`, [new Date(back)])).rows[0].n as number;
+      (await jobs.query(`SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = 'bank-check' AND state = 'completed' AND completed_on > $1`, [new Date(back)])).rows[0].n as number;
     await vi.waitFor(async () => expect(await completedSince()).toBeGreaterThan(0), { timeout: 20_000, interval: 500 });
   } finally {
     await jobs.end();

@@ -7,7 +7,7 @@ import { createJobQueue, JOB_SCHEMA, type JobQueue } from '../../src/jobs/job-qu
 import { createLogger } from '../../src/logger';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
-const JOB = 'reconcile-pending';
+const JOB = 'bank-check';
 const SLOT_SECONDS = 1;
 
 let testDb: TestDatabase;

@@ -26,7 +26,7 @@ import { createOrder, createPayment, createProduct } from '../support/shop-fixtu
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 
 const SHOP = { shopNo: 'NA0249_001', hashKeys: { A1: '4D9709D699CA40EE', A2: '5A4FEF83140C4E9E', B1: 'BC74301945134CB4', B2: '961F67DF4C4E4C9F' } };
-const SETTINGS = { reconcileAfterMinutes: 15, atmExpiryGraceMinutes: 60, stockHoldMinutes: 30, cardExpMinutes: 10 };
+const SETTINGS = { bankCheckAfterMinutes: 15, atmExpiryGraceMinutes: 60, stockHoldMinutes: 30, cardExpMinutes: 10 };
 const MINUTE = 60_000;
 const OK = 'S0000 – 處理成功';
 
@@ -211,7 +211,7 @@ describe('when the bank is busy, or a card link runs out', () => {
   });
 
   it('asks about a card attempt right after its link has run out, plus the grace, before its first ladder step', async () => {
-    const slowLadder = { ...SETTINGS, reconcileAfterMinutes: 60, cardExpMinutes: 10 };
+    const slowLadder = { ...SETTINGS, bankCheckAfterMinutes: 60, cardExpMinutes: 10 };
     const card = await attempt('card');
     // An OrderCreate whose answer was lost: the bank may hold the order, or never have made it.
     const lostCreate = await attempt('card', 'create_failed');
@@ -227,7 +227,7 @@ describe('when the bank is busy, or a card link runs out', () => {
   });
 
   it('asks a card attempt whose link outlives its first question again when the link has run out, not a ladder step later', async () => {
-    const longLink = { ...SETTINGS, reconcileAfterMinutes: 15, cardExpMinutes: 30 };
+    const longLink = { ...SETTINGS, bankCheckAfterMinutes: 15, cardExpMinutes: 30 };
     const card = await attempt('card');
     queryAnswers.set(card.orderNo, entryFor(card, { PayStatus: '1C200' }));
 
@@ -301,7 +301,7 @@ describe('the bank’s answer to a refund', () => {
 });
 
 describe('a refund whose outcome is unknown', () => {
-  it('is re-checked by the reconciler, booked once when the bank made it, and its amount is no longer held', async () => {
+  it('is re-checked by the bank check, booked once when the bank made it, and its amount is no longer held', async () => {
     const payment = await paidCard();
     maintain.untrusted = true;
     const sent = await refundPayment(deps(new Date()), { paymentId: payment.id, kind: 'refund', amount: 30_000, idempotencyKey: crypto.randomUUID(), requestedBy: 'merchant' });

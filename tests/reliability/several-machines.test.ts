@@ -24,7 +24,7 @@ beforeAll(async () => {
     PORT: '0',
     LOG_LEVEL: 'warn',
     ...sandboxBankEnv(sandbox.apiUrl),
-    RECONCILE_EVERY_SECONDS: '5',
+    JOBS_EVERY_SECONDS: '5',
     METRICS_TOKEN,
   };
   shops = await Promise.all([startShopProcess(env), startShopProcess(env), startShopProcess(env)]);
@@ -74,7 +74,7 @@ describe('three shop processes on one database', () => {
     try {
       const completed = async () =>
         (await client.query<{ slot: string; runs: number }>(
-          `SELECT singleton_on::text AS slot, count(*)::int AS runs FROM ${JOB_SCHEMA}.job WHERE name = 'reconcile-pending' AND state = 'completed' GROUP BY 1`,
+          `SELECT singleton_on::text AS slot, count(*)::int AS runs FROM ${JOB_SCHEMA}.job WHERE name = 'bank-check' AND state = 'completed' GROUP BY 1`,
         )).rows;
       await vi.waitFor(async () => expect((await completed()).length).toBeGreaterThanOrEqual(3), { timeout: 40_000, interval: 1_000 });
 
@@ -83,9 +83,9 @@ describe('three shop processes on one database', () => {
       expect(slots.every((slot) => slot.runs === 1)).toBe(true);
       // Every completed run was one process's run, and no process ran one the others also ran. (A
       // run counted just now may not be marked completed yet: active ones count as well.)
-      const runs = await Promise.all(shops.map(async (shop) => sumOf((await metricsOf(shop)).text, 'fengshou_job_runs_total', 'job="reconcile-pending",outcome="ok"')));
+      const runs = await Promise.all(shops.map(async (shop) => sumOf((await metricsOf(shop)).text, 'fengshou_job_runs_total', 'job="bank-check",outcome="ok"')));
       const jobsNow = (await client.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = 'reconcile-pending' AND state IN ('active', 'completed')`,
+        `SELECT count(*)::int AS n FROM ${JOB_SCHEMA}.job WHERE name = 'bank-check' AND state IN ('active', 'completed')`,
       )).rows[0]!.n;
       expect(runs.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(slots.length);
       expect(runs.reduce((a, b) => a + b, 0)).toBeLessThanOrEqual(jobsNow);

@@ -34,7 +34,7 @@ beforeAll(async () => {
     PORT: '0',
     LOG_LEVEL: 'info',
     ...sandboxBankEnv(sandbox.apiUrl),
-    RECONCILE_AFTER_MINUTES: '1440',
+    BANK_CHECK_AFTER_MINUTES: '1440',
     SMTP_URL: catcher.url,
     ADMIN_USERNAME: USERNAME,
     ADMIN_PASSWORD_HASH: await hashAdminPassword(PASSWORD, { N: 1024, r: 8, p: 1 }),

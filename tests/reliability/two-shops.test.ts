@@ -75,7 +75,7 @@ beforeAll(async () => {
     ...sandboxBankEnv(sandbox.apiUrl),
     SINOPAC_TIMEOUT_MS: '5000',
     // The bank check would only ask about attempts a day old: none here.
-    RECONCILE_AFTER_MINUTES: '1440',
+    BANK_CHECK_AFTER_MINUTES: '1440',
   };
   // Products exist before the shops start, so neither seeds its catalogue.
   await createProduct(db, { priceTwd: 100, stock: 1 });

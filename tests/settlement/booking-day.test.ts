@@ -40,7 +40,7 @@ it('books a payment without a bank pay date, and each partial refund, on its own
 
   // Paid at 10:00 on DAY; the bank's answer named no pay date, so the shop's apply time stands.
   now = at(DAY, 10);
-  expect((await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'paid' }, source: 'reconcile' })).kind).toBe('applied');
+  expect((await applyBankResult(deps, { paymentId: payment.id, outcome: { kind: 'paid' }, source: 'bank_check' })).kind).toBe('applied');
   // The next day: a partial refund, then a re-check with the bank that touches the attempt's row.
   now = at(addDays(DAY, 1), 9);
   const first = await refund(payment.id, 30_000);
@@ -65,7 +65,7 @@ it('books a payment without a bank pay date, and each partial refund, on its own
   expect(named.payments.map((p) => p.bookedDay)).toEqual([DAY]);
 
   // Each movement is written once: applying a refund's answer again books nothing more.
-  await applyRefundAnswer(deps, second, { amount: 20_000, description: '2C900 done' }, 'reconcile');
+  await applyRefundAnswer(deps, second, { amount: 20_000, description: '2C900 done' }, 'bank_check');
   expect(await testDb.db.moneyMovement.count({ where: { paymentId: payment.id } })).toBe(3);
 });
 

@@ -50,20 +50,20 @@ describe('configuration', () => {
     }
   });
 
-  it('reads the reconciler and ATM expiry settings, with defaults, and refuses values out of range', () => {
-    expect(loadConfig({}).jobs).toEqual({ reconcileAfterMinutes: 15, reconcileEverySeconds: 60, atmExpiryGraceMinutes: 60, stockHoldMinutes: 30, maxBankQueriesPerSecond: 20 });
+  it('reads the bank check and ATM expiry settings, with defaults, and refuses values out of range', () => {
+    expect(loadConfig({}).jobs).toEqual({ bankCheckAfterMinutes: 15, jobsEverySeconds: 60, atmExpiryGraceMinutes: 60, stockHoldMinutes: 30, maxBankQueriesPerSecond: 20 });
     expect(
-      loadConfig({ RECONCILE_AFTER_MINUTES: '30', RECONCILE_EVERY_SECONDS: '10', ATM_EXPIRY_GRACE_MINUTES: '0', STOCK_HOLD_MINUTES: '45', SINOPAC_MAX_QUERIES_PER_SECOND: '5' }).jobs,
+      loadConfig({ BANK_CHECK_AFTER_MINUTES: '30', JOBS_EVERY_SECONDS: '10', ATM_EXPIRY_GRACE_MINUTES: '0', STOCK_HOLD_MINUTES: '45', SINOPAC_MAX_QUERIES_PER_SECOND: '5' }).jobs,
     ).toEqual({
-      reconcileAfterMinutes: 30,
-      reconcileEverySeconds: 10,
+      bankCheckAfterMinutes: 30,
+      jobsEverySeconds: 10,
       atmExpiryGraceMinutes: 0,
       stockHoldMinutes: 45,
       maxBankQueriesPerSecond: 5,
     });
     expect(() => loadConfig({ SINOPAC_MAX_QUERIES_PER_SECOND: '0' })).toThrow(/SINOPAC_MAX_QUERIES_PER_SECOND/);
-    expect(() => loadConfig({ RECONCILE_AFTER_MINUTES: '0' })).toThrow(/RECONCILE_AFTER_MINUTES/);
-    expect(() => loadConfig({ RECONCILE_EVERY_SECONDS: '1' })).toThrow(/RECONCILE_EVERY_SECONDS/);
+    expect(() => loadConfig({ BANK_CHECK_AFTER_MINUTES: '0' })).toThrow(/BANK_CHECK_AFTER_MINUTES/);
+    expect(() => loadConfig({ JOBS_EVERY_SECONDS: '1' })).toThrow(/JOBS_EVERY_SECONDS/);
     expect(() => loadConfig({ ATM_EXPIRY_GRACE_MINUTES: '-5' })).toThrow(/ATM_EXPIRY_GRACE_MINUTES/);
     expect(() => loadConfig({ STOCK_HOLD_MINUTES: '1' })).toThrow(/STOCK_HOLD_MINUTES/);
   });
