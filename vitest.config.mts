@@ -15,6 +15,9 @@ const unitTests = [
 
 export default defineConfig({
   test: {
+    // Two files at a time even on two cores (vitest's default there is one): most of a file's time
+    // is spent waiting on PostgreSQL, Chromium or a child process, not on its own CPU.
+    maxWorkers: 2,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
