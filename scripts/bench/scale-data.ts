@@ -4,6 +4,8 @@
 // Set-based INSERT … SELECT over generate_series, through the shop's own tables, keys, foreign
 // keys, CHECKs and unique indexes, so a row the shop could not hold fails the run.
 import pg from 'pg';
+import { seedProducts } from '../../src/catalog/seed';
+import { createDatabase } from '../../src/db/prisma';
 
 // Order n's fate, by n % 20: mostly paid, the rest in every other state an order can be in.
 const FATE = `CASE
@@ -20,6 +22,13 @@ const CITIES = [['臺北市', '大安區'], ['新北市', '板橋區'], ['臺中
 
 /** What a transaction of steps takes; each step is one statement over every order at once. */
 export async function generateScaleData(url: string, orders: number, log: (line: string) => void): Promise<void> {
+  // The orders' lines are drawn from the shop's demo catalogue, seeded unless the database has products.
+  const db = createDatabase(url);
+  try {
+    await seedProducts(db);
+  } finally {
+    await db.$disconnect();
+  }
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

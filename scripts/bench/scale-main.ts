@@ -5,12 +5,10 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import { seedProducts } from '../../src/catalog/seed';
 import { createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
 import { startEmbeddedPostgres } from '../../src/db/embedded-postgres';
 import { freePort } from '../free-port';
 import { applyMigrations } from '../../src/db/migrate';
-import { createDatabase } from '../../src/db/prisma';
 import { startBenchDatabase } from './database';
 import { printReport } from './report';
 import { measureScale, SCALE_ORDERS } from './scale';
@@ -58,9 +56,6 @@ let failed = false;
 try {
   const present = await ordersIn(database.url);
   if (present === 0) {
-    const db = createDatabase(database.url);
-    await seedProducts(db);
-    await db.$disconnect();
     log(`scale: generating ${SCALE_ORDERS.toLocaleString('en-US')} orders ...`);
     const generating = performance.now();
     await generateScaleData(database.url, SCALE_ORDERS, log);
