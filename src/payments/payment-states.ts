@@ -23,7 +23,7 @@ import { toBankAmount } from '../sinopac/shop-bank';
  * What each change does to the order and its stock: apply-to-order.ts; docs/payments.md draws
  * the whole picture.
  */
-export const PAYMENT_TRANSITIONS = {
+const PAYMENT_TRANSITIONS = {
   creating: ['pending', 'create_failed', 'paid'],
   create_failed: ['pending', 'paid', 'failed', 'expired'],
   pending: ['paid', 'failed', 'expired', 'cancelled'],
