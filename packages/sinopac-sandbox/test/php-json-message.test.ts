@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { HashKeys } from '../../src/sinopac/crypto';
-import { startSandbox, type RunningSandbox } from '../../src/sandbox/server';
-import { phpJsonEncode } from '../support/php-json';
-import { resultCode, SandboxProtocolClient, type Message } from '../support/sandbox-client';
-import { CapturingLogger, ManualClock } from '../support/sandbox-harness';
+import type { HashKeys } from '../src/crypto';
+import { startSandbox, type RunningSandbox } from '../src/server';
+import { phpJsonEncode } from './support/php-json';
+import { resultCode, SandboxProtocolClient, type Message } from './support/sandbox-client';
+import { CapturingLogger, ManualClock } from './support/sandbox-harness';
 
 interface RequestCase {
   id: string;
@@ -12,7 +12,7 @@ interface RequestCase {
   outputs: { plaintext_sdk: string };
 }
 
-const vectors = JSON.parse(readFileSync(new URL('../fixtures/sinopac-vectors.json', import.meta.url), 'utf8')) as {
+const vectors = JSON.parse(readFileSync(new URL('./fixtures/sinopac-vectors.json', import.meta.url), 'utf8')) as {
   request_cases: RequestCase[];
 };
 const byId = (prefix: string) => vectors.request_cases.find((c) => c.id.startsWith(prefix))!;

@@ -11,7 +11,7 @@ import { FaultBook } from './faults';
 import { Lifecycle } from './lifecycle';
 import { NonceStore } from './nonces';
 import { Notifier } from './notifier';
-import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './options';
+import { deliveryUrl, resolveOptions, type ResolvedOptions, type SandboxOptions } from './options';
 import { OrderBook } from './orders';
 import { Timers } from './timers';
 
@@ -50,7 +50,10 @@ export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
     logger,
     faultsFor: (n) => faults.effective(book.get(n.shopNo, n.orderNo)),
   });
-  const lifecycle = new Lifecycle({ book, notifier, timers, clock, atmAutoPayDelayMs: options.atmAutoPayDelayMs, logger });
+  const lifecycle = new Lifecycle({
+    book, notifier, timers, clock, atmAutoPayDelayMs: options.atmAutoPayDelayMs, logger,
+    deliveryUrl: (shopNo, backendUrl) => deliveryUrl(options.shops.get(shopNo), backendUrl),
+  });
   const control = new SandboxControl({ book, lifecycle, notifier, faults });
 
   const app = express();

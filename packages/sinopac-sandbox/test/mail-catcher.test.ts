@@ -1,11 +1,8 @@
-// The sandbox's mail catcher: real SMTP on loopback, what it keeps, and that the sandbox stays
-// apart from the shop (it may use the bank's crypto, nothing else of ours).
-import { readdirSync, readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+// The sandbox's mail catcher: real SMTP on loopback, and what it keeps.
 import nodemailer from 'nodemailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startMailCatcher, type MailCatcher } from '../../src/sandbox';
-import { silentLogger } from '../../src/sandbox/logger';
+import { startMailCatcher, type MailCatcher } from '../src';
+import { silentLogger } from '../src/logger';
 
 let catcher: MailCatcher;
 beforeAll(async () => {
@@ -38,18 +35,5 @@ describe('the mail catcher', () => {
     for (let i = 0; i < 4; i++) await transport.sendMail({ from: 'shop@shop.example', to: 'a@example.tw', subject: `n${i}`, text: 'x' });
     transport.close();
     expect(catcher.mails().map((mail) => mail.subject)).toEqual(['n1', 'n2', 'n3']);
-  });
-});
-
-describe('the sandbox', () => {
-  it('imports nothing of the shop but the bank crypto', () => {
-    const dir = fileURLToPath(new URL('../../src/sandbox', import.meta.url));
-    const outside: string[] = [];
-    for (const file of readdirSync(dir).filter((name) => name.endsWith('.ts'))) {
-      const source = readFileSync(`${dir}/${file}`, 'utf8');
-      for (const [, from] of source.matchAll(/from '(\.\.\/[^']+)'/g)) outside.push(from!);
-    }
-    expect(outside.length).toBeGreaterThan(0);
-    expect(new Set(outside)).toEqual(new Set(['../sinopac/crypto']));
   });
 });

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encryptMessage, hashId, ivFromNonce, sign } from '../../src/sinopac/crypto';
-import { postRaw, resultCode, type CallResult, type Message, type SandboxProtocolClient } from '../support/sandbox-client';
+import { deriveHashId, ivOf, seal, signOf } from '../src/crypto';
+import { postRaw, resultCode, type CallResult, type Message, type SandboxProtocolClient } from './support/sandbox-client';
 import {
   atmOrder, cardOrder, KEYED_SHOP, newOrderNo, startTestSandbox, taipeiDayAfter, TEST_SHOP, type TestSandbox,
-} from '../support/sandbox-harness';
+} from './support/sandbox-harness';
 
 let sb: TestSandbox;
 beforeAll(async () => {
@@ -29,11 +29,11 @@ const cases: Array<[string, string, () => Promise<CallResult>]> = [
   ['bad Sign', 'E0000', () => sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo, PayFlag: 'Y' }, { envelope: { Sign: 'A'.repeat(64) } })],
   ['Sign of another message', 'E0000', () => withNonceThen(sb.client, (nonce) => {
     const message = atmOrder(sb.clock);
-    return sb.client.call('OrderCreate', message, { nonce, envelope: { Sign: sign({ ...message, Amount: 100 }, nonce, sb.client.hashId) } });
+    return sb.client.call('OrderCreate', message, { nonce, envelope: { Sign: signOf({ ...message, Amount: 100 }, nonce, sb.client.hashId) } });
   })],
   ['Sign made with the PHP rule where it differs (a "0" value dropped)', 'E0000', () => withNonceThen(sb.client, (nonce) => {
     const message = { ShopNo: TEST_SHOP.shopNo, OrderNo: newOrderNo(), Command: 'R', Amount: '0' };
-    return sb.client.call('OrderMaintain', message, { nonce, envelope: { Sign: sign(withoutMember(message, 'Amount'), nonce, sb.client.hashId) } });
+    return sb.client.call('OrderMaintain', message, { nonce, envelope: { Sign: signOf(withoutMember(message, 'Amount'), nonce, sb.client.hashId) } });
   })],
   ['reused nonce', 'E3002', () => withNonceThen(sb.client, async (nonce) => {
     const first = await sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo, PayFlag: 'Y' }, { nonce });
@@ -53,9 +53,9 @@ const cases: Array<[string, string, () => Promise<CallResult>]> = [
   ['wrong Version', 'E3301', () => sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo, PayFlag: 'Y' }, { envelope: { Version: '2.0.0' } })],
   ['Message that is not hex', 'E3501', () => sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo }, { envelope: { Message: 'not-hex!' } })],
   ['Message encrypted with other keys', 'E3501', () => withNonceThen(sb.client, (nonce) => {
-    const otherId = hashId({ A1: '1111111111111111', A2: '2222222222222222', B1: '3333333333333333', B2: '4444444444444444' });
+    const otherId = deriveHashId({ A1: '1111111111111111', A2: '2222222222222222', B1: '3333333333333333', B2: '4444444444444444' });
     const message = { ShopNo: TEST_SHOP.shopNo, PayFlag: 'Y' };
-    return sb.client.call('OrderQuery', message, { nonce, envelope: { Message: encryptMessage(JSON.stringify(message), otherId, ivFromNonce(nonce)) } });
+    return sb.client.call('OrderQuery', message, { nonce, envelope: { Message: seal(JSON.stringify(message), otherId, ivOf(nonce)) } });
   })],
   ['Message that decrypts to something other than a JSON object', 'E3501', () =>
     sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo }, { plaintext: '["ShopNo"]' })],

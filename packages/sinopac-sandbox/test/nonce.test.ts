@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postRaw, resultCode, SandboxProtocolClient } from '../support/sandbox-client';
-import { atmOrder, KEYED_SHOP, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
+import { postRaw, resultCode, SandboxProtocolClient } from './support/sandbox-client';
+import { atmOrder, KEYED_SHOP, startTestSandbox, TEST_SHOP, type TestSandbox } from './support/sandbox-harness';
 
 let sb: TestSandbox;
 beforeAll(async () => {

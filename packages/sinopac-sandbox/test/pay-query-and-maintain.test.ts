@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { resultCode, type Message } from '../support/sandbox-client';
-import { startReceiver, type Receiver } from '../support/sandbox-receiver';
-import { atmOrder, cardOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
+import { resultCode, type Message } from './support/sandbox-client';
+import { startReceiver, type Receiver } from './support/sandbox-receiver';
+import { atmOrder, cardOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from './support/sandbox-harness';
 
 let sb: TestSandbox;
 beforeAll(async () => {

@@ -1,4 +1,4 @@
-// The sandbox's public surface, for the shop's zero-configuration start and for tests.
+// The sandbox's public surface, for embedding it (the shop's zero-configuration start, tests); `npx sinopac-sandbox` is cli.ts.
 export { createSandbox, type Sandbox, type SandboxState } from './app';
 export { startSandbox, API_BASE_PATH, type RunningSandbox, type StartSandboxOptions } from './server';
 export { DEMO_SHOP } from './demo-shop';
@@ -9,3 +9,4 @@ export { silentLogger, type SandboxLogger } from './logger';
 export type { Delivery, Notification } from './notifier';
 export type { OrderView, CardOutcome } from './control';
 export { startMailCatcher, type CaughtMail, type Mailbox, type MailCatcher, type MailCatcherOptions } from './mail-catcher';
+export { SPECIFICATION, SPECIFICATION_HEADER } from './specification';

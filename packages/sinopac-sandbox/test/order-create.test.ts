@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultCode, type Message } from '../support/sandbox-client';
-import { atmOrder, cardOrder, newOrderNo, startTestSandbox, taipeiDayAfter, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
+import { resultCode, type Message } from './support/sandbox-client';
+import { atmOrder, cardOrder, newOrderNo, startTestSandbox, taipeiDayAfter, TEST_SHOP, type TestSandbox } from './support/sandbox-harness';
 
 let sb: TestSandbox;
 beforeAll(async () => {

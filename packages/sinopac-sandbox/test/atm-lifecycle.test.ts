@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { Message } from '../support/sandbox-client';
-import { getPage } from '../support/sandbox-card';
-import { startReceiver, type Receiver } from '../support/sandbox-receiver';
-import { atmOrder, newOrderNo, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
+import type { Message } from './support/sandbox-client';
+import { getPage } from './support/card-page';
+import { startReceiver, type Receiver } from './support/sandbox-receiver';
+import { atmOrder, newOrderNo, startTestSandbox, TEST_SHOP, type TestSandbox } from './support/sandbox-harness';
 
 const AUTO_PAY_MS = 60;
 let sb: TestSandbox | undefined;

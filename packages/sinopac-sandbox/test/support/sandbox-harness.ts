@@ -1,8 +1,8 @@
 // Starts a sandbox for one test file: two shops (one requiring X-KeyID), a hand-driven clock,
 // a logger that keeps its lines, and fast notification timing.
-import type { SandboxLogger } from '../../src/sandbox/logger';
-import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/sandbox/server';
-import { DAY_MS, taipeiDay } from '../../src/sandbox/taipei-time';
+import type { SandboxLogger } from '../../src/logger';
+import { startSandbox, type RunningSandbox, type StartSandboxOptions } from '../../src/server';
+import { DAY_MS, taipeiDay } from '../../src/taipei-time';
 import { SandboxProtocolClient, type Message } from './sandbox-client';
 
 export const TEST_SHOP = {
@@ -17,7 +17,7 @@ export const KEYED_SHOP = {
 };
 
 /** 2025-06-10 12:00 in Taipei. */
-export const START = new Date('2025-06-10T04:00:00Z');
+const START = new Date('2025-06-10T04:00:00Z');
 
 export class ManualClock {
   #now: number;
@@ -88,7 +88,7 @@ export function taipeiDayAfter(clock: ManualClock, days: number): string {
   return taipeiDay(new Date(clock.now().getTime() + days * DAY_MS));
 }
 
-export const RETURN_URL = 'http://127.0.0.1:9/shop/sinopac/return';
+const RETURN_URL = 'http://127.0.0.1:9/shop/sinopac/return';
 
 export function atmOrder(clock: ManualClock, overrides: Message = {}): Message {
   return {

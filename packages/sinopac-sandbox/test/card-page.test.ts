@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import type { Message } from '../support/sandbox-client';
-import { APPROVED_CARD, DECLINED_CARD, getPage, parseForm, submitCardForm } from '../support/sandbox-card';
-import { startReceiver, type Receiver } from '../support/sandbox-receiver';
-import { cardOrder, KEYED_SHOP, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
+import type { Message } from './support/sandbox-client';
+import { APPROVED_CARD, DECLINED_CARD, getPage, parseForm, submitCardForm } from './support/card-page';
+import { startReceiver, type Receiver } from './support/sandbox-receiver';
+import { cardOrder, KEYED_SHOP, startTestSandbox, TEST_SHOP, type TestSandbox } from './support/sandbox-harness';
 
 let sb: TestSandbox;
 let receiver: Receiver;

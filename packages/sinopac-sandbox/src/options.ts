@@ -1,4 +1,4 @@
-import { hashId, type HashKeys } from '../sinopac/crypto';
+import { deriveHashId, type HashKeys } from './crypto';
 import type { Faults } from './faults';
 import { consoleLogger, type SandboxLogger } from './logger';
 import type { Mailbox } from './mail-catcher';
@@ -8,6 +8,11 @@ export interface SandboxShop {
   hashKeys: HashKeys;
   /** When set, every Nonce and Order call must carry it in the X-KeyID header. */
   keyId?: string;
+  /**
+   * Where this shop's notifications really go, e.g. http://host.docker.internal:3000: the BackendURL
+   * of OrderCreate keeps its path and query but gets this origin, for a shop behind NAT or in a container.
+   */
+  notifyOrigin?: string;
 }
 
 export interface SandboxOptions {
@@ -39,6 +44,14 @@ export interface ShopKeys {
   shopNo: string;
   hashId: string;
   keyId?: string;
+  notifyOrigin?: string;
+}
+
+/** The URL a notification is delivered to: the order's BackendURL, under the shop's notifyOrigin when it has one. */
+export function deliveryUrl(shop: ShopKeys | undefined, backendUrl: string): string {
+  if (!shop?.notifyOrigin) return backendUrl;
+  const url = new URL(backendUrl);
+  return `${shop.notifyOrigin}${url.pathname}${url.search}`;
 }
 
 export interface ResolvedOptions {
@@ -71,8 +84,9 @@ export function resolveOptions(options: SandboxOptions): ResolvedOptions {
     if (shops.has(shop.shopNo)) throw new Error(`sandbox shop ${shop.shopNo} is configured twice`);
     shops.set(shop.shopNo, {
       shopNo: shop.shopNo,
-      hashId: hashId(shop.hashKeys),
+      hashId: deriveHashId(shop.hashKeys),
       ...(shop.keyId ? { keyId: shop.keyId } : {}),
+      ...(shop.notifyOrigin ? { notifyOrigin: new URL(shop.notifyOrigin).origin } : {}),
     });
   }
   if (shops.size === 0) throw new Error('the sandbox needs at least one shop');

@@ -1,7 +1,7 @@
 // A deliberately small SinoPac protocol client for the sandbox tests, built only on crypto.ts, so the
 // tests can also send what a correct client never would (bad signs, reused nonces, odd plaintexts).
 import { request } from 'node:http';
-import { decryptMessage, encryptMessage, hashId, ivFromNonce, sign, type HashKeys } from '../../src/sinopac/crypto';
+import { deriveHashId, ivOf, seal, signOf, unseal, type HashKeys } from '../../src/crypto';
 
 export interface HttpReply {
   status: number;
@@ -77,7 +77,7 @@ export class SandboxProtocolClient {
   readonly hashId: string;
 
   constructor(readonly config: ClientConfig) {
-    this.hashId = hashId(config.hashKeys);
+    this.hashId = deriveHashId(config.hashKeys);
   }
 
   #headers(keyId: string | null | undefined): Record<string, string> {
@@ -102,8 +102,8 @@ export class SandboxProtocolClient {
       ShopNo: this.config.shopNo,
       APIService: service,
       Nonce: nonce,
-      Sign: sign(message, nonce, this.hashId),
-      Message: encryptMessage(plaintext, this.hashId, ivFromNonce(nonce)),
+      Sign: signOf(message, nonce, this.hashId),
+      Message: seal(plaintext, this.hashId, ivOf(nonce)),
       ...options.envelope,
     };
   }
@@ -123,9 +123,9 @@ export class SandboxProtocolClient {
   }
 
   open(envelope: Envelope): { message: Message; plaintext: string } {
-    const plaintext = decryptMessage(envelope.Message!, this.hashId, ivFromNonce(envelope.Nonce!));
+    const plaintext = unseal(envelope.Message!, this.hashId, ivOf(envelope.Nonce!));
     const message = JSON.parse(plaintext) as Message;
-    const expected = sign(message, envelope.Nonce!, this.hashId);
+    const expected = signOf(message, envelope.Nonce!, this.hashId);
     if (expected !== envelope.Sign) throw new Error('response Sign does not match its Message');
     return { message, plaintext };
   }

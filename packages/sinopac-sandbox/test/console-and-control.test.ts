@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { postRaw, resultCode, type Message } from '../support/sandbox-client';
-import { getPage } from '../support/sandbox-card';
-import { startReceiver, type Receiver } from '../support/sandbox-receiver';
-import { atmOrder, cardOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
+import { postRaw, resultCode, type Message } from './support/sandbox-client';
+import { getPage } from './support/card-page';
+import { startReceiver, type Receiver } from './support/sandbox-receiver';
+import { atmOrder, cardOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from './support/sandbox-harness';
 
 let sb: TestSandbox;
 let receiver: Receiver;

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { StartSandboxOptions } from '../../src/sandbox/server';
-import { startReceiver, type Receiver, type Responder } from '../support/sandbox-receiver';
-import { atmOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
+import type { StartSandboxOptions } from '../src/server';
+import { startReceiver, type Receiver, type Responder } from './support/sandbox-receiver';
+import { atmOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from './support/sandbox-harness';
 
 const INTERVAL = 40;
 const ADVANCE_MS = 20;

@@ -8,6 +8,7 @@ import { mintNonce, type NonceStore } from './nonces';
 import type { OrderBook } from './orders';
 import type { ShopKeys } from './options';
 import { failureMessage, findService, type Service } from './services';
+import { SPECIFICATION, SPECIFICATION_HEADER } from './specification';
 
 export interface ApiRouteOptions {
   shops: ReadonlyMap<string, ShopKeys>;
@@ -74,6 +75,10 @@ function requireKeyId(shop: ShopKeys, req: Request): void {
 export function apiRoutes(options: ApiRouteOptions): Router {
   const router = Router();
   const body = express.text({ type: () => true, limit: '256kb' });
+  router.use([NONCE_PATH, ORDER_PATH], (_req, res, next) => {
+    res.set(SPECIFICATION_HEADER, SPECIFICATION.version);
+    next();
+  });
 
   function shopOf(payload: Record<string, unknown>): ShopKeys {
     if (typeof payload.ShopNo !== 'string' || payload.ShopNo === '') throw new HttpRejection(400, 'E0001');

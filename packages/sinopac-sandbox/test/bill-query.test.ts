@@ -1,8 +1,8 @@
 // BillQuery and OrderUnCapturedQuery (docs/sinopac-protocol.md §4.5): what the sandbox collected and gave back on
 // a Taipei day, and the card orders still waiting for capture.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resultCode, type Message } from '../support/sandbox-client';
-import { atmOrder, cardOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
+import { resultCode, type Message } from './support/sandbox-client';
+import { atmOrder, cardOrder, startTestSandbox, TEST_SHOP, type TestSandbox } from './support/sandbox-harness';
 
 let sb: TestSandbox;
 const HOUR = 3_600_000;

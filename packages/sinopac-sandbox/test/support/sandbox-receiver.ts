@@ -19,7 +19,7 @@ export interface ReceiverAnswer {
 /** Decides the answer to the n-th notification (0-based). */
 export type Responder = (received: ReceivedNotification, index: number) => ReceiverAnswer;
 
-export const ACKNOWLEDGE: Responder = () => ({ body: '{"Status":"S"}' });
+const ACKNOWLEDGE: Responder = () => ({ body: '{"Status":"S"}' });
 
 export interface Receiver {
   url: string;

@@ -1,4 +1,4 @@
-import { decryptMessage, encryptMessage, ivFromNonce, sign, SinopacCryptoError } from '../sinopac/crypto';
+import { CryptoInputError, ivOf, seal, signOf, unseal } from './crypto';
 import { BankError } from './codes';
 
 export const API_VERSION = '1.0.0';
@@ -22,9 +22,9 @@ export function readEnvelope(body: Record<string, unknown>): Envelope {
 export function openMessage(envelope: Envelope, hashIdText: string): ServiceMessage {
   let plaintext: string;
   try {
-    plaintext = decryptMessage(envelope.Message, hashIdText, ivFromNonce(envelope.Nonce));
+    plaintext = unseal(envelope.Message, hashIdText, ivOf(envelope.Nonce));
   } catch (error) {
-    if (error instanceof SinopacCryptoError) throw new BankError('E3501');
+    if (error instanceof CryptoInputError) throw new BankError('E3501');
     throw error;
   }
   let message: unknown;
@@ -35,7 +35,7 @@ export function openMessage(envelope: Envelope, hashIdText: string): ServiceMess
     throw new BankError('E3501');
   }
   if (message === null || typeof message !== 'object' || Array.isArray(message)) throw new BankError('E3501');
-  const expected = sign(message as ServiceMessage, envelope.Nonce, hashIdText);
+  const expected = signOf(message as ServiceMessage, envelope.Nonce, hashIdText);
   if (envelope.Sign.toUpperCase() !== expected) throw new BankError('E0000');
   return message as ServiceMessage;
 }
@@ -52,7 +52,7 @@ export function sealMessage(
     ShopNo: head.shopNo,
     APIService: head.apiService,
     Nonce: nonce,
-    Sign: sign(message, nonce, hashIdText),
-    Message: encryptMessage(JSON.stringify(message), hashIdText, ivFromNonce(nonce)),
+    Sign: signOf(message, nonce, hashIdText),
+    Message: seal(JSON.stringify(message), hashIdText, ivOf(nonce)),
   };
 }

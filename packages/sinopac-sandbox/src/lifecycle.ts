@@ -21,6 +21,8 @@ export interface LifecycleOptions {
   clock: () => Date;
   atmAutoPayDelayMs: number | null;
   logger: SandboxLogger;
+  /** Where a notification of the shop's order goes, given its BackendURL. */
+  deliveryUrl(shopNo: string, backendUrl: string): string;
 }
 
 /** The bank's sandbox never pays ATM orders whose number ends in 9, so shops can test expiry (§7). */
@@ -165,7 +167,7 @@ export class Lifecycle {
   #send(order: Order, result: PaymentResult): Notification | undefined {
     if (!order.backendUrl) return undefined;
     return this.options.notifier.send({
-      shopNo: order.shopNo, orderNo: order.orderNo, payToken: result.payToken, url: order.backendUrl,
+      shopNo: order.shopNo, orderNo: order.orderNo, payToken: result.payToken, url: this.options.deliveryUrl(order.shopNo, order.backendUrl),
     });
   }
 }
