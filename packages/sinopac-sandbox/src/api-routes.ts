@@ -75,8 +75,8 @@ function requireKeyId(shop: ShopKeys, req: Request): void {
 export function apiRoutes(options: ApiRouteOptions): Router {
   const router = Router();
   const body = express.text({ type: () => true, limit: '256kb' });
-  router.use([NONCE_PATH, ORDER_PATH], (_req, res, next) => {
-    res.set(SPECIFICATION_HEADER, SPECIFICATION.version);
+  router.use((req, res, next) => {
+    if (NONCE_PATH.test(req.path) || ORDER_PATH.test(req.path)) res.set(SPECIFICATION_HEADER, SPECIFICATION.version);
     next();
   });
 

@@ -25,7 +25,7 @@ function shopLines({ shop, keys }: ConfiguredShop): string[] {
 try {
   const configuration = loadConfiguration(process.argv.slice(2), process.cwd(), process.env);
   const running = await startSandbox(configuration.options);
-  const cards = TEST_CARDS.map((card) => `${card.number} ${card.expiry ?? 'any future MM/YY'} CVV ${card.cvv ?? 'any'} ${card.outcome}`);
+  const cards = TEST_CARDS.map((card) => `${card.number.replace(/(\d{4})(?=\d)/g, '$1-')} ${card.expiry ?? 'any future MM/YY'} CVV ${card.cvv ?? 'any'} ${card.outcome}`);
   console.log([
     `SinoPac sandbox ${version} ready; it follows the bank's specification ${SPECIFICATION.title} ${SPECIFICATION.version}`,
     `  API base URL:  ${running.apiUrl}`,

@@ -1,6 +1,6 @@
-// The bank's side of the QPay message crypto (PROTOCOL.md §2–§3): the HashID from a shop's four
+// The bank's side of the QPay message crypto (docs/sinopac-protocol.md §2–§3): the HashID from a shop's four
 // keys, the IV from a nonce, the Sign, and AES-256-CBC. The sandbox has its own implementation,
-// written from the specification and checked against its published vectors, and shares none with
+// written from the specification and checked against published vectors (test/crypto.test.ts), and shares none with
 // any client: a sandbox that used the client's crypto would agree with the client's mistakes and
 // could never catch them.
 import { isUtf8 } from 'node:buffer';

@@ -1,4 +1,4 @@
-// The edition of the bank's specification the sandbox follows (PROTOCOL.md §0, "SPEC"): said at
+// The edition of the bank's specification the sandbox follows (docs/sinopac-protocol.md): said at
 // start-up and in a header of every API answer, so a client's author knows what they test against.
 export const SPECIFICATION = {
   title: '豐收款—線上收款 API 開發規格書',

@@ -1,5 +1,5 @@
-// The sandbox's own crypto against the published vectors (test/fixtures/sinopac-vectors.json, from
-// PROTOCOL.md): each request case read as the bank reads it (HashID, IV, Sign checked, Message
+// The sandbox's own crypto against the published vectors (test/fixtures/sinopac-vectors.json, the
+// shop's tests/fixtures file): each request case read as the bank reads it (HashID, IV, Sign checked, Message
 // opened), each bank answer reproduced, and each synthetic answer sealed byte for byte.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -80,7 +80,7 @@ describe('answers the sandbox must emit', () => {
 });
 
 describe('the edges implementations get wrong', () => {
-  it('keeps the leading zero bytes of each XOR half (PROTOCOL.md §2.1)', () => {
+  it('keeps the leading zero bytes of each XOR half (docs/sinopac-protocol.md §2.1)', () => {
     const keys = { A1: '100F00F000000007', A2: '1000000000000000', B1: '0000000000000001', B2: '0000000000000000' };
     expect(deriveHashId(keys)).toBe('000F00F0000000070000000000000001');
   });

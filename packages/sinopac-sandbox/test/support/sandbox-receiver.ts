@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 
 export interface ReceivedNotification {
   at: number;
+  /** The request's path and query. */
+  path: string;
   headers: IncomingHttpHeaders;
   body: string;
   json: unknown;
@@ -45,7 +47,7 @@ export async function startReceiver(responder: Responder = ACKNOWLEDGE): Promise
       } catch {
         json = undefined;
       }
-      const notification = { at: Date.now(), headers: req.headers, body, json };
+      const notification = { at: Date.now(), path: req.url ?? '', headers: req.headers, body, json };
       const index = received.push(notification) - 1;
       for (const wake of waiters) wake();
       const { status = 200, body: reply = '', delayMs = 0 } = answer(notification, index);
