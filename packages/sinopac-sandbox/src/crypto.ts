@@ -1,10 +1,10 @@
-// The bank's side of the QPay message crypto (docs/sinopac-protocol.md §2–§3): the HashID from a shop's four
-// keys, the IV from a nonce, the Sign, and AES-256-CBC. The sandbox has its own implementation,
-// written from the specification and checked against published vectors (test/crypto.test.ts), and shares none with
-// any client: a sandbox that used the client's crypto would agree with the client's mistakes and
-// could never catch them.
+// The bank's side of the QPay message crypto (docs/sinopac-protocol.md §2–§3): the HashID from a
+// shop's four keys, the IV from a nonce, the Sign, and AES-256-CBC. The sandbox has its own
+// implementation, written from the specification and checked against published vectors
+// (test/crypto.test.ts), and shares none with any client: a sandbox that used the client's crypto
+// would agree with the client's mistakes and could never catch them.
 import { isUtf8 } from 'node:buffer';
-import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
+import { createCipheriv, createDecipheriv, hash } from 'node:crypto';
 
 export interface HashKeys {
   A1: string;
@@ -40,8 +40,9 @@ export function deriveHashId(keys: HashKeys): string {
     .toUpperCase();
 }
 
+// UTF-8 bytes in, upper-case hex out; one-shot, as the sandbox hashes on every call it answers.
 function sha256Hex(text: string): string {
-  return createHash('sha256').update(Buffer.from(text, 'utf8')).digest('hex').toUpperCase();
+  return hash('sha256', text, 'hex').toUpperCase();
 }
 
 /** The 16 ASCII characters that end the nonce's upper-case SHA-256 hex; not hex-decoded (§2.2). */
