@@ -20,7 +20,7 @@ import { paymentJobs } from './jobs/payment-jobs';
 import { settlementJob } from './settlement/settlement-job';
 import { gracefulShutdown } from './shutdown';
 import { createMetrics } from './metrics';
-import type { MailCatcher, RunningSandbox, TestCard } from './sandbox';
+import type { MailCatcher, RunningSandbox, TestCard } from 'sinopac-sandbox';
 import { defaultCatalogs, mergeCatalogs } from './i18n/translate';
 import { createOrderLinks } from './orders/order-link';
 import { createSmtpSender } from './mail/sender';
@@ -51,7 +51,7 @@ async function connectBank(config: Config, log: (line: string) => void, mailCatc
   }
   log('No SinoPac credentials configured: starting the embedded SinoPac sandbox ...');
   // Loaded only here: a shop with a real bank never pays the sandbox's memory (about 20 MB of RSS).
-  const { DEMO_SHOP, startSandbox, TEST_CARDS } = await import('./sandbox');
+  const { DEMO_SHOP, startSandbox, TEST_CARDS } = await import('sinopac-sandbox');
   const sandbox = await startSandbox({ port: config.bank.sandboxPort, shops: [DEMO_SHOP], mailbox: mailCatcher });
   const testCard = TEST_CARDS.find((c) => c.outcome === 'approved');
   return { apiUrl: sandbox.apiUrl, credentials: DEMO_SHOP, pageOrigins: [sandbox.origin], sandbox: { running: sandbox, testCard } };
@@ -84,7 +84,7 @@ export async function runShop(config: Config): Promise<void> {
 
   // Without SMTP_URL (never in production) the shop's e-mails go to a catcher on loopback, shown
   // on the sandbox console's Mail page.
-  const mailCatcher = config.mail.smtpUrl ? undefined : await (await import('./sandbox')).startMailCatcher({ port: 0 });
+  const mailCatcher = config.mail.smtpUrl ? undefined : await (await import('sinopac-sandbox')).startMailCatcher({ port: 0 });
   const mailSender = createSmtpSender(config.mail.smtpUrl ?? mailCatcher!.url);
   const bank = await connectBank(config, say, mailCatcher);
   const audit = createExchangeAudit({ pool: poolOf(db), logger });

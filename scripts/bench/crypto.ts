@@ -1,7 +1,7 @@
 // The message crypto of one OrderCreate exchange, as SinopacClient does it, against the bare
 // primitives it is built on (AES-256-CBC and SHA-256) over the same number of bytes.
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { decryptMessage, encryptMessage, hashId, ivFromNonce, sign } from '../../src/sinopac/crypto';
 import type { Figure } from './report';
 import { sized } from './sizes';

@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { seedProducts } from '../../src/catalog/seed';
-import { DEMO_SHOP, silentLogger, startMailCatcher } from '../../src/sandbox';
+import { DEMO_SHOP, silentLogger, startMailCatcher } from 'sinopac-sandbox';
 import { startChildServer, type ChildServer } from './child-server';
 import { createCountedDatabase } from './counted-database';
 import type { CpuMeters } from './cpu';

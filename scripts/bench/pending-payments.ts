@@ -11,7 +11,7 @@ import type { Product } from '../../src/generated/prisma/client';
 import { newSinopacOrderNo } from '../../src/sinopac/order-no';
 import { startPaymentAttempt, type PaymentAttemptDependencies } from '../../src/payments/start-attempt';
 import { NOTIFY_PATH, RETURN_PATH } from '../../src/routes/payment-callbacks';
-import type { Sandbox } from '../../src/sandbox';
+import type { Sandbox } from 'sinopac-sandbox';
 import { forEachConcurrently } from './concurrency';
 
 export interface PendingPayment {

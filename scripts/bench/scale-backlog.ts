@@ -8,7 +8,7 @@ import { createDatabase } from '../../src/db/prisma';
 import { bankPace } from '../../src/jobs/bank-pace';
 import { expireOverdueAtmPayments } from '../../src/jobs/expire-atm';
 import { createLogger } from '../../src/logger';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
 import type { Figure } from './report';
 import { sized } from './sizes';

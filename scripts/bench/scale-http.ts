@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { hashAdminPassword } from '../../src/admin/sign-in';
-import { DEMO_SHOP, silentLogger, startMailCatcher } from '../../src/sandbox';
+import { DEMO_SHOP, silentLogger, startMailCatcher } from 'sinopac-sandbox';
 import { startChildServer } from './child-server';
 import type { Figure } from './report';
 import { hiddenField, proxyHeaders, Shopper } from './shopper';

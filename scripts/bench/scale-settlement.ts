@@ -7,7 +7,7 @@
 import pg from 'pg';
 import { createLogger } from '../../src/logger';
 import { createDatabase } from '../../src/db/prisma';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { addDays, taipeiDayBounds, taipeiDayOf } from '../../src/settlement/bank-dates';
 import { fetchSettlementDay } from '../../src/settlement/settlement-day';
 import { SinopacClient } from '../../src/sinopac/client';

@@ -2,7 +2,7 @@
 // can subtract the bank's own time from the shop's round trips.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { API_BASE_PATH, createSandbox, DEFAULTS, DEMO_SHOP, silentLogger, type Sandbox } from '../../src/sandbox';
+import { API_BASE_PATH, createSandbox, DEFAULTS, DEMO_SHOP, silentLogger, type Sandbox } from 'sinopac-sandbox';
 
 export interface TimedSandbox {
   apiUrl: string;

@@ -10,7 +10,7 @@ import { createLogger } from '../../src/logger';
 import { createExchangeAudit } from '../../src/payments/exchange-audit';
 import { receivePayToken, type PayTokenIntakeDependencies } from '../../src/payments/pay-token-intake';
 import { NOTIFY_PATH } from '../../src/routes/payment-callbacks';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
 import { COPIES, postCallbacks, type CallbackLoad } from './callback-load';
 import type { ChildServer } from './child-server';

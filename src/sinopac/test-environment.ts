@@ -7,7 +7,7 @@
 // bank-answers check refuses payments made with it unless the shop runs in test mode.
 //
 // The demo values are kept as SHA-256 digests: the start-up check must not import the sandbox, and
-// the repository then carries those keys in one place only (src/sandbox/demo-shop.ts).
+// the repository then carries those keys in one place only (the sinopac-sandbox package's DEMO_SHOP).
 import { createHash } from 'node:crypto';
 
 /** The bank's sandboxes, old and current; production is api.sinopac.com (and the older funbiz.sinopac.com). */

@@ -7,7 +7,7 @@ import { FULFILMENT_TRANSITIONS, cancellationOf, fulfilmentProblem } from '../..
 import { drainMailOutbox } from '../../src/mail/deliver';
 import { MAX_CSV_ROWS } from '../../src/fulfilment/shipment-csv';
 import type { FulfilmentStatus, Order, OrderStatus } from '../../src/generated/prisma/client';
-import type { MailCatcher } from '../../src/sandbox';
+import type { MailCatcher } from 'sinopac-sandbox';
 import { AdminBrowser, signedIn, startAdminHarness, type AdminHarness } from '../support/admin-harness';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { createOrder, createProduct } from '../support/shop-fixtures';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EXPORT_BATCH } from '../../src/admin/orders';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import type { Order, OrderStatus, PaymentStatus, PayType } from '../../src/generated/prisma/client';
 import { paidCardAttempt, signedIn, startAdminHarness, type AdminBrowser, type AdminHarness } from '../support/admin-harness';
 import { createOrder, createProduct } from '../support/shop-fixtures';

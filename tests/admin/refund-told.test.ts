@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainMailOutbox } from '../../src/mail/deliver';
 import { createOrderLinks } from '../../src/orders/order-link';
-import type { MailCatcher } from '../../src/sandbox';
+import type { MailCatcher } from 'sinopac-sandbox';
 import { hiddenField, paidCardAttempt, signedIn, startAdminHarness, type AdminBrowser, type AdminHarness } from '../support/admin-harness';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 

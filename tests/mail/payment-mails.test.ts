@@ -7,7 +7,7 @@ import { createLogger } from '../../src/logger';
 import { drainMailOutbox, MAIL_OUTBOX_JOB, mailJobs } from '../../src/mail/deliver';
 import type { ChannelListener } from '../../src/db/channel-listener';
 import { listenForOutbox } from '../../src/mail/outbox';
-import type { MailCatcher } from '../../src/sandbox';
+import type { MailCatcher } from 'sinopac-sandbox';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { eventually, SESSION_SECRET, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { getWithCookie, placeOrder } from '../payments/payment-flow-helpers';

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashAdminPassword } from '../../src/admin/sign-in';
 import { drainMailOutbox } from '../../src/mail/deliver';
-import type { MailCatcher } from '../../src/sandbox';
+import type { MailCatcher } from 'sinopac-sandbox';
 import { AdminBrowser, ADMIN_PASSWORD, ADMIN_USERNAME } from '../support/admin-harness';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { startedAttempt } from '../support/started-attempt';

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { APPROVED_CARD } from '../support/sandbox-card';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { getWithCookie, notify, payOnCardPage, placeOrder, postReturnForm } from './payment-flow-helpers';
 
 let shop: ShopHarness;

@@ -11,7 +11,7 @@ import { createDatabaseIfMissing, databaseUrl } from '../../src/db/databases';
 import { startEmbeddedPostgres, type RunningPostgres } from '../../src/db/embedded-postgres';
 import { freePort } from '../../scripts/free-port';
 import { NOTIFY_PATH } from '../../src/routes/payment-callbacks';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { Shopper } from '../support/shop-app';
 import { startShopProcess, type ShopProcess } from '../support/shop-process';
 

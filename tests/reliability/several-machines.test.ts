@@ -4,7 +4,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { JOB_SCHEMA } from '../../src/jobs/job-queue';
-import { startSandbox, DEMO_SHOP, silentLogger, type RunningSandbox } from '../../src/sandbox';
+import { startSandbox, DEMO_SHOP, silentLogger, type RunningSandbox } from 'sinopac-sandbox';
 import { createProduct } from '../support/shop-fixtures';
 import { sandboxBankEnv, startShopProcess, type ShopProcess } from '../support/shop-process';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';

@@ -5,8 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashAdminPassword } from '../../src/admin/sign-in';
 import type { Database } from '../../src/db/prisma';
-import { DEMO_SHOP, startSandbox, type MailCatcher, type RunningSandbox } from '../../src/sandbox';
-import { silentLogger } from '../../src/sandbox/logger';
+import { DEMO_SHOP, startSandbox, type MailCatcher, type RunningSandbox, silentLogger } from 'sinopac-sandbox';
 import { AdminBrowser } from '../support/admin-harness';
 import { startCatcher } from '../support/mail-harness';
 import { createOrder, createProduct } from '../support/shop-fixtures';

@@ -1,28 +1,59 @@
-// The shop's SinopacClient completes every service against the sandbox over real HTTP.
+// The shop's SinopacClient completes every service against the sandbox package over real HTTP.
+// The sandbox's own behaviour (notifications, faults, each result code) is its package's suite.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { silentLogger, startSandbox, type RunningSandbox } from 'sinopac-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SinopacClient } from '../../src/sinopac/client';
 import { SinopacBusinessError, SinopacTransportError } from '../../src/sinopac/errors';
+import { taipeiDayAfter } from '../../src/time/taipei';
 import { APPROVED_CARD, getPage, parseForm, submitCardForm } from '../support/sandbox-card';
-import { startReceiver, type Receiver } from '../support/sandbox-receiver';
-import { KEYED_SHOP, newOrderNo, RETURN_URL, startTestSandbox, taipeiDayAfter, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
 
-let sb: TestSandbox;
-let receiver: Receiver;
+const TEST_SHOP = {
+  shopNo: 'TS0001_001',
+  hashKeys: { A1: '0F2A4C6E8091B3D5', A2: 'F7E6D5C4B3A29180', B1: '00000000000000FF', B2: '123456789ABCDEF0' },
+};
+const KEYED_SHOP = {
+  shopNo: 'TS0002_001',
+  hashKeys: { A1: 'AAAAAAAAAAAAAAAA', A2: '5555555555555555', B1: '0123456789abcdef', B2: 'fedcba9876543210' },
+  keyId: 'sandbox-test-key-0002',
+};
+const RETURN_URL = 'http://127.0.0.1:9/shop/sinopac/return';
+
+let sequence = 0;
+/** A fresh order number; it ends in a letter, so the sandbox's "ends in 9" rule never applies. */
+const newOrderNo = (prefix: string) => `${prefix}${String(++sequence).padStart(5, '0')}${Date.now().toString(36)}A`;
+
+let sandbox: RunningSandbox;
 let client: SinopacClient;
+// The shop's BackendURL: what the card payment's notification carried.
+let notifications: Server;
+const notified: Array<{ PayToken: string }> = [];
+let notificationUrl: string;
 
 beforeAll(async () => {
-  sb = await startTestSandbox();
-  receiver = await startReceiver();
-  client = new SinopacClient({ apiUrl: sb.running.apiUrl, ...TEST_SHOP, timeoutMs: 2_000 });
+  sandbox = await startSandbox({ shops: [TEST_SHOP, KEYED_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null });
+  client = new SinopacClient({ apiUrl: sandbox.apiUrl, ...TEST_SHOP, timeoutMs: 2_000 });
+  notifications = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
+    req.on('end', () => {
+      notified.push(JSON.parse(body) as { PayToken: string });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"Status":"S"}');
+    });
+  });
+  await new Promise<void>((resolve) => notifications.listen(0, '127.0.0.1', resolve));
+  notificationUrl = `http://127.0.0.1:${(notifications.address() as AddressInfo).port}/sinopac/notify`;
 });
 afterAll(async () => {
-  await sb.close();
-  await receiver.close();
+  await sandbox.close();
+  notifications.closeAllConnections();
+  await new Promise((resolve) => notifications.close(resolve));
 });
 
 const cardRequest = (autoBilling: 'Y' | 'N') => ({
   OrderNo: newOrderNo('SC'), Amount: 129900, PayType: 'C' as const, PrdtName: '精品咖啡豆', ReturnURL: RETURN_URL,
-  BackendURL: receiver.url, CardParam: { AutoBilling: autoBilling, ExpMinutes: 10 },
+  BackendURL: notificationUrl, CardParam: { AutoBilling: autoBilling, ExpMinutes: 10 },
 });
 
 describe('SinopacClient against the sandbox', () => {
@@ -30,7 +61,7 @@ describe('SinopacClient against the sandbox', () => {
     const OrderNo = newOrderNo('SA');
     const created = await client.orderCreate({
       OrderNo, Amount: 50000, PayType: 'A', PrdtName: '虛擬帳號訂單', ReturnURL: RETURN_URL,
-      ATMParam: { ExpireDate: taipeiDayAfter(sb.clock, 3) },
+      ATMParam: { ExpireDate: taipeiDayAfter(new Date(), 3).yyyyMMdd },
     });
     expect(created).toMatchObject({ OrderNo, PayType: 'A', Amount: 50000, Status: 'S' });
     if (created.PayType !== 'A') throw new Error('expected an ATM answer');
@@ -50,20 +81,19 @@ describe('SinopacClient against the sandbox', () => {
 
     const paid = await client.orderPayQuery({ PayToken: PayToken! });
     expect(paid.TSResultContent).toMatchObject({ OrderNo: request.OrderNo, Status: 'S', APType: 'PayOut', Amount: 129900 });
-    const notified = await receiver.waitFor(1);
-    expect(notified.some((n) => (n.json as { PayToken: string }).PayToken === PayToken)).toBe(true);
+    await expect.poll(() => notified.map((n) => n.PayToken)).toContain(PayToken);
   });
 
   it('captures, refunds and cancels with OrderMaintain', async () => {
     const captured = cardRequest('N');
     await client.orderCreate(captured);
-    sb.running.sandbox.control.pay({ orderNo: captured.OrderNo });
+    sandbox.sandbox.control.pay({ orderNo: captured.OrderNo });
     expect(await client.orderMaintain({ OrderNo: captured.OrderNo, Command: 'P' })).toMatchObject({ Status: 'S', Command: 'P' });
     expect(await client.orderMaintain({ OrderNo: captured.OrderNo, Command: 'R', Amount: 29900 })).toMatchObject({ Amount: 29900 });
 
     const cancelled = cardRequest('N');
     await client.orderCreate(cancelled);
-    sb.running.sandbox.control.pay({ orderNo: cancelled.OrderNo });
+    sandbox.sandbox.control.pay({ orderNo: cancelled.OrderNo });
     expect(await client.orderMaintain({ OrderNo: cancelled.OrderNo, Command: 'C' })).toMatchObject({ Status: 'S', Command: 'C' });
     const [entry] = (await client.orderQuery({ OrderNo: cancelled.OrderNo })).OrderList;
     expect(entry!.PayStatus).toBe('1C351');
@@ -80,9 +110,9 @@ describe('SinopacClient against the sandbox', () => {
   });
 
   it('sends the X-KeyID of a shop that needs one', async () => {
-    const keyed = new SinopacClient({ apiUrl: sb.running.apiUrl, ...KEYED_SHOP, timeoutMs: 2_000 });
+    const keyed = new SinopacClient({ apiUrl: sandbox.apiUrl, ...KEYED_SHOP, timeoutMs: 2_000 });
     expect((await keyed.orderQuery({ PayFlag: 'Y' })).Status).toBe('S');
-    const wrong = new SinopacClient({ apiUrl: sb.running.apiUrl, ...KEYED_SHOP, keyId: 'wrong-key', timeoutMs: 2_000 });
+    const wrong = new SinopacClient({ apiUrl: sandbox.apiUrl, ...KEYED_SHOP, keyId: 'wrong-key', timeoutMs: 2_000 });
     const error = await wrong.orderQuery({ PayFlag: 'Y' }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(SinopacTransportError);
     expect((error as SinopacTransportError).httpStatus).toBe(401);
@@ -91,9 +121,9 @@ describe('SinopacClient against the sandbox', () => {
   it('sees the payQueryFail and payQueryHang faults as transport errors', async () => {
     const request = cardRequest('Y');
     await client.orderCreate(request);
-    const { payToken } = sb.running.sandbox.control.pay({ orderNo: request.OrderNo });
-    sb.running.sandbox.control.setOrderFaults({ orderNo: request.OrderNo }, { payQueryFail: 1, payQueryHang: 1 });
-    const hurried = new SinopacClient({ apiUrl: sb.running.apiUrl, ...TEST_SHOP, timeoutMs: 500 });
+    const { payToken } = sandbox.sandbox.control.pay({ orderNo: request.OrderNo });
+    sandbox.sandbox.control.setOrderFaults({ orderNo: request.OrderNo }, { payQueryFail: 1, payQueryHang: 1 });
+    const hurried = new SinopacClient({ apiUrl: sandbox.apiUrl, ...TEST_SHOP, timeoutMs: 500 });
 
     const failed = await hurried.orderPayQuery({ PayToken: payToken }).catch((e: unknown) => e);
     expect(failed).toMatchObject({ reason: 'http_status', httpStatus: 500 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Payment } from '../../src/generated/prisma/client';
 import { taipeiDayAfter } from '../../src/time/taipei';
 import { NOTIFY_PATH, RETURN_PATH } from '../../src/routes/payment-callbacks';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
 import { placeOrder } from '../payments/payment-flow-helpers';
 import { CapturedLogs } from '../support/log-capture';

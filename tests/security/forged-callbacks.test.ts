@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config';
 import { NOTIFY_PATH, RETURN_PATH } from '../../src/routes/payment-callbacks';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { createCallbackScreening, parseAllowList } from '../../src/web/callback-screening';
 import { payOnCardPage, placeOrder } from '../payments/payment-flow-helpers';
 import { APPROVED_CARD } from '../support/sandbox-card';

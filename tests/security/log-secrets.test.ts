@@ -2,7 +2,7 @@
 // with every log line of the shop and of the sandbox kept: none of them may hold a secret, and
 // every line the shop writes names the request it was written for.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { hashId } from '../../src/sinopac/crypto';
 import { CapturedLogs, CapturedSandboxLogs } from '../support/log-capture';
 import { APPROVED_CARD, getPage, parseForm, submitCardForm } from '../support/sandbox-card';

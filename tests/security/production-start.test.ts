@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SHOP } from '../../src/sandbox/demo-shop';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { startShopApp, type ShopApp } from '../support/shop-app';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Product } from '../../src/generated/prisma/client';
 import { NOTIFY_PATH, RETURN_PATH } from '../../src/routes/payment-callbacks';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { CapturedLogs } from '../support/log-capture';
 import { CUSTOMER, Shopper } from '../support/shop-app';
 import { createProduct } from '../support/shop-fixtures';

@@ -12,7 +12,7 @@ import { createApp, type AppDependencies } from '../../src/app';
 import type { Database } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
 import { NOTIFY_PATH, paymentCallbackRoutes, RETURN_PATH } from '../../src/routes/payment-callbacks';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
 import { getWithCookie, placeOrder } from '../payments/payment-flow-helpers';
 import { Shopper } from '../support/shop-app';

@@ -8,7 +8,7 @@ import { refundPayment } from '../../src/admin/refunds';
 import type { Payment } from '../../src/generated/prisma/client';
 import { createLogger } from '../../src/logger';
 import { startedAttempt } from '../support/started-attempt';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { addDays, taipeiDayBounds, taipeiDayOf } from '../../src/settlement/bank-dates';
 import { fetchSettlementDay, type SettlementDependencies } from '../../src/settlement/settlement-day';
 import { fetchMissingDays } from '../../src/settlement/settlement-job';

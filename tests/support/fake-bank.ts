@@ -1,5 +1,5 @@
 // A minimal QPay bank on a real HTTP port, speaking the real crypto (docs/sinopac-protocol.md §1–§4),
-// with switches for the failures a client has to survive. The sandbox (src/sandbox/) is the bank of
+// with switches for the failures a client has to survive. The sandbox (the sinopac-sandbox package) is the bank of
 // the tests; this one stays only for answers the sandbox cannot give (tests/README.md lists them).
 import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';

@@ -1,6 +1,6 @@
 // Logs kept in memory, so tests can read what the shop and the sandbox wrote.
 import type { DestinationStream } from 'pino';
-import type { SandboxLogger } from '../../src/sandbox';
+import type { SandboxLogger } from 'sinopac-sandbox';
 
 export interface LogEntry {
   level: number;

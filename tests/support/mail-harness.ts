@@ -8,8 +8,7 @@ import type { MailDeliveryDependencies } from '../../src/mail/deliver';
 import { createSmtpSender, type MailSender } from '../../src/mail/sender';
 import { createMailRenderer } from '../../src/mail/templates';
 import { createOrderLinks } from '../../src/orders/order-link';
-import { startMailCatcher, type MailCatcher } from '../../src/sandbox';
-import { silentLogger } from '../../src/sandbox/logger';
+import { startMailCatcher, type MailCatcher, silentLogger } from 'sinopac-sandbox';
 
 export const MAIL_FROM = '"豐收商店 Fengshou Shop" <no-reply@shop.example>';
 export const LINK_SECRET = 'mail-harness-secret';

@@ -6,7 +6,7 @@ import { createApp } from '../../src/app';
 import { seedProducts } from '../../src/catalog/seed';
 import type { Database } from '../../src/db/prisma';
 import { createLogger } from '../../src/logger';
-import { DEMO_SHOP, silentLogger, startSandbox, type RunningSandbox } from '../../src/sandbox';
+import { DEMO_SHOP, silentLogger, startSandbox, type RunningSandbox } from 'sinopac-sandbox';
 import { SinopacClient } from '../../src/sinopac/client';
 import { createSessionStore } from '../../src/web/session';
 import { createTestDatabase } from './test-database';

@@ -4,7 +4,7 @@
 // resolves with its exit code once it has shut down (0 means a clean, graceful shutdown).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { DEMO_SHOP } from '../../src/sandbox';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 
 const projectRoot = fileURLToPath(new URL('../..', import.meta.url));
 const OPEN_AT = /Fengshou Shop is open at (http:\/\/127\.0\.0\.1:\d+)\//;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { ConfigError, estimatedSecretBits, loadConfig } from '../../src/config';
-import { DEMO_SHOP } from '../../src/sandbox/demo-shop';
+import { DEMO_SHOP } from 'sinopac-sandbox';
 import { isPublicDemoValue } from '../../src/sinopac/test-environment';
 
 const bank = {

@@ -1,0 +1,173 @@
+import express, { Router, type NextFunction, type Request, type Response } from 'express';
+import { BankError, describe, HttpRejection } from './codes';
+import { API_VERSION, openMessage, readEnvelope, sealMessage, type ServiceMessage } from './envelope';
+import type { FaultBook } from './faults';
+import type { Lifecycle } from './lifecycle';
+import type { SandboxLogger } from './logger';
+import { mintNonce, type NonceStore } from './nonces';
+import type { OrderBook } from './orders';
+import type { ShopKeys } from './options';
+import { failureMessage, findService, type Service } from './services';
+import { SPECIFICATION, SPECIFICATION_HEADER } from './specification';
+
+export interface ApiRouteOptions {
+  shops: ReadonlyMap<string, ShopKeys>;
+  nonces: NonceStore;
+  book: OrderBook;
+  lifecycle: Lifecycle;
+  faults: FaultBook;
+  hung: HungResponses;
+  clock: () => Date;
+  publicOrigin: string | undefined;
+  logger: SandboxLogger;
+}
+
+// Any prefix works: /funBIZ/, /funBIZ-Sbx/, or none, like the bank's several base URLs (§1). A
+// doubled slash is accepted too: the bank's PHP toolkit joins a base URL ending in "/" with "/Nonce".
+const NONCE_PATH = /\/QPay\.WebAPI\/api\/+Nonce\/?$/i;
+const ORDER_PATH = /\/QPay\.WebAPI\/api\/+Order\/?$/i;
+
+/** What the error handler needs to answer a failed Order call with an envelope. */
+interface Exchange {
+  shop: ShopKeys;
+  apiService: string;
+  service?: Service;
+  message?: ServiceMessage;
+}
+
+/** Responses of the payQueryHang fault: held open until the client leaves or the sandbox closes. */
+export class HungResponses {
+  readonly #held = new Set<Response>();
+
+  hold(res: Response): void {
+    this.#held.add(res);
+    res.on('close', () => this.#held.delete(res));
+  }
+
+  releaseAll(): void {
+    for (const res of this.#held) res.socket?.destroy();
+    this.#held.clear();
+  }
+}
+
+// The nonce is bound to the socket's peer address; forwarded-for headers are not trusted.
+const clientIp = (req: Request) => (req.socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+
+function parseBody(body: unknown): Record<string, unknown> {
+  if (typeof body !== 'string') throw new HttpRejection(400, 'E0001');
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch {
+    throw new HttpRejection(400, 'E0001');
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new HttpRejection(400, 'E0001');
+  return value as Record<string, unknown>;
+}
+
+// X-KeyID is a credential of the HTTP call, not of the message (§1): like a gateway in front of the
+// API, the sandbox refuses a missing or wrong one with HTTP 401 on Nonce and Order alike, before
+// reading any envelope, so a client never gets a signed answer to a call it was not allowed to make.
+function requireKeyId(shop: ShopKeys, req: Request): void {
+  if (shop.keyId !== undefined && req.get('X-KeyID') !== shop.keyId) throw new HttpRejection(401, 'E0103');
+}
+
+export function apiRoutes(options: ApiRouteOptions): Router {
+  const router = Router();
+  const body = express.text({ type: () => true, limit: '256kb' });
+  router.use((req, res, next) => {
+    if (NONCE_PATH.test(req.path) || ORDER_PATH.test(req.path)) res.set(SPECIFICATION_HEADER, SPECIFICATION.version);
+    next();
+  });
+
+  function shopOf(payload: Record<string, unknown>): ShopKeys {
+    if (typeof payload.ShopNo !== 'string' || payload.ShopNo === '') throw new HttpRejection(400, 'E0001');
+    const shop = options.shops.get(payload.ShopNo);
+    if (!shop) throw new HttpRejection(400, 'E0101');
+    return shop;
+  }
+
+  function sendEnvelope(res: Response, exchange: Exchange, message: ServiceMessage): void {
+    const nonce = mintNonce(options.clock());
+    const envelope = sealMessage({ shopNo: exchange.shop.shopNo, apiService: exchange.apiService }, message, exchange.shop.hashId, nonce);
+    res.type('application/json').send(JSON.stringify(envelope));
+  }
+
+  router.post(NONCE_PATH, body, (req, res) => {
+    const shop = shopOf(parseBody(req.body));
+    requireKeyId(shop, req);
+    res.json({ Nonce: options.nonces.issue(shop.shopNo, clientIp(req)) });
+  });
+
+  router.post(ORDER_PATH, body, (req, res) => {
+    if (options.faults.instance.unavailable) {
+      res.status(503).type('text/plain').send('Service Unavailable (sandbox fault unavailable)');
+      return;
+    }
+    const payload = parseBody(req.body);
+    const shop = shopOf(payload);
+    requireKeyId(shop, req);
+    const exchange: Exchange = { shop, apiService: typeof payload.APIService === 'string' ? payload.APIService : '' };
+    res.locals.exchange = exchange;
+    const envelope = readEnvelope(payload);
+    if (envelope.Version !== API_VERSION) throw new BankError('E3301');
+    exchange.service = findService(envelope.APIService);
+    const rejected = options.nonces.consume(envelope.Nonce, exchange.shop.shopNo, clientIp(req));
+    if (rejected) throw new BankError(rejected);
+    const message = openMessage(envelope, exchange.shop.hashId);
+    exchange.message = message;
+    if (message.ShopNo !== exchange.shop.shopNo) throw new BankError('E0102');
+
+    const refusal = options.faults.instance.createRefusal;
+    if (envelope.APIService === 'OrderCreate' && refusal) throw new BankError(refusal);
+    if (envelope.APIService === 'OrderPayQuery') {
+      const order = typeof message.PayToken === 'string' ? options.book.byPayToken(message.PayToken) : undefined;
+      const fault = options.faults.takePayQueryFault(order?.shopNo === exchange.shop.shopNo ? order : undefined);
+      if (fault === 'fail') {
+        res.status(500).type('text/plain').send('Internal Server Error (sandbox fault payQueryFail)');
+        return;
+      }
+      if (fault === 'hang') {
+        options.hung.hold(res);
+        return;
+      }
+    }
+    const reply = exchange.service.handle(message, {
+      shopNo: exchange.shop.shopNo,
+      now: options.clock(),
+      origin: options.publicOrigin ?? `${req.protocol}://${req.get('host')}`,
+      book: options.book,
+      lifecycle: options.lifecycle,
+      faults: options.faults,
+    });
+    sendEnvelope(res, exchange, reply);
+  });
+
+  // Every failure of the API ends here: business rejections as envelopes, the rest as small JSON errors.
+  router.use((error: unknown, req: Request, res: Response, next: NextFunction) => {
+    if (res.headersSent) {
+      next(error);
+      return;
+    }
+    const exchange = res.locals.exchange as Exchange | undefined;
+    if (error instanceof BankError && exchange) {
+      options.logger.info(`${exchange.apiService || 'request'} of ${exchange.shop.shopNo} rejected: ${error.code}`);
+      sendEnvelope(res, exchange, failureMessage(exchange.shop.shopNo, error.code, options.clock(), exchange.service, exchange.message));
+      return;
+    }
+    if (error instanceof HttpRejection) {
+      res.status(error.status).json(error.body);
+      return;
+    }
+    const status = (error as { status?: unknown }).status;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      // body-parser's own rejections (too large, bad charset).
+      res.status(status).json({ Status: 'F', Code: 'E0001', Description: describe('E0001') });
+      return;
+    }
+    options.logger.error(`${req.method} ${req.path} failed: ${error instanceof Error ? error.message : String(error)}`);
+    res.status(500).json({ Status: 'F', Code: 'E9999', Description: describe('E9999') });
+  });
+
+  return router;
+}
