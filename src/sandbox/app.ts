@@ -3,17 +3,23 @@ import { apiRoutes, HungResponses } from './api-routes';
 import { assetRoutes } from './assets';
 import { atmPageRoutes } from './atm-page';
 import { cardPageRoutes } from './card-page';
+import { SandboxClock } from './clock';
 import { consoleRoutes } from './console';
 import { CONSOLE_MAIL_PATH, consoleMailRoutes } from './console-mail';
 import { SandboxControl } from './control';
 import { CONTROL_API_PREFIX, controlApiRoutes } from './control-api';
+import { ExchangeLog } from './exchanges';
 import { FaultBook } from './faults';
 import { Lifecycle } from './lifecycle';
 import { NonceStore } from './nonces';
 import { Notifier } from './notifier';
+import { openApiDocument, OPENAPI_PATH } from './openapi';
 import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './options';
 import { OrderBook } from './orders';
 import { Timers } from './timers';
+
+// The exchange log keeps this many Nonce and Order calls, the latest.
+const EXCHANGE_LOG_CAPACITY = 1_000;
 
 export interface SandboxState {
   book: OrderBook;
@@ -33,7 +39,11 @@ export interface Sandbox {
 
 export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
   const options = resolveOptions(sandboxOptions);
-  const { clock, logger } = options;
+  const { logger } = options;
+  // The control API moves this clock; it starts at the given one's time.
+  const sandboxClock = new SandboxClock(options.clock);
+  const clock = sandboxClock.now;
+  const exchanges = new ExchangeLog(EXCHANGE_LOG_CAPACITY);
   const timers = new Timers((error) => logger.error(`background task failed: ${error instanceof Error ? error.message : String(error)}`));
   const book = new OrderBook();
   const faults = new FaultBook(options.faults);
@@ -51,11 +61,13 @@ export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
     faultsFor: (n) => faults.effective(book.get(n.shopNo, n.orderNo)),
   });
   const lifecycle = new Lifecycle({ book, notifier, timers, clock, atmAutoPayDelayMs: options.atmAutoPayDelayMs, logger });
-  const control = new SandboxControl({ book, lifecycle, notifier, faults });
+  const control = new SandboxControl({ book, lifecycle, notifier, faults, clock: sandboxClock, exchanges });
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(apiRoutes({ shops: options.shops, nonces, book, lifecycle, faults, hung, clock, publicOrigin: options.publicOrigin, logger }));
+  app.use(apiRoutes({
+    shops: options.shops, nonces, book, lifecycle, faults, hung, clock, publicOrigin: options.publicOrigin, logger, exchanges, timers,
+  }));
   app.use(assetRoutes());
   app.use(cardPageRoutes({ book, lifecycle, clock }));
   app.use(atmPageRoutes({ book, lifecycle }));
@@ -63,6 +75,9 @@ export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
   app.use(consoleRoutes(control, mailbox && { mailPath: CONSOLE_MAIL_PATH, mailCount: () => mailbox.mails().length }));
   if (mailbox) app.use(consoleMailRoutes(mailbox));
   app.use(CONTROL_API_PREFIX, controlApiRoutes(control));
+  app.get(OPENAPI_PATH, (req, res) => {
+    res.json(openApiDocument(options.publicOrigin ?? `${req.protocol}://${req.get('host')}`));
+  });
   app.get('/', (_req, res) => res.redirect('/console'));
   // Browsers ask for it on every page; an empty answer keeps their consoles free of 404s.
   app.get('/favicon.ico', (_req, res) => res.status(204).end());
