@@ -25,6 +25,9 @@ export interface ApiRouteOptions {
   timers: Timers;
 }
 
+/** Where clients are told to find the API; any prefix before /QPay.WebAPI/api works as well. */
+export const BANK_API_BASE_PATH = '/funBIZ/QPay.WebAPI/api';
+
 // Any prefix works: /funBIZ/, /funBIZ-Sbx/, or none, like the bank's several base URLs (§1). A
 // doubled slash is accepted too: the bank's PHP toolkit joins a base URL ending in "/" with "/Nonce".
 const NONCE_PATH = /\/QPay\.WebAPI\/api\/+Nonce\/?$/i;

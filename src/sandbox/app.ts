@@ -72,7 +72,11 @@ export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
   app.use(cardPageRoutes({ book, lifecycle, clock }));
   app.use(atmPageRoutes({ book, lifecycle }));
   const { mailbox } = sandboxOptions;
-  app.use(consoleRoutes(control, mailbox && { mailPath: CONSOLE_MAIL_PATH, mailCount: () => mailbox.mails().length }));
+  app.use(consoleRoutes(control, {
+    shops: sandboxOptions.shops,
+    publicOrigin: options.publicOrigin,
+    ...(mailbox ? { mailPath: CONSOLE_MAIL_PATH, mailCount: () => mailbox.mails().length } : {}),
+  }));
   if (mailbox) app.use(consoleMailRoutes(mailbox));
   app.use(CONTROL_API_PREFIX, controlApiRoutes(control));
   app.get(OPENAPI_PATH, (req, res) => {

@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document served at /openapi.json: the control API, built from the route table
 // the router is built from (control-api.ts), and the bank API's two endpoints in summary.
 import { z } from 'zod';
+import { BANK_API_BASE_PATH } from './api-routes';
 import { CONTROL_API_PREFIX, CONTROL_ROUTES, type ControlRoute } from './control-api';
 import { API_VERSION } from './envelope';
 import { faultsSchema } from './faults';
@@ -126,7 +127,7 @@ function operation(route: ControlRoute): Record<string, unknown> {
 }
 
 const BANK_API = {
-  '/funBIZ/QPay.WebAPI/api/Nonce': {
+  [`${BANK_API_BASE_PATH}/Nonce`]: {
     post: {
       tags: ['bank API'],
       summary: 'A nonce for one Order call (PROTOCOL.md §1.1)',
@@ -140,7 +141,7 @@ const BANK_API = {
       },
     },
   },
-  '/funBIZ/QPay.WebAPI/api/Order': {
+  [`${BANK_API_BASE_PATH}/Order`]: {
     post: {
       tags: ['bank API'],
       summary: 'Every service: OrderCreate, OrderQuery, OrderPayQuery, OrderMaintain, OrderUnCapturedQuery, BillQuery (PROTOCOL.md §1.2–§4)',
