@@ -193,6 +193,12 @@ function errorBody(error: unknown): { status: number; body: Record<string, unkno
 /** JSON control API for tests in other processes; the console's buttons use the same SandboxControl. */
 export function controlApiRoutes(control: SandboxControl): Router {
   const router = Router();
+  router.use((req, res, next) => {
+    // A body of another type would otherwise be read as no body at all, i.e. {}.
+    const hasBody = req.get('transfer-encoding') !== undefined || Number(req.get('content-length') ?? 0) > 0;
+    if (hasBody && !req.is('application/json')) res.status(415).json({ error: 'send the body as JSON, with content-type: application/json' });
+    else next();
+  });
   router.use(express.json({ limit: '64kb' }));
   for (const route of CONTROL_ROUTES) router[route.method](route.path, (req, res) => route.handle(control, req, res));
   router.use((req, res) => {

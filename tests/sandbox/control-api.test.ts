@@ -203,5 +203,9 @@ describe('errors', () => {
     expect(route).toMatchObject({ status: 404, body: { error: expect.stringContaining('/openapi.json') } });
     expect(await json('GET', '/orders/NOPE')).toMatchObject({ status: 404, body: { error: 'no order NOPE' } });
     expect(await json('PUT', '/faults', '{"duplicate":')).toMatchObject({ status: 400, body: { error: 'the request body is not valid JSON' } });
+    const form = await fetch(`${sb.running.origin}/__sandbox/faults`, { method: 'PUT', body: new URLSearchParams({ duplicate: '2' }) });
+    expect(form.status).toBe(415);
+    expect(await form.json()).toEqual({ error: 'send the body as JSON, with content-type: application/json' });
+    expect((await json('POST', '/reset')).status).toBe(204);
   });
 });
