@@ -18,8 +18,10 @@ import { resolveOptions, type ResolvedOptions, type SandboxOptions } from './opt
 import { OrderBook } from './orders';
 import { Timers } from './timers';
 
-// The exchange log keeps this many Nonce and Order calls, the latest.
+// The exchange log keeps the latest Nonce and Order calls: this many, and Messages of at most this
+// many characters in all, so a long run's memory stays bounded.
 const EXCHANGE_LOG_CAPACITY = 1_000;
+const EXCHANGE_LOG_MAX_CHARS = 16_000_000;
 
 export interface SandboxState {
   book: OrderBook;
@@ -43,7 +45,7 @@ export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
   // The control API moves this clock; it starts at the given one's time.
   const sandboxClock = new SandboxClock(options.clock);
   const clock = sandboxClock.now;
-  const exchanges = new ExchangeLog(EXCHANGE_LOG_CAPACITY);
+  const exchanges = new ExchangeLog(EXCHANGE_LOG_CAPACITY, EXCHANGE_LOG_MAX_CHARS);
   const timers = new Timers((error) => logger.error(`background task failed: ${error instanceof Error ? error.message : String(error)}`));
   const book = new OrderBook();
   const faults = new FaultBook(options.faults);

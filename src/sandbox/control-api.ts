@@ -146,7 +146,7 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
     method: 'get', path: '/exchanges',
     doc: {
       summary: 'The latest Nonce and Order calls, their Messages decrypted',
-      description: 'Kept in memory, the latest 1,000; each with the HTTP status, the time, the service and the request and answer Messages in clear.',
+      description: 'Kept in memory: the latest 1,000, fewer when their Messages are large. Each with the HTTP status, the time, the service and the request and answer Messages in clear.',
       query: exchangeFilterSchema, responses: { 200: ['the exchanges, oldest first', 'ExchangeList'], 400: ['invalid query', 'Error'] },
     },
     handle: (control, req, res) => res.json(control.exchanges(exchangeFilterSchema.parse(req.query))),

@@ -31,20 +31,31 @@ export interface ExchangeFilter {
 const mentions = (message: unknown, orderNo: string) =>
   typeof message === 'object' && message !== null && (message as ServiceMessage).OrderNo === orderNo;
 
-/** The latest `capacity` exchanges, oldest first. */
-export class ExchangeLog {
-  readonly #records: ExchangeRecord[] = [];
-  #nextId = 1;
+const sizeOf = (entry: Omit<ExchangeRecord, 'id'>) =>
+  (entry.request ? JSON.stringify(entry.request).length : 0) + (entry.answer === undefined ? 0 : JSON.stringify(entry.answer).length);
 
-  constructor(private readonly capacity: number) {}
+/**
+ * The latest exchanges, oldest first: at most `capacity` of them, and fewer when their Messages add
+ * up to more than `maxChars` (a BillQuery of a busy day, or OrderQuery's 300 rows, is large).
+ */
+export class ExchangeLog {
+  readonly #records: Array<{ record: ExchangeRecord; size: number }> = [];
+  #nextId = 1;
+  #chars = 0;
+
+  constructor(private readonly capacity: number, private readonly maxChars: number) {}
 
   record(entry: Omit<ExchangeRecord, 'id'>): void {
-    this.#records.push({ id: this.#nextId++, ...entry });
-    if (this.#records.length > this.capacity) this.#records.splice(0, this.#records.length - this.capacity);
+    const size = sizeOf(entry);
+    this.#records.push({ record: { id: this.#nextId++, ...entry }, size });
+    this.#chars += size;
+    while (this.#records.length > this.capacity || (this.#chars > this.maxChars && this.#records.length > 1)) {
+      this.#chars -= this.#records.shift()!.size;
+    }
   }
 
   list(filter: ExchangeFilter = {}): ExchangeRecord[] {
-    return this.#records.filter((r) =>
+    return this.#records.map(({ record }) => record).filter((r) =>
       (filter.shopNo === undefined || r.shopNo === filter.shopNo) &&
       (filter.service === undefined || (r.service ?? r.endpoint) === filter.service) &&
       (filter.orderNo === undefined || mentions(r.request, filter.orderNo) || mentions(r.answer, filter.orderNo)));
@@ -52,5 +63,6 @@ export class ExchangeLog {
 
   clear(): void {
     this.#records.length = 0;
+    this.#chars = 0;
   }
 }

@@ -119,7 +119,7 @@ function operation(route: ControlRoute): Record<string, unknown> {
     tags: ['control'],
     summary: doc.summary,
     ...(doc.description ? { description: doc.description } : {}),
-    operationId: `${route.method}${route.path.replace(/[/:](\w)/g, (_m, c: string) => c.toUpperCase())}`,
+    operationId: route.method + route.path.split(/[/:]+/).filter(Boolean).map((part) => part[0]!.toUpperCase() + part.slice(1)).join(''),
     ...(pathParameters.length + queryParameters.length > 0 ? { parameters: [...pathParameters, ...queryParameters] } : {}),
     ...(doc.body ? { requestBody: { required: false, content: { 'application/json': { schema: fromZod(doc.body) } } } } : {}),
     responses,
@@ -171,7 +171,7 @@ export function openApiDocument(origin: string): Record<string, unknown> {
     info: {
       title: 'SinoPac 豐收款 sandbox',
       version: API_VERSION,
-      description: 'A local stand-in for Bank SinoPac\'s 豐收款 Web API. The control API (under /__sandbox) does what a test needs and the bank\'s sandbox cannot: pay now, approve or decline a card, inject faults, move the clock, fire notification retries, reset, and read every exchange and notification. Its errors are JSON {"error": "…"}.',
+      description: 'A local stand-in for Bank SinoPac\'s 豐收款 Web API. The control API (under /__sandbox) does what a test needs and the bank\'s sandbox cannot: pay now, approve or decline a card, inject faults, move the clock, fire notification retries, reset, and read every exchange and notification. Its errors are JSON {"error": "…"}; a body must be sent as application/json (another type answers 415).',
     },
     servers: [{ url: origin }],
     tags: [

@@ -46,6 +46,15 @@ describe('the OpenAPI document', () => {
     expect(documentRoutes(CONTROL_API_PREFIX).sort()).toEqual([...routes].sort());
   });
 
+  it('gives each operation a distinct identifier made of letters', () => {
+    const ids = Object.values(document.paths as Record<string, Record<string, any>>)
+      .flatMap((operations) => Object.values(operations).map((operation) => operation.operationId))
+      .filter((id) => id !== undefined);
+    expect(ids).toContain('postOrdersOrderNoPay');
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) expect(id).toMatch(/^[a-z]+[A-Za-z]*$/);
+  });
+
   it('describes the bank API\'s two endpoints', () => {
     expect(Object.keys(document.paths).filter((path) => path.includes('/QPay.WebAPI/api/')).sort())
       .toEqual(['/funBIZ/QPay.WebAPI/api/Nonce', '/funBIZ/QPay.WebAPI/api/Order']);

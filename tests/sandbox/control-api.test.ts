@@ -114,10 +114,13 @@ describe('the exchange log', () => {
     expect((await json('GET', '/exchanges')).body).toEqual([]);
   });
 
-  it('keeps only the latest calls', () => {
-    const log = new ExchangeLog(2);
+  it('keeps only the latest calls, and fewer when their Messages are large', () => {
+    const log = new ExchangeLog(2, 1_000);
     for (const id of [1, 2, 3]) log.record({ at: START, endpoint: 'Nonce', httpStatus: 200, durationMs: id });
     expect(log.list().map((e) => e.durationMs)).toEqual([2, 3]);
+    log.record({ at: START, endpoint: 'Order', httpStatus: 200, durationMs: 4, answer: { OrderList: ['x'.repeat(600)] } });
+    log.record({ at: START, endpoint: 'Order', httpStatus: 200, durationMs: 5, answer: { OrderList: ['y'.repeat(600)] } });
+    expect(log.list().map((e) => e.durationMs)).toEqual([5]);
   });
 });
 
