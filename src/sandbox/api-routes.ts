@@ -48,6 +48,14 @@ interface Logged {
   badSign?: boolean;
 }
 
+const loggedOf = (res: Response) => res.locals.logged as Logged;
+
+/** A plain-text HTTP error of a fault, as a failing gateway or server would answer. */
+function sendFault(res: Response, status: number, text: string): void {
+  loggedOf(res).answer = text;
+  res.status(status).type('text/plain').send(text);
+}
+
 /** Responses of the payQueryHang fault: held open until the client leaves or the sandbox closes. */
 export class HungResponses {
   readonly #held = new Set<Response>();
@@ -127,7 +135,7 @@ export function apiRoutes(options: ApiRouteOptions): Router {
   function sendEnvelope(res: Response, exchange: Exchange, message: ServiceMessage): void {
     const nonce = mintNonce(options.clock());
     const envelope = sealMessage({ shopNo: exchange.shop.shopNo, apiService: exchange.apiService }, message, exchange.shop.hashId, nonce);
-    const logged = res.locals.logged as Logged;
+    const logged = loggedOf(res);
     logged.answer = message;
     if (options.faults.instance.badSign) {
       envelope.Sign = corrupt(envelope.Sign);
@@ -138,22 +146,21 @@ export function apiRoutes(options: ApiRouteOptions): Router {
 
   router.post(NONCE_PATH, body, (req, res) => {
     const shop = shopOf(parseBody(req.body));
-    (res.locals.logged as Logged).shopNo = shop.shopNo;
+    loggedOf(res).shopNo = shop.shopNo;
     requireKeyId(shop, req);
     const answer = { Nonce: options.nonces.issue(shop.shopNo, clientIp(req)) };
-    (res.locals.logged as Logged).answer = answer;
+    loggedOf(res).answer = answer;
     res.json(answer);
   });
 
   router.post(ORDER_PATH, body, (req, res) => {
     if (options.faults.instance.unavailable) {
-      (res.locals.logged as Logged).answer = 'sandbox fault unavailable';
-      res.status(503).type('text/plain').send('Service Unavailable (sandbox fault unavailable)');
+      sendFault(res, 503, 'Service Unavailable (sandbox fault unavailable)');
       return;
     }
     const payload = parseBody(req.body);
     const shop = shopOf(payload);
-    (res.locals.logged as Logged).shopNo = shop.shopNo;
+    loggedOf(res).shopNo = shop.shopNo;
     requireKeyId(shop, req);
     const exchange: Exchange = { shop, apiService: typeof payload.APIService === 'string' ? payload.APIService : '' };
     res.locals.exchange = exchange;
@@ -172,8 +179,7 @@ export function apiRoutes(options: ApiRouteOptions): Router {
       const order = typeof message.PayToken === 'string' ? options.book.byPayToken(message.PayToken) : undefined;
       const fault = options.faults.takePayQueryFault(order?.shopNo === exchange.shop.shopNo ? order : undefined);
       if (fault === 'fail') {
-        (res.locals.logged as Logged).answer = 'sandbox fault payQueryFail';
-        res.status(500).type('text/plain').send('Internal Server Error (sandbox fault payQueryFail)');
+        sendFault(res, 500, 'Internal Server Error (sandbox fault payQueryFail)');
         return;
       }
       if (fault === 'hang') {
@@ -205,7 +211,7 @@ export function apiRoutes(options: ApiRouteOptions): Router {
       return;
     }
     if (error instanceof HttpRejection) {
-      if (res.locals.logged) (res.locals.logged as Logged).answer = error.body;
+      loggedOf(res).answer = error.body;
       res.status(error.status).json(error.body);
       return;
     }

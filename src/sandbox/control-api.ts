@@ -13,7 +13,7 @@ const orderFilterSchema = z.strictObject({
 });
 const shopFilterSchema = orderFilterSchema.pick({ shopNo: true });
 const exchangeFilterSchema = orderFilterSchema.extend({
-  service: z.string().min(1).optional().meta({ description: 'only this APIService (OrderCreate, OrderQuery, …), or Nonce' }),
+  service: z.string().min(1).optional().meta({ description: 'only this APIService (OrderCreate, OrderQuery, …); Nonce for Nonce calls, Order for Order calls refused before their APIService was read' }),
 });
 const payBodySchema = z.strictObject({
   outcome: z.enum(['approved', 'declined']).optional()

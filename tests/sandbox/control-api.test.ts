@@ -110,6 +110,10 @@ describe('the exchange log', () => {
     expect(refused.status).toBe(401);
     const [nonce] = (await json('GET', '/exchanges')).body as Message[];
     expect(nonce).toMatchObject({ endpoint: 'Nonce', shopNo: 'TS0002_001', httpStatus: 401, answer: { Code: 'E0103' } });
+    await json('PUT', '/faults', { unavailable: true });
+    expect((await sb.client.send('OrderQuery', { ShopNo: TEST_SHOP.shopNo, OrderNo: 'X1' })).status).toBe(503);
+    const last = ((await json('GET', '/exchanges?service=Order')).body as Message[]).at(-1);
+    expect(last).toMatchObject({ endpoint: 'Order', httpStatus: 503, answer: 'Service Unavailable (sandbox fault unavailable)' });
     await json('POST', '/reset');
     expect((await json('GET', '/exchanges')).body).toEqual([]);
   });
