@@ -2,6 +2,8 @@
 // now, card approval with what the shop is sent, the badSign and answerDelayMs faults, and its errors.
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ExchangeLog } from '../../src/sandbox/exchanges';
+import { silentLogger } from '../../src/sandbox/logger';
+import { startSandbox } from '../../src/sandbox/server';
 import { resultCode, type Message } from '../support/sandbox-client';
 import { startReceiver, type Receiver } from '../support/sandbox-receiver';
 import { atmOrder, cardOrder, START, startTestSandbox, taipeiDayAfter, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
@@ -69,6 +71,23 @@ describe('the clock', () => {
     const bill = await sb.client.call('BillQuery', { ShopNo: TEST_SHOP.shopNo, BillDate: tomorrow });
     expect(bill.message.Status).toBe('S');
     expect((bill.message.OrderList as Message[]).map((line) => line.OrderNo)).toEqual([orderNo]);
+  });
+
+  it('moves the system clock too, when the sandbox was given none', async () => {
+    const standalone = await startSandbox({ shops: [TEST_SHOP], port: 0, logger: silentLogger });
+    try {
+      const control = `${standalone.origin}/__sandbox/clock`;
+      const post = (body: unknown) => fetch(control, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const before = Date.now();
+      expect((await post({ set: '2030-01-01T00:00:00+08:00' })).status).toBe(200);
+      const shown = await (await fetch(control)).json() as { now: string; taipeiDate: string; offsetMs: number };
+      expect(shown.taipeiDate).toBe('20300101');
+      const elapsed = Date.now() - before;
+      expect(new Date(shown.now).getTime() - Date.parse('2029-12-31T16:00:00Z')).toBeGreaterThanOrEqual(0);
+      expect(new Date(shown.now).getTime() - Date.parse('2029-12-31T16:00:00Z')).toBeLessThanOrEqual(elapsed);
+    } finally {
+      await standalone.close();
+    }
   });
 
   it('refuses a body that is not one of the three changes, saying why', async () => {
