@@ -1,6 +1,6 @@
-// Proof from outside: the Python client in packages/sinopac-sandbox/examples/python-client, written
-// from PROTOCOL.md and /openapi.json alone, runs a shop's flows against the sandbox as a child
-// process. Without Python's cryptography package it is skipped and says so, unless REQUIRE_PYTHON is
+// Proof from outside: the Python client in packages/sinopac-sandbox/examples/python-client, which
+// relies only on PROTOCOL.md, /openapi.json and the documented test card, runs a shop's flows against
+// the sandbox as a child process. Without Python's cryptography package it is skipped and says so, unless REQUIRE_PYTHON is
 // set (CI sets it), in which case it fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';

@@ -1,7 +1,7 @@
 """Bank SinoPac 豐收款 (QPay) Web API client: HashID, IV, Sign, AES-256-CBC and the Nonce/Order calls.
 
-Written from the protocol description (PROTOCOL.md) alone. Standard library plus `cryptography`.
-Section numbers (§) refer to that document.
+Follows the protocol description (PROTOCOL.md), whose section numbers (§) the comments cite.
+Standard library plus `cryptography`.
 """
 
 import hashlib
