@@ -4,6 +4,7 @@ import type { FaultBook, Faults } from './faults';
 import type { Lifecycle } from './lifecycle';
 import type { Delivery, Notification, Notifier } from './notifier';
 import type { Order, OrderBook, PaymentResult } from './orders';
+import { reportedPayment } from './services';
 import { taipeiDay, taipeiMinute } from './taipei-time';
 import { chargeOf, TEST_CARDS } from './test-cards';
 
@@ -72,6 +73,8 @@ export type ClockChange = { advanceMinutes: number } | { set: Date } | { reset: 
 /** A payment made through the control API, with what the shop would receive for it. */
 export interface PaymentView {
   payment: PaymentResult;
+  /** What OrderPayQuery answers for the payment's PayToken: the bank's result as the shop reads it. */
+  tsResultContent: Record<string, unknown>;
   order: OrderView;
   /** Card orders: the form the card page would have the shopper's browser POST to the ReturnURL (§5.2). */
   returnPost?: { url: string; fields: { ShopNo: string; PayToken: string } };
@@ -109,7 +112,9 @@ export class SandboxControl {
       throw new ControlError(400, `order ${order.orderNo} is an ATM order: outcome applies to card orders only`);
     }
     const payment = this.pay(ref, outcome);
-    const view: PaymentView = { payment, order: this.#view(order) };
+    const view: PaymentView = {
+      payment, tsResultContent: reportedPayment(order, payment, this.options.faults), order: this.#view(order),
+    };
     if (order.payType === 'C') {
       view.returnPost = { url: order.returnUrl, fields: { ShopNo: order.shopNo, PayToken: payment.payToken } };
     }

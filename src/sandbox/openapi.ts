@@ -70,13 +70,15 @@ const SCHEMAS: Record<string, unknown> = {
   OrderList: listOf('Order'),
   Payment: PAYMENT,
   PaymentView: object({
-    payment: ref('Payment'), order: ref('Order'),
+    payment: ref('Payment'),
+    tsResultContent: { type: 'object', description: 'what OrderPayQuery answers as TSResultContent for the payment\'s PayToken (PROTOCOL.md §4.4)' },
+    order: ref('Order'),
     returnPost: object({
       url: str('the order\'s ReturnURL'),
       fields: object({ ShopNo: str(), PayToken: str() }, ['ShopNo', 'PayToken']),
     }, ['url', 'fields']),
     notification: ref('Notification'),
-  }, ['payment', 'order']),
+  }, ['payment', 'tsResultContent', 'order']),
   Notification: NOTIFICATION,
   NotificationWithDeliveries: { allOf: [ref('Notification'), object({ deliveries: listOf('Delivery') }, ['deliveries'])] },
   NotificationList: listOf('NotificationWithDeliveries'),

@@ -159,12 +159,14 @@ describe('paying through the control API', () => {
     expect(received!.json).toEqual({ ShopNo: TEST_SHOP.shopNo, PayToken: payToken });
     const { message } = await sb.client.call('OrderPayQuery', { ShopNo: TEST_SHOP.shopNo, PayToken: payToken });
     expect(message.TSResultContent).toMatchObject({ Status: 'S', APType: 'PayOut', OrderNo: orderNo });
+    expect(paid.body.tsResultContent).toEqual(message.TSResultContent);
   });
 
   it('declines a card order: the payment result says F and the link is used up', async () => {
     const orderNo = await create(cardOrder());
     const declined = await json('POST', `/orders/${orderNo}/pay`, { outcome: 'declined' });
     expect(declined.body.payment.status).toBe('F');
+    expect(declined.body.tsResultContent).toMatchObject({ Status: 'F', Description: expect.stringMatching(/^E2701 /) });
     expect(declined.body.notification).toBeUndefined();
     const { message } = await sb.client.call('OrderPayQuery', { ShopNo: TEST_SHOP.shopNo, PayToken: declined.body.payment.payToken });
     expect(message.TSResultContent).toMatchObject({ Status: 'F' });
