@@ -1,6 +1,6 @@
-// Proof from outside: the Python client in packages/sinopac-sandbox/examples/python-client, which
-// relies only on PROTOCOL.md, /openapi.json and the documented test card, runs a shop's flows against
-// the sandbox as a child process. Without Python's cryptography package it is skipped and says so, unless REQUIRE_PYTHON is
+// Proof from outside: the Python client in packages/sinopac-sandbox/examples/python-client, written from
+// PROTOCOL.md and the sandbox's public documentation only, reproduces the protocol's known answers
+// (its test_vectors.py) and runs a shop's flows against the sandbox as a child process. Without Python's cryptography package it is skipped and says so, unless REQUIRE_PYTHON is
 // set (CI sets it), in which case it fails.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { KEYED_SHOP, startTestSandbox, TEST_SHOP, type TestSandbox } from '../support/sandbox-harness';
 
 const PYTHON = '/usr/bin/python3';
-const CLIENT = fileURLToPath(new URL('../../packages/sinopac-sandbox/examples/python-client/client.py', import.meta.url));
+const CLIENT_DIR = fileURLToPath(new URL('../../packages/sinopac-sandbox/examples/python-client/', import.meta.url));
+const CLIENT = `${CLIENT_DIR}client.py`;
 const ready = spawnSync(PYTHON, ['-c', 'import cryptography'], { encoding: 'utf8' }).status === 0;
 
 if (!ready && process.env.REQUIRE_PYTHON) {
@@ -43,6 +44,15 @@ function runClient(apiUrl: string, shop: Shop): Promise<{ code: number | null; o
 }
 
 describe.skipIf(!ready)('the Python client', () => {
+  it('reproduces every known answer of vectors.json (test_vectors.py)', () => {
+    const run = spawnSync(PYTHON, ['-m', 'unittest', '-v', 'test_vectors'], {
+      cwd: CLIENT_DIR, encoding: 'utf8', env: { ...process.env, PYTHONDONTWRITEBYTECODE: '1' },
+    });
+    expect(run.status, run.stderr).toBe(0);
+    expect(run.stderr).toMatch(/^Ran \d+ tests/m);
+    expect(run.stderr).toMatch(/^OK$/m);
+  });
+
   let sb: TestSandbox;
   beforeAll(async () => {
     sb = await startTestSandbox();

@@ -1,326 +1,368 @@
 #!/usr/bin/env python3
-"""Runs the flows a shop needs against the SinoPac sandbox, as a shop in another language would.
+"""A shop's payment flows against a SinoPac 豐收款 API, run as an outside integrator would.
 
-  card: OrderCreate -> the card page's form, filled with the test card -> the ReturnURL POST and the
-        BackendURL POST, received by this script's own HTTP server -> OrderPayQuery with the PayToken
-  ATM:  OrderCreate -> paid through the sandbox's control API -> BackendURL POST -> OrderPayQuery
-  then OrderQuery, an OrderMaintain refund (R) of the card order, and BillQuery for the day.
-
-Prints a line per step; exits 1 at the first mismatch, including an answer whose Sign does not verify.
+Written from PROTOCOL.md (§ numbers below) and the sandbox's public documentation (docs/sandbox.md,
+CONTROL-API.md, /openapi.json). Prints `ok <n> <step>: ...` per step and exits 1 at the first failure.
 """
 
 import argparse
 import datetime
+import html.parser
+import http.cookiejar
+import http.server
 import json
 import queue
+import random
 import sys
 import threading
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from html.parser import HTMLParser
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-from sinopac import Client, ProtocolError, post_json
+import sinopac
 
-# The sandbox's approved test card (the bank's published one, PROTOCOL.md §7).
-TEST_CARD = {"CardNo": "4999-3700-0002-3145", "CardExpiry": "12/30", "CardCVV": "880"}
-WAIT_SECONDS = 15
+TEST_CARD = {"CardNo": "4999-3700-0002-3145", "CardExpiry": "12/30", "CardCVV": "880"}  # PROTOCOL.md §7
+CARD_AMOUNT = 120000  # NT$1,200 × 100 (§6)
+ATM_AMOUNT = 50000
+WAIT_SECONDS = 20
 
 
-class Mismatch(Exception):
+class StepFailed(Exception):
     pass
 
 
-def expect(condition: bool, what: str) -> None:
+def check(condition, what):
     if not condition:
-        raise Mismatch(what)
+        raise StepFailed(what)
 
 
-# --- The shop's side: ReturnURL and BackendURL on a small HTTP server of its own -----------------
+# --- The shop's own server: ReturnURL (browser form post, §5.2) and BackendURL (JSON push, §5.1) ---
 
-class Receiver:
-    """Collects the ReturnURL form posts (§5.2) and the BackendURL notifications (§5.1)."""
-
+class Inbox:
     def __init__(self):
         self.returns = queue.Queue()
         self.notifications = queue.Queue()
-        receiver = self
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):
-                length = int(self.headers.get("Content-Length") or 0)
-                body = self.rfile.read(length).decode("utf-8")
-                if self.path == "/return":
-                    fields = dict(urllib.parse.parse_qsl(body))
-                    receiver.returns.put((self.headers.get("Content-Type", ""), fields))
-                    self._answer(200, "text/html; charset=utf-8", "<!doctype html><title>Thank you</title><p>Thank you.</p>")
-                elif self.path == "/notify":
-                    receiver.notifications.put((self.headers.get("Content-Type", ""), body))
-                    # The only acknowledgement the bank accepts (§5.1).
-                    self._answer(200, "application/json", '{"Status":"S"}')
-                else:
-                    self._answer(404, "text/plain", "not found")
-
-            def _answer(self, status, content_type, text):
-                data = text.encode("utf-8")
-                self.send_response(status)
-                self.send_header("Content-Type", content_type)
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *args):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.origin = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
-
-    def next_return(self):
+    @staticmethod
+    def take(box, what):
         try:
-            return self.returns.get(timeout=WAIT_SECONDS)
+            return box.get(timeout=WAIT_SECONDS)
         except queue.Empty:
-            raise Mismatch(f"no ReturnURL POST within {WAIT_SECONDS} s") from None
-
-    def next_notification(self):
-        try:
-            content_type, body = self.notifications.get(timeout=WAIT_SECONDS)
-        except queue.Empty:
-            raise Mismatch(f"no BackendURL POST within {WAIT_SECONDS} s") from None
-        expect(content_type.startswith("application/json"), f"BackendURL POST is {content_type}, not JSON")
-        return json.loads(body)
-
-    def close(self):
-        self.server.shutdown()
-        self.server.server_close()
+            raise StepFailed(f"no {what} within {WAIT_SECONDS} s") from None
 
 
-# --- A browser without JavaScript: pages, forms and their submission --------------------------------
+def make_handler(inbox):
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass  # the output is the step lines only
 
-class FormParser(HTMLParser):
-    """The page's forms: each with its attributes and its named fields (with id, type and value)."""
+        def _reply(self, status, content_type, body):
+            data = body.encode("utf-8")
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            self.wfile.write(data)
+
+        def do_POST(self):
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length).decode("utf-8", "replace")
+            content_type = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+            path = urllib.parse.urlsplit(self.path).path
+            if path == "/return":
+                fields = dict(urllib.parse.parse_qsl(body, keep_blank_values=True))
+                inbox.returns.put({"content_type": content_type, "fields": fields})
+                self._reply(200, "text/html; charset=utf-8", "<!doctype html><title>Thanks</title><p>Thank you.</p>")
+            elif path == "/notify":
+                try:
+                    payload = json.loads(body)
+                except ValueError:
+                    payload = None
+                inbox.notifications.put({"content_type": content_type, "payload": payload})
+                # §5.1: the bank counts only {"Status":"S"} as delivered; the token is checked by OrderPayQuery.
+                self._reply(200, "application/json", json.dumps({"Status": "S"}))
+            else:
+                self._reply(404, "text/plain", "not found")
+
+    return Handler
+
+
+# --- The browser's part: an HTML form reader (html.parser) and a cookie-keeping opener ---
+
+class FormReader(html.parser.HTMLParser):
+    """Collects every form with its attributes and named fields."""
 
     def __init__(self):
-        super().__init__(convert_charrefs=True)
+        super().__init__()
         self.forms = []
+        self._current = None
 
     def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
+        attributes = {name: (value or "") for name, value in attrs}
         if tag == "form":
-            self.forms.append({"attrs": attributes, "fields": []})
-        elif tag in ("input", "select", "textarea") and self.forms and attributes.get("name"):
-            self.forms[-1]["fields"].append(attributes)
+            self._current = {"attrs": attributes, "fields": [], "ids": set()}
+            self.forms.append(self._current)
+        elif self._current is not None and tag in ("input", "button", "select", "textarea"):
+            if "id" in attributes:
+                self._current["ids"].add(attributes["id"])
+            kind = attributes.get("type", "submit" if tag == "button" else "text").lower()
+            if "name" in attributes and kind not in ("submit", "button", "reset", "image"):
+                self._current["fields"].append((attributes["name"], attributes.get("value", "")))
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self._current = None
 
 
-def fetch_page(url, form=None):
-    """GETs the page, or POSTs the form fields to it; returns (status, final URL, HTML)."""
-    data = urllib.parse.urlencode(form).encode("ascii") if form is not None else None
-    request = urllib.request.Request(url, data=data, method="POST" if form is not None else "GET")
-    if data is not None:
-        request.add_header("Content-Type", "application/x-www-form-urlencoded")
-    try:
-        with urllib.request.urlopen(request, timeout=WAIT_SECONDS) as response:
-            return response.status, response.url, response.read().decode("utf-8")
-    except urllib.error.HTTPError as error:
-        return error.code, url, error.read().decode("utf-8", "replace")
+def read_forms(page):
+    reader = FormReader()
+    reader.feed(page)
+    reader.close()
+    return reader.forms
 
 
-def forms_of(html):
-    parser = FormParser()
-    parser.feed(html)
-    return parser.forms
+class Browser:
+    def __init__(self):
+        self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+
+    def open(self, url, fields=None):
+        data = urllib.parse.urlencode(fields).encode("utf-8") if fields is not None else None
+        request = urllib.request.Request(url, data=data)
+        if data is not None:
+            request.add_header("Content-Type", "application/x-www-form-urlencoded")
+        try:
+            with self.opener.open(request, timeout=WAIT_SECONDS) as response:
+                return response.status, response.geturl(), response.read().decode("utf-8", "replace")
+        except urllib.error.HTTPError as error:
+            return error.code, url, error.read().decode("utf-8", "replace")
+
+    def submit(self, page_url, form, values):
+        fields = dict(form["fields"])
+        fields.update(values)
+        action = urllib.parse.urljoin(page_url, form["attrs"].get("action", ""))
+        check(form["attrs"].get("method", "get").lower() == "post", "the form does not POST")
+        return action, self.open(action, fields)
 
 
-def submit(page_url, form, values):
-    """Fills the named or id'd fields with `values`, keeps the others' values, and submits the form."""
-    fields = {}
-    for field in form["fields"]:
-        key = next((k for k in (field.get("name"), field.get("id")) if k in values), None)
-        fields[field["name"]] = values[key] if key else field.get("value", "")
-    missing = [name for name in values if name not in {f.get("name") for f in form["fields"]} | {f.get("id") for f in form["fields"]}]
-    expect(not missing, f"the form has no field {', '.join(missing)}")
-    method = form["attrs"].get("method", "get").lower()
-    expect(method == "post", f"the form is submitted with {method}, not post")
-    return urllib.parse.urljoin(page_url, form["attrs"].get("action", "")), fields
+# --- The control API (CONTROL-API.md): only what a bank's sandbox would do by itself ---
 
+class Control:
+    def __init__(self, base):
+        self.base = base.rstrip("/")
 
-# --- The flows ----------------------------------------------------------------------------------------
-
-class Run:
-    def __init__(self, client, control_url, receiver):
-        self.client = client
-        self.control_url = control_url
-        self.receiver = receiver
-        self.steps = 0
-
-    def step(self, name, detail):
-        self.steps += 1
-        print(f"ok {self.steps:2} {name}: {detail}", flush=True)
-
-    def control(self, method, path, body=None):
-        if method == "GET":
-            with urllib.request.urlopen(f"{self.control_url}{path}", timeout=WAIT_SECONDS) as response:
+    def request(self, method, path, body=None):
+        data = json.dumps(body).encode("utf-8") if body is not None else None
+        request = urllib.request.Request(self.base + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=WAIT_SECONDS) as response:
                 return json.loads(response.read().decode("utf-8"))
-        status, answer = post_json(f"{self.control_url}{path}", body or {})
-        expect(status == 200, f"control API {path} answered HTTP {status}: {answer}")
-        return answer
-
-    def call(self, service, message, expect_code="S0000"):
-        reply = self.client.call(service, message)
-        expect(reply.get("Status") == "S", f"{service} Status {reply.get('Status')}: {reply.get('Description')}")
-        description = str(reply.get("Description", ""))
-        expect(description.startswith(f"{expect_code} \u2013 "), f"{service} Description {description!r}, expected {expect_code}")
-        return reply
-
-    def base_order(self, order_no, pay_type, amount, product):
-        return {
-            "ShopNo": self.client.shop_no,
-            "OrderNo": order_no,
-            "Amount": amount,
-            "CurrencyID": "TWD",
-            "PayType": pay_type,
-            "PrdtName": product,
-            "ReturnURL": f"{self.receiver.origin}/return",
-            "BackendURL": f"{self.receiver.origin}/notify",
-        }
-
-    def pay_query(self, pay_token, order_no, pay_type, amount):
-        reply = self.call("OrderPayQuery", {"ShopNo": self.client.shop_no, "PayToken": pay_token})
-        content = reply.get("TSResultContent") or {}
-        expect(reply.get("PayToken") == pay_token, "OrderPayQuery answered about another PayToken")
-        expect(content.get("Status") == "S", f"payment Status {content.get('Status')}: {content.get('Description')}")
-        expect(content.get("APType") in ("PayOut", "CaptureOut"), f"APType {content.get('APType')}")
-        expect(content.get("OrderNo") == order_no, f"OrderNo {content.get('OrderNo')}, expected {order_no}")
-        expect(content.get("ShopNo") == self.client.shop_no, f"ShopNo {content.get('ShopNo')}")
-        expect(content.get("PayType") == pay_type, f"PayType {content.get('PayType')}")
-        expect(str(content.get("Amount")) == str(amount), f"Amount {content.get('Amount')}, expected {amount}")
-        return content
-
-    def card(self, order_no, amount):
-        order = {**self.base_order(order_no, "C", amount, "Python client card order"),
-                 "CardParam": {"AutoBilling": "Y", "ExpMinutes": 10}}
-        created = self.call("OrderCreate", order)
-        expect(created.get("OrderNo") == order_no and created.get("Amount") == amount, f"OrderCreate echoed {created}")
-        pay_url = (created.get("CardParam") or {}).get("CardPayURL")
-        expect(isinstance(pay_url, str) and pay_url.startswith("http"), "no CardParam.CardPayURL")
-        self.step("card OrderCreate", f"TSNo {created.get('TSNo')}, CardPayURL {pay_url}")
-
-        status, url, html = fetch_page(pay_url)
-        expect(status == 200, f"card page answered HTTP {status}")
-        card_forms = [f for f in forms_of(html) if any(field.get("name") == "CardNo" or field.get("id") == "CardNo" for field in f["fields"])]
-        expect(len(card_forms) == 1, "the card page has no form with a CardNo field")
-        action, fields = submit(url, card_forms[0], TEST_CARD)
-        status, url, html = fetch_page(action, fields)
-        expect(status == 200, f"the card form's submission answered HTTP {status}")
-        self.step("card page form", f"submitted {len(fields)} fields to {urllib.parse.urlsplit(action).path}")
-
-        # The answer page carries the shopper back: a form to the ReturnURL, which a browser submits.
-        back = [f for f in forms_of(html) if f["attrs"].get("action") == order["ReturnURL"]]
-        expect(len(back) == 1, "the page after payment has no form to the ReturnURL")
-        action, fields = submit(url, back[0], {})
-        status, _, _ = fetch_page(action, fields)
-        expect(status == 200, f"ReturnURL answered HTTP {status}")
-        content_type, returned = self.receiver.next_return()
-        expect(content_type.startswith("application/x-www-form-urlencoded"), f"ReturnURL POST is {content_type}")
-        expect(returned.get("ShopNo") == self.client.shop_no, f"ReturnURL ShopNo {returned.get('ShopNo')}")
-        pay_token = returned.get("PayToken", "")
-        expect(len(pay_token) > 0, "ReturnURL POST has no PayToken")
-        self.step("ReturnURL POST", f"ShopNo and PayToken {pay_token[:12]}…")
-
-        notified = self.receiver.next_notification()
-        expect(notified == {"ShopNo": self.client.shop_no, "PayToken": pay_token}, f"BackendURL received {notified}")
-        self.step("BackendURL POST", "the same PayToken, acknowledged with {\"Status\":\"S\"}")
-
-        content = self.pay_query(pay_token, order_no, "C", amount)
-        expect(content.get("LeftCCNo") == "499937" and content.get("RightCCNo") == "3145",
-               f"card digits {content.get('LeftCCNo')}…{content.get('RightCCNo')}")
-        self.step("card OrderPayQuery", f"Status S, {content.get('APType')}, Amount {content.get('Amount')}, card {content.get('LeftCCNo')}…{content.get('RightCCNo')}")
-
-    def atm(self, order_no, amount, today):
-        expire = (datetime.datetime.strptime(today, "%Y%m%d") + datetime.timedelta(days=3)).strftime("%Y%m%d")
-        order = {**self.base_order(order_no, "A", amount, "Python client ATM order"), "ATMParam": {"ExpireDate": expire}}
-        created = self.call("OrderCreate", order)
-        account = (created.get("ATMParam") or {}).get("AtmPayNo")
-        expect(isinstance(account, str) and account.isdigit(), "no ATMParam.AtmPayNo")
-        self.step("ATM OrderCreate", f"AtmPayNo {account}, ExpireDate {expire}")
-
-        shop = urllib.parse.quote(self.client.shop_no)
-        paid = self.control("POST", f"/orders/{urllib.parse.quote(order_no)}/pay?shopNo={shop}")
-        pay_token = paid["payment"]["payToken"]
-        expect(paid["order"]["payStatus"] == "1A400", f"control API says {paid['order']['payStatus']}")
-        self.step("ATM paid via control API", f"PayToken {pay_token[:12]}…")
-
-        notified = self.receiver.next_notification()
-        expect(notified == {"ShopNo": self.client.shop_no, "PayToken": pay_token}, f"BackendURL received {notified}")
-        self.step("ATM BackendURL POST", "the control API's PayToken")
-
-        content = self.pay_query(pay_token, order_no, "A", amount)
-        self.step("ATM OrderPayQuery", f"Status S, {content.get('APType')}, Amount {content.get('Amount')}")
-
-    def order_query(self, card_no, atm_no):
-        statuses = {}
-        for order_no in (card_no, atm_no):
-            reply = self.call("OrderQuery", {"ShopNo": self.client.shop_no, "OrderNo": order_no})
-            found = reply.get("OrderList") or []
-            expect(len(found) == 1 and found[0].get("OrderNo") == order_no, f"OrderQuery for {order_no} found {len(found)}")
-            statuses[order_no] = found[0].get("PayStatus")
-        expect(statuses[card_no] == "1C400", f"card order PayStatus {statuses[card_no]}, expected 1C400 (captured)")
-        expect(statuses[atm_no] == "1A400", f"ATM order PayStatus {statuses[atm_no]}, expected 1A400 (paid)")
-        self.step("OrderQuery", f"card {statuses[card_no]}, ATM {statuses[atm_no]}")
-
-    def refund(self, order_no, amount):
-        reply = self.call("OrderMaintain", {"ShopNo": self.client.shop_no, "OrderNo": order_no, "Command": "R"})
-        expect(reply.get("Command") == "R" and reply.get("OrderNo") == order_no, f"OrderMaintain echoed {reply}")
-        expect(reply.get("Amount") == amount, f"refunded {reply.get('Amount')}, expected {amount}")
-        listed = self.call("OrderQuery", {"ShopNo": self.client.shop_no, "OrderNo": order_no})["OrderList"][0]
-        expect(listed.get("RefundFlag") == "Y", f"RefundFlag {listed.get('RefundFlag')}")
-        self.step("OrderMaintain refund", f"Amount {reply.get('Amount')}, RefundFlag Y, RefundStatus {listed.get('RefundStatus')}")
-
-    def bill(self, today, card_no, atm_no, card_amount, atm_amount):
-        reply = self.call("BillQuery", {"ShopNo": self.client.shop_no, "BillDate": today})
-        lines = {(line.get("OrderNo"), line.get("TSType")): line for line in reply.get("OrderList") or []}
-        for key, amount in (((card_no, "P"), card_amount), ((atm_no, "P"), atm_amount), ((card_no, "R"), card_amount)):
-            expect(key in lines, f"BillQuery has no {key[1]} line for {key[0]}")
-            expect(str(lines[key].get("Amount")) == str(amount), f"BillQuery {key} Amount {lines[key].get('Amount')}")
-        self.step("BillQuery", f"{today}: {len(reply.get('OrderList') or [])} lines, both payments and the refund")
+        except urllib.error.HTTPError as error:
+            raise StepFailed(f"control API {method} {path} answered HTTP {error.code}: {error.read()[:200]!r}") from None
 
 
-def main(argv):
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--api", required=True, help="API base URL, e.g. http://127.0.0.1:4010/funBIZ/QPay.WebAPI/api")
-    parser.add_argument("--control", help="control API URL (default: the API's origin + /__sandbox)")
+# --- The flows ---
+
+def succeeded(answer, what):
+    check(answer.get("Status") == "S", f"{what} Status is {answer.get('Status')!r}: {answer.get('Description')!r}")
+    description = answer.get("Description") or ""
+    check(description.startswith("S0000") or description.startswith("S0001"), f"{what} Description {description!r}")
+
+
+def order_no(prefix):
+    # Unique per run, at most 50 bytes (§4.1), and never ending in 9, which a sandbox never pays (§7).
+    stamp = datetime.datetime.now().strftime("%Y%m%d%H%M%S")
+    return f"{prefix}{stamp}{random.randint(0, 9999):04d}{random.choice('12345678')}"
+
+
+def expect_pay_result(answer, token, order, pay_type, amount, what):
+    succeeded(answer, what)
+    check(answer.get("ShopNo") == order["ShopNo"], f"{what} ShopNo {answer.get('ShopNo')!r}")
+    check(answer.get("PayToken") == token, f"{what} PayToken is not the one asked about")
+    result = answer.get("TSResultContent")
+    check(isinstance(result, dict), f"{what} has no TSResultContent")
+    # §4.4: paid = Status S and APType PayOut, with matching OrderNo, ShopNo and Amount (a string).
+    check(result.get("APType") == "PayOut", f"{what} APType {result.get('APType')!r}")
+    check(result.get("Status") == "S", f"{what} payment Status {result.get('Status')!r}")
+    check(result.get("OrderNo") == order["OrderNo"], f"{what} OrderNo {result.get('OrderNo')!r}")
+    check(result.get("ShopNo") == order["ShopNo"], f"{what} inner ShopNo {result.get('ShopNo')!r}")
+    check(result.get("PayType") == pay_type, f"{what} PayType {result.get('PayType')!r}")
+    check(result.get("Amount") == str(amount), f"{what} Amount {result.get('Amount')!r}, expected the string {str(amount)!r}")
+    return result
+
+
+def run(args, say):
+    keys = {"A1": args.a1, "A2": args.a2, "B1": args.b1, "B2": args.b2}
+    api = sinopac.Client(args.api, args.shop, keys, key_id=args.key_id)
+    api_parts = urllib.parse.urlsplit(args.api)
+    control = Control(args.control or f"{api_parts.scheme}://{api_parts.netloc}/__sandbox")
+    today = control.request("GET", "/clock")["taipeiDate"]  # the bank's "today", Taipei time (§6)
+
+    inbox = Inbox()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), make_handler(inbox))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    shop_url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        run_flows(api, control, inbox, shop_url, today, args.shop, say)
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def run_flows(api, control, inbox, shop_url, today, shop_no, say):
+    # 1. Card OrderCreate (§4.1, §4.2).
+    card = {
+        "ShopNo": shop_no, "OrderNo": order_no("C"), "Amount": CARD_AMOUNT, "CurrencyID": "TWD", "PayType": "C",
+        "PrdtName": "豐收禮盒 Harvest box", "ReturnURL": f"{shop_url}/return", "BackendURL": f"{shop_url}/notify",
+        "CardParam": {"AutoBilling": "Y", "ExpMinutes": 10},
+    }
+    created = api.call("OrderCreate", card)
+    succeeded(created, "card OrderCreate")
+    for name in ("OrderNo", "ShopNo", "PayType", "Amount"):
+        check(created.get(name) == card[name], f"card OrderCreate {name} is {created.get(name)!r}")
+    check(isinstance(created.get("TSNo"), str) and created["TSNo"], "card OrderCreate has no TSNo")
+    pay_url = (created.get("CardParam") or {}).get("CardPayURL")
+    check(isinstance(pay_url, str) and pay_url.startswith("http"), "card OrderCreate has no CardParam.CardPayURL")
+    say("card OrderCreate", f"{card['OrderNo']} TSNo {created['TSNo']}")
+
+    # 2. The card page: the shopper's browser fills in the test card and submits.
+    browser = Browser()
+    status, page_url, page = browser.open(pay_url)
+    check(status == 200, f"card page answered HTTP {status}")
+    forms = [form for form in read_forms(page) if {"CardNo", "CardExpiry", "CardCVV"} <= form["ids"]]
+    check(len(forms) == 1, "card page has no form with #CardNo, #CardExpiry and #CardCVV")
+    _, (status, result_url, result_page) = browser.submit(page_url, forms[0], TEST_CARD)
+    check(status == 200, f"card form submission answered HTTP {status}")
+    return_forms = [form for form in read_forms(result_page) if form["attrs"].get("id") == "return-form"]
+    check(len(return_forms) == 1, "the page after the card form has no #return-form")
+    return_form = return_forms[0]
+    action = urllib.parse.urljoin(result_url, return_form["attrs"].get("action", ""))
+    check(action == card["ReturnURL"], f"#return-form posts to {action!r}, not the ReturnURL")
+    say("card page form", f"submitted, #return-form posts {sorted(dict(return_form['fields']))}")
+
+    # 3. ReturnURL: the browser posts the form as urlencoded ShopNo and PayToken (§5.2).
+    browser.submit(result_url, return_form, {})
+    returned = Inbox.take(inbox.returns, "ReturnURL POST")
+    check(returned["content_type"] == "application/x-www-form-urlencoded", f"ReturnURL POST is {returned['content_type']!r}")
+    check(set(returned["fields"]) == {"ShopNo", "PayToken"}, f"ReturnURL POST fields {sorted(returned['fields'])}")
+    check(returned["fields"]["ShopNo"] == shop_no, "ReturnURL POST names another shop")
+    card_token = returned["fields"]["PayToken"]
+    check(bool(card_token), "ReturnURL POST has an empty PayToken")
+    say("ReturnURL POST", f"PayToken {card_token[:8]}…")
+
+    # 4. BackendURL: JSON {ShopNo, PayToken}, answered {"Status":"S"} (§5.1).
+    notified = Inbox.take(inbox.notifications, "BackendURL POST")
+    check(notified["content_type"] == "application/json", f"BackendURL POST is {notified['content_type']!r}")
+    check(notified["payload"] == {"ShopNo": shop_no, "PayToken": card_token},
+          f"BackendURL POST body {notified['payload']!r} is not the ReturnURL's ShopNo and PayToken")
+    say("BackendURL POST", "same PayToken, acknowledged with {\"Status\":\"S\"}")
+
+    # 5. OrderPayQuery with the pushed message as it came (§4.4).
+    paid = api.call("OrderPayQuery", notified["payload"])
+    result = expect_pay_result(paid, card_token, card, "C", CARD_AMOUNT, "card OrderPayQuery")
+    check(result.get("TSNo") == created["TSNo"], f"card OrderPayQuery TSNo {result.get('TSNo')!r}")
+    check(result.get("LeftCCNo") == "499937" and result.get("RightCCNo") == "3145",
+          f"card OrderPayQuery card digits {result.get('LeftCCNo')!r}…{result.get('RightCCNo')!r}")
+    say("card OrderPayQuery", f"PayOut S, card 499937…3145, PayDate {result.get('PayDate')}")
+
+    # 6. ATM OrderCreate (§4.1, §4.2): the account lives until the ExpireDate, a few days ahead.
+    expire = (datetime.datetime.strptime(today, "%Y%m%d") + datetime.timedelta(days=3)).strftime("%Y%m%d")
+    atm = {
+        "ShopNo": shop_no, "OrderNo": order_no("A"), "Amount": ATM_AMOUNT, "CurrencyID": "TWD", "PayType": "A",
+        "PrdtName": "Rice 10 kg", "ReturnURL": f"{shop_url}/return", "BackendURL": f"{shop_url}/notify",
+        "ATMParam": {"ExpireDate": expire},
+    }
+    atm_created = api.call("OrderCreate", atm)
+    succeeded(atm_created, "ATM OrderCreate")
+    for name in ("OrderNo", "ShopNo", "PayType", "Amount"):
+        check(atm_created.get(name) == atm[name], f"ATM OrderCreate {name} is {atm_created.get(name)!r}")
+    account = (atm_created.get("ATMParam") or {}).get("AtmPayNo")
+    check(isinstance(account, str) and len(account) == 14 and account.isdigit(), f"ATM OrderCreate AtmPayNo {account!r}")
+    say("ATM OrderCreate", f"{atm['OrderNo']} account {account}, expires {expire}")
+
+    # 7. The payer's transfer, which the bank's sandbox makes by itself (§7), made now through the control API.
+    payment = control.request("POST", f"/orders/{urllib.parse.quote(atm['OrderNo'])}/pay?shopNo={urllib.parse.quote(shop_no)}", {})
+    atm_token = (payment.get("payment") or {}).get("payToken")
+    check(isinstance(atm_token, str) and atm_token, "control API pay gave no payToken")
+    say("ATM paid via control API", f"PayToken {atm_token[:8]}…")
+
+    # 8. The ATM payment's BackendURL notification.
+    notified = Inbox.take(inbox.notifications, "ATM BackendURL POST")
+    check(notified["payload"] == {"ShopNo": shop_no, "PayToken": atm_token},
+          f"ATM BackendURL POST body {notified['payload']!r}")
+    say("ATM BackendURL POST", "acknowledged")
+
+    # 9. OrderPayQuery for the ATM payment.
+    atm_paid = api.call("OrderPayQuery", notified["payload"])
+    expect_pay_result(atm_paid, atm_token, atm, "A", ATM_AMOUNT, "ATM OrderPayQuery")
+    say("ATM OrderPayQuery", "PayOut S")
+
+    # 10. OrderQuery by OrderNo for both orders (§4.3).
+    def query(order):
+        answer = api.call("OrderQuery", {"ShopNo": shop_no, "OrderNo": order["OrderNo"]})
+        succeeded(answer, "OrderQuery")
+        rows = answer.get("OrderList")
+        check(isinstance(rows, list) and len(rows) == 1, f"OrderQuery for {order['OrderNo']} gave {rows!r}")
+        row = rows[0]
+        check(row.get("OrderNo") == order["OrderNo"] and row.get("Amount") == order["Amount"],
+              f"OrderQuery row {row.get('OrderNo')!r} Amount {row.get('Amount')!r}")
+        return row
+
+    card_row, atm_row = query(card), query(atm)
+    check(card_row.get("PayStatus") == "1C400", f"card PayStatus {card_row.get('PayStatus')!r}, expected 1C400 (§6)")
+    check(atm_row.get("PayStatus") == "1A400", f"ATM PayStatus {atm_row.get('PayStatus')!r}, expected 1A400 (§6)")
+    card_param = card_row.get("CardParam") or {}
+    check(card_param.get("LeftCCNo") == "499937" and card_param.get("RightCCNo") == "3145",
+          "OrderQuery card digits are not the test card's")
+    say("OrderQuery", "card 1C400, ATM 1A400")
+
+    # 11. A full refund of the card order: OrderMaintain Command R without Amount (§4.5).
+    refund = api.call("OrderMaintain", {"ShopNo": shop_no, "OrderNo": card["OrderNo"], "Command": "R"})
+    succeeded(refund, "OrderMaintain")
+    check(refund.get("OrderNo") == card["OrderNo"] and refund.get("Command") == "R",
+          f"OrderMaintain answered for {refund.get('OrderNo')!r} Command {refund.get('Command')!r}")
+    refunded = query(card)
+    check(refunded.get("RefundFlag") == "Y", f"RefundFlag after the refund is {refunded.get('RefundFlag')!r}")
+    check(refunded.get("RefundStatus") in ("2C200", "2C400", "2C900"), f"RefundStatus {refunded.get('RefundStatus')!r}")
+    say("OrderMaintain refund", f"RefundFlag Y, RefundStatus {refunded.get('RefundStatus')}")
+
+    # 12. BillQuery for today: both payments and the refund (§4.5).
+    bill = api.call("BillQuery", {"ShopNo": shop_no, "BillDate": today})
+    succeeded(bill, "BillQuery")
+    check(bill.get("BillDate") == today, f"BillQuery BillDate {bill.get('BillDate')!r}")
+    lines = [line for line in bill.get("OrderList") or [] if line.get("OrderNo") in (card["OrderNo"], atm["OrderNo"])]
+    seen = sorted((line.get("OrderNo"), line.get("TSType"), line.get("Amount")) for line in lines)
+    wanted = sorted([(card["OrderNo"], "P", CARD_AMOUNT), (card["OrderNo"], "R", CARD_AMOUNT), (atm["OrderNo"], "P", ATM_AMOUNT)])
+    check(seen == wanted, f"BillQuery lines {seen}, expected {wanted}")
+    say("BillQuery", f"{today}: 2 payments and 1 refund")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--api", required=True, help="API base URL, ending in /QPay.WebAPI/api")
     parser.add_argument("--shop", required=True, help="ShopNo")
     for key in ("a1", "a2", "b1", "b2"):
-        parser.add_argument(f"--{key}", required=True, help=f"hash key {key.upper()} (16 hex characters)")
-    parser.add_argument("--key-id", default="", help="X-KeyID, when the shop has one")
+        parser.add_argument(f"--{key}", required=True, help=f"hash key {key.upper()}")
+    parser.add_argument("--key-id", help="X-KeyID, for a shop that has one")
+    parser.add_argument("--control", help="control API base (default: the API's origin + /__sandbox)")
     args = parser.parse_args(argv)
 
-    origin = urllib.parse.urlsplit(args.api)
-    control_url = (args.control or f"{origin.scheme}://{origin.netloc}/__sandbox").rstrip("/")
-    client = Client(args.api, args.shop, (args.a1, args.a2, args.b1, args.b2), args.key_id)
-    receiver = Receiver()
-    run = Run(client, control_url, receiver)
-    stamp = time.strftime("%H%M%S") + f"{int(time.time() * 1000) % 1000:03d}"
-    card_no, atm_no = f"PY{stamp}C", f"PY{stamp}A"
-    card_amount, atm_amount = 120000, 50000
+    count = 0
+
+    def say(step, detail):
+        nonlocal count
+        count += 1
+        print(f"ok {count} {step}: {detail}", flush=True)
+
     try:
-        # The sandbox's own today, which its control API may have moved (ATM ExpireDate, BillDate).
-        today = run.control("GET", "/clock")["taipeiDate"]
-        run.card(card_no, card_amount)
-        run.atm(atm_no, atm_amount, today)
-        run.order_query(card_no, atm_no)
-        run.refund(card_no, card_amount)
-        run.bill(today, card_no, atm_no, card_amount, atm_amount)
-    except (Mismatch, ProtocolError) as error:
-        print(f"FAIL after {run.steps} steps: {error}", flush=True)
+        run(args, say)
+    except (StepFailed, sinopac.ProtocolError, urllib.error.URLError, OSError, ValueError) as error:
+        print(f"FAIL after {count} steps: {error}", flush=True)
         return 1
-    finally:
-        receiver.close()
-    print(f"all {run.steps} steps passed", flush=True)
+    print(f"all {count} steps passed", flush=True)
     return 0
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    sys.exit(main())
