@@ -176,4 +176,6 @@ class Client:
         """Sends one service message (§1.2) and returns the verified answer message (§2.4)."""
         envelope = request_envelope(service, self.shop_no, self.nonce(), message, self.hash_id)
         answer = self._post("Order", envelope, service)
+        if answer.get("Nonce") == envelope["Nonce"]:
+            raise ProtocolError(f"{service} answer reuses the request's Nonce instead of a new one (§1.3)")
         return open_envelope(answer, self.hash_id, service=service, shop_no=self.shop_no)
