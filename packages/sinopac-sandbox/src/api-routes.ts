@@ -1,6 +1,7 @@
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import { BankError, describe, HttpRejection } from './codes';
 import { API_VERSION, openMessage, readEnvelope, sealMessage, type ServiceMessage } from './envelope';
+import type { ExchangeLog } from './exchanges';
 import type { FaultBook } from './faults';
 import type { Lifecycle } from './lifecycle';
 import type { SandboxLogger } from './logger';
@@ -9,6 +10,7 @@ import type { OrderBook } from './orders';
 import type { ShopKeys } from './options';
 import { failureMessage, findService, type Service } from './services';
 import { SPECIFICATION, SPECIFICATION_HEADER } from './specification';
+import type { Timers } from './timers';
 
 export interface ApiRouteOptions {
   shops: ReadonlyMap<string, ShopKeys>;
@@ -20,7 +22,12 @@ export interface ApiRouteOptions {
   clock: () => Date;
   publicOrigin: string | undefined;
   logger: SandboxLogger;
+  exchanges: ExchangeLog;
+  timers: Timers;
 }
+
+/** Where clients are told to find the API; any prefix before /QPay.WebAPI/api works as well. */
+export const BANK_API_BASE_PATH = '/funBIZ/QPay.WebAPI/api';
 
 // Any prefix works: /funBIZ/, /funBIZ-Sbx/, or none, like the bank's several base URLs (§1). A
 // doubled slash is accepted too: the bank's PHP toolkit joins a base URL ending in "/" with "/Nonce".
@@ -33,6 +40,21 @@ interface Exchange {
   apiService: string;
   service?: Service;
   message?: ServiceMessage;
+}
+
+/** What the exchange log keeps of a call, filled in as the call is handled. */
+interface Logged {
+  shopNo?: string;
+  answer?: unknown;
+  badSign?: boolean;
+}
+
+const loggedOf = (res: Response) => res.locals.logged as Logged;
+
+/** A plain-text HTTP error of a fault, as a failing gateway or server would answer. */
+function sendFault(res: Response, status: number, text: string): void {
+  loggedOf(res).answer = text;
+  res.status(status).type('text/plain').send(text);
 }
 
 /** Responses of the payQueryHang fault: held open until the client leaves or the sandbox closes. */
@@ -72,12 +94,40 @@ function requireKeyId(shop: ShopKeys, req: Request): void {
   if (shop.keyId !== undefined && req.get('X-KeyID') !== shop.keyId) throw new HttpRejection(401, 'E0103');
 }
 
+// A Sign that cannot verify: the real one with its first digit changed (the badSign fault).
+const corrupt = (sign: string) => `${sign.startsWith('0') ? '1' : '0'}${sign.slice(1)}`;
+
 export function apiRoutes(options: ApiRouteOptions): Router {
   const router = Router();
   const body = express.text({ type: () => true, limit: '256kb' });
   router.use((req, res, next) => {
     if (NONCE_PATH.test(req.path) || ORDER_PATH.test(req.path)) res.set(SPECIFICATION_HEADER, SPECIFICATION.version);
     next();
+  });
+
+  // Every call is logged when its answer is sent, and held back first by the answerDelayMs fault.
+  router.post([NONCE_PATH, ORDER_PATH], (req, res, next) => {
+    const at = options.clock();
+    const started = performance.now();
+    const logged: Logged = {};
+    res.locals.logged = logged;
+    res.on('finish', () => {
+      const exchange = res.locals.exchange as Exchange | undefined;
+      options.exchanges.record({
+        at,
+        endpoint: NONCE_PATH.test(req.path) ? 'Nonce' : 'Order',
+        ...(exchange?.apiService ? { service: exchange.apiService } : {}),
+        ...(logged.shopNo ? { shopNo: logged.shopNo } : {}),
+        httpStatus: res.statusCode,
+        durationMs: Math.round(performance.now() - started),
+        ...(exchange?.message ? { request: exchange.message } : {}),
+        ...(logged.answer === undefined ? {} : { answer: logged.answer }),
+        ...(logged.badSign ? { badSign: true } : {}),
+      });
+    });
+    const delay = options.faults.instance.answerDelayMs;
+    if (delay) options.timers.after(delay, () => next());
+    else next();
   });
 
   function shopOf(payload: Record<string, unknown>): ShopKeys {
@@ -90,22 +140,32 @@ export function apiRoutes(options: ApiRouteOptions): Router {
   function sendEnvelope(res: Response, exchange: Exchange, message: ServiceMessage): void {
     const nonce = mintNonce(options.clock());
     const envelope = sealMessage({ shopNo: exchange.shop.shopNo, apiService: exchange.apiService }, message, exchange.shop.hashId, nonce);
+    const logged = loggedOf(res);
+    logged.answer = message;
+    if (options.faults.instance.badSign) {
+      envelope.Sign = corrupt(envelope.Sign);
+      logged.badSign = true;
+    }
     res.type('application/json').send(JSON.stringify(envelope));
   }
 
   router.post(NONCE_PATH, body, (req, res) => {
     const shop = shopOf(parseBody(req.body));
+    loggedOf(res).shopNo = shop.shopNo;
     requireKeyId(shop, req);
-    res.json({ Nonce: options.nonces.issue(shop.shopNo, clientIp(req)) });
+    const answer = { Nonce: options.nonces.issue(shop.shopNo, clientIp(req)) };
+    loggedOf(res).answer = answer;
+    res.json(answer);
   });
 
   router.post(ORDER_PATH, body, (req, res) => {
     if (options.faults.instance.unavailable) {
-      res.status(503).type('text/plain').send('Service Unavailable (sandbox fault unavailable)');
+      sendFault(res, 503, 'Service Unavailable (sandbox fault unavailable)');
       return;
     }
     const payload = parseBody(req.body);
     const shop = shopOf(payload);
+    loggedOf(res).shopNo = shop.shopNo;
     requireKeyId(shop, req);
     const exchange: Exchange = { shop, apiService: typeof payload.APIService === 'string' ? payload.APIService : '' };
     res.locals.exchange = exchange;
@@ -124,7 +184,7 @@ export function apiRoutes(options: ApiRouteOptions): Router {
       const order = typeof message.PayToken === 'string' ? options.book.byPayToken(message.PayToken) : undefined;
       const fault = options.faults.takePayQueryFault(order?.shopNo === exchange.shop.shopNo ? order : undefined);
       if (fault === 'fail') {
-        res.status(500).type('text/plain').send('Internal Server Error (sandbox fault payQueryFail)');
+        sendFault(res, 500, 'Internal Server Error (sandbox fault payQueryFail)');
         return;
       }
       if (fault === 'hang') {
@@ -156,6 +216,7 @@ export function apiRoutes(options: ApiRouteOptions): Router {
       return;
     }
     if (error instanceof HttpRejection) {
+      loggedOf(res).answer = error.body;
       res.status(error.status).json(error.body);
       return;
     }

@@ -3,17 +3,25 @@ import { apiRoutes, HungResponses } from './api-routes';
 import { assetRoutes } from './assets';
 import { atmPageRoutes } from './atm-page';
 import { cardPageRoutes } from './card-page';
+import { SandboxClock } from './clock';
 import { consoleRoutes } from './console';
 import { CONSOLE_MAIL_PATH, consoleMailRoutes } from './console-mail';
 import { SandboxControl } from './control';
 import { CONTROL_API_PREFIX, controlApiRoutes } from './control-api';
+import { ExchangeLog } from './exchanges';
 import { FaultBook } from './faults';
 import { Lifecycle } from './lifecycle';
 import { NonceStore } from './nonces';
 import { Notifier } from './notifier';
 import { deliveryUrl, resolveOptions, type ResolvedOptions, type SandboxOptions } from './options';
+import { openApiDocument, OPENAPI_PATH } from './openapi';
 import { OrderBook } from './orders';
 import { Timers } from './timers';
+
+// The exchange log keeps the latest Nonce and Order calls: this many, and Messages of at most this
+// many characters in all, so a long run's memory stays bounded.
+const EXCHANGE_LOG_CAPACITY = 1_000;
+const EXCHANGE_LOG_MAX_CHARS = 16_000_000;
 
 export interface SandboxState {
   book: OrderBook;
@@ -33,7 +41,11 @@ export interface Sandbox {
 
 export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
   const options = resolveOptions(sandboxOptions);
-  const { clock, logger } = options;
+  const { logger } = options;
+  // The control API moves this clock; it starts at the given one's time.
+  const sandboxClock = new SandboxClock(options.clock);
+  const clock = sandboxClock.now;
+  const exchanges = new ExchangeLog(EXCHANGE_LOG_CAPACITY, EXCHANGE_LOG_MAX_CHARS);
   const timers = new Timers((error) => logger.error(`background task failed: ${error instanceof Error ? error.message : String(error)}`));
   const book = new OrderBook();
   const faults = new FaultBook(options.faults);
@@ -54,18 +66,27 @@ export function createSandbox(sandboxOptions: SandboxOptions): Sandbox {
     book, notifier, timers, clock, atmAutoPayDelayMs: options.atmAutoPayDelayMs, logger,
     deliveryUrl: (shopNo, backendUrl) => deliveryUrl(options.shops.get(shopNo), backendUrl),
   });
-  const control = new SandboxControl({ book, lifecycle, notifier, faults });
+  const control = new SandboxControl({ book, lifecycle, notifier, faults, clock: sandboxClock, exchanges });
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(apiRoutes({ shops: options.shops, nonces, book, lifecycle, faults, hung, clock, publicOrigin: options.publicOrigin, logger }));
+  app.use(apiRoutes({
+    shops: options.shops, nonces, book, lifecycle, faults, hung, clock, publicOrigin: options.publicOrigin, logger, exchanges, timers,
+  }));
   app.use(assetRoutes());
   app.use(cardPageRoutes({ book, lifecycle, clock }));
   app.use(atmPageRoutes({ book, lifecycle }));
   const { mailbox } = sandboxOptions;
-  app.use(consoleRoutes(control, mailbox && { mailPath: CONSOLE_MAIL_PATH, mailCount: () => mailbox.mails().length }));
+  app.use(consoleRoutes(control, {
+    shops: sandboxOptions.shops,
+    publicOrigin: options.publicOrigin,
+    ...(mailbox ? { mailPath: CONSOLE_MAIL_PATH, mailCount: () => mailbox.mails().length } : {}),
+  }));
   if (mailbox) app.use(consoleMailRoutes(mailbox));
   app.use(CONTROL_API_PREFIX, controlApiRoutes(control));
+  app.get(OPENAPI_PATH, (req, res) => {
+    res.json(openApiDocument(options.publicOrigin ?? `${req.protocol}://${req.get('host')}`));
+  });
   app.get('/', (_req, res) => res.redirect('/console'));
   // Browsers ask for it on every page; an empty answer keeps their consoles free of 404s.
   app.get('/favicon.ico', (_req, res) => res.status(204).end());

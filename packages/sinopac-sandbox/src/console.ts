@@ -1,9 +1,14 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
+import { BANK_API_BASE_PATH } from './api-routes';
 import { BankError } from './codes';
 import { ControlError, type OrderView, type SandboxControl } from './control';
+import { CONTROL_API_PREFIX } from './control-api';
 import { formatAmount, html, sendPage } from './html';
+import { OPENAPI_PATH } from './openapi';
+import type { SandboxShop } from './options';
 import { AmbiguousOrderError, UnknownOrderError } from './orders';
 import { taipeiMinute } from './taipei-time';
+import { TEST_CARDS } from './test-cards';
 
 export const CONSOLE_PATH = '/console';
 
@@ -45,8 +50,40 @@ function orderRow(order: OrderView) {
 </tr>`;
 }
 
-/** The sandbox console: every order, its notifications, and buttons to pay, expire and re-notify. */
-export function consoleRoutes(control: SandboxControl, options: { mailPath?: string; mailCount?: () => number } = {}): Router {
+export interface ConsoleOptions {
+  /** The shops the sandbox serves, with their keys: sandbox keys, shown so a developer can configure a client. */
+  shops: readonly SandboxShop[];
+  /** Origin clients reach the sandbox at; defaults to the Host the console was opened on. */
+  publicOrigin?: string | undefined;
+  mailPath?: string;
+  mailCount?: () => number;
+}
+
+const cardNumber = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1-');
+
+/** How to point a client at the sandbox, in zh-TW and English: the API URL, each shop's keys, the control API. */
+function connectSection(origin: string, shops: readonly SandboxShop[]) {
+  return html`<section aria-labelledby="connect-heading" data-testid="console-connect">
+<h2 id="connect-heading">連接你的程式 <span lang="en">· Connect your client</span></h2>
+<p>將 SinoPac 用戶端的 API 網址設為下列網址，並填入商店代號與四組雜湊金鑰。這些是模擬器的測試金鑰，只在本模擬器有效。<br>
+<span lang="en">Set your SinoPac client's API base URL to the URL below, with a shop's ShopNo and its four hash keys. They are sandbox keys, valid only against this sandbox.</span></p>
+<dl class="summary">
+  <dt>API 網址<br><span lang="en">API base URL</span></dt><dd><code data-testid="api-url">${origin}${BANK_API_BASE_PATH}</code></dd>
+  <dt>控制 API<br><span lang="en">Control API</span></dt><dd><code>${origin}${CONTROL_API_PREFIX}</code>：<a href="${OPENAPI_PATH}">OpenAPI 文件 <span lang="en">(OpenAPI document)</span></a></dd>
+  <dt>測試卡<br><span lang="en">Test cards</span></dt><dd>${TEST_CARDS.map((card) => html`<code>${cardNumber(card.number)}</code> ${card.expiry ?? 'MM/YY'} ${card.cvv ?? '123'}：${card.outcome === 'approved' ? '核准' : '拒絕'} <span lang="en">${card.outcome}</span><br>`)}</dd>
+</dl>
+${shops.map((shop) => html`<dl class="summary" data-shop-no="${shop.shopNo}">
+  <dt>商店代號<br><span lang="en">ShopNo</span></dt><dd><code>${shop.shopNo}</code></dd>
+  ${(['A1', 'A2', 'B1', 'B2'] as const).map((key) => html`<dt>雜湊金鑰 ${key}<br><span lang="en">Hash key ${key}</span></dt><dd><code>${shop.hashKeys[key]}</code></dd>`)}
+  <dt>X-KeyID</dt><dd>${shop.keyId ? html`<code>${shop.keyId}</code>（每次呼叫 Nonce 與 Order 都須帶入 <span lang="en">— send it on every Nonce and Order call</span>）` : html`不需要 <span lang="en">not required</span>`}</dd>
+</dl>`)}
+</section>`;
+}
+
+const originOf = (req: Request, publicOrigin: string | undefined) => publicOrigin ?? `${req.protocol}://${req.get('host')}`;
+
+/** The sandbox console: how to connect, every order, its notifications, and buttons to pay, expire and re-notify. */
+export function consoleRoutes(control: SandboxControl, options: ConsoleOptions): Router {
   const router = Router();
 
   router.get(CONSOLE_PATH, (req, res) => {
@@ -59,6 +96,7 @@ ${typeof notice === 'string' ? html`<p class="notice notice-ok" role="status">${
 ${typeof error === 'string' ? html`<p class="notice notice-error" role="alert">${error}</p>` : ''}
 ${options.mailPath ? html`<p class="hint"><a href="${options.mailPath}" data-testid="console-mail-link">收到的郵件（${options.mailCount?.() ?? 0}）</a>：商店寄出的郵件</p>` : ''}
 <p class="hint">全域故障注入：<code>${Object.keys(faults).length > 0 ? JSON.stringify(faults) : '無'}</code>（以 <code>PUT /__sandbox/faults</code> 設定）。<a href="${CONSOLE_PATH}">重新整理</a></p>
+${connectSection(originOf(req, options.publicOrigin), options.shops)}
 <h2>訂單（${orders.length}）</h2>
 ${orders.length === 0 ? html`<p>尚無訂單。</p>` : html`<table class="console-orders">
 <thead><tr><th>商店</th><th>訂單編號</th><th>方式</th><th>金額</th><th>PayStatus</th><th>建立時間</th><th>通知</th><th>操作</th></tr></thead>

@@ -14,6 +14,8 @@ import { resultCodes } from './codes';
  * - billExtraLines N: BillQuery adds N payment lines of orders that never existed (instance-wide).
  * - unavailable: every Order call answers HTTP 503, as when the bank's API is down (instance-wide).
  * - createRefusal E: OrderCreate is refused with this result code, e.g. E0403 (instance-wide).
+ * - badSign: every Order answer carries a Sign that does not verify (instance-wide).
+ * - answerDelayMs D: every Nonce and Order call is answered D ms later (instance-wide).
  */
 export const faultsSchema = z.strictObject({
   duplicate: z.number().int().min(0).max(20).optional(),
@@ -34,6 +36,8 @@ export const faultsSchema = z.strictObject({
   billExtraLines: z.number().int().min(0).max(100_000).optional(),
   unavailable: z.boolean().optional(),
   createRefusal: z.enum(resultCodes).optional(),
+  badSign: z.boolean().optional(),
+  answerDelayMs: z.number().int().min(0).max(600_000).optional(),
 });
 
 export type Faults = z.infer<typeof faultsSchema>;

@@ -69,6 +69,8 @@ export class Notifier {
   readonly #notifications: Notification[] = [];
   readonly #deliveries: Delivery[] = [];
   #held: Notification[] = [];
+  /** The retry each notification waits for, cancelled when it is fired early. */
+  readonly #retries = new Map<Notification, () => void>();
   #nextId = 1;
   #stop = new AbortController();
 
@@ -92,6 +94,17 @@ export class Notifier {
     return [...this.#deliveries];
   }
 
+  /** Makes every retry that is waiting for its interval now, instead; returns the notifications retried. */
+  retryNow(filter: (notification: Notification) => boolean = () => true): Notification[] {
+    const due = [...this.#retries.keys()].filter(filter);
+    for (const notification of due) {
+      this.#retries.get(notification)!();
+      this.#retries.delete(notification);
+      this.options.timers.after(0, () => this.#attempt(notification));
+    }
+    return due;
+  }
+
   /** Forgets every notification and abandons those still pending. */
   clear(): void {
     this.#cancelPending();
@@ -106,6 +119,8 @@ export class Notifier {
   #cancelPending(): void {
     for (const n of this.#notifications) if (n.state === 'pending') n.state = 'cancelled';
     this.#held = [];
+    for (const cancel of this.#retries.values()) cancel();
+    this.#retries.clear();
     this.#stop.abort();
     this.#stop = new AbortController();
   }
@@ -140,7 +155,11 @@ export class Notifier {
       notification.state = 'gave-up';
       this.options.logger.warn(`notification ${notification.id} for order ${notification.orderNo} given up after ${attempt} attempts`);
     } else {
-      this.options.timers.after(this.options.intervalMs, () => this.#attempt(notification));
+      const cancel = this.options.timers.after(this.options.intervalMs, () => {
+        this.#retries.delete(notification);
+        return this.#attempt(notification);
+      });
+      this.#retries.set(notification, cancel);
     }
   }
 

@@ -176,6 +176,11 @@ function tsResultContent(order: Order, result: PaymentResult, amount: number): S
   };
 }
 
+/** A payment result's TSResultContent, as OrderPayQuery reports it (the wrongAmount fault included). */
+export function reportedPayment(order: Order, result: PaymentResult, faults: FaultBook): ServiceMessage {
+  return tsResultContent(order, result, reportedAmount(order, faults));
+}
+
 const orderPayQuery: Service = {
   handle(message, context) {
     const { payToken } = validateOrderPayQuery(message);
@@ -187,7 +192,7 @@ const orderPayQuery: Service = {
       PayToken: payToken,
       Date: taipeiMinute(context.now),
       ...success(),
-      TSResultContent: tsResultContent(order, result, reportedAmount(order, context.faults)),
+      TSResultContent: reportedPayment(order, result, context.faults),
     };
   },
   echo: (message) => pick(message, 'PayToken'),

@@ -17,7 +17,7 @@ export const KEYED_SHOP = {
 };
 
 /** 2025-06-10 12:00 in Taipei. */
-const START = new Date('2025-06-10T04:00:00Z');
+export const START = new Date('2025-06-10T04:00:00Z');
 
 export class ManualClock {
   #now: number;
