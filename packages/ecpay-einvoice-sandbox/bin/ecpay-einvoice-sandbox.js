@@ -1,13 +1,13 @@
 #!/usr/bin/env node
-// Runs the built CLI (dist/cli.js, in a packed install) or, in the source tree, the TypeScript
-// source through tsx, so the workspace needs no build step.
+// In the source tree (the shop's workspace) the TypeScript source runs through tsx, so no build
+// step is needed and no stale build is run; a packed install has no src/ and runs dist/cli.js.
 import { existsSync } from 'node:fs';
 
-const built = new URL('../dist/cli.js', import.meta.url);
-if (existsSync(built)) {
-  await import(built.href);
-} else {
+const source = new URL('../src/cli.ts', import.meta.url);
+if (existsSync(source)) {
   const { register } = await import('tsx/esm/api');
   register();
-  await import(new URL('../src/cli.ts', import.meta.url).href);
+  await import(source.href);
+} else {
+  await import(new URL('../dist/cli.js', import.meta.url).href);
 }
