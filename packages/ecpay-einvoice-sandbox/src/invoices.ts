@@ -144,6 +144,11 @@ export class InvoiceBook {
     return created;
   }
 
+  /** Records an InvoiceNotify call; the sandbox sends nothing, as ECPay's stage does not. */
+  notify(invoice: Invoice, notice: Notice): void {
+    invoice.notices.push(notice);
+  }
+
   voidAllowance(allowance: Allowance, reason: string, now: Date): void {
     if (allowance.voided) throw new EinvoiceRefusal(RTN.ALLOWANCE_ALREADY_VOID);
     allowance.voided = { at: now, reason };

@@ -204,7 +204,7 @@ export const SERVICES: Record<string, Service> = {
       if (!request.AllowanceNo) throw new EinvoiceRefusal(RTN.INVALID_FIELD, `AllowanceNo: required for InvoiceTag ${request.InvoiceTag}`);
       book.findAllowance(invoice, request.AllowanceNo);
     }
-    invoice.notices.push({
+    book.notify(invoice, {
       tag: request.InvoiceTag,
       notify: request.Notify,
       notified: request.Notified,
