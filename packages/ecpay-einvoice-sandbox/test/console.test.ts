@@ -15,7 +15,11 @@ async function issueSeveral() {
   const plain = (await client.call('Issue', issueData({ RelateNumber: 'PLAIN1' }))).data;
   const voided = (await client.call('Issue', issueData({ RelateNumber: 'VOIDED1', CarrierType: '3', CarrierNum: '/ABC+1.-' }))).data;
   await client.call('Invalid', { InvoiceNo: voided.InvoiceNo, InvoiceDate: '2025-01-15', Reason: '訂單取消' });
-  await client.call('Issue', issueData({ RelateNumber: 'DONATED1', CarrierType: '', Donation: '1', LoveCode: '919' }));
+  const donated = (await client.call('Issue', issueData({ RelateNumber: 'DONATED1', CarrierType: '', Donation: '1', LoveCode: '919' }))).data;
+  await client.call('AllowanceByCollegiate', {
+    InvoiceNo: donated.InvoiceNo, InvoiceDate: '2025-01-15', AllowanceNotify: 'E', NotifyMail: 'buyer@example.com', ReturnURL: 'http://127.0.0.1:9/consent', AllowanceAmount: 30,
+    Items: [{ ItemSeq: 1, ItemName: '退款', ItemCount: 1, ItemWord: '式', ItemPrice: 30, ItemAmount: 30 }],
+  });
   await client.call('Issue', issueData({ RelateNumber: 'COMPANY1', CarrierType: '', Print: '1', CustomerIdentifier: '53212539', CustomerName: '豐收商行<有限公司>', CustomerAddr: '台北市' }));
   const allowance = (await client.call('Allowance', {
     InvoiceNo: plain.InvoiceNo, InvoiceDate: '2025-01-15', AllowanceNotify: 'N', AllowanceAmount: 60,
@@ -47,6 +51,7 @@ describe('the console page', () => {
     expect(company).toContain('統編 Tax ID: 53212539 豐收商行&lt;有限公司&gt;');
     expect(company).toContain('列印 Printed');
     expect(donated).toContain('捐贈 Donated: 919');
+    expect(donated).toMatch(/NT\$ 30 2025-01-15 10:20:30 線上 Online <strong>待買方同意 Awaiting the buyer<\/strong>/);
     expect(voidRow).toContain('已作廢 Void');
     expect(voidRow).toContain('/ABC+1.-');
     expect(rows[2]![1]).toBe(voided.InvoiceNo);
