@@ -28,7 +28,7 @@ export interface Allowance {
 export type AllowanceStatus = 'valid' | 'pending' | 'expired' | 'void';
 
 /** ECPay's consent link for an online allowance is valid 72 hours (PROTOCOL.md, online allowance). */
-export const ONLINE_CONSENT_MS = 72 * 60 * 60 * 1000;
+const ONLINE_CONSENT_MS = 72 * 60 * 60 * 1000;
 
 export function allowanceStatus(allowance: Allowance, now: Date): AllowanceStatus {
   if (allowance.voided) return 'void';
