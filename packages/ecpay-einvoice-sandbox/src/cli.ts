@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The `ecpay-einvoice-sandbox` command: the sandbox on its own, with the stage merchant.
 import { parseArgs } from 'node:util';
 import { STAGE_MERCHANT } from './options';

@@ -1,35 +1,38 @@
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { expect, it } from 'vitest';
+import { startCli, printedApiUrl } from './support/cli-process';
 import { EinvoiceTestClient, TestClock } from './support/client';
 
-const BIN = fileURLToPath(new URL('../bin/ecpay-einvoice-sandbox.js', import.meta.url));
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+const run = (args: string[], env: NodeJS.ProcessEnv = {}) => startCli(process.execPath, ['--import', 'tsx', CLI, ...args], { env: { ...process.env, ...env } });
 
-it('starts from the command line, prints where and with which stage credentials, and stops on SIGTERM', async () => {
-  const child = spawn(process.execPath, [BIN, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, EINVOICE_SANDBOX_PORT: '1' } });
-  let output = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => (output += chunk));
+it('starts, prints where and with which stage credentials, serves, and stops on SIGTERM', async () => {
+  const cli = run(['--port', '0'], { EINVOICE_SANDBOX_PORT: '1' });
   try {
-    await expect.poll(() => output, { timeout: 20_000 }).toContain('HashIV');
+    const output = await cli.waitFor('HashIV');
     expect(output).toMatch(/MerchantID: +2000132/);
     expect(output).toMatch(/HashKey: +ejCk326UnaZWKisg/);
     expect(output).toMatch(/HashIV: +q9jcZX8Ib9LM8wYk/);
-    const apiUrl = /API URL: +(http:\/\/127\.0\.0\.1:\d+)/.exec(output)![1]!;
-    const { data } = await new EinvoiceTestClient(apiUrl, new TestClock(new Date())).call('CheckLoveCode', { LoveCode: '919' });
+    const { data } = await new EinvoiceTestClient(printedApiUrl(output), new TestClock(new Date())).call('CheckLoveCode', { LoveCode: '919' });
     expect(data).toMatchObject({ RtnCode: 1, IsExist: 'Y' });
   } finally {
-    child.kill('SIGTERM');
+    cli.child.kill('SIGTERM');
   }
-  const [code] = await once(child, 'exit');
-  expect(code).toBe(0);
+  expect(await cli.exited).toBe(0);
+});
+
+it('takes its port from EINVOICE_SANDBOX_PORT when --port is not given', async () => {
+  const cli = run([], { EINVOICE_SANDBOX_PORT: '0' });
+  try {
+    expect(printedApiUrl(await cli.waitFor('HashIV'))).not.toMatch(/:4020$/);
+  } finally {
+    cli.child.kill('SIGTERM');
+  }
+  expect(await cli.exited).toBe(0);
 });
 
 it('refuses a port that is not a number', async () => {
-  const child = spawn(process.execPath, [BIN, '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let errors = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (errors += chunk));
-  const [code] = await once(child, 'exit');
-  expect(code).toBe(1);
-  expect(errors).toContain('the port must be a number');
+  const cli = run(['--port', 'abc']);
+  expect(await cli.exited).toBe(1);
+  expect(cli.output()).toContain('the port must be a number');
 });
