@@ -53,9 +53,13 @@ describe('the request envelope', () => {
   });
 
   it('serves each merchant with its own key', async () => {
-    const { data } = await client.call('Issue', issueData(), { merchant: OTHER });
+    const { data } = await client.call('Issue', issueData({ RelateNumber: 'SHARED1' }), { merchant: OTHER });
     expect(data.RtnCode).toBe(1);
     expect(sandbox.control.invoices()[0]!.merchantId).toBe('3000001');
+    // Another merchant neither sees the invoice nor shares its RelateNumbers.
+    expect((await client.call('GetIssue', { InvoiceNo: data.InvoiceNo, InvoiceDate: '2025-01-15' })).data.RtnCode).toBe(2);
+    expect((await client.call('GetIssue', { RelateNumber: 'SHARED1' })).data.RtnCode).toBe(2);
+    expect((await client.call('Issue', issueData({ RelateNumber: 'SHARED1' }))).data.RtnCode).toBe(1);
   });
 
   it('refuses an unknown merchant', async () => {
@@ -78,6 +82,7 @@ describe('the request envelope', () => {
   it('refuses a body that is not JSON, or lacks RqHeader', async () => {
     expect(await refusal('{"MerchantID":')).toMatch(/not JSON/);
     expect(await refusal({ MerchantID: '2000132', Data: V_A_DATA })).toMatch(/RqHeader/);
+    expect(await refusal(JSON.stringify({ ...client.envelope(V_A_DATA), Padding: 'x'.repeat(1_100_000) }))).toMatch(/over 1 MB/);
   });
 
   it('accepts a Timestamp within 10 minutes either way and refuses one further away', async () => {
