@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decryptData, decryptText, encryptData, encryptText } from '../src/crypto';
+import { decryptData, decryptText, encryptData, encryptText, phpUrlEncode } from '../src/crypto';
 import { STAGE_MERCHANT } from '../src/options';
 import { envelopeOf, issueData } from './support/client';
+import { phpJsonEncode } from './support/php-json';
 import { useSandbox } from './support/sandbox';
 import { V_A_DATA, V_B_JSON } from './support/vectors';
 
@@ -42,6 +43,13 @@ describe('the request envelope', () => {
     expect((await envelopeOf(response)).TransCode).toBe(1);
     const { data: found } = await client.call('GetIssue', { RelateNumber: 'ORD2025A0002' });
     expect(found).toMatchObject({ RtnCode: 1, IIS_Customer_Addr: '台北市南港區 經貿二路 1號', IIS_Customer_Email: 'a.b+c@example.com', InvoiceRemark: "50% off ~*!'()" });
+  });
+
+  it('accepts V-B serialised as the PHP SDK does (\\uXXXX, \\/) and stores the same text', async () => {
+    const data = encryptText(phpUrlEncode(phpJsonEncode(JSON.parse(V_B_JSON))), STAGE_MERCHANT);
+    expect((await envelopeOf(await client.post('Issue', client.envelope(data)))).TransCode).toBe(1);
+    const { data: found } = await client.call('GetIssue', { RelateNumber: 'ORD2025A0002' });
+    expect(found).toMatchObject({ RtnCode: 1, IIS_Customer_Name: '王小明', Items: JSON.parse(V_B_JSON).Items });
   });
 
   it('accepts a Data encoded with encodeURIComponent (%20 for a space, !*()~ raw) and sent without Revision', async () => {
