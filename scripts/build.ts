@@ -13,7 +13,7 @@ import { projectPath } from '../src/paths';
 const DEVELOPMENT_ONLY = [/^src\/db\/embedded-postgres\.ts$/, /^src\/catalog\/seed\.ts$/];
 // Development-only workspace packages: never bundled (tsconfig's paths would otherwise pull their
 // sources in), and a production install (--omit=dev) does not have them.
-const DEVELOPMENT_PACKAGES = ['sinopac-sandbox'];
+const DEVELOPMENT_PACKAGES = ['sinopac-sandbox', 'ecpay-einvoice-sandbox'];
 
 /** The source files and packages an entry point loads by static imports alone, its own chunk and those it imports. */
 function staticallyLoaded(metafile: Metafile, output: string, seen = new Set<string>()): Set<string> {
