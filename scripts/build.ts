@@ -11,6 +11,8 @@ import { projectPath } from '../src/paths';
 // Development-only parts, loaded with import() where they are needed: they must stay out of what
 // a production process loads (and their packages are devDependencies).
 const DEVELOPMENT_ONLY = [/^src\/sandbox\//, /^src\/db\/embedded-postgres\.ts$/, /^src\/catalog\/seed\.ts$/];
+// Packages stay outside the bundle, so a development-only one shows as an import of its name.
+DEVELOPMENT_ONLY.push(/^ecpay-einvoice-sandbox$/);
 
 /** The source files an entry point loads by static imports alone, its own chunk and those it imports. */
 function staticallyLoaded(metafile: Metafile, output: string, seen = new Set<string>()): Set<string> {
@@ -19,7 +21,11 @@ function staticallyLoaded(metafile: Metafile, output: string, seen = new Set<str
   const chunk = metafile.outputs[output]!;
   const inputs = new Set(Object.keys(chunk.inputs));
   for (const imported of chunk.imports) {
-    if (imported.kind !== 'import-statement' || imported.external) continue;
+    if (imported.kind !== 'import-statement') continue;
+    if (imported.external) {
+      inputs.add(imported.path);
+      continue;
+    }
     for (const input of staticallyLoaded(metafile, imported.path, seen)) inputs.add(input);
   }
   return inputs;

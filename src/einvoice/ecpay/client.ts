@@ -34,7 +34,7 @@ export class EcpayRefusedError extends InvoiceProviderRefused {
   }
 }
 
-export class EcpayUnavailableError extends InvoiceProviderUnavailable {
+class EcpayUnavailableError extends InvoiceProviderUnavailable {
   override name = 'EcpayUnavailableError';
   constructor(readonly operation: EcpayOperation, message: string, mayHaveActed: boolean, retryAfterMs?: number) {
     super(`${operation}: ${message}`, mayHaveActed, retryAfterMs);

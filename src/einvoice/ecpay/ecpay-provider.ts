@@ -17,7 +17,7 @@ const NO_SUCH_INVOICE = 2;
 const REASON_LENGTH = 20;
 
 /** "yyyy-MM-dd HH:mm:ss" (or with + or T between) in Taiwan time, as ECPay dates invoices. */
-export function parseEcpayTime(text: string): Date | undefined {
+function parseEcpayTime(text: string): Date | undefined {
   const parts = /^(\d{4})-(\d{2})-(\d{2})[ +T](\d{2}):(\d{2}):(\d{2})/.exec(text.trim());
   if (!parts) return undefined;
   const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [number, number, number, number, number, number];
