@@ -166,8 +166,8 @@ describe('a refusal', () => {
     h.clock.now = taiwan('2027-06-01 12:00:00');
     expect(await h.runSteps()).toMatchObject({ done: 0, refused: 0 });
 
-    expect(await retryInvoiceStep(h.db, invoice!.steps[0]!.id, 'owner', h.clock())).toEqual({ kind: 'queued', orderId: order.id });
-    expect(await retryInvoiceStep(h.db, invoice!.steps[0]!.id, 'owner', h.clock())).toEqual({ kind: 'not_retryable', orderId: order.id });
+    expect(await retryInvoiceStep(h.db, invoice!.steps[0]!.id, 'owner', h.clock())).toEqual({ kind: 'queued', orderId: order.id, orderNumber: order.number });
+    expect(await retryInvoiceStep(h.db, invoice!.steps[0]!.id, 'owner', h.clock())).toEqual({ kind: 'not_retryable', orderId: order.id, orderNumber: order.number });
     expect(await h.runSteps()).toMatchObject({ done: 1 });
     invoice = await invoiceForOrder(h.db, order.id);
     expect(invoice).toMatchObject({ status: 'issued', needsAttention: false });
