@@ -4,6 +4,7 @@
 // runners (two processes) run at the same moment.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { invoiceForOrder } from '../../src/einvoice/invoice-records';
+import type { Order } from '../../src/generated/prisma/client';
 import { payOrder, placeOrder, startEinvoiceHarness, taiwan, type EinvoiceHarness, type InvoiceChoice } from './einvoice-harness';
 
 let h: EinvoiceHarness;
@@ -137,7 +138,7 @@ describe('issuing exactly once', () => {
   });
 
   it('two job runners at once (two processes on one database) issue each order once', async () => {
-    const orders = [];
+    const orders: Order[] = [];
     for (let i = 0; i < 6; i++) {
       const order = await placeOrder(h.db, { choice: { invoiceRecipient: 'member_carrier' } });
       await payOrder(h.deps, order);

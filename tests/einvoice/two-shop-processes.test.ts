@@ -6,6 +6,7 @@
 import { startEinvoiceSandbox, STAGE_MERCHANT, type RunningEinvoiceSandbox } from 'ecpay-einvoice-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/prisma';
+import type { Order } from '../../src/generated/prisma/client';
 import { EcpayProvider } from '../../src/einvoice/ecpay/ecpay-provider';
 import { invoiceForOrder } from '../../src/einvoice/invoice-records';
 import { DEMO_SHOP, startSandbox, type RunningSandbox } from '../../src/sandbox';
@@ -57,7 +58,7 @@ describe('e-invoices from two shop processes', () => {
     const deps = { db, clock, logger: SILENT, provider: new EcpayProvider({ apiUrl: simulator.apiUrl, ...STAGE_MERCHANT, timeoutMs: 5_000, clock }) };
 
     simulator.control.setFaults({ timeout: { op: 'Issue', count: 1 } });
-    const orders = [];
+    const orders: Order[] = [];
     for (let i = 0; i < 5; i++) {
       const order = await placeOrder(db, { choice: { invoiceRecipient: i % 2 ? 'member_carrier' : 'donation', ...(i % 2 ? {} : { invoiceDonationCode: '25885' }) } });
       await payOrder(deps, order);
