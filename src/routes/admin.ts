@@ -15,6 +15,7 @@ import { adminFulfilmentRoutes } from './admin-fulfilment';
 import { adminTrailRoutes } from './admin-trail';
 import { adminRefundReviewRoutes } from './admin-refund-review';
 import { adminSettingsRoutes } from './admin-settings';
+import { adminInvoiceRoutes } from './admin-invoices';
 import { requireEnabledAccount } from '../admin/accounts';
 import { navCounts } from '../admin/nav-counts';
 
@@ -42,5 +43,6 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   router.use(adminProductRoutes(deps));
   router.use(adminCategoryRoutes(deps));
   router.use(adminSettingsRoutes(deps));
+  router.use(adminInvoiceRoutes(deps));
   return router;
 }
