@@ -36,6 +36,7 @@ import { requireAdmin, type AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
 import { projectPath } from './paths';
 import { photoRoutes } from './routes/photos';
+import type { EinvoicePageSettings } from './checkout/invoice-choice';
 
 export interface AppDependencies {
   db: Database;
@@ -66,6 +67,8 @@ export interface AppDependencies {
     metricsToken?: string;
     /** Express's "trust proxy": whose X-Forwarded-For/-Proto to believe; loopback unless given. */
     trustProxy?: number | string[];
+    /** Whether the shop issues e-invoices, and at which provider's environment; on, at the simulator, unless given. */
+    einvoice?: EinvoicePageSettings;
   };
   /** The merchant's back-office sign-in; without it there is no back office and /admin answers 404. */
   admin?: AdminCredentials;

@@ -139,10 +139,19 @@ const merchantAction: Labels = {
   settings_change: { 'zh-TW': '修改商店資訊', en: 'Shop information changed' },
 };
 
+// Where the buyer's e-invoice goes (checkout's choice, Order.invoiceRecipient).
+const invoiceRecipient: Labels = {
+  member_carrier: { 'zh-TW': '會員載具', en: 'Member carrier' },
+  mobile_barcode: { 'zh-TW': '手機條碼', en: 'Mobile barcode' },
+  citizen_certificate: { 'zh-TW': '自然人憑證', en: 'Citizen certificate' },
+  company: { 'zh-TW': '公司（統一編號）', en: 'Company (tax ID)' },
+  donation: { 'zh-TW': '捐贈', en: 'Donation' },
+};
+
 const kinds = {
   order: orderStatus, payment: paymentStatus, payType,
   settlement: settlementState, difference: settlementDifference, billLine: billLineType,
-  fulfilment: fulfilmentStatus, carrier, merchantAction,
+  fulfilment: fulfilmentStatus, carrier, merchantAction, invoiceRecipient,
 } as const;
 export type LabelKind = keyof typeof kinds | 'bank';
 

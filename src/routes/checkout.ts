@@ -10,9 +10,11 @@ import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
 import { noStore } from './no-store';
+import { INVOICE_RECIPIENTS, OTHER_CHARITY, WELL_KNOWN_CHARITIES, type EinvoicePageSettings } from '../checkout/invoice-choice';
 
-export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
+export function checkoutRoutes(deps: PaymentAttemptDependencies & { settings: { einvoice?: EinvoicePageSettings } }): Router {
   const router = Router();
+  const einvoice = deps.settings.einvoice?.enabled ?? true;
   router.use('/checkout', noStore);
 
   async function showForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: CheckoutErrors, renew = false) {
@@ -31,14 +33,18 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
       errorFields: CHECKOUT_FIELDS.filter((field) => errors[field]),
       cities: TAIWAN_CITIES,
       freeShippingFromTwd: FREE_SHIPPING_FROM_TWD,
+      einvoice,
+      invoiceRecipients: INVOICE_RECIPIENTS,
+      charities: WELL_KNOWN_CHARITIES,
+      otherCharity: OTHER_CHARITY,
       checkoutToken: checkoutTokenFor(req.session),
     });
   }
 
-  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'card' }, {}, true));
+  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'card', invoiceRecipient: 'member_carrier', invoiceCharity: WELL_KNOWN_CHARITIES[0].code }, {}, true));
 
   router.post('/checkout', async (req, res) => {
-    const read = readCheckoutForm(req.body);
+    const read = readCheckoutForm(req.body, { einvoice });
     if ('errors' in read) return showForm(req, res, 422, req.body ?? {}, read.errors);
     const { form } = read;
     // The request's logger, so that the payment's log lines carry the request id.
@@ -50,6 +56,7 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
       customer: { name: form.name, email: form.email, phone: form.phone },
       delivery: form.delivery,
       payType: form.payType,
+      invoice: form.invoice,
       locale: req.locale,
     });
     switch (result.outcome) {

@@ -73,6 +73,14 @@ export interface CheckoutDetails {
   recipientName?: string;
   recipientPhone?: string;
   payType: 'atm' | 'card';
+  /** The e-invoice choice's fields (src/checkout/invoice-choice.ts); none is the member carrier. */
+  invoiceRecipient?: string;
+  invoiceBarcode?: string;
+  invoiceCertificate?: string;
+  invoiceTaxId?: string;
+  invoiceCompanyName?: string;
+  invoiceCharity?: string;
+  invoiceDonationCode?: string;
 }
 
 export const CUSTOMER: CheckoutDetails = {
