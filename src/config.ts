@@ -4,6 +4,7 @@ import { deflateRawSync } from 'node:zlib';
 import { z } from 'zod';
 import type { HashKeys } from './sinopac/crypto';
 import { isBankTestHost, isPublicDemoValue } from './sinopac/test-environment';
+import { isEcpayStageHost, isEcpayStageValue } from './einvoice/ecpay/stage';
 import { parseAllowList } from './web/callback-screening';
 
 export class ConfigError extends Error {
@@ -21,6 +22,11 @@ const optionalText = z
 
 const hashKey = optionalText.refine((value) => value === undefined || /^[0-9a-fA-F-]{16,}$/.test(value), {
   message: 'must be the 16 hexadecimal digits the bank issued',
+});
+
+// ECPay issues the e-invoice HashKey and HashIV as 16 letters and digits each.
+const einvoiceKey = optionalText.refine((value) => value === undefined || /^[0-9A-Za-z]{16}$/.test(value), {
+  message: 'must be the 16 letters and digits ECPay issued',
 });
 
 // The names Express's "trust proxy" knows besides addresses and CIDR blocks.
@@ -94,6 +100,13 @@ const schema = z.object({
     message: 'must be an smtp:// or smtps:// URL',
   }),
   MAIL_FROM: optionalText,
+  // E-invoices (src/einvoice/): "off" for a merchant exempt from issuing them; else ECPay's B2C API.
+  EINVOICE: z.enum(['on', 'off']).default('on'),
+  EINVOICE_API_URL: optionalText.pipe(z.url().optional()),
+  EINVOICE_MERCHANT_ID: optionalText,
+  EINVOICE_HASH_KEY: einvoiceKey,
+  EINVOICE_HASH_IV: einvoiceKey,
+  EINVOICE_TIMEOUT_MS: integer(15_000, 100, 120_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -109,6 +122,18 @@ export interface BankCredentials {
 export type BankConfig =
   | { mode: 'remote'; apiUrl: string; credentials: BankCredentials; timeoutMs: number }
   | { mode: 'embedded-sandbox'; sandboxPort: number; timeoutMs: number };
+
+const EINVOICE_VARIABLES = ['EINVOICE_API_URL', 'EINVOICE_MERCHANT_ID', 'EINVOICE_HASH_KEY', 'EINVOICE_HASH_IV'] as const;
+
+
+/**
+ * Who issues the shop's e-invoices: nobody (EINVOICE=off, a merchant exempt from issuing them), the
+ * provider at apiUrl, or (nothing configured, never in production) the simulator the shop starts.
+ */
+export type EinvoiceConfig =
+  | { mode: 'off' }
+  | { mode: 'remote'; apiUrl: string; merchantId: string; hashKey: string; hashIV: string; timeoutMs: number }
+  | { mode: 'embedded-sandbox'; timeoutMs: number };
 
 export interface Config {
   env: 'development' | 'test' | 'production';
@@ -146,6 +171,7 @@ export interface Config {
   admin?: { username: string; passwordHash: string };
   /** Where e-mails go: a real SMTP server, or (no smtpUrl, never in production) the sandbox's mail catcher. */
   mail: { smtpUrl?: string; from: string };
+  einvoice: EinvoiceConfig;
   logLevel: string;
 }
 
@@ -181,6 +207,39 @@ function bankConfig(env: z.infer<typeof schema>): BankConfig {
       keyId: env.SINOPAC_KEY_ID,
     },
   };
+}
+
+function einvoiceConfig(env: z.infer<typeof schema>): EinvoiceConfig {
+  if (env.EINVOICE === 'off') return { mode: 'off' };
+  const given = EINVOICE_VARIABLES.filter((name) => env[name] !== undefined);
+  if (given.length === 0) return { mode: 'embedded-sandbox', timeoutMs: env.EINVOICE_TIMEOUT_MS };
+  const missing = EINVOICE_VARIABLES.filter((name) => env[name] === undefined);
+  if (missing.length > 0) throw new ConfigError(`${missing.join(', ')} must be set along with ${given.join(', ')} (or EINVOICE=off)`);
+  return {
+    mode: 'remote',
+    apiUrl: env.EINVOICE_API_URL!.replace(/\/$/, ''),
+    merchantId: env.EINVOICE_MERCHANT_ID!,
+    hashKey: env.EINVOICE_HASH_KEY!,
+    hashIV: env.EINVOICE_HASH_IV!,
+    timeoutMs: env.EINVOICE_TIMEOUT_MS,
+  };
+}
+
+// A production shop issues real invoices or none: never through the simulator, nor with ECPay's
+// public stage merchant or on its stage host, where an invoice is not an invoice.
+function einvoiceProductionProblems(env: z.infer<typeof schema>): string[] {
+  if (env.EINVOICE === 'off') return [];
+  const problems: string[] = [];
+  for (const name of EINVOICE_VARIABLES) {
+    const value = env[name];
+    if (value === undefined) problems.push(`${name} must be set (or EINVOICE=off for a merchant exempt from e-invoices)`);
+    else if (isEcpayStageValue(value)) problems.push(`${name} must be the merchant's own, not ECPay's public stage value`);
+  }
+  if (env.EINVOICE_API_URL !== undefined) {
+    if (!env.EINVOICE_API_URL.startsWith('https://')) problems.push('EINVOICE_API_URL must be an https:// URL');
+    else if (isEcpayStageHost(env.EINVOICE_API_URL)) problems.push("EINVOICE_API_URL must be ECPay's production host, not its stage host");
+  }
+  return problems;
 }
 
 function defaultMailFrom(publicBaseUrl: string | undefined): string {
@@ -265,7 +324,7 @@ function productionProblems(env: z.infer<typeof schema>): string[] {
   else if (estimatedSecretBits(env.SESSION_SECRET) < MIN_SECRET_BITS) {
     problems.push('SESSION_SECRET must hold 32 random bytes, e.g. openssl rand -hex 32 (this one is too short or too regular)');
   }
-  return problems;
+  return [...problems, ...einvoiceProductionProblems(env)];
 }
 
 export function loadConfig(source: Record<string, string | undefined>): Config {
@@ -304,6 +363,7 @@ export function loadConfig(source: Record<string, string | undefined>): Config {
     },
     admin: adminConfig(env),
     mail: { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM ?? defaultMailFrom(env.PUBLIC_BASE_URL) },
+    einvoice: einvoiceConfig(env),
     logLevel: env.LOG_LEVEL,
   };
 }

@@ -16,6 +16,7 @@ import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Prisma, PaymentStatus } from '../generated/prisma/client';
 import { enqueueMail } from '../mail/outbox';
+import { enqueueInvoiceCredit } from '../einvoice/invoice-queue';
 import { recordDeliveryOutcome } from './payment-sql';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
 import { attemptsHoldingStock, expireOrderUnlessHeld, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './apply-to-order';
@@ -151,6 +152,8 @@ async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyReque
   if (partialRefund) {
     await refundPart(tx, payment, outcome.amount, { ...base, reason });
     await updateOrderAfterRefund(tx, orderId);
+    // The e-invoice is credited what the refund gave back, from the transaction that books it.
+    if (refund) await enqueueInvoiceCredit(tx, orderId, refund.id);
     return { kind: 'applied', from: 'paid', to: 'paid', orderId };
   }
 
@@ -181,7 +184,10 @@ async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyReque
   }
   // The attempt ended without payment: the order expires unless another of its attempts can still be paid.
   if (to === 'expired' || to === 'cancelled') await expireOrderUnlessHeld(tx, orderId, { AND: [{ id: { not: payment.id } }, attemptsHoldingStock()] });
-  if (to === 'refunded') await updateOrderAfterRefund(tx, orderId);
+  if (to === 'refunded') {
+    await updateOrderAfterRefund(tx, orderId);
+    if (refund) await enqueueInvoiceCredit(tx, orderId, refund.id);
+  }
   return { kind: 'applied', from: payment.status, to, orderId };
 }
 

@@ -7,6 +7,7 @@
 import type { Logger } from 'pino';
 import type { Payment, Prisma } from '../generated/prisma/client';
 import { lockOrder } from '../db/row-locks';
+import { enqueueInvoiceIssue } from '../einvoice/invoice-queue';
 import { releaseStock, retakeStock } from '../orders/stock-reservation';
 import { changeOrderStatus, OPEN_FOR_PAYMENT, PAID_ORDER, paidOrderStatus } from './payment-states';
 
@@ -30,12 +31,17 @@ export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, pa
   const { orderId } = payment;
   const paying = { orderId, to: 'paid', data: { paidAt, payType: payment.payType } } as const;
   // The usual case needs no lock of its own: an update that matches locks the row as it changes it.
-  if (await changeOrderStatus(tx, { ...paying, from: 'awaiting_payment' })) return;
+  // The order's e-invoice is owed from the change that makes it paid, in its transaction.
+  if (await changeOrderStatus(tx, { ...paying, from: 'awaiting_payment' })) {
+    await enqueueInvoiceIssue(tx, orderId);
+    return;
+  }
   await lockOrder(tx, orderId);
 
   // Money that arrived after the order had expired: the payment stands, so the order is paid and
   // takes back what stock it can; whatever is short must be found or refunded by the shop.
   if (await changeOrderStatus(tx, { ...paying, from: 'expired' })) {
+    await enqueueInvoiceIssue(tx, orderId);
     const short = await retakeStock(tx, await orderLines(tx, orderId));
     if (short.length > 0) logger.error({ orderId, paymentId: payment.id, short }, 'expired order paid late and its stock is gone: oversold');
     return;

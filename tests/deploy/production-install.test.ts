@@ -39,6 +39,7 @@ function productionEnv(): Record<string, string> {
     SINOPAC_HASH_A2: hashKey(),
     SINOPAC_HASH_B1: hashKey(),
     SINOPAC_HASH_B2: hashKey(),
+    EINVOICE: 'off',
   };
 }
 

@@ -97,6 +97,10 @@ describe('production configuration', () => {
     PUBLIC_BASE_URL: 'https://shop.example.com.tw',
     SESSION_SECRET: 'c5f1a8e29b7d4036e1f2a9b8c7d6e5f40123456789abcdef0fedcba987654321',
     SMTP_URL: 'smtps://shop:pw@smtp.example.com:465',
+    EINVOICE_API_URL: 'https://einvoice.ecpay.com.tw',
+    EINVOICE_MERCHANT_ID: '3085340',
+    EINVOICE_HASH_KEY: 'Kq7fT2mZ9xLw4RbN',
+    EINVOICE_HASH_IV: 'Hd3pV8sYc1QjG6uE',
   };
   const without = (name: keyof typeof production) => Object.fromEntries(Object.entries(production).filter(([key]) => key !== name));
 
@@ -120,7 +124,7 @@ describe('production configuration', () => {
     }
   });
 
-  it.each(['SINOPAC_API_URL', 'SINOPAC_SHOP_NO', 'SINOPAC_HASH_A1', 'SINOPAC_HASH_A2', 'SINOPAC_HASH_B1', 'SINOPAC_HASH_B2', 'DATABASE_URL', 'PUBLIC_BASE_URL', 'SESSION_SECRET', 'SMTP_URL'] as const)(
+  it.each(['SINOPAC_API_URL', 'SINOPAC_SHOP_NO', 'SINOPAC_HASH_A1', 'SINOPAC_HASH_A2', 'SINOPAC_HASH_B1', 'SINOPAC_HASH_B2', 'DATABASE_URL', 'PUBLIC_BASE_URL', 'SESSION_SECRET', 'SMTP_URL', 'EINVOICE_API_URL', 'EINVOICE_MERCHANT_ID', 'EINVOICE_HASH_KEY', 'EINVOICE_HASH_IV'] as const)(
     'refuses to start without %s',
     (name) => {
       expect(() => loadConfig(without(name))).toThrow(new RegExp(`${name} must`));
@@ -231,5 +235,54 @@ describe('back-office configuration', () => {
     const hash = 'scrypt:32768:8:1:c2FsdHNhbHRzYWx0c2FsdA:a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2V5a2U';
     expect(loadConfig({ ADMIN_USERNAME: 'owner', ADMIN_PASSWORD_HASH: hash }).admin).toEqual({ username: 'owner', passwordHash: hash });
     expect(() => loadConfig({ ADMIN_USERNAME: 'owner', ADMIN_PASSWORD_HASH: 'hunter2' })).toThrow(/ADMIN_PASSWORD_HASH/);
+  });
+});
+
+describe('e-invoice configuration', () => {
+  const stage = { EINVOICE_API_URL: 'https://einvoice-stage.ecpay.com.tw', EINVOICE_MERCHANT_ID: '2000132', EINVOICE_HASH_KEY: 'ejCk326UnaZWKisg', EINVOICE_HASH_IV: 'q9jcZX8Ib9LM8wYk' };
+  const production = {
+    NODE_ENV: 'production',
+    ...bank,
+    DATABASE_URL: 'postgresql://u:p@db.internal:5432/shop',
+    PUBLIC_BASE_URL: 'https://shop.example.com.tw',
+    SESSION_SECRET: 'c5f1a8e29b7d4036e1f2a9b8c7d6e5f40123456789abcdef0fedcba987654321',
+    SMTP_URL: 'smtps://shop:pw@smtp.example.com:465',
+  };
+
+  it('uses the embedded simulator with nothing set outside production, and none with EINVOICE=off', () => {
+    expect(loadConfig({}).einvoice).toEqual({ mode: 'embedded-sandbox', timeoutMs: 15_000 });
+    expect(loadConfig({ EINVOICE: 'off', ...stage }).einvoice).toEqual({ mode: 'off' });
+  });
+
+  it('talks to ECPay with the credentials given, which may be the stage ones outside production', () => {
+    expect(loadConfig({ ...stage, EINVOICE_API_URL: 'https://einvoice-stage.ecpay.com.tw/', EINVOICE_TIMEOUT_MS: '5000' }).einvoice).toEqual({
+      mode: 'remote',
+      apiUrl: 'https://einvoice-stage.ecpay.com.tw',
+      merchantId: '2000132',
+      hashKey: 'ejCk326UnaZWKisg',
+      hashIV: 'q9jcZX8Ib9LM8wYk',
+      timeoutMs: 5000,
+    });
+  });
+
+  it('refuses half the credentials and a key that is not 16 letters and digits, naming the variables', () => {
+    expect(() => loadConfig({ EINVOICE_API_URL: stage.EINVOICE_API_URL, EINVOICE_MERCHANT_ID: '2000132' })).toThrow(/EINVOICE_HASH_KEY, EINVOICE_HASH_IV must be set/);
+    expect(() => loadConfig({ ...stage, EINVOICE_HASH_KEY: 'short' })).toThrow(/EINVOICE_HASH_KEY: must be the 16 letters and digits/);
+    expect(() => loadConfig({ EINVOICE: 'maybe' })).toThrow(/EINVOICE/);
+  });
+
+  it('refuses in production the simulator, ECPay\'s public stage merchant and its stage host, unless EINVOICE=off', () => {
+    expect(() => loadConfig(production)).toThrow(/EINVOICE_MERCHANT_ID must be set \(or EINVOICE=off/);
+    let message = '';
+    try {
+      loadConfig({ ...production, ...stage });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    for (const name of ['EINVOICE_MERCHANT_ID', 'EINVOICE_HASH_KEY', 'EINVOICE_HASH_IV']) expect(message).toContain(`${name} must be the merchant's own, not ECPay's public stage value`);
+    expect(message).toContain("EINVOICE_API_URL must be ECPay's production host");
+    expect(message).not.toContain('ejCk326UnaZWKisg');
+    expect(() => loadConfig({ ...production, ...stage, EINVOICE_API_URL: 'http://einvoice.ecpay.com.tw' })).toThrow(/EINVOICE_API_URL must be an https/);
+    expect(loadConfig({ ...production, EINVOICE: 'off' }).einvoice).toEqual({ mode: 'off' });
   });
 });
