@@ -12,6 +12,9 @@ export interface EinvoicePageSettings {
   environment: 'simulator' | 'stage' | 'production';
 }
 
+/** Without a setting: e-invoices issued, at the local simulator (as `npm start` runs with nothing configured). */
+export const DEFAULT_EINVOICE: EinvoicePageSettings = { enabled: true, environment: 'simulator' };
+
 export const INVOICE_RECIPIENTS = ['member_carrier', 'mobile_barcode', 'citizen_certificate', 'company', 'donation'] as const satisfies readonly InvoiceRecipient[];
 
 /**

@@ -15,6 +15,8 @@ import { adminFulfilmentRoutes } from './admin-fulfilment';
 import { adminTrailRoutes } from './admin-trail';
 import { adminRefundReviewRoutes } from './admin-refund-review';
 import { adminSettingsRoutes } from './admin-settings';
+import { adminInvoicePageRoutes } from './admin-invoice-pages';
+import type { EinvoicePageSettings } from '../checkout/invoice-choice';
 import { requireEnabledAccount } from '../admin/accounts';
 import { navCounts } from '../admin/nav-counts';
 
@@ -24,6 +26,7 @@ export interface AdminDependencies {
   clock: () => Date;
   logger: Logger;
   credentials: AdminCredentials;
+  settings: { einvoice?: EinvoicePageSettings };
 }
 
 export function createAdminRoutes(deps: AdminDependencies): Router {
@@ -42,5 +45,6 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   router.use(adminProductRoutes(deps));
   router.use(adminCategoryRoutes(deps));
   router.use(adminSettingsRoutes(deps));
+  router.use(adminInvoicePageRoutes(deps));
   return router;
 }

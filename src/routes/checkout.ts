@@ -10,11 +10,11 @@ import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
 import { noStore } from './no-store';
-import { INVOICE_RECIPIENTS, OTHER_CHARITY, WELL_KNOWN_CHARITIES, type EinvoicePageSettings } from '../checkout/invoice-choice';
+import { DEFAULT_EINVOICE, INVOICE_RECIPIENTS, OTHER_CHARITY, WELL_KNOWN_CHARITIES, type EinvoicePageSettings } from '../checkout/invoice-choice';
 
 export function checkoutRoutes(deps: PaymentAttemptDependencies & { settings: { einvoice?: EinvoicePageSettings } }): Router {
   const router = Router();
-  const einvoice = deps.settings.einvoice?.enabled ?? true;
+  const einvoice = (deps.settings.einvoice ?? DEFAULT_EINVOICE).enabled;
   router.use('/checkout', noStore);
 
   async function showForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: CheckoutErrors, renew = false) {

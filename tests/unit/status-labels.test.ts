@@ -14,6 +14,13 @@ describe('status labels', () => {
     }
   });
 
+  it('names every e-invoice recipient in both languages', () => {
+    for (const code of Object.values($Enums.InvoiceRecipient)) {
+      expect(statusLabel('invoiceRecipient', code, 'zh-TW')).not.toBe(code);
+      expect(statusLabel('invoiceRecipient', code, 'en')).not.toBe(code);
+    }
+  });
+
   it("turns the bank's PayStatus codes into words", () => {
     expect(statusLabel('bank', '1C400', 'zh-TW')).toBe('信用卡已請款');
     expect(statusLabel('bank', '1A200', 'en')).toBe('ATM: awaiting transfer');
