@@ -1,5 +1,5 @@
 // The back office's invoices: the list by status with keyset paging, and the accountant's CSV. The
-// retry of a step the provider refused is the engine's route (admin-invoices.ts).
+// retry of a step the provider refused is the engine's route (admin-invoices.ts, POST /admin/invoices/steps/:id/retry).
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Router } from 'express';

@@ -10,9 +10,12 @@ import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
 import { noStore } from './no-store';
+import { RECIPIENT_CHECK_TIMEOUT_MS, unknownRecipientErrors, type InvoiceRecipientChecks } from '../checkout/invoice-recipient-check';
 import { DEFAULT_EINVOICE, INVOICE_RECIPIENTS, OTHER_CHARITY, WELL_KNOWN_CHARITIES, type EinvoicePageSettings } from '../checkout/invoice-choice';
 
-export function checkoutRoutes(deps: PaymentAttemptDependencies & { settings: { einvoice?: EinvoicePageSettings } }): Router {
+export function checkoutRoutes(
+  deps: PaymentAttemptDependencies & { settings: { einvoice?: EinvoicePageSettings }; invoiceRecipientChecks?: InvoiceRecipientChecks },
+): Router {
   const router = Router();
   const einvoice = (deps.settings.einvoice ?? DEFAULT_EINVOICE).enabled;
   router.use('/checkout', noStore);
@@ -47,6 +50,10 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies & { settings: { 
     const read = readCheckoutForm(req.body, { einvoice });
     if ('errors' in read) return showForm(req, res, 422, req.body ?? {}, read.errors);
     const { form } = read;
+    if (deps.invoiceRecipientChecks && form.invoice) {
+      const unknown = await unknownRecipientErrors(deps.invoiceRecipientChecks, form.invoice, { timeoutMs: RECIPIENT_CHECK_TIMEOUT_MS, logger: req.log });
+      if (Object.keys(unknown).length > 0) return showForm(req, res, 422, req.body, unknown);
+    }
     // The request's logger, so that the payment's log lines carry the request id.
     const result = await placeOrder({ ...deps, logger: req.log }, {
       sessionId: req.sessionID,

@@ -97,7 +97,7 @@ describe('the back office\'s e-invoices', () => {
 
     const refused = await merchant.agent.get(`/admin/orders/${made.refused!.id}`);
     const step = await h.db.invoiceStep.findFirstOrThrow({ where: { invoice: { orderId: made.refused!.id } } });
-    expect(refused.text).toContain(`action="/admin/invoice-steps/${step.id}/retry"`);
+    expect(refused.text).toContain(`action="/admin/invoices/steps/${step.id}/retry"`);
     expect(refused.text).toContain('data-testid="invoice-retry"');
     expect(refused.text).toContain('統編, no carrier');
     expect(refused.text).toMatch(/data-testid="admin-invoice-status">開立遭拒</);

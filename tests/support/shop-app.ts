@@ -21,8 +21,8 @@ export interface ShopApp {
 
 type AppSettings = Parameters<typeof createApp>[0]['settings'];
 
-/** `settings`: any of the app's settings to use instead of the defaults below. */
-export async function startShopApp(settings: Partial<AppSettings> = {}): Promise<ShopApp> {
+/** `settings`: any of the app's settings to use instead of the defaults below; `extra`: optional dependencies. */
+export async function startShopApp(settings: Partial<AppSettings> = {}, extra: Pick<Parameters<typeof createApp>[0], 'invoiceRecipientChecks'> = {}): Promise<ShopApp> {
   const database = await createTestDatabase();
   await seedProducts(database.db);
   const bank = await startSandbox({ shops: [DEMO_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null });
@@ -43,6 +43,7 @@ export async function startShopApp(settings: Partial<AppSettings> = {}): Promise
       cardExpMinutes: 10,
       ...settings,
     },
+    ...extra,
   });
   return {
     app,
