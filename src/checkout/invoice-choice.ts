@@ -1,5 +1,5 @@
-// Where the buyer's e-invoice goes, as checkout asks it (../shared/einvoice/PROTOCOL.md, "Business
-// rules" 2 and 7): the shop's member carrier, a mobile barcode, a citizen certificate, a company's
+// Where the buyer's e-invoice goes, as checkout asks it, with the formats the Ministry of Finance and
+// the provider take: the shop's member carrier, a mobile barcode, a citizen certificate, a company's
 // 統一編號 and name, or a donation code. Messages are translation keys; only the chosen recipient's
 // fields are read, so a value left in a hidden field never stops a checkout.
 import { z } from 'zod';

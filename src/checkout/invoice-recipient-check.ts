@@ -1,7 +1,7 @@
 // Whether a mobile barcode or a donation code typed at checkout is known to the Ministry of Finance,
 // asked through the e-invoice provider. Only a clear "no such code" stops the checkout: an outage,
 // a refused or slow question lets it through, because the provider asks the tax office, which has
-// maintenance windows, and advises against depending on it (PROTOCOL.md, CheckBarcode/CheckLoveCode).
+// maintenance windows, and advises against making these checks a condition of issuing.
 import type { Logger } from 'pino';
 import type { InvoiceProvider } from '../einvoice/provider';
 import { WELL_KNOWN_CHARITIES, type InvoiceChoice, type InvoiceField } from './invoice-choice';

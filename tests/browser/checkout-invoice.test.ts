@@ -6,6 +6,7 @@ import type { BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectAccessible } from '../support/axe';
 import { browserAvailable } from '../support/browser';
+import { createInvoice } from '../support/invoice-fixtures';
 import { DESKTOP, PHONE, addToCart, capture, fillCheckout, smallTapTargets, startBrowserShop, type BrowserShop } from '../support/browser-shop';
 
 const SCREENS: Array<[string, BrowserContextOptions]> = [['desktop', DESKTOP], ['phone', PHONE]];
@@ -149,7 +150,27 @@ describe.skipIf(!browserAvailable)('the e-invoice choice at checkout', { timeout
       await page.getByTestId('place-order').click();
       await page.getByTestId('atm-instructions').waitFor();
       const orderId = /\/orders\/([0-9a-f-]+)$/.exec(page.url())![1]!;
-      expect(await shop.db.order.findUniqueOrThrow({ where: { id: orderId } })).toMatchObject({ invoiceRecipient: 'company', invoiceTaxId: '53212539', invoiceCompanyName: '豐收商行' });
+      const order = await shop.db.order.findUniqueOrThrow({ where: { id: orderId } });
+      expect(order).toMatchObject({ invoiceRecipient: 'company', invoiceTaxId: '53212539', invoiceCompanyName: '豐收商行' });
+
+      // Paid and issued, with an allowance: the order page and My orders show it, still axe-clean.
+      await shop.db.order.update({ where: { id: orderId }, data: { status: 'paid', paidAt: new Date() } });
+      // Invoice numbers are unique: one per screen.
+      const number = screen === 'desktop' ? 'AB12345678' : 'AB12345679';
+      await createInvoice(shop.db, order, {
+        status: 'issued', number, issuedAt: new Date(), randomNumber: '2468',
+        allowances: [{ amountTwd: 50, number: '2026120600000009', issuedAt: new Date() }],
+      });
+      await page.reload();
+      expect((await page.getByTestId('invoice-number').innerText()).trim()).toBe(number);
+      expect((await page.getByTestId('invoice-random').innerText()).trim()).toBe('2468');
+      expect(await page.getByTestId('invoice-allowance').count()).toBe(1);
+      await checkPage(page);
+      await capture(page, `${screen}-invoice-order-page`);
+      await page.getByTestId('back-to-orders').click();
+      await page.waitForURL(`${shop.baseUrl}/orders`);
+      expect(await page.locator(`[data-order-number="${order.number}"] [data-testid="order-invoice-line"]`).innerText()).toContain(number);
+      await checkPage(page);
     });
   });
 });

@@ -7,7 +7,7 @@ const CUSTOMER = {
   postcode: '106', city: '臺北市', district: '大安區', street: '復興南路一段 390 號', payType: 'card',
 };
 
-describe('the 統一編號 check (PROTOCOL.md rule 7, as changed on 2023-04-01)', () => {
+describe("the 統一編號 check, as the Ministry of Finance changed it on 2023-04-01 (the e-invoice specification's worked examples)", () => {
   it.each([
     ['53212539', true, 'S = 30: valid under both rules'],
     ['97025978', true, "ECPay's own example, S = 50"],
