@@ -14,6 +14,8 @@ const unitTests = [
 ];
 
 export default defineConfig({
+  // tsconfig.json's paths: the shop's tests import the workspace packages' sources, as tsx does.
+  resolve: { tsconfigPaths: true },
   test: {
     // Two files at a time even on two cores (vitest's default there is one): most of a file's time
     // is spent waiting on PostgreSQL, Chromium or a child process, not on its own CPU.

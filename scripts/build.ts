@@ -11,16 +11,20 @@ import { projectPath } from '../src/paths';
 // Development-only parts, loaded with import() where they are needed: they must stay out of what
 // a production process loads (and their packages are devDependencies).
 const DEVELOPMENT_ONLY = [/^src\/sandbox\//, /^src\/db\/embedded-postgres\.ts$/, /^src\/catalog\/seed\.ts$/];
+// Development-only workspace packages: never bundled (tsconfig's paths would otherwise pull their
+// sources in), and a production install (--omit=dev) does not have them.
+const DEVELOPMENT_PACKAGES = ['ecpay-einvoice-sandbox'];
 
-/** The source files an entry point loads by static imports alone, its own chunk and those it imports. */
+/** The source files and packages an entry point loads by static imports alone, its own chunk and those it imports. */
 function staticallyLoaded(metafile: Metafile, output: string, seen = new Set<string>()): Set<string> {
   if (seen.has(output)) return new Set();
   seen.add(output);
   const chunk = metafile.outputs[output]!;
   const inputs = new Set(Object.keys(chunk.inputs));
   for (const imported of chunk.imports) {
-    if (imported.kind !== 'import-statement' || imported.external) continue;
-    for (const input of staticallyLoaded(metafile, imported.path, seen)) inputs.add(input);
+    if (imported.kind !== 'import-statement') continue;
+    if (imported.external) inputs.add(imported.path);
+    else for (const input of staticallyLoaded(metafile, imported.path, seen)) inputs.add(input);
   }
   return inputs;
 }
@@ -37,13 +41,15 @@ const { metafile } = await build({
   platform: 'node',
   target: 'node20',
   packages: 'external',
+  external: DEVELOPMENT_PACKAGES,
   sourcemap: true,
   metafile: true,
   logLevel: 'warning',
 });
 
 for (const entry of ['dist/main.js', 'dist/migrate.js']) {
-  const leaked = [...staticallyLoaded(metafile, entry)].filter((input) => DEVELOPMENT_ONLY.some((pattern) => pattern.test(input)));
+  const leaked = [...staticallyLoaded(metafile, entry)].filter((input) =>
+    DEVELOPMENT_ONLY.some((pattern) => pattern.test(input)) || DEVELOPMENT_PACKAGES.includes(input));
   if (leaked.length > 0) {
     console.error(`${entry} loads development-only code at start-up: ${leaked.join(', ')}; import it with import() where it is needed`);
     process.exit(1);

@@ -27,6 +27,10 @@ import { createSmtpSender } from './mail/sender';
 import { createMailRenderer } from './mail/templates';
 import { MAIL_OUTBOX_JOB, mailJobs } from './mail/deliver';
 import { listenForOutbox } from './mail/outbox';
+import { EcpayProvider } from './einvoice/ecpay/ecpay-provider';
+import { listenForInvoiceSteps } from './einvoice/invoice-queue';
+import type { InvoiceProvider } from './einvoice/provider';
+import { EINVOICE_JOB, einvoiceJob } from './jobs/einvoice-job';
 
 // The bank's hosted card and WebATM pages live on other hosts than its API (docs/sinopac-protocol.md §4.2).
 const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];
@@ -55,6 +59,31 @@ async function connectBank(config: Config, log: (line: string) => void, mailCatc
   const sandbox = await startSandbox({ port: config.bank.sandboxPort, shops: [DEMO_SHOP], mailbox: mailCatcher });
   const testCard = TEST_CARDS.find((c) => c.outcome === 'approved');
   return { apiUrl: sandbox.apiUrl, credentials: DEMO_SHOP, pageOrigins: [sandbox.origin], sandbox: { running: sandbox, testCard } };
+}
+
+interface Einvoicing {
+  /** Undefined with EINVOICE=off: no invoice is issued. */
+  provider?: InvoiceProvider;
+  /** Where the invoices go, for the start-up lines. */
+  description: string;
+  simulator?: { close(): Promise<void> };
+}
+
+async function connectEinvoicing(config: Config, clock: () => Date, log: (line: string) => void): Promise<Einvoicing> {
+  const settings = config.einvoice;
+  if (settings.mode === 'off') return { description: 'E-invoices: off (EINVOICE=off)' };
+  if (settings.mode === 'remote') {
+    return { provider: new EcpayProvider({ ...settings, clock }), description: `E-invoices: ECPay at ${settings.apiUrl} as merchant ${settings.merchantId}` };
+  }
+  log('No e-invoice credentials configured: starting the embedded ECPay e-invoice simulator ...');
+  // Loaded only here, like the bank's sandbox: a shop issuing real invoices never loads it.
+  const { startEinvoiceSandbox, STAGE_MERCHANT } = await import('ecpay-einvoice-sandbox');
+  const simulator = await startEinvoiceSandbox({ port: 0, clock });
+  return {
+    provider: new EcpayProvider({ apiUrl: simulator.apiUrl, ...STAGE_MERCHANT, timeoutMs: settings.timeoutMs, clock }),
+    description: `E-invoices: embedded ECPay simulator; its console is ${simulator.origin}/console`,
+    simulator,
+  };
 }
 
 export async function runShop(config: Config): Promise<void> {
@@ -113,7 +142,8 @@ export async function runShop(config: Config): Promise<void> {
   // Outside production a per-start secret is enough: sessions only need to outlive one run.
   const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('hex');
 
-  // The bank check, the ATM expiry, the daily settlement and the mail outbox, shared with every other instance on this database.
+  const einvoicing = await connectEinvoicing(config, clock, say);
+  // The bank check, the ATM expiry, the daily settlement, the mail outbox and the e-invoices, shared with every other instance on this database.
   const jobs = createJobQueue({
     databaseUrl: databaseServer.url,
     logger,
@@ -131,6 +161,7 @@ export async function runShop(config: Config): Promise<void> {
         orderLinks: createOrderLinks(sessionSecret, clock),
         publicBaseUrl,
       }),
+      ...(einvoicing.provider ? [einvoiceJob({ db, provider: einvoicing.provider, clock, logger })] : []),
     ].map(metrics.timedJob),
   });
   const app = createApp({
@@ -162,6 +193,13 @@ export async function runShop(config: Config): Promise<void> {
     logger,
     onWake: () => void jobs.kick(MAIL_OUTBOX_JOB).catch((error: unknown) => logger.error({ err: error }, 'could not kick the mail outbox')),
   });
+  const invoiceWakeup = einvoicing.provider
+    ? await listenForInvoiceSteps({
+        databaseUrl: databaseServer.url,
+        logger,
+        onWake: () => void jobs.kick(EINVOICE_JOB).catch((error: unknown) => logger.error({ err: error }, 'could not kick the einvoice job')),
+      })
+    : undefined;
 
   say(`Fengshou Shop is open at ${localUrl}/`);
   say(config.admin ? `Back office: ${localUrl}/admin` : 'Back office off: set ADMIN_USERNAME and ADMIN_PASSWORD_HASH to open /admin');
@@ -172,6 +210,7 @@ export async function runShop(config: Config): Promise<void> {
   } else {
     say(`Bank: ${bank.apiUrl} as shop ${bank.credentials.shopNo}`);
   }
+  say(einvoicing.description);
   if (mailCatcher) {
     say(bank.sandbox ? `Mail: caught on loopback, not delivered; read it at ${bank.sandbox.running.origin}/console/mail` : 'Mail: caught on loopback, not delivered (set SMTP_URL to send it)');
   }
@@ -187,10 +226,12 @@ export async function runShop(config: Config): Promise<void> {
       server,
       [
         { name: 'mail outbox listener', close: () => outboxWakeup.close() },
+        { name: 'e-invoice step listener', close: () => invoiceWakeup?.close() },
         { name: 'job queue', close: () => jobs.stop() },
         { name: 'mail sender', close: () => mailSender.close() },
         { name: 'mail catcher', close: () => mailCatcher?.close() },
         { name: 'sandbox', close: () => bank.sandbox?.running.close() },
+        { name: 'e-invoice simulator', close: () => einvoicing.simulator?.close() },
         { name: 'gateway audit', close: () => audit.flush() },
         { name: 'sessions', close: () => sessions.close() },
         { name: 'product cache listener', close: () => products.close() },

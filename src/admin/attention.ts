@@ -5,6 +5,7 @@ import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
 import { checkWithBank, type BankCheckDependencies } from '../payments/bank-check';
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
 import { applyBankResult, type ApplyResult } from '../payments/apply-result';
+import { UNANSWERED_ATTENTION } from '../einvoice/invoice-steps';
 
 // What a person has to look at, listed in the back office: attempts the bank has not been able to
 // describe ATTENTION_AFTER_FAILURES times in a row (a refusal, an answer the shop cannot trust, or
@@ -18,6 +19,22 @@ export type AttemptNeedingAttention = Prisma.PaymentGetPayload<{ include: typeof
 export const STUCK_ATTEMPT: Prisma.PaymentWhereInput = { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } };
 export const REFUND_IN_REVIEW: Prisma.RefundWhereInput = { status: 'needs_review' };
 export const PAID_ON_CANCELLED_ORDER: Prisma.PaymentWhereInput = { status: 'paid', paidOnCancelledOrder: true };
+
+/**
+ * E-invoice steps a person has to look at: the provider refused them (they wait for the merchant's
+ * retry), or gave no answer UNANSWERED_ATTENTION times in a row (still retried by the job).
+ */
+export const INVOICE_STEP_NEEDING_ATTENTION: Prisma.InvoiceStepWhereInput = {
+  OR: [{ status: 'refused' }, { status: 'pending', unansweredInARow: { gte: UNANSWERED_ATTENTION } }],
+};
+
+const invoiceStepInclude = { invoice: { select: { number: true, order: { select: { id: true, number: true } } } } } as const satisfies Prisma.InvoiceStepInclude;
+
+export type InvoiceStepNeedingAttention = Prisma.InvoiceStepGetPayload<{ include: typeof invoiceStepInclude }>;
+
+export function findInvoiceStepsNeedingAttention(db: Database): Promise<InvoiceStepNeedingAttention[]> {
+  return db.invoiceStep.findMany({ where: INVOICE_STEP_NEEDING_ATTENTION, include: invoiceStepInclude, orderBy: { id: 'asc' } });
+}
 
 export function findPaymentsNeedingAttention(db: Database): Promise<AttemptNeedingAttention[]> {
   return db.payment.findMany({

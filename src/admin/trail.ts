@@ -13,6 +13,7 @@ type Tx = Prisma.TransactionClient;
 export const MERCHANT_ACTIONS = [
   'sign_in', 'refund', 'recheck', 'refund_review', 'shipment', 'delivery', 'return', 'cancellation',
   'settlement_fetch', 'account_added', 'account_disabled', 'product_change', 'stock_change', 'category_change', 'settings_change',
+  'invoice_retry',
 ] as const;
 export type MerchantActionKind = (typeof MERCHANT_ACTIONS)[number];
 

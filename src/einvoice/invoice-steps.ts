@@ -38,7 +38,7 @@ export interface StepSettings {
   maxRetryDelayMs: number;
 }
 
-export const DEFAULT_STEP_SETTINGS: StepSettings = { leaseMs: 5 * 60_000, batchSize: 20, retryDelayMs: 30_000, maxRetryDelayMs: 3600_000 };
+const DEFAULT_STEP_SETTINGS: StepSettings = { leaseMs: 5 * 60_000, batchSize: 20, retryDelayMs: 30_000, maxRetryDelayMs: 3600_000 };
 
 /** Failures in a row without an answer after which a step is also on the attention list (still retried). */
 export const UNANSWERED_ATTENTION = 5;
@@ -69,13 +69,16 @@ export interface StepsReport {
   refused: number;
 }
 
-/** One pass: every due step, batch by batch; a step that failed waits for a later pass. */
+/** Batches one pass may claim: a step done can make the next step of its invoice due at once. */
+const MAX_BATCHES_PER_PASS = 50;
+
+/** One pass: every due step, batch by batch, until none is due; a step that failed waits for a later pass. */
 export async function runDueInvoiceSteps(deps: EinvoiceDependencies, settings: StepSettings = DEFAULT_STEP_SETTINGS): Promise<StepsReport> {
   const report: StepsReport = { done: 0, unanswered: 0, refused: 0 };
-  for (;;) {
+  for (let batches = 0; batches < MAX_BATCHES_PER_PASS; batches++) {
     const batch = await claimDueSteps(deps.db, deps.clock(), settings);
+    if (batch.length === 0) break;
     for (const step of batch) report[await runStep(deps, settings, step)]++;
-    if (batch.length < settings.batchSize) break;
   }
   if (report.done + report.unanswered + report.refused > 0) deps.logger.info(report, 'einvoice steps run');
   return report;
@@ -162,7 +165,7 @@ function recipientOf(order: InvoiceWithOrder['order']): Recipient {
 }
 
 /** The order's lines, then its shipping fee as a line of its own; prices tax included. */
-export function invoiceLines(order: Pick<InvoiceWithOrder['order'], 'lines' | 'shippingTwd'>): InvoiceLine[] {
+function invoiceLines(order: Pick<InvoiceWithOrder['order'], 'lines' | 'shippingTwd'>): InvoiceLine[] {
   const lines: InvoiceLine[] = order.lines.map((line) => ({
     name: line.nameZh,
     quantity: line.quantity,

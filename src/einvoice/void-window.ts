@@ -1,4 +1,4 @@
-// When an invoice can still be voided (PROTOCOL.md rule 5): invoices belong to two-month periods
+// When an invoice can still be voided (docs/einvoice.md, "Refunds: void or allowance"): invoices belong to two-month periods
 // (January–February, March–April, …), and after 23:59:59 on the 13th of the odd month that follows
 // a period, Taiwan time, none of that period's invoices can be voided; an allowance credits them
 // instead. Taiwan is UTC+8 all year, so the arithmetic is plain (src/time/taipei.ts).

@@ -12,6 +12,7 @@ import { orderLookup } from './catalogs/order-lookup';
 import { fulfilment } from './catalogs/fulfilment';
 import { shopInfo } from './catalogs/shop-info';
 import { einvoice } from './catalogs/einvoice';
+import { invoiceAttention } from './catalogs/invoice-attention';
 
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
   const merged: Catalog = { 'zh-TW': {}, en: {} };
@@ -36,4 +37,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail, fulfilment, shopInfo, einvoice];
+export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail, fulfilment, shopInfo, einvoice, invoiceAttention];

@@ -143,6 +143,7 @@ const merchantAction: Labels = {
   stock_change: { 'zh-TW': '調整庫存', en: 'Stock changed' },
   category_change: { 'zh-TW': '修改分類', en: 'Category changed' },
   settings_change: { 'zh-TW': '修改商店資訊', en: 'Shop information changed' },
+  invoice_retry: { 'zh-TW': '重試電子發票', en: 'E-invoice step retried' },
 };
 
 // Where the buyer's e-invoice goes (checkout's choice, Order.invoiceRecipient).

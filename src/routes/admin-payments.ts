@@ -4,7 +4,7 @@
 // Every action ends in a redirect to the order's page with one notice saying what happened.
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
-import { findPaidOnCancelledOrders, findPaymentsNeedingAttention, findRefundsNeedingReview, recheckPayment } from '../admin/attention';
+import { findInvoiceStepsNeedingAttention, findPaidOnCancelledOrders, findPaymentsNeedingAttention, findRefundsNeedingReview, recheckPayment } from '../admin/attention';
 import { recheckNotice, refundNotice, setNotice } from '../admin/notices';
 import { recordMerchantAction } from '../admin/trail';
 import { saveSession } from '../web/session';
@@ -36,12 +36,13 @@ export function adminPaymentRoutes(deps: RefundDependencies): Router {
   }
 
   router.get('/payments/attention', async (_req, res) => {
-    const [payments, refunds, paidOnCancelled] = await Promise.all([
+    const [payments, refunds, paidOnCancelled, invoiceSteps] = await Promise.all([
       findPaymentsNeedingAttention(deps.db),
       findRefundsNeedingReview(deps.db),
       findPaidOnCancelledOrders(deps.db),
+      findInvoiceStepsNeedingAttention(deps.db),
     ]);
-    res.render('admin/attention.njk', { payments, refunds, paidOnCancelled, threshold: ATTENTION_AFTER_FAILURES });
+    res.render('admin/attention.njk', { payments, refunds, paidOnCancelled, invoiceSteps, threshold: ATTENTION_AFTER_FAILURES });
   });
 
   router.post('/payments/:id/recheck', async (req, res) => {

@@ -17,6 +17,7 @@ import { adminRefundReviewRoutes } from './admin-refund-review';
 import { adminSettingsRoutes } from './admin-settings';
 import { adminInvoicePageRoutes } from './admin-invoice-pages';
 import type { EinvoicePageSettings } from '../checkout/invoice-choice';
+import { adminInvoiceRoutes } from './admin-invoices';
 import { requireEnabledAccount } from '../admin/accounts';
 import { navCounts } from '../admin/nav-counts';
 
@@ -46,5 +47,6 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   router.use(adminCategoryRoutes(deps));
   router.use(adminSettingsRoutes(deps));
   router.use(adminInvoicePageRoutes(deps));
+  router.use(adminInvoiceRoutes(deps));
   return router;
 }

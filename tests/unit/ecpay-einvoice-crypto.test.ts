@@ -1,4 +1,4 @@
-// The e-invoice envelope's crypto against PROTOCOL.md's vectors (copied into
+// The e-invoice envelope's crypto against the vectors of ECPay's specification (copied into
 // tests/fixtures/ecpay-einvoice-vectors.json): ECPay's two official ciphertexts, one per hex case of
 // the URL encoding, and the computed V-A, V-B and V-C.
 import { createHash } from 'node:crypto';

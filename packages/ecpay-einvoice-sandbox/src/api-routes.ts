@@ -96,7 +96,7 @@ export function apiRoutes(deps: ApiDependencies): Router {
       next(error);
       return;
     }
-    refuse(res, '', 'request body is not JSON');
+    refuse(res, '', (error as { type?: unknown }).type === 'entity.too.large' ? 'request body over 1 MB' : 'request body is not JSON');
   });
   return router;
 }

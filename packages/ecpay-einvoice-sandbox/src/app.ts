@@ -28,7 +28,7 @@ export function createEinvoiceSandbox(sandboxOptions: StartEinvoiceSandboxOption
     }, ms);
     delays.add(timer);
   });
-  const control = new EinvoiceSandboxControl(book, faults);
+  const control = new EinvoiceSandboxControl(book, faults, options.merchants, options.clock);
 
   const app = express();
   app.disable('x-powered-by');

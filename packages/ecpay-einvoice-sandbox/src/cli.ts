@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 // The `ecpay-einvoice-sandbox` command: the sandbox on its own, with the stage merchant.
 import { parseArgs } from 'node:util';
 import { STAGE_MERCHANT } from './options';
@@ -22,13 +23,7 @@ try {
     ...(values.host ? { host: values.host } : {}),
     logger: { info: (...a) => console.log('[einvoice-sandbox]', ...a), warn: (...a) => console.warn('[einvoice-sandbox]', ...a), error: (...a) => console.error('[einvoice-sandbox]', ...a) },
   });
-  // The stage credentials are ECPay's public test values, printed so a client can be pointed here.
-  console.log(`ECPay e-invoice sandbox ready
-  API URL:     ${running.apiUrl}   (POST ${running.apiUrl}/B2CInvoice/<Op>)
-  Console:     ${running.origin}/console
-  MerchantID:  ${STAGE_MERCHANT.merchantId}
-  HashKey:     ${STAGE_MERCHANT.hashKey}
-  HashIV:      ${STAGE_MERCHANT.hashIV}`);
+  // Listening for the stop signals before saying it is ready: whoever waits for the message may stop it at once.
   const stop = (signal: string) => {
     console.log(`${signal} received, stopping the e-invoice sandbox`);
     running.close().then(() => process.exit(0), (error: unknown) => {
@@ -38,6 +33,13 @@ try {
   };
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
+  // The stage credentials are ECPay's public test values, printed so a client can be pointed here.
+  console.log(`ECPay e-invoice sandbox ready
+  API URL:     ${running.apiUrl}   (POST ${running.apiUrl}/B2CInvoice/<Op>)
+  Console:     ${running.origin}/console
+  MerchantID:  ${STAGE_MERCHANT.merchantId}
+  HashKey:     ${STAGE_MERCHANT.hashKey}
+  HashIV:      ${STAGE_MERCHANT.hashIV}`);
 } catch (error) {
   console.error(`e-invoice sandbox failed to start: ${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
   process.exit(1);

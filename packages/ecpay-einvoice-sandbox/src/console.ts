@@ -1,7 +1,7 @@
 // The console page: every issued invoice with its allowances and void, for a person watching the
 // sandbox. Plain HTML with labels in both languages; no script.
 import { Router } from 'express';
-import type { EinvoiceSandboxControl, InvoiceView } from './control';
+import type { AllowanceView, EinvoiceSandboxControl, InvoiceView } from './control';
 
 export const CONSOLE_PATH = '/console';
 
@@ -27,10 +27,17 @@ function recipient(invoice: InvoiceView): string {
   return parts.join('<br>');
 }
 
+const ALLOWANCE_STATUS: Record<AllowanceView['status'], string> = {
+  valid: '',
+  pending: ' <strong>待買方同意 Awaiting the buyer</strong>',
+  expired: ' <strong>未同意已逾期 Expired</strong>',
+  void: ' <strong>已作廢 Void</strong>',
+};
+
 function allowances(invoice: InvoiceView): string {
   if (invoice.allowances.length === 0) return '—';
   return `<ul>${invoice.allowances.map((a) => `<li><code>${esc(a.allowanceNo)}</code> ${twd(a.amount)} ${esc(a.date)}${
-    a.status === 'void' ? ` <strong>已作廢 Void</strong> ${esc(a.voidedAt)}` : ''}</li>`).join('')}</ul>`;
+    a.online ? ' 線上 Online' : ''}${ALLOWANCE_STATUS[a.status]}${a.voidedAt ? ` ${esc(a.voidedAt)}` : ''}</li>`).join('')}</ul>`;
 }
 
 function row(invoice: InvoiceView): string {

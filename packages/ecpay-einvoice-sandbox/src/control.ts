@@ -1,12 +1,28 @@
-import { remainingAllowable, type Invoice, type InvoiceBook } from './invoices';
+import { deliverConsent, type ConsentDelivery } from './consent';
+import type { EinvoiceMerchant } from './crypto';
 import type { FaultBook, Faults } from './faults';
+import { allowanceStatus, remainingAllowable, type AllowanceStatus, type Invoice, type InvoiceBook } from './invoices';
 import { taiwanDateTime } from './taiwan-time';
+
+/** A control request that cannot be done, with the HTTP status the control API answers it with. */
+export class ControlError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlError';
+  }
+}
 
 export interface AllowanceView {
   allowanceNo: string;
   amount: number;
   date: string;
-  status: 'valid' | 'void';
+  status: AllowanceStatus;
+  online: boolean;
+  expiresAt?: string;
+  agreedAt?: string;
   voidedAt?: string;
   voidReason?: string;
 }
@@ -36,7 +52,7 @@ export interface InvoiceView {
   items: { seq: number; name: string; count: number; word: string; price: number; amount: number }[];
 }
 
-function view(invoice: Invoice): InvoiceView {
+function view(invoice: Invoice, now: Date): InvoiceView {
   const r = invoice.request;
   return {
     merchantId: invoice.merchantId,
@@ -46,7 +62,7 @@ function view(invoice: Invoice): InvoiceView {
     relateNumber: r.RelateNumber,
     salesAmount: r.SalesAmount,
     taxAmount: invoice.taxAmount,
-    remainingAllowance: remainingAllowable(invoice),
+    remainingAllowance: remainingAllowable(invoice, now),
     print: r.Print === '1',
     donation: r.Donation === '1',
     ...(r.LoveCode ? { loveCode: r.LoveCode } : {}),
@@ -60,7 +76,10 @@ function view(invoice: Invoice): InvoiceView {
       allowanceNo: a.allowanceNo,
       amount: a.amount,
       date: taiwanDateTime(a.createdAt),
-      status: a.voided ? 'void' : 'valid',
+      status: allowanceStatus(a, now),
+      online: a.online !== undefined,
+      ...(a.online ? { expiresAt: taiwanDateTime(a.online.expiresAt) } : {}),
+      ...(a.online?.agreedAt ? { agreedAt: taiwanDateTime(a.online.agreedAt) } : {}),
       ...(a.voided ? { voidedAt: taiwanDateTime(a.voided.at), voidReason: a.voided.reason } : {}),
     })),
     notices: invoice.notices.map((n) => ({ ...n, at: taiwanDateTime(n.at) })),
@@ -73,6 +92,8 @@ export class EinvoiceSandboxControl {
   constructor(
     private readonly book: InvoiceBook,
     private readonly faultBook: FaultBook,
+    private readonly merchants: readonly EinvoiceMerchant[],
+    private readonly clock: () => Date,
   ) {}
 
   /** Replaces the faults in force; throws a ZodError when they are not valid. */
@@ -87,7 +108,21 @@ export class EinvoiceSandboxControl {
 
   /** Every invoice issued, oldest first. */
   invoices(): InvoiceView[] {
-    return this.book.all().map(view);
+    const now = this.clock();
+    return this.book.all().map((invoice) => view(invoice, now));
+  }
+
+  /**
+   * The buyer agrees to a pending online allowance: it comes into force and the merchant's
+   * ReturnURL is told, as ECPay does. Throws ControlError 404 or 409 when there is no such pending allowance.
+   */
+  async agreeAllowance(allowanceNo: string): Promise<ConsentDelivery> {
+    const found = this.book.allowanceByNumber(allowanceNo);
+    if (!found?.allowance.online) throw new ControlError(404, `no online allowance ${allowanceNo}`);
+    const now = this.clock();
+    if (!this.book.agree(found.allowance, now)) throw new ControlError(409, `allowance ${allowanceNo} is ${allowanceStatus(found.allowance, now)}, not pending`);
+    const merchant = this.merchants.find((m) => m.merchantId === found.invoice.merchantId)!;
+    return deliverConsent(found.invoice, found.allowance, merchant, now);
   }
 
   /** Forgets every invoice and fault; numbering starts again at the track's first number. */

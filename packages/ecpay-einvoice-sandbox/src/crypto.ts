@@ -1,6 +1,6 @@
 // The `Data` member of every request and reply (PROTOCOL.md §Transport and encryption): JSON,
 // URL-encoded, AES-128-CBC with the merchant's HashKey and HashIV, Base64.
-import { createCipheriv, createDecipheriv } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash } from 'node:crypto';
 
 export interface EinvoiceMerchant {
   merchantId: string;
@@ -62,4 +62,19 @@ export function encryptData(data: unknown, merchant: EinvoiceMerchant): string {
 /** The object inside a `Data`; throws on a wrong key, broken percent-encoding or JSON. */
 export function decryptData(base64: string, merchant: EinvoiceMerchant): unknown {
   return JSON.parse(formDecode(decryptText(base64, merchant)));
+}
+
+/** ECPay's URL encoding for CheckMacValue: .NET's HttpUtility.UrlEncode, lowercase, with `-_.!*()` left raw. */
+function macEncode(text: string): string {
+  return phpUrlEncode(text).toLowerCase().replace(/%(2d|5f|2e|21|2a|28|29)/g, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+}
+
+/**
+ * CheckMacValue of the online allowance's callback (PROTOCOL.md): parameters sorted by name,
+ * between HashKey and HashIV, ECPay-URL-encoded, lowercased, MD5, uppercase hex.
+ */
+export function checkMacValue(params: Record<string, string>, merchant: EinvoiceMerchant): string {
+  const names = Object.keys(params).sort((a, b) => a.toLowerCase().localeCompare(b.toLowerCase()));
+  const text = `HashKey=${merchant.hashKey}&${names.map((name) => `${name}=${params[name]}`).join('&')}&HashIV=${merchant.hashIV}`;
+  return createHash('md5').update(macEncode(text)).digest('hex').toUpperCase();
 }

@@ -2,7 +2,7 @@
 // thrown as EinvoiceRefusal and become `{RtnCode, RtnMsg}` in api-routes.ts.
 import { z } from 'zod';
 import { EinvoiceRefusal, RTN } from './codes';
-import { remainingAllowable, type Invoice, type InvoiceBook } from './invoices';
+import { allowanceStatus, remainingAllowable, type Invoice, type InvoiceBook } from './invoices';
 import { checkIssue, checkItems, issueSchema, LOVE_CODE, MOBILE_BARCODE, parseFields } from './issue-rules';
 import { rocPeriod, taiwanDateTime } from './taiwan-time';
 
@@ -51,6 +51,7 @@ const allowanceSchema = z.object({
   Reason: z.string().max(20).optional(),
   Items: issueSchema.shape.Items,
 });
+const onlineAllowanceSchema = allowanceSchema.extend({ ReturnURL: z.url({ protocol: /^https?$/ }).max(200) });
 const allowanceInvalidSchema = z.object({ InvoiceNo: invoiceNo, AllowanceNo: allowanceNo, Reason: reason });
 const getAllowanceSchema = z.object({ InvoiceNo: invoiceNo, AllowanceNo: allowanceNo });
 const notifySchema = z.object({
@@ -64,7 +65,7 @@ const notifySchema = z.object({
 });
 
 /** GetIssue's answer, with the fields of the captured fixture PROTOCOL.md lists. */
-function issueDetails(invoice: Invoice): Reply {
+function issueDetails(invoice: Invoice, now: Date): Reply {
   const r = invoice.request;
   return {
     ...ok('查詢成功'),
@@ -95,7 +96,7 @@ function issueDetails(invoice: Invoice): Reply {
     IIS_Upload_Status: '0',
     IIS_Upload_Date: '',
     IIS_Turnkey_Status: '',
-    IIS_Remain_Allowance_Amt: remainingAllowable(invoice),
+    IIS_Remain_Allowance_Amt: remainingAllowable(invoice, now),
     IIS_Print_Flag: r.Print,
     IIS_Award_Flag: '',
     IIS_Award_Type: 0,
@@ -107,6 +108,23 @@ function issueDetails(invoice: Invoice): Reply {
     SpecialTaxType: r.SpecialTaxType ?? 0,
     Items: r.Items,
   };
+}
+
+/** A paper allowance, or an online one when `returnUrl` is given: the checks both share. */
+function makeAllowance(request: z.infer<typeof allowanceSchema>, { merchantId, book, now }: ServiceContext, returnUrl?: string) {
+  const notify = request.AllowanceNotify;
+  if ((notify === 'E' || notify === 'A') && !request.NotifyMail) throw new EinvoiceRefusal(RTN.INVALID_FIELD, 'NotifyMail: required for AllowanceNotify E or A');
+  if ((notify === 'S' || notify === 'A') && !request.NotifyPhone) throw new EinvoiceRefusal(RTN.INVALID_FIELD, 'NotifyPhone: required for AllowanceNotify S or A');
+  checkItems(request.Items, request.AllowanceAmount, 'AllowanceAmount', RTN.INVALID_FIELD);
+  const invoice = book.find(merchantId, request.InvoiceNo, request.InvoiceDate);
+  const allowance = book.allow(invoice, {
+    amount: request.AllowanceAmount,
+    items: request.Items,
+    notify,
+    ...(request.CustomerName ? { customerName: request.CustomerName } : {}),
+    ...(returnUrl ? { returnUrl } : {}),
+  }, now);
+  return { invoice, allowance };
 }
 
 export const SERVICES: Record<string, Service> = {
@@ -122,11 +140,11 @@ export const SERVICES: Record<string, Service> = {
     };
   },
 
-  GetIssue(data, { merchantId, book }) {
+  GetIssue(data, { merchantId, book, now }) {
     const query = parseFields(getIssueSchema, data);
     const invoice = 'RelateNumber' in query ? book.byRelateNumber(merchantId, query.RelateNumber) : book.find(merchantId, query.InvoiceNo, query.InvoiceDate);
     if (!invoice) throw new EinvoiceRefusal(RTN.INVOICE_NOT_FOUND);
-    return issueDetails(invoice);
+    return issueDetails(invoice, now);
   },
 
   Invalid(data, { merchantId, book, now }) {
@@ -136,26 +154,37 @@ export const SERVICES: Record<string, Service> = {
     return { ...ok('作廢發票成功'), InvoiceNo: invoice.invoiceNo };
   },
 
-  Allowance(data, { merchantId, book, now }) {
+  Allowance(data, ctx) {
     const request = parseFields(allowanceSchema, data);
-    const notify = request.AllowanceNotify;
-    if ((notify === 'E' || notify === 'A') && !request.NotifyMail) throw new EinvoiceRefusal(RTN.INVALID_FIELD, 'NotifyMail: required for AllowanceNotify E or A');
-    if ((notify === 'S' || notify === 'A') && !request.NotifyPhone) throw new EinvoiceRefusal(RTN.INVALID_FIELD, 'NotifyPhone: required for AllowanceNotify S or A');
-    checkItems(request.Items, request.AllowanceAmount, 'AllowanceAmount', RTN.INVALID_FIELD);
-    const invoice = book.find(merchantId, request.InvoiceNo, request.InvoiceDate);
-    const allowance = book.allow(invoice, {
-      amount: request.AllowanceAmount,
-      items: request.Items,
-      notify,
-      ...(request.CustomerName ? { customerName: request.CustomerName } : {}),
-    }, now);
+    const { invoice, allowance } = makeAllowance(request, ctx);
     return {
       ...ok('折讓開立成功'),
       IA_Allow_No: allowance.allowanceNo,
       IA_Invoice_No: invoice.invoiceNo,
       IA_Date: taiwanDateTime(allowance.createdAt),
-      IA_Remain_Allowance_Amt: remainingAllowable(invoice),
+      IA_Remain_Allowance_Amt: remainingAllowable(invoice, ctx.now),
     };
+  },
+
+  AllowanceByCollegiate(data, ctx) {
+    const request = parseFields(onlineAllowanceSchema, data);
+    if (request.AllowanceNotify !== 'E') throw new EinvoiceRefusal(RTN.INVALID_FIELD, 'AllowanceNotify: E for an online allowance');
+    const { invoice, allowance } = makeAllowance(request, ctx, request.ReturnURL);
+    return {
+      ...ok('線上折讓開立成功'),
+      IA_Allow_No: allowance.allowanceNo,
+      IA_Invoice_No: invoice.invoiceNo,
+      IA_TempDate: taiwanDateTime(allowance.createdAt),
+      IA_TempExpireDate: taiwanDateTime(allowance.online!.expiresAt),
+      IA_Remain_Allowance_Amt: remainingAllowable(invoice, ctx.now),
+    };
+  },
+
+  AllowanceInvalidByCollegiate(data, { merchantId, book, now }) {
+    const request = parseFields(allowanceInvalidSchema, data);
+    const invoice = book.find(merchantId, request.InvoiceNo);
+    book.cancelOnline(book.findAllowance(invoice, request.AllowanceNo), request.Reason, now);
+    return { ...ok('取消線上折讓成功'), IA_Invoice_No: invoice.invoiceNo };
   },
 
   AllowanceInvalid(data, { merchantId, book, now }) {
@@ -165,7 +194,7 @@ export const SERVICES: Record<string, Service> = {
     return { ...ok('作廢折讓成功'), IA_Invoice_No: invoice.invoiceNo };
   },
 
-  GetAllowance(data, { merchantId, book }) {
+  GetAllowance(data, { merchantId, book, now }) {
     const request = parseFields(getAllowanceSchema, data);
     const invoice = book.find(merchantId, request.InvoiceNo);
     const allowance = book.findAllowance(invoice, request.AllowanceNo);
@@ -173,10 +202,10 @@ export const SERVICES: Record<string, Service> = {
       ...ok('查詢成功'),
       IA_Allow_No: allowance.allowanceNo,
       IA_Invoice_No: invoice.invoiceNo,
-      IA_Date: taiwanDateTime(allowance.createdAt),
-      IA_Invalid_Status: allowance.voided ? '1' : '0',
+      IA_Date: taiwanDateTime(allowance.online?.agreedAt ?? allowance.createdAt),
+      IA_Invalid_Status: allowanceStatus(allowance, now) === 'void' ? '1' : '0',
       IA_Total_Amount: allowance.amount,
-      IA_Remain_Allowance_Amt: remainingAllowable(invoice),
+      IA_Remain_Allowance_Amt: remainingAllowable(invoice, now),
       Items: allowance.items,
     };
   },
@@ -204,7 +233,7 @@ export const SERVICES: Record<string, Service> = {
       if (!request.AllowanceNo) throw new EinvoiceRefusal(RTN.INVALID_FIELD, `AllowanceNo: required for InvoiceTag ${request.InvoiceTag}`);
       book.findAllowance(invoice, request.AllowanceNo);
     }
-    invoice.notices.push({
+    book.notify(invoice, {
       tag: request.InvoiceTag,
       notify: request.Notify,
       notified: request.Notified,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { decryptData, decryptText, encryptData, encryptText } from '../src/crypto';
+import { decryptData, decryptText, encryptData, encryptText, phpUrlEncode } from '../src/crypto';
 import { STAGE_MERCHANT } from '../src/options';
 import { envelopeOf, issueData } from './support/client';
+import { phpJsonEncode } from './support/php-json';
 import { useSandbox } from './support/sandbox';
 import { V_A_DATA, V_B_JSON } from './support/vectors';
 
@@ -44,6 +45,13 @@ describe('the request envelope', () => {
     expect(found).toMatchObject({ RtnCode: 1, IIS_Customer_Addr: '台北市南港區 經貿二路 1號', IIS_Customer_Email: 'a.b+c@example.com', InvoiceRemark: "50% off ~*!'()" });
   });
 
+  it('accepts V-B serialised as the PHP SDK does (\\uXXXX, \\/) and stores the same text', async () => {
+    const data = encryptText(phpUrlEncode(phpJsonEncode(JSON.parse(V_B_JSON))), STAGE_MERCHANT);
+    expect((await envelopeOf(await client.post('Issue', client.envelope(data)))).TransCode).toBe(1);
+    const { data: found } = await client.call('GetIssue', { RelateNumber: 'ORD2025A0002' });
+    expect(found).toMatchObject({ RtnCode: 1, IIS_Customer_Name: '王小明', Items: JSON.parse(V_B_JSON).Items });
+  });
+
   it('accepts a Data encoded with encodeURIComponent (%20 for a space, !*()~ raw) and sent without Revision', async () => {
     const json = JSON.stringify({ MerchantID: '2000132', ...issueData({ CustomerEmail: 'x y@example.com', InvoiceRemark: "(~*!')" }) });
     const body = { MerchantID: '2000132', RqHeader: { Timestamp: Math.floor(clock.current.getTime() / 1000) }, Data: encryptText(encodeURIComponent(json), STAGE_MERCHANT) };
@@ -53,9 +61,13 @@ describe('the request envelope', () => {
   });
 
   it('serves each merchant with its own key', async () => {
-    const { data } = await client.call('Issue', issueData(), { merchant: OTHER });
+    const { data } = await client.call('Issue', issueData({ RelateNumber: 'SHARED1' }), { merchant: OTHER });
     expect(data.RtnCode).toBe(1);
     expect(sandbox.control.invoices()[0]!.merchantId).toBe('3000001');
+    // Another merchant neither sees the invoice nor shares its RelateNumbers.
+    expect((await client.call('GetIssue', { InvoiceNo: data.InvoiceNo, InvoiceDate: '2025-01-15' })).data.RtnCode).toBe(2);
+    expect((await client.call('GetIssue', { RelateNumber: 'SHARED1' })).data.RtnCode).toBe(2);
+    expect((await client.call('Issue', issueData({ RelateNumber: 'SHARED1' }))).data.RtnCode).toBe(1);
   });
 
   it('refuses an unknown merchant', async () => {
@@ -78,6 +90,7 @@ describe('the request envelope', () => {
   it('refuses a body that is not JSON, or lacks RqHeader', async () => {
     expect(await refusal('{"MerchantID":')).toMatch(/not JSON/);
     expect(await refusal({ MerchantID: '2000132', Data: V_A_DATA })).toMatch(/RqHeader/);
+    expect(await refusal(JSON.stringify({ ...client.envelope(V_A_DATA), Padding: 'x'.repeat(1_100_000) }))).toMatch(/over 1 MB/);
   });
 
   it('accepts a Timestamp within 10 minutes either way and refuses one further away', async () => {

@@ -1,4 +1,4 @@
-// ECPay's B2C e-invoice API over HTTP (PROTOCOL.md "Transport and encryption", "Services"): every
+// ECPay's B2C e-invoice API over HTTP (docs/einvoice.md, "ECPay's API as the shop uses it"): every
 // call POSTs {MerchantID, RqHeader, Data} to `${apiUrl}/B2CInvoice/<Op>`, Data encrypted with the
 // merchant's key, and reads {TransCode, Data} back, Data decrypted to a result with its RtnCode.
 // Failures come out as the provider boundary's two kinds (../provider.ts): unavailable (no answer, a
@@ -20,10 +20,10 @@ export interface EcpayClientOptions extends EcpayKeys {
   clock: () => Date;
 }
 
-/** ECPay asks a caller that went too fast to wait 30 minutes (PROTOCOL.md, Hosts). */
+/** ECPay asks a caller that went too fast to wait 30 minutes (docs/einvoice.md). */
 const RATE_LIMIT_PAUSE_MS = 30 * 60_000;
 const SUCCESS = 1;
-/** The tax office's API failed, ECPay's system failed: both pass (PROTOCOL.md, Error codes). */
+/** The tax office's API failed, ECPay's system failed: both pass (docs/einvoice.md). */
 const TRANSIENT_CODES = new Set([9000001, 9999999]);
 
 /** An answer ECPay gave, for the invoice's history: the operation, its code and message. */
@@ -34,7 +34,7 @@ export class EcpayRefusedError extends InvoiceProviderRefused {
   }
 }
 
-export class EcpayUnavailableError extends InvoiceProviderUnavailable {
+class EcpayUnavailableError extends InvoiceProviderUnavailable {
   override name = 'EcpayUnavailableError';
   constructor(readonly operation: EcpayOperation, message: string, mayHaveActed: boolean, retryAfterMs?: number) {
     super(`${operation}: ${message}`, mayHaveActed, retryAfterMs);

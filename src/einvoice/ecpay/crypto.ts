@@ -1,4 +1,4 @@
-// ECPay's B2C e-invoice envelope crypto (PROTOCOL.md "Transport and encryption"): the business JSON,
+// ECPay's B2C e-invoice envelope crypto (docs/einvoice.md, "ECPay's API as the shop uses it"): the business JSON,
 // URL-encoded as PHP's urlencode does, AES-128-CBC with the merchant's HashKey and HashIV, Base64.
 // Pure functions: no I/O, no configuration.
 import { createCipheriv, createDecipheriv } from 'node:crypto';

@@ -7,17 +7,17 @@ import type { AllowanceRequest, InvoiceProvider, InvoiceRef, IssuedAllowance, Is
 import { EcpayInvoiceClient, EcpayRefusedError, type EcpayClientOptions, type EcpayOperation } from './client';
 import { issueData } from './issue-data';
 
-/** RelateNumber already used: the invoice exists (PROTOCOL.md rule 4). */
+/** RelateNumber already used: the invoice exists (docs/einvoice.md). */
 const DUPLICATE_REFERENCE = 5070357;
 /** The invoice was voided before. */
 const ALREADY_VOID = 5070453;
 /** GetIssue: 查無發票資料. */
 const NO_SUCH_INVOICE = 2;
-/** Reason is at most 20 characters (UNVERIFIED in PROTOCOL.md; kept short). */
+/** Reason is at most 20 characters (no source gives more for certain; kept short). */
 const REASON_LENGTH = 20;
 
 /** "yyyy-MM-dd HH:mm:ss" (or with + or T between) in Taiwan time, as ECPay dates invoices. */
-export function parseEcpayTime(text: string): Date | undefined {
+function parseEcpayTime(text: string): Date | undefined {
   const parts = /^(\d{4})-(\d{2})-(\d{2})[ +T](\d{2}):(\d{2}):(\d{2})/.exec(text.trim());
   if (!parts) return undefined;
   const [year, month, day, hour, minute, second] = parts.slice(1).map(Number) as [number, number, number, number, number, number];

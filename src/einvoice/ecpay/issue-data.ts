@@ -1,4 +1,4 @@
-// An Issue request's Data from the shop's invoice (PROTOCOL.md "Issue" and "Business rules" 1–3):
+// An Issue request's Data from the shop's invoice (docs/einvoice.md, "Where the invoice goes"):
 // where the invoice goes becomes ECPay's Print, Donation, CarrierType, CarrierNum, LoveCode and
 // CustomerIdentifier, by the rules ECPay enforces (5000015, 5000028, 5000022):
 // - member carrier: CarrierType 1 (ECPay's carrier, kept for the buyer's e-mail), Print 0;
@@ -11,7 +11,7 @@
 // Items are the order's lines with prices tax included (vat 1, TaxType 1), and SalesAmount their sum.
 import type { IssueRequest } from '../provider';
 
-/** ECPay's lengths (PROTOCOL.md, Issue): longer text is cut, by characters. */
+/** ECPay's lengths (ECPay's field table): longer text is cut, by characters. */
 const CUSTOMER_NAME_LENGTH = 60;
 const CUSTOMER_ADDR_LENGTH = 100;
 const CUSTOMER_EMAIL_LENGTH = 80;

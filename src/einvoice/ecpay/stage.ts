@@ -1,4 +1,4 @@
-// ECPay's public stage environment (PROTOCOL.md, "Public stage credentials"): its merchant, key and
+// ECPay's public stage environment (ECPay's developer pages publish them): its merchant, key and
 // IV are published for everyone to test with and its host issues no real invoice, so a production
 // shop refuses them (src/config.ts).
 const STAGE_VALUES = new Set(['2000132', 'ejCk326UnaZWKisg', 'q9jcZX8Ib9LM8wYk']);
