@@ -36,6 +36,8 @@ import { requireAdmin, type AdminCredentials } from './admin/sign-in';
 import { productsFromTable, type ActiveProducts } from './catalog/products';
 import { projectPath } from './paths';
 import { photoRoutes } from './routes/photos';
+import type { EinvoicePageSettings } from './checkout/invoice-choice';
+import type { InvoiceRecipientChecks } from './checkout/invoice-recipient-check';
 
 export interface AppDependencies {
   db: Database;
@@ -66,7 +68,11 @@ export interface AppDependencies {
     metricsToken?: string;
     /** Express's "trust proxy": whose X-Forwarded-For/-Proto to believe; loopback unless given. */
     trustProxy?: number | string[];
+    /** Whether the shop issues e-invoices, and at which provider's environment; on, at the simulator, unless given. */
+    einvoice?: EinvoicePageSettings;
   };
+  /** Where checkout asks whether a typed mobile barcode or donation code exists (the e-invoice provider); without it, it does not ask. */
+  invoiceRecipientChecks?: InvoiceRecipientChecks;
   /** The merchant's back-office sign-in; without it there is no back office and /admin answers 404. */
   admin?: AdminCredentials;
 }

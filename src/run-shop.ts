@@ -28,6 +28,8 @@ import { createMailRenderer } from './mail/templates';
 import { MAIL_OUTBOX_JOB, mailJobs } from './mail/deliver';
 import { listenForOutbox } from './mail/outbox';
 import { EcpayProvider } from './einvoice/ecpay/ecpay-provider';
+import { isEcpayStageHost } from './einvoice/ecpay/stage';
+import type { EinvoicePageSettings } from './checkout/invoice-choice';
 import { listenForInvoiceSteps } from './einvoice/invoice-queue';
 import type { InvoiceProvider } from './einvoice/provider';
 import { EINVOICE_JOB, einvoiceJob } from './jobs/einvoice-job';
@@ -84,6 +86,13 @@ async function connectEinvoicing(config: Config, clock: () => Date, log: (line: 
     description: `E-invoices: embedded ECPay simulator; its console is ${simulator.origin}/console`,
     simulator,
   };
+}
+
+/** What checkout and the back office say of e-invoicing: whether it is on, and which environment the invoices go to. */
+function einvoicePageSettings(settings: Config['einvoice']): EinvoicePageSettings {
+  if (settings.mode === 'off') return { enabled: false, environment: 'production' };
+  if (settings.mode === 'embedded-sandbox') return { enabled: true, environment: 'simulator' };
+  return { enabled: true, environment: isEcpayStageHost(settings.apiUrl) ? 'stage' : 'production' };
 }
 
 export async function runShop(config: Config): Promise<void> {
@@ -183,7 +192,10 @@ export async function runShop(config: Config): Promise<void> {
       callbackScreening: { allow: config.callbackAllow },
       metricsToken: config.metricsToken,
       trustProxy: config.trustProxy,
+      einvoice: einvoicePageSettings(config.einvoice),
     },
+    // Checkout asks the provider whether a typed mobile barcode or donation code exists.
+    ...(einvoicing.provider && { invoiceRecipientChecks: einvoicing.provider }),
     admin: config.admin,
   });
   server.on('request', app);

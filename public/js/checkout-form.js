@@ -8,6 +8,8 @@
 //    browser's localStorage when the form is sent with "remember" ticked (removed when unticked),
 //    put into empty fields on a fresh form, with a notice and a button that clears them. They never
 //    leave the browser but in the form the shopper sends, so no other browser ever sees them.
+//    Of the radio buttons only the groups marked data-remember-radios (the e-invoice choice) are
+//    kept: the payment method is chosen afresh each time.
 (() => {
   const summary = document.querySelector('.error-summary');
   if (summary) summary.focus();
@@ -16,6 +18,11 @@
   if (!form || !window.sessionStorage) return;
   const KEY = 'checkout-typed';
   const kept = (element) => element.name && element.name !== '_csrf' && element.name !== 'checkoutToken' && element.type !== 'hidden';
+  const rememberedRadio = (element) => element.type === 'radio' && element.closest('[data-remember-radios]') !== null;
+  const restored = () => {
+    const group = form.querySelector('[data-remember-radios]');
+    if (group) group.dispatchEvent(new Event('invoice-choice-restored'));
+  };
 
   let saved = {};
   try { saved = JSON.parse(sessionStorage.getItem(KEY) || '{}'); } catch { saved = {}; }
@@ -54,17 +61,22 @@
   let filled = false;
   if (!summary) {
     for (const element of form.elements) {
-      if (!kept(element) || !(element.name in last) || element.type === 'radio') continue;
-      if (element.value === '') { element.value = last[element.name]; filled = true; }
+      if (!kept(element) || !(element.name in last)) continue;
+      if (rememberedRadio(element)) {
+        if (element.value === last[element.name] && !element.checked) { element.checked = true; filled = true; }
+      } else if (element.type !== 'radio' && element.value === '') { element.value = last[element.name]; filled = true; }
     }
+    restored();
   }
   notice.hidden = !filled;
   notice.querySelector('[data-forget]').addEventListener('click', () => {
     store.removeItem(LAST);
     sessionStorage.removeItem(KEY);
     for (const element of form.elements) {
-      if (kept(element) && element.type !== 'radio' && element.name in last && element.value === last[element.name]) element.value = '';
+      if (rememberedRadio(element)) element.checked = element.defaultChecked;
+      else if (kept(element) && element.type !== 'radio' && element.name in last && element.value === last[element.name]) element.value = '';
     }
+    restored();
     remember.checked = false;
     notice.hidden = true;
     form.querySelector('input[name="name"]').focus();
@@ -74,7 +86,9 @@
     if (!remember.checked) { store.removeItem(LAST); return; }
     const values = {};
     for (const element of form.elements) {
-      if (kept(element) && element.type !== 'radio' && element.name) values[element.name] = element.value;
+      if (!kept(element)) continue;
+      if (rememberedRadio(element)) { if (element.checked) values[element.name] = element.value; }
+      else if (element.type !== 'radio') values[element.name] = element.value;
     }
     store.setItem(LAST, JSON.stringify(values));
   });

@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { PayType } from '../generated/prisma/client';
 import { CITY_NAMES } from './taiwan-cities';
 import { hasNoControlCharacters } from '../web/plain-text';
+import { INVOICE_FIELDS, readInvoiceChoice, type InvoiceChoice } from './invoice-choice';
 
 const TAIWAN_MOBILE = /^09\d{8}$/;
 /** 3-digit, 3+2 or 3+3 postcodes; the old 3-digit ones are still on most parcels. */
@@ -45,7 +46,7 @@ const checkoutForm = z.object({
 });
 
 /** In the order the form shows them, which is the order the error summary lists them in. */
-export const CHECKOUT_FIELDS = ['name', 'email', 'phone', 'recipientName', 'recipientPhone', 'postcode', 'city', 'district', 'street', 'payType'] as const;
+export const CHECKOUT_FIELDS = ['name', 'email', 'phone', 'recipientName', 'recipientPhone', 'postcode', 'city', 'district', 'street', ...INVOICE_FIELDS, 'payType'] as const;
 export type CheckoutField = (typeof CHECKOUT_FIELDS)[number];
 export type CheckoutErrors = Partial<Record<CheckoutField, string>>;
 
@@ -64,14 +65,19 @@ export interface CheckoutForm {
   phone: string;
   delivery: DeliveryAddress;
   payType: PayType;
+  /** Null when the shop issues no e-invoices (EINVOICE=off). */
+  invoice: InvoiceChoice | null;
   checkoutToken: string;
 }
 
-export function readCheckoutForm(body: unknown): { form: CheckoutForm } | { errors: CheckoutErrors } {
-  const parsed = checkoutForm.safeParse(body ?? {});
-  if (!parsed.success) {
-    const errors: CheckoutErrors = {};
-    for (const issue of parsed.error.issues) {
+/** `einvoice`: whether the shop issues e-invoices, and so asks where they go. */
+export function readCheckoutForm(body: unknown, { einvoice = true } = {}): { form: CheckoutForm } | { errors: CheckoutErrors } {
+  const fields = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
+  const parsed = checkoutForm.safeParse(fields);
+  const invoice = einvoice ? readInvoiceChoice(fields) : { choice: null };
+  if (!parsed.success || 'errors' in invoice) {
+    const errors: CheckoutErrors = 'errors' in invoice ? { ...invoice.errors } : {};
+    for (const issue of parsed.error?.issues ?? []) {
       const field = issue.path[0] as CheckoutField;
       errors[field] ??= issue.message;
     }
@@ -80,7 +86,7 @@ export function readCheckoutForm(body: unknown): { form: CheckoutForm } | { erro
   const { name, email, phone, recipientName, recipientPhone, postcode, city, district, street, payType, checkoutToken } = parsed.data;
   return {
     form: {
-      name, email, phone, payType, checkoutToken,
+      name, email, phone, payType, checkoutToken, invoice: invoice.choice,
       delivery: { recipientName: recipientName ?? name, recipientPhone: recipientPhone ?? phone, postcode, city, district, street },
     },
   };

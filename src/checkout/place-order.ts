@@ -11,6 +11,7 @@ import { reserveStock, StockUnavailableError } from '../orders/stock-reservation
 import { atmTakes } from '../sinopac/shop-bank';
 import { shippingFeeTwd } from '../cart/shipping';
 import type { DeliveryAddress } from './checkout-form';
+import { invoiceColumns, type InvoiceChoice } from './invoice-choice';
 import { taipeiDate } from '../time/taipei';
 
 // The number shoppers read and quote: FS, the Taipei date, and 8 random characters without the
@@ -31,6 +32,8 @@ export interface PlaceOrderInput {
   customer: { name: string; email: string; phone: string };
   delivery: DeliveryAddress;
   payType: PayType;
+  /** Where the e-invoice goes; null when the shop issues none. */
+  invoice: InvoiceChoice | null;
   locale: Locale;
 }
 
@@ -118,6 +121,7 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
       totalTwd,
       shippingTwd,
       ...input.delivery,
+      ...invoiceColumns(input.invoice),
       lines: { create: lines },
     },
     select: { id: true, number: true, locale: true, payType: true, totalTwd: true },

@@ -11,6 +11,7 @@ import { mail } from './catalogs/mail';
 import { orderLookup } from './catalogs/order-lookup';
 import { fulfilment } from './catalogs/fulfilment';
 import { shopInfo } from './catalogs/shop-info';
+import { einvoice } from './catalogs/einvoice';
 import { invoiceAttention } from './catalogs/invoice-attention';
 
 export function mergeCatalogs(...catalogs: Catalog[]): Catalog {
@@ -36,4 +37,4 @@ export function translator(catalog: Catalog, locale: Locale): Translate {
   };
 }
 
-export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail, fulfilment, shopInfo, invoiceAttention];
+export const defaultCatalogs: Catalog[] = [common, shop, browse, payments, admin, adminCatalogue, orderLookup, mail, fulfilment, shopInfo, einvoice, invoiceAttention];

@@ -1,8 +1,8 @@
 // What one outbox row's mail says, read from the order as it is when the mail is sent: the order,
 // its lines, and the attempt the row names (the ATM account, or the payment received).
 import type { Database } from '../db/prisma';
-import type { MailOutbox } from '../generated/prisma/client';
-import { isLocale, DEFAULT_LOCALE } from '../i18n/locales';
+import type { MailOutbox, Order } from '../generated/prisma/client';
+import { isLocale, DEFAULT_LOCALE, type Locale } from '../i18n/locales';
 import { ORDER_LINK_TTL_MS, type OrderLinks } from '../orders/order-link';
 import { statusLabel } from '../orders/status-labels';
 import { trackingUrl } from '../fulfilment/carriers';
@@ -10,6 +10,7 @@ import { formatTaipeiDateTime, formatTwd } from '../web/views';
 import { readShopSettings } from '../shop-info/shop-settings';
 import type { MailView } from './templates';
 import { toBankAmount } from '../sinopac/shop-bank';
+import { invoiceForOrder } from '../einvoice/invoice-records';
 
 export interface MailContentDependencies {
   db: Database;
@@ -34,6 +35,15 @@ export async function mailNoLongerOwed(db: Database, mail: MailOutbox): Promise<
   if (order.status !== 'awaiting_payment' && order.status !== 'expired') return `the order is ${order.status}: its own mail told the shopper`;
   const account = await db.mailOutbox.count({ where: { orderId: mail.orderId, kind: 'atm_account_reissued' } });
   return account > 0 ? 'an ATM account mail confirmed the order' : undefined;
+}
+
+/** The e-invoice as the receipt shows it: the number once issued, else only where it goes. */
+async function invoiceLines(db: Database, order: Order, locale: Locale): Promise<NonNullable<MailView['invoice']>> {
+  const invoice = await invoiceForOrder(db, order.id);
+  const code = order.invoiceCarrierNumber ?? order.invoiceDonationCode ?? (order.invoiceTaxId && `${order.invoiceTaxId} ${order.invoiceCompanyName ?? ''}`.trim());
+  const recipient = `${statusLabel('invoiceRecipient', order.invoiceRecipient, locale)}${code ? ` ${code}` : ''}`;
+  if (!invoice?.number || !invoice.issuedAt || invoice.status !== 'issued') return { recipient };
+  return { recipient, number: invoice.number, date: formatTaipeiDateTime(invoice.issuedAt, locale), randomNumber: invoice.randomNumber ?? '' };
 }
 
 export async function composeMail(deps: MailContentDependencies, mail: MailOutbox): Promise<{ to: string; view: MailView }> {
@@ -87,6 +97,7 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
       amount: cents(payment?.amount ?? toBankAmount(order.totalTwd)),
       at: formatTaipeiDateTime(payment?.payDate ?? order.paidAt ?? mail.createdAt, locale),
     };
+    if (order.invoiceRecipient) view.invoice = await invoiceLines(deps.db, order, locale);
   }
   if (mail.kind === 'payment_refunded' && mail.refundId) {
     const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: mail.refundId }, include: { moneyMovement: true, payment: true } });

@@ -22,6 +22,8 @@ export interface MailView {
   atm?: { bankCode: string; account: string; amount: string; deadline: string };
   /** payment_received. */
   paid?: { amount: string; at: string };
+  /** payment_received of an order with an e-invoice: where it goes and, when already issued, its number, date and random number. */
+  invoice?: { recipient: string; number?: string; date?: string; randomNumber?: string };
   /** payment_refunded: how much went back, when, to which method, and whether the order is refunded in full. */
   refund?: { amount: string; at: string; method: string; whole: boolean };
   /** order_shipped: the carrier in words, its tracking number and page (when it has one). */

@@ -81,6 +81,12 @@ const paymentTone: Record<string, Tone> = {
   refunded: 'info',
   cancelled: 'secondary',
 };
+const invoiceTone: Record<string, Tone> = {
+  pending: 'warning',
+  issued: 'success',
+  void: 'secondary',
+  refused: 'danger',
+};
 export type Tone = 'success' | 'warning' | 'danger' | 'info' | 'secondary';
 
 
@@ -140,10 +146,60 @@ const merchantAction: Labels = {
   invoice_retry: { 'zh-TW': '重試電子發票', en: 'E-invoice step retried' },
 };
 
+// Where the buyer's e-invoice goes (checkout's choice, Order.invoiceRecipient).
+const invoiceRecipient: Labels = {
+  member_carrier: { 'zh-TW': '會員載具', en: 'Member carrier' },
+  mobile_barcode: { 'zh-TW': '手機條碼', en: 'Mobile barcode' },
+  citizen_certificate: { 'zh-TW': '自然人憑證', en: 'Citizen certificate' },
+  company: { 'zh-TW': '公司（統一編號）', en: 'Company (tax ID)' },
+  donation: { 'zh-TW': '捐贈', en: 'Donation' },
+};
+
+// An e-invoice (src/einvoice/): its status as the merchant reads it, and as the shopper does (to
+// whom an invoice the provider refused is simply not issued yet: the shop retries it).
+const invoiceStatus: Labels = {
+  pending: { 'zh-TW': '待開立', en: 'To be issued' },
+  issued: { 'zh-TW': '已開立', en: 'Issued' },
+  void: { 'zh-TW': '已作廢', en: 'Void' },
+  refused: { 'zh-TW': '開立遭拒', en: 'Refused by the provider' },
+};
+const shopperInvoiceStatus: Labels = {
+  ...invoiceStatus,
+  refused: invoiceStatus.pending!,
+};
+
+// The invoice's history: each step and what the provider said.
+const invoiceAction: Labels = {
+  issue: { 'zh-TW': '開立', en: 'Issue' },
+  credit: { 'zh-TW': '退款沖銷（作廢或折讓）', en: 'Credit for a refund (void or allowance)' },
+  void: { 'zh-TW': '作廢', en: 'Void' },
+  allowance: { 'zh-TW': '折讓', en: 'Allowance' },
+  retry: { 'zh-TW': '重試', en: 'Retry' },
+};
+const invoiceOutcome: Labels = {
+  queued: { 'zh-TW': '已排入', en: 'Queued' },
+  done: { 'zh-TW': '完成', en: 'Done' },
+  found: { 'zh-TW': '服務商已有此筆', en: 'Already at the provider' },
+  unanswered: { 'zh-TW': '未回應，稍後重試', en: 'No answer: tried again later' },
+  refused: { 'zh-TW': '遭拒', en: 'Refused' },
+};
+const invoiceStepKind: Labels = {
+  issue: { 'zh-TW': '開立發票', en: 'Issuing the invoice' },
+  credit: { 'zh-TW': '退款沖銷', en: 'Crediting a refund' },
+};
+
+// Which of the provider's environments the shop's invoices go to (settings page).
+const einvoiceEnvironment: Labels = {
+  simulator: { 'zh-TW': '本機模擬器（測試）', en: 'Local simulator (testing)' },
+  stage: { 'zh-TW': '服務商測試環境', en: 'The provider\'s test environment' },
+  production: { 'zh-TW': '正式環境', en: 'Production' },
+};
+
 const kinds = {
   order: orderStatus, payment: paymentStatus, payType,
   settlement: settlementState, difference: settlementDifference, billLine: billLineType,
-  fulfilment: fulfilmentStatus, carrier, merchantAction,
+  fulfilment: fulfilmentStatus, carrier, merchantAction, invoiceRecipient,
+  invoice: invoiceStatus, shopperInvoice: shopperInvoiceStatus, invoiceAction, invoiceOutcome, invoiceStep: invoiceStepKind, einvoiceEnvironment,
 } as const;
 export type LabelKind = keyof typeof kinds | 'bank';
 
@@ -162,6 +218,6 @@ export function failureLabel(code: string | null | undefined, locale: Locale): s
 }
 
 /** The colour of a status badge (Bootstrap's text-bg-<tone>). */
-export function statusTone(kind: 'order' | 'payment', code: string | null | undefined): Tone {
-  return (kind === 'order' ? orderTone : paymentTone)[code ?? ''] ?? 'secondary';
+export function statusTone(kind: 'order' | 'payment' | 'invoice', code: string | null | undefined): Tone {
+  return { order: orderTone, payment: paymentTone, invoice: invoiceTone }[kind][code ?? ''] ?? 'secondary';
 }

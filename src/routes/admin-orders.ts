@@ -10,6 +10,7 @@ import type { Database } from '../db/prisma';
 import { taipeiDate } from '../time/taipei';
 import { NotFoundError } from '../web/errors';
 import { readInput } from './form-input';
+import { invoiceForOrder } from '../einvoice/invoice-records';
 
 /** Until the connection has taken what was written, or is gone. */
 function drained(res: Response): Promise<void> {
@@ -59,6 +60,7 @@ export function adminOrderRoutes(deps: { db: Database; clock: () => Date }): Rou
       fulfilment: fulfilmentActions(order),
       carriers: CARRIERS,
       attempts: order.payments.map((payment) => ({ payment, actions: refundActions(payment, payment.refunds), needsAttention: needsAttention(payment) })),
+      invoice: await invoiceForOrder(deps.db, order.id),
     });
   });
 

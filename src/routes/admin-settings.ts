@@ -4,12 +4,14 @@ import { setNotice } from '../admin/notices';
 import type { Database } from '../db/prisma';
 import { readShopSettings, readShopSettingsForm, saveShopSettings, SHOP_SETTING_KEYS, type ShopSettingsErrors } from '../shop-info/shop-settings';
 import { saveSession } from '../web/session';
+import { DEFAULT_EINVOICE, type EinvoicePageSettings } from '../checkout/invoice-choice';
 
-export function adminSettingsRoutes(deps: { db: Database }): Router {
+export function adminSettingsRoutes(deps: { db: Database; settings: { einvoice?: EinvoicePageSettings } }): Router {
   const router = Router();
+  const einvoice = deps.settings.einvoice ?? DEFAULT_EINVOICE;
 
   function render(res: Response, status: number, values: Record<string, unknown>, errors: ShopSettingsErrors) {
-    res.status(status).render('admin/settings.njk', { values, errors, keys: SHOP_SETTING_KEYS, errorKeys: SHOP_SETTING_KEYS.filter((key) => errors[key]) });
+    res.status(status).render('admin/settings.njk', { values, errors, keys: SHOP_SETTING_KEYS, errorKeys: SHOP_SETTING_KEYS.filter((key) => errors[key]), einvoice });
   }
 
   router.get('/settings', async (_req, res) => {

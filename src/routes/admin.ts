@@ -15,6 +15,8 @@ import { adminFulfilmentRoutes } from './admin-fulfilment';
 import { adminTrailRoutes } from './admin-trail';
 import { adminRefundReviewRoutes } from './admin-refund-review';
 import { adminSettingsRoutes } from './admin-settings';
+import { adminInvoicePageRoutes } from './admin-invoice-pages';
+import type { EinvoicePageSettings } from '../checkout/invoice-choice';
 import { adminInvoiceRoutes } from './admin-invoices';
 import { requireEnabledAccount } from '../admin/accounts';
 import { navCounts } from '../admin/nav-counts';
@@ -25,6 +27,7 @@ export interface AdminDependencies {
   clock: () => Date;
   logger: Logger;
   credentials: AdminCredentials;
+  settings: { einvoice?: EinvoicePageSettings };
 }
 
 export function createAdminRoutes(deps: AdminDependencies): Router {
@@ -43,6 +46,7 @@ export function createAdminRoutes(deps: AdminDependencies): Router {
   router.use(adminProductRoutes(deps));
   router.use(adminCategoryRoutes(deps));
   router.use(adminSettingsRoutes(deps));
+  router.use(adminInvoicePageRoutes(deps));
   router.use(adminInvoiceRoutes(deps));
   return router;
 }

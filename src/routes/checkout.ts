@@ -10,9 +10,14 @@ import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
 import { noStore } from './no-store';
+import { RECIPIENT_CHECK_TIMEOUT_MS, unknownRecipientErrors, type InvoiceRecipientChecks } from '../checkout/invoice-recipient-check';
+import { DEFAULT_EINVOICE, INVOICE_RECIPIENTS, OTHER_CHARITY, WELL_KNOWN_CHARITIES, type EinvoicePageSettings } from '../checkout/invoice-choice';
 
-export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
+export function checkoutRoutes(
+  deps: PaymentAttemptDependencies & { settings: { einvoice?: EinvoicePageSettings }; invoiceRecipientChecks?: InvoiceRecipientChecks },
+): Router {
   const router = Router();
+  const einvoice = (deps.settings.einvoice ?? DEFAULT_EINVOICE).enabled;
   router.use('/checkout', noStore);
 
   async function showForm(req: Request, res: Response, status: number, values: Record<string, unknown>, errors: CheckoutErrors, renew = false) {
@@ -31,16 +36,24 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
       errorFields: CHECKOUT_FIELDS.filter((field) => errors[field]),
       cities: TAIWAN_CITIES,
       freeShippingFromTwd: FREE_SHIPPING_FROM_TWD,
+      einvoice,
+      invoiceRecipients: INVOICE_RECIPIENTS,
+      charities: WELL_KNOWN_CHARITIES,
+      otherCharity: OTHER_CHARITY,
       checkoutToken: checkoutTokenFor(req.session),
     });
   }
 
-  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'card' }, {}, true));
+  router.get('/checkout', (req, res) => showForm(req, res, 200, { payType: 'card', invoiceRecipient: 'member_carrier', invoiceCharity: WELL_KNOWN_CHARITIES[0].code }, {}, true));
 
   router.post('/checkout', async (req, res) => {
-    const read = readCheckoutForm(req.body);
+    const read = readCheckoutForm(req.body, { einvoice });
     if ('errors' in read) return showForm(req, res, 422, req.body ?? {}, read.errors);
     const { form } = read;
+    if (deps.invoiceRecipientChecks && form.invoice) {
+      const unknown = await unknownRecipientErrors(deps.invoiceRecipientChecks, form.invoice, { timeoutMs: RECIPIENT_CHECK_TIMEOUT_MS, logger: req.log });
+      if (Object.keys(unknown).length > 0) return showForm(req, res, 422, req.body, unknown);
+    }
     // The request's logger, so that the payment's log lines carry the request id.
     const result = await placeOrder({ ...deps, logger: req.log }, {
       sessionId: req.sessionID,
@@ -50,6 +63,7 @@ export function checkoutRoutes(deps: PaymentAttemptDependencies): Router {
       customer: { name: form.name, email: form.email, phone: form.phone },
       delivery: form.delivery,
       payType: form.payType,
+      invoice: form.invoice,
       locale: req.locale,
     });
     switch (result.outcome) {

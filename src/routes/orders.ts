@@ -11,6 +11,7 @@ import { cancelUnpaidOrder } from '../orders/cancel-order';
 import { cancellationOf } from '../fulfilment/fulfilment-states';
 
 import { readInput } from './form-input';
+import { invoiceForOrder } from '../einvoice/invoice-records';
 import { noStore } from './no-store';
 
 const accessGrantParams = z.object({ grantId: z.uuid() });
@@ -22,7 +23,11 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
 
   router.get('/orders', async (req, res) => {
     const { before } = readInput(myOrdersPage, req.query);
-    res.render('orders/list.njk', { ...(await listShopperOrders(deps.db, viewerOf(req), before)), before });
+    const page = await listShopperOrders(deps.db, viewerOf(req), before);
+    // An invoice exists only for an order paid with an invoice choice; a page holds at most 20 orders.
+    const invoiced = page.orders.filter((order) => order.invoiceRecipient && order.paidAt);
+    const invoices = Object.fromEntries(await Promise.all(invoiced.map(async (order) => [order.id, await invoiceForOrder(deps.db, order.id)] as const)));
+    res.render('orders/list.njk', { ...page, before, invoices });
   });
 
   router.get('/orders/:id', async (req, res) => {
@@ -35,6 +40,7 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
       accessGrants: await accessGrants(deps.db, order.id, req.sessionID),
       accessEnded: req.query.accessEnded === '1',
       refunds: await refundsOf(deps.db, order.id),
+      invoice: await invoiceForOrder(deps.db, order.id),
       ...(confirming && { cardPayUrl: undefined, canPayAgain: false, canSwitchToAtm: false }),
       confirming,
       payOptions: payOptions(order),

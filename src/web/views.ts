@@ -66,7 +66,7 @@ export function setUpViews(app: Express, options: { viewsDir: string; watch: boo
   env.addFilter('twdCents', (amount: number) => formatTwd(Math.round(amount / 100)));
   env.addFilter('taipei', (date: Date | string | null | undefined, locale: Locale) => formatTaipeiDateTime(date, locale));
   env.addFilter('statusLabel', (code: string | null | undefined, kind: LabelKind, locale: Locale) => statusLabel(kind, code, locale));
-  env.addFilter('statusTone', (code: string | null | undefined, kind: 'order' | 'payment') => statusTone(kind, code));
+  env.addFilter('statusTone', (code: string | null | undefined, kind: 'order' | 'payment' | 'invoice') => statusTone(kind, code));
   env.addFilter('failureLabel', (code: string | null | undefined, locale: Locale) => failureLabel(code, locale));
   env.addFilter('groupDigits', (digits: string | null | undefined) => groupDigits(digits));
   env.addGlobal('photoUrl', photoUrl);

@@ -86,7 +86,13 @@ describe.skipIf(!browserAvailable).concurrent('the shop in English and Chinese, 
     expect(await page.locator('h1').innerText()).toBe('Checkout');
     expect(await labels(page)).toEqual([
       'Name', 'E-mail', 'Mobile phone', "Recipient's name (optional)", "Recipient's mobile (optional)",
-      'Postcode', 'County or city', 'District or township', 'Street address', 'Credit card', 'ATM transfer (virtual account)',
+      'Postcode', 'County or city', 'District or township', 'Street address',
+      // The e-invoice choice; the fields of the recipients not chosen are hidden (their labels read as their text).
+      'Member carrier', 'Mobile barcode', 'Citizen certificate', 'Company (tax ID)', 'Donation',
+      'Mobile barcode', 'Citizen certificate number', 'Tax ID (統一編號)', 'Company name',
+      'Genesis Social Welfare Foundation (919)', 'Childhood Cancer Foundation (88888)', 'Taiwan Fund for Children and Families (North Tainan) (2085)',
+      'Another donation code', 'Donation code',
+      'Credit card', 'ATM transfer (virtual account)',
       'Remember my details in this browser for next time (kept on this device only)',
     ]);
     expect(await page.getByTestId('place-order').innerText()).toBe('Place order and pay');

@@ -17,6 +17,7 @@ import { SinopacClient } from '../../src/sinopac/client';
 import { createSessionStore } from '../../src/web/session';
 import { createOrder, createProduct } from './shop-fixtures';
 import { createTestDatabase } from './test-database';
+import type { EinvoicePageSettings } from '../../src/checkout/invoice-choice';
 
 export const ADMIN_USERNAME = 'merchant';
 export const ADMIN_PASSWORD = 'rice-fields-at-dawn-2026';
@@ -39,7 +40,8 @@ export interface AdminHarness {
   close(): Promise<void>;
 }
 
-export async function startAdminHarness(options: { backOffice?: boolean; clock?: () => Date; passwordCost?: ScryptCost } = {}): Promise<AdminHarness> {
+/** `einvoice`: the shop's e-invoice setting (on, at the simulator, unless given). */
+export async function startAdminHarness(options: { backOffice?: boolean; clock?: () => Date; passwordCost?: ScryptCost; einvoice?: EinvoicePageSettings } = {}): Promise<AdminHarness> {
   const database = await createTestDatabase();
   const { db } = database;
   await seedProducts(db);
@@ -66,7 +68,7 @@ export async function startAdminHarness(options: { backOffice?: boolean; clock?:
       logger,
       clock,
       sessionStore: sessions.store,
-      settings: { ...settings, production: false, sessionSecret: 'admin-harness-secret', bankOrigins: [sandbox.origin] },
+      settings: { ...settings, production: false, sessionSecret: 'admin-harness-secret', bankOrigins: [sandbox.origin], ...(options.einvoice && { einvoice: options.einvoice }) },
       ...(options.backOffice !== false && {
         admin: { username: ADMIN_USERNAME, passwordHash: options.passwordCost ? await hashAdminPassword(ADMIN_PASSWORD, options.passwordCost) : await passwordHash },
       }),

@@ -21,8 +21,8 @@ export interface ShopApp {
 
 type AppSettings = Parameters<typeof createApp>[0]['settings'];
 
-/** `settings`: any of the app's settings to use instead of the defaults below. */
-export async function startShopApp(settings: Partial<AppSettings> = {}): Promise<ShopApp> {
+/** `settings`: any of the app's settings to use instead of the defaults below; `extra`: optional dependencies. */
+export async function startShopApp(settings: Partial<AppSettings> = {}, extra: Pick<Parameters<typeof createApp>[0], 'invoiceRecipientChecks'> = {}): Promise<ShopApp> {
   const database = await createTestDatabase();
   await seedProducts(database.db);
   const bank = await startSandbox({ shops: [DEMO_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null });
@@ -43,6 +43,7 @@ export async function startShopApp(settings: Partial<AppSettings> = {}): Promise
       cardExpMinutes: 10,
       ...settings,
     },
+    ...extra,
   });
   return {
     app,
@@ -73,6 +74,14 @@ export interface CheckoutDetails {
   recipientName?: string;
   recipientPhone?: string;
   payType: 'atm' | 'card';
+  /** The e-invoice choice's fields (src/checkout/invoice-choice.ts); none is the member carrier. */
+  invoiceRecipient?: string;
+  invoiceBarcode?: string;
+  invoiceCertificate?: string;
+  invoiceTaxId?: string;
+  invoiceCompanyName?: string;
+  invoiceCharity?: string;
+  invoiceDonationCode?: string;
 }
 
 export const CUSTOMER: CheckoutDetails = {

@@ -14,6 +14,30 @@ describe('status labels', () => {
     }
   });
 
+  it('names every e-invoice recipient in both languages', () => {
+    for (const code of Object.values($Enums.InvoiceRecipient)) {
+      expect(statusLabel('invoiceRecipient', code, 'zh-TW')).not.toBe(code);
+      expect(statusLabel('invoiceRecipient', code, 'en')).not.toBe(code);
+    }
+  });
+
+  it('names every invoice status, step, action and outcome in both languages, and a refused invoice as not issued yet to the shopper', () => {
+    const kinds = [
+      ['invoice', $Enums.InvoiceStatus], ['shopperInvoice', $Enums.InvoiceStatus], ['invoiceAction', $Enums.InvoiceAction],
+      ['invoiceOutcome', $Enums.InvoiceOutcome], ['invoiceStep', $Enums.InvoiceStepKind],
+    ] as const;
+    for (const [kind, codes] of kinds) {
+      for (const code of Object.values(codes)) {
+        expect(statusLabel(kind, code, 'zh-TW'), `${kind} ${code}`).not.toBe(code);
+        expect(statusLabel(kind, code, 'en'), `${kind} ${code}`).not.toBe(code);
+      }
+    }
+    expect(statusLabel('invoice', 'refused', 'en')).toBe('Refused by the provider');
+    expect(statusLabel('shopperInvoice', 'refused', 'zh-TW')).toBe(statusLabel('shopperInvoice', 'pending', 'zh-TW'));
+    expect(statusTone('invoice', 'issued')).toBe('success');
+    expect(statusTone('invoice', 'refused')).toBe('danger');
+  });
+
   it("turns the bank's PayStatus codes into words", () => {
     expect(statusLabel('bank', '1C400', 'zh-TW')).toBe('信用卡已請款');
     expect(statusLabel('bank', '1A200', 'en')).toBe('ATM: awaiting transfer');
