@@ -1,10 +1,9 @@
 // The e-invoice setting reaches checkout in the real shop (src/main.ts → run-shop.ts → createApp):
 // with EINVOICE=off checkout says no invoice is issued and asks nothing; with a provider configured
 // it asks where the invoice goes and checks a typed mobile barcode with the provider.
+import { DEMO_SHOP, silentLogger, startSandbox, type RunningSandbox } from 'sinopac-sandbox';
 import { startEinvoiceSandbox, STAGE_MERCHANT, UNREGISTERED_BARCODES, type RunningEinvoiceSandbox } from 'ecpay-einvoice-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_SHOP, startSandbox, type RunningSandbox } from '../../src/sandbox';
-import { silentLogger } from '../../src/sandbox/logger';
 import { sandboxBankEnv, startShopProcess, type ShopProcess } from '../support/shop-process';
 import { CUSTOMER, Shopper } from '../support/shop-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
