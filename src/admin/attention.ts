@@ -1,6 +1,6 @@
 // Attempts a person has to look at, and the merchant's "re-check with bank" for any attempt.
 import type { Database } from '../db/prisma';
-import type { Payment, Prisma } from '../generated/prisma/client';
+import { Prisma, type Payment } from '../generated/prisma/client';
 import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
 import { checkWithBank, type BankCheckDependencies } from '../payments/bank-check';
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
@@ -18,6 +18,15 @@ export type AttemptNeedingAttention = Prisma.PaymentGetPayload<{ include: typeof
 export const STUCK_ATTEMPT: Prisma.PaymentWhereInput = { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } };
 export const REFUND_IN_REVIEW: Prisma.RefundWhereInput = { status: 'needs_review' };
 export const PAID_ON_CANCELLED_ORDER: Prisma.PaymentWhereInput = { status: 'paid', paidOnCancelledOrder: true };
+
+// The same three conditions written out for the navbar's counts (nav-counts.ts). With the statuses
+// bound, as Prisma sends them (a cast the planner does not evaluate), it cannot see that the
+// partial indexes of migrations back_office_counts and paid_on_cancelled_order hold every row, and
+// reads the whole table: 0.4 and 0.6 s of every back-office page at a million orders.
+const sqlList = (values: Iterable<string>) => Prisma.raw([...values].map((value) => `'${value}'`).join(', '));
+export const STUCK_ATTEMPT_SQL = Prisma.sql`"bankCheckFailures" >= ${Prisma.raw(String(ATTENTION_AFTER_FAILURES))} AND status IN (${sqlList(UNDECIDED_AT_BANK)})`;
+export const REFUND_IN_REVIEW_SQL = Prisma.sql`status = 'needs_review'`;
+export const PAID_ON_CANCELLED_ORDER_SQL = Prisma.sql`"paidOnCancelledOrder" AND status = 'paid'`;
 
 export function findPaymentsNeedingAttention(db: Database): Promise<AttemptNeedingAttention[]> {
   return db.payment.findMany({
