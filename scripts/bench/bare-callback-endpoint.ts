@@ -253,7 +253,8 @@ async function receive(payToken: string, deliveryShopNo: string, rawBody: string
   try {
     await handling;
     return 200;
-  } catch {
+  } catch (error) {
+    console.error('callback not settled:', error);
     return 503;
   } finally {
     if (inFlight.get(payToken) === handling) inFlight.delete(payToken);
@@ -287,7 +288,9 @@ async function handle(body: string, res: ServerResponse): Promise<void> {
   let status: number;
   try {
     status = await receive(PayToken, ShopNo, body);
-  } catch {
+  } catch (error) {
+    // In the child's log file, for the bench's reader: the check that every callback was acknowledged then fails.
+    console.error('callback failed:', error);
     status = 500;
   }
   answer(res, status, status === 200 ? '{"Status":"S"}' : '{"Status":"F"}');
