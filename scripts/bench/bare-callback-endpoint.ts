@@ -6,10 +6,14 @@
 // single statement. Copies of a token in flight wait for the first, as in the shop. No validation
 // library, logging, rate limit or ORM. Run as a child process by the bench (PORT, DATABASE_URL,
 // SINOPAC_API_URL, SINOPAC_SHOP_NO, SINOPAC_HASH_*). With FRAMEWORK=express the same handler is an
-// Express route reading its body with express.text, as the shop's is: the framework's own cost.
+// Express route reading its body with express.text, as the shop's is, and its statements go through
+// a Prisma client on the pg adapter, as the shop's do (src/db/prisma.ts): the same stack as the
+// shop, doing the same work in the fewest statements (issue 14's re-based baseline).
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import express from 'express';
 import pg from 'pg';
+import { databaseOnPool, type Database } from '../../src/db/prisma';
+import { isUniqueViolation } from '../../src/db/row-locks';
 import type { PaymentStatus } from '../../src/generated/prisma/client';
 import { canTransition } from '../../src/payments/payment-states';
 import { httpTransport } from '../../src/sinopac/client';
@@ -25,9 +29,48 @@ const apiUrl = env('SINOPAC_API_URL');
 const shopNo = env('SINOPAC_SHOP_NO');
 const id = hashId({ A1: env('SINOPAC_HASH_A1'), A2: env('SINOPAC_HASH_A2'), B1: env('SINOPAC_HASH_B1'), B2: env('SINOPAC_HASH_B2') });
 // The shop's pool size (src/db/prisma.ts).
-const pool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: 10 });
+const pgPool = new pg.Pool({ connectionString: env('DATABASE_URL'), max: 10 });
 // An idle connection the server ends is dropped and replaced by the next query.
-pool.on('error', (error) => console.error(`idle database connection ended: ${error.message}`));
+pgPool.on('error', (error) => console.error(`idle database connection ended: ${error.message}`));
+const onExpress = process.env.FRAMEWORK === 'express';
+
+/** The statements' way to the database: pg itself, or (on Express) a Prisma client over the same pool. */
+interface Sql {
+  query<T>(text: string, params?: unknown[]): Promise<T[]>;
+}
+interface Connection extends Sql {
+  /** `work` in one transaction, rolled back if it throws. */
+  transaction<R>(work: (tx: Sql) => Promise<R>): Promise<R>;
+}
+
+function pgConnection(pool: pg.Pool): Connection {
+  return {
+    query: async <T>(text: string, params: unknown[] = []) => (await pool.query(text, params)).rows as T[],
+    async transaction(work) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await work({ query: async <T>(text: string, params: unknown[] = []) => (await client.query(text, params)).rows as T[] });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+  };
+}
+
+function prismaConnection(db: Database): Connection {
+  return {
+    query: <T>(text: string, params: unknown[] = []) => db.$queryRawUnsafe<T[]>(text, ...params),
+    transaction: (work) => db.$transaction((tx) => work({ query: <T>(text: string, params: unknown[] = []) => tx.$queryRawUnsafe<T[]>(text, ...params) }), { maxWait: 10_000, timeout: 15_000 }),
+  };
+}
+
+const pool: Connection = onExpress ? prismaConnection(databaseOnPool(pgPool, { errorFormat: 'minimal' })) : pgConnection(pgPool);
 
 const BODY_LIMIT = 2048;
 const TOKEN = /^[\x21-\x7e]{1,100}$/;
@@ -93,7 +136,7 @@ interface Settled {
 }
 
 const setOutcome = (rowId: number, settled: Settled) =>
-  pool.query('UPDATE "PayToken" SET outcome = $2, "paymentId" = $3 WHERE id = $1', [rowId, settled.outcome, settled.paymentId]);
+  pool.query('UPDATE "PayToken" SET outcome = $2, "paymentId" = $3 WHERE id = $1 RETURNING id', [rowId, settled.outcome, settled.paymentId]);
 
 // Every row the shop's settle writes for a paid or failed attempt, in one statement: the attempt,
 // its PaymentEvent, the order (paid only, from awaiting_payment), the payment_received mail and its
@@ -125,56 +168,45 @@ const APPLY = `
 /** Locks the attempt the answer names, checks the answer against it, and applies it. */
 async function settle(payToken: string, rowId: number, exchange: Awaited<ReturnType<typeof orderPayQuery>>): Promise<Settled> {
   const result = exchange.answer.TSResultContent as PayResult;
-  const client = await pool.connect();
   try {
-    await client.query('BEGIN');
-    const { rows } = await client.query<{ id: string; status: PaymentStatus; amount: number; payType: string }>(
-      'SELECT id, status, amount, "payType" FROM "Payment" WHERE "orderNo" = $1 FOR UPDATE',
-      [result.OrderNo],
-    );
-    const payment = rows[0];
-    let settled: Settled;
-    if (!payment) {
-      settled = { outcome: 'unknown', paymentId: null };
-    } else if (result.ShopNo !== shopNo || Number(result.Amount) !== payment.amount || result.PayType !== (payment.payType === 'card' ? 'C' : 'A') || !PAYMENT_AP_TYPES.has(result.APType)) {
-      const to = result.Status === 'S' ? 'paid' : 'failed';
-      await client.query(
-        `INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", applied, reason, "payToken") VALUES ($1, $2, $3, false, 'mismatch (backend)', $4)`,
-        [payment.id, payment.status, to, payToken],
+    return await pool.transaction(async (client) => {
+      const [payment] = await client.query<{ id: string; status: PaymentStatus; amount: number; payType: string }>(
+        'SELECT id, status::text AS status, amount, "payType"::text AS "payType" FROM "Payment" WHERE "orderNo" = $1 FOR UPDATE',
+        [result.OrderNo],
       );
-      settled = { outcome: PAYMENT_AP_TYPES.has(result.APType) ? 'mismatch' : 'unsupported', paymentId: payment.id };
-    } else {
-      const to: PaymentStatus = result.Status === 'S' ? 'paid' : 'failed';
-      if (payment.status === to) {
-        settled = { outcome: 'already_applied', paymentId: payment.id };
-      } else if (!canTransition(payment.status, to)) {
+      if (!payment) return { outcome: 'unknown', paymentId: null };
+      if (result.ShopNo !== shopNo || Number(result.Amount) !== payment.amount || result.PayType !== (payment.payType === 'card' ? 'C' : 'A') || !PAYMENT_AP_TYPES.has(result.APType)) {
+        const to = result.Status === 'S' ? 'paid' : 'failed';
         await client.query(
-          `INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", applied, reason, "payToken") VALUES ($1, $2, $3, false, 'refused (backend)', $4)`,
+          `INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", applied, reason, "payToken") VALUES ($1, $2::"PaymentStatus", $3::"PaymentStatus", false, 'mismatch (backend)', $4) RETURNING id`,
           [payment.id, payment.status, to, payToken],
         );
-        settled = { outcome: 'refused', paymentId: payment.id };
-      } else {
-        const paid = to === 'paid';
-        const code = paid ? null : (/^\s*([A-Z]\d{4})/.exec(result.Description ?? '')?.[1] ?? null);
-        const { rows: [applied] } = await client.query<{ changed: number }>(APPLY, [
-          payment.id, to, paid ? payDateOf(result.PayDate) : null, paid ? (result.RightCCNo || null) : null, paid ? result.TSNo : null,
-          code, paid ? null : (result.Description ?? null), payment.status, payToken,
-          result.OrderNo, JSON.stringify(exchange.request), JSON.stringify(exchange.answer), exchange.durationMs, rowId,
-          `${to} (backend)`, paid,
-        ]);
-        if (applied!.changed !== 1) throw new Error(`payment ${payment.id} moved while locked`);
-        settled = { outcome: 'applied', paymentId: payment.id };
+        return { outcome: PAYMENT_AP_TYPES.has(result.APType) ? 'mismatch' : 'unsupported', paymentId: payment.id };
       }
-    }
-    await client.query('COMMIT');
-    return settled;
+      const to: PaymentStatus = result.Status === 'S' ? 'paid' : 'failed';
+      if (payment.status === to) return { outcome: 'already_applied', paymentId: payment.id };
+      if (!canTransition(payment.status, to)) {
+        await client.query(
+          `INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", applied, reason, "payToken") VALUES ($1, $2::"PaymentStatus", $3::"PaymentStatus", false, 'refused (backend)', $4) RETURNING id`,
+          [payment.id, payment.status, to, payToken],
+        );
+        return { outcome: 'refused', paymentId: payment.id };
+      }
+      const paid = to === 'paid';
+      const code = paid ? null : (/^\s*([A-Z]\d{4})/.exec(result.Description ?? '')?.[1] ?? null);
+      const [applied] = await client.query<{ changed: number }>(APPLY, [
+        payment.id, to, paid ? payDateOf(result.PayDate) : null, paid ? (result.RightCCNo || null) : null, paid ? result.TSNo : null,
+        code, paid ? null : (result.Description ?? null), payment.status, payToken,
+        result.OrderNo, JSON.stringify(exchange.request), JSON.stringify(exchange.answer), exchange.durationMs, rowId,
+        `${to} (backend)`, paid,
+      ]);
+      if (applied!.changed !== 1) throw new Error(`payment ${payment.id} moved while locked`);
+      return { outcome: 'applied', paymentId: payment.id };
+    });
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => undefined);
     // A unique index found the change already made (another process): nothing is lost.
-    if ((error as { code?: string }).code === '23505') return { outcome: 'already_applied', paymentId: null };
+    if ((error as { code?: string }).code === '23505' || isUniqueViolation(error)) return { outcome: 'already_applied', paymentId: null };
     throw error;
-  } finally {
-    client.release();
   }
 }
 
@@ -183,14 +215,14 @@ const inFlight = new Map<string, Promise<Settled>>();
 /** The HTTP status to answer: 200 once the token is handled for good, 503 when the bank could not say. */
 async function receive(payToken: string, deliveryShopNo: string, rawBody: string): Promise<number> {
   // Logged before anything else, and in the same statement: whether an earlier delivery applied it.
-  const { rows: [row] } = await pool.query<{ id: number; appliedTo: string | null }>(
+  const [row] = await pool.query<{ id: number; appliedTo: string | null }>(
     `INSERT INTO "PayToken" (token, source, "shopNo", "rawBody") VALUES ($1, 'backend', $2, $3)
      RETURNING id, (SELECT "paymentId" FROM "PayToken" WHERE token = $1 AND outcome = 'applied' LIMIT 1) AS "appliedTo"`,
     [payToken, deliveryShopNo, rawBody],
   );
   const rowId = row!.id;
   if (deliveryShopNo !== shopNo) {
-    await pool.query(`UPDATE "PayToken" SET outcome = 'foreign_shop' WHERE id = $1`, [rowId]);
+    await pool.query(`UPDATE "PayToken" SET outcome = 'foreign_shop' WHERE id = $1 RETURNING id`, [rowId]);
     return 400;
   }
   if (row!.appliedTo) {
@@ -210,7 +242,7 @@ async function receive(payToken: string, deliveryShopNo: string, rawBody: string
     try {
       exchange = await orderPayQuery(payToken);
     } catch (error) {
-      await pool.query(`UPDATE "PayToken" SET outcome = 'unavailable:error' WHERE id = $1`, [rowId]);
+      await pool.query(`UPDATE "PayToken" SET outcome = 'unavailable:error' WHERE id = $1 RETURNING id`, [rowId]);
       throw error;
     }
     const settled = await settle(payToken, rowId, exchange);
@@ -221,7 +253,8 @@ async function receive(payToken: string, deliveryShopNo: string, rawBody: string
   try {
     await handling;
     return 200;
-  } catch {
+  } catch (error) {
+    console.error('callback not settled:', error);
     return 503;
   } finally {
     if (inFlight.get(payToken) === handling) inFlight.delete(payToken);
@@ -255,14 +288,16 @@ async function handle(body: string, res: ServerResponse): Promise<void> {
   let status: number;
   try {
     status = await receive(PayToken, ShopNo, body);
-  } catch {
+  } catch (error) {
+    // In the child's log file, for the bench's reader: the check that every callback was acknowledged then fails.
+    console.error('callback failed:', error);
     status = 500;
   }
   answer(res, status, status === 200 ? '{"Status":"S"}' : '{"Status":"F"}');
 }
 
 const port = Number(process.env.PORT);
-if (process.env.FRAMEWORK === 'express') {
+if (onExpress) {
   const app = express();
   app.get('/healthz', (_req, res) => answer(res, 200, '{"status":"ok"}'));
   app.post('/notify', express.text({ type: 'application/json', limit: BODY_LIMIT }), (req, res) => void handle(typeof req.body === 'string' ? req.body : '', res));

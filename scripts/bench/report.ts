@@ -173,9 +173,11 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
   *Repeated callback* posts up to 400 of the burst's PayTokens again, all five copies, to each
   server: every delivery finds its token applied and ends with the statement that logs it (the
   bare endpoint makes two), so the row is what a server costs per request around one statement.
-  *Bare endpoint on Express* is the same endpoint, the same code, as an Express route that reads
-  its body with \`express.text\` as the shop's does, on fresh payments of its own: what Express
-  alone adds, the floor for any shop built on it.
+  *Bare endpoint on Express and Prisma* is the same endpoint, the same code, as an Express route
+  that reads its body with \`express.text\` as the shop's does and sends its statements through a
+  Prisma client on the pg adapter as the shop's do, on fresh payments of its own: what the stack
+  the shop keeps adds, the floor for any shop built on it, and the baseline of issue 26's
+  re-based CPU target (the shop at most 1.5× it).
 - **webhook burst, 2 shop processes** — the same burst on fresh payments against two shop
   processes on one database, each request going to the next process in turn as a load balancer
   would deal them, so the copies of one token mostly reach different processes (each of which then

@@ -28,8 +28,12 @@ export async function explainQueries(client: pg.Client, sample: Sample, log: (li
       ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, [pattern(sample.email.split('@')[0]!), sample.email.split('@')[0]]],
     ['admin search, name', `SELECT o.id FROM "Order" o WHERE o.id IN (SELECT id FROM "Order" WHERE "customerNameKey" LIKE '%' || product_search_key($1) || '%')
       ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, [sample.name]],
-    ['back-office navbar: paid attempts of cancelled orders', `SELECT count(*) FROM "Payment" p WHERE p.status = 'paid' AND EXISTS (SELECT 1 FROM "Order" o WHERE o.id = p."orderId" AND o.status = 'cancelled')`, []],
-    ['back-office navbar: refunds in review', `SELECT count(*) FROM "Refund" WHERE status = 'needs_review'`, []],
+    ['admin search, name, the newest 20,000 orders first', `SELECT o.id FROM (SELECT o.id, o."createdAt", o."customerNameKey" FROM "Order" o ORDER BY o."createdAt" DESC, o.id DESC LIMIT 20000) o
+      WHERE o."customerNameKey" LIKE '%' || product_search_key($1) || '%' ORDER BY o."createdAt" DESC, o.id DESC LIMIT 26`, [sample.name]],
+    ['back-office navbar counts (src/admin/nav-counts.ts)', `SELECT (SELECT count(*) FROM "Order" o WHERE o."fulfilmentStatus" = 'unfulfilled' AND o.status IN ('paid', 'partially_refunded'))::int AS "toShip",
+      ((SELECT count(*) FROM "Payment" WHERE "bankCheckFailures" >= 5 AND status IN ('creating', 'pending', 'create_failed'))
+       + (SELECT count(*) FROM "Refund" WHERE status = 'needs_review')
+       + (SELECT count(*) FROM "Payment" WHERE "paidOnCancelledOrder" AND status = 'paid'))::int AS attention`, []],
     ["admin order page's bank exchanges, by attempt", `SELECT * FROM "GatewayExchange" WHERE "paymentId" IN (SELECT id FROM "Payment" WHERE "orderId" = $1)`, [sample.orderId]],
     ['My orders', `SELECT id, "createdAt" FROM (SELECT id, "createdAt" FROM "Order" WHERE "ownerToken" = $1
         UNION SELECT o.id, o."createdAt" FROM "OrderAccess" a JOIN "Order" o ON o.id = a."orderId" WHERE a."sessionId" = $2) visible
@@ -37,7 +41,7 @@ export async function explainQueries(client: pg.Client, sample: Sample, log: (li
     ['stock-hold pass', `SELECT id FROM "Order" WHERE status = 'awaiting_payment' AND "createdAt" < now() - interval '1 day' ORDER BY "createdAt" LIMIT 50`, []],
   ];
   for (const [name, sql, params] of queries) {
-    const { rows } = await client.query(`EXPLAIN (ANALYZE, COSTS OFF) ${sql}`, params);
+    const { rows } = await client.query(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params);
     log(`EXPLAIN ${name}:\n${rows.map((row) => `    ${row['QUERY PLAN']}`).join('\n')}`);
   }
   const { rows } = await client.query(`SELECT indexrelname AS name, pg_size_pretty(pg_relation_size(indexrelid)) AS size

@@ -163,7 +163,15 @@ export async function measureScaleOverHttp(url: string, sample: ScaleSample, sec
     for (const [measure, run] of pages) {
       const shopperPage = measure.startsWith('My') || measure.startsWith('a shopper');
       const target = shopperPage ? { maxValue: 20, text: '≤ 20 ms' } : { maxValue: 50, text: '≤ 50 ms' };
-      figures.push({ section: `${section}, HTTP`, measure: `${measure}, p50 of ${RUNS}`, value: await medianMs(run), unit: 'ms', target });
+      // The shop's CPU per page beside the latency: on a machine shared by many processes the
+      // latency is mostly waiting for a core, the CPU time is the page's own work.
+      const cpuBefore = shop.cpuMs();
+      const p50 = await medianMs(run);
+      const cpuPerPage = (shop.cpuMs() - cpuBefore) / (RUNS + 1);
+      figures.push(
+        { section: `${section}, HTTP`, measure: `${measure}, p50 of ${RUNS}`, value: p50, unit: 'ms', target },
+        { section: `${section}, HTTP`, measure: `${measure}, shop process CPU per request`, value: cpuPerPage, unit: 'CPU ms' },
+      );
     }
 
     const exports: Array<[string, string]> = [['every order', '/admin/orders.csv?view=all'], ['status paid', '/admin/orders.csv?status=paid']];

@@ -69,15 +69,21 @@ export async function measureSettlement(url: string, section: string, log: (line
       const rssBefore = process.memoryUsage().rss;
       let peak = rssBefore;
       const sampler = setInterval(() => void (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+      const sandboxBefore = sandbox.busyMs();
       const started = performance.now();
       const stored = await fetchSettlementDay(deps, day);
       const totalMs = performance.now() - started;
+      // The sandbox shares this process's one thread: while it builds, signs and encrypts the bill
+      // the shop's code waits for it, so its handling time is the bank's part of the total.
+      const sandboxMs = sandbox.busyMs() - sandboxBefore;
       clearInterval(sampler);
       const lines = await client.query<{ n: string }>(`SELECT count(*) AS n FROM "SettlementLine" WHERE day = $1`, [day]);
       const part = `${section}, settlement of ${SETTLEMENT_LINES.toLocaleString('en-US')} lines, ${name}`;
       figures.push(
         { section: part, measure: 'fetched, matched and stored (fetchSettlementDay)', value: totalMs, unit: 'ms', target: { maxValue: 30_000, text: '≤ 30 s' } },
-        { section: part, measure: "of which the bill's fetch (BillQuery, alone)", value: fetchMs, unit: 'ms' },
+        { section: part, measure: "of which the sandbox's handling of BillQuery (the bank's part)", value: sandboxMs, unit: 'ms' },
+        { section: part, measure: "the shop's own part (the whole less the sandbox's handling)", value: totalMs - sandboxMs, unit: 'ms', target: { maxValue: 30_000, text: '≤ 30 s' } },
+        { section: part, measure: "the bill's fetch alone (BillQuery, before, sandbox included)", value: fetchMs, unit: 'ms' },
         { section: part, measure: 'bench process RSS above before, peak (sandbox included)', value: (peak - rssBefore) / MB, unit: 'MB' },
       );
       notes.push(`${part}: ${stored.state}, ${stored.differenceCount.toLocaleString('en-US')} differences, ${Number(lines.rows[0]!.n).toLocaleString('en-US')} lines stored`);

@@ -41,11 +41,12 @@ interface Sample {
   page200: string;
 }
 
-/** An order from the middle of the year, and a shopper who placed exactly one order. */
+/** An order of the generated year (not the settlement's or the backlog's own), whose shopper placed exactly one order. */
 async function sampleOf(client: pg.Client): Promise<Sample> {
   const { rows } = await client.query(`
     SELECT o.id, o.number, o.email, o.phone, o."customerName", o."ownerToken"
-    FROM "Order" o WHERE o."ownerToken" IN (SELECT "ownerToken" FROM "Order" GROUP BY 1 HAVING count(*) = 1 LIMIT 1)`);
+    FROM "Order" o WHERE o."ownerToken" IN (
+      SELECT "ownerToken" FROM "Order" WHERE id NOT LIKE 'settle-%' AND id NOT LIKE 'backlog-%' GROUP BY 1 HAVING count(*) = 1 LIMIT 1)`);
   const row = rows[0];
   const last = (await client.query(`SELECT id, (extract(epoch FROM "createdAt") * 1000)::bigint AS ms FROM "Order" ORDER BY "createdAt" DESC, id DESC OFFSET ${199 * 25 - 1} LIMIT 1`)).rows[0];
   return { page200: `${last.ms}~${last.id}`, orderId: row.id, number: row.number, email: row.email, phone: row.phone, name: row.customerName, ownerToken: row.ownerToken, sessionId: 'scale-bench-session' };

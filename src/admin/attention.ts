@@ -1,6 +1,6 @@
 // Attempts a person has to look at, and the merchant's "re-check with bank" for any attempt.
 import type { Database } from '../db/prisma';
-import type { Payment, Prisma } from '../generated/prisma/client';
+import { Prisma, type Payment } from '../generated/prisma/client';
 import { ATTENTION_AFTER_FAILURES } from '../jobs/bank-check-schedule';
 import { checkWithBank, type BankCheckDependencies } from '../payments/bank-check';
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
@@ -15,30 +15,39 @@ const attentionInclude = { order: { select: { id: true, number: true } } } as co
 
 export type AttemptNeedingAttention = Prisma.PaymentGetPayload<{ include: typeof attentionInclude }>;
 
-/** The conditions of the three lists, also counted in the navbar (nav-counts.ts). */
-export const STUCK_ATTEMPT: Prisma.PaymentWhereInput = { bankCheckFailures: { gte: ATTENTION_AFTER_FAILURES }, status: { in: [...UNDECIDED_AT_BANK] } };
-export const REFUND_IN_REVIEW: Prisma.RefundWhereInput = { status: 'needs_review' };
-export const PAID_ON_CANCELLED_ORDER: Prisma.PaymentWhereInput = { status: 'paid', paidOnCancelledOrder: true };
+// The conditions of the three lists, also counted in the navbar (nav-counts.ts), written out in
+// SQL: with the statuses bound, as Prisma sends them (a cast the planner does not evaluate), it
+// cannot see that the partial indexes of migrations back_office_counts and paid_on_cancelled_order
+// hold every row, and reads the whole table: 0.4 and 0.6 s at a million orders.
+const sqlList = (values: Iterable<string>) => Prisma.raw([...values].map((value) => `'${value}'`).join(', '));
+export const STUCK_ATTEMPT_SQL = Prisma.sql`"bankCheckFailures" >= ${Prisma.raw(String(ATTENTION_AFTER_FAILURES))} AND status IN (${sqlList(UNDECIDED_AT_BANK)})`;
+export const REFUND_IN_REVIEW_SQL = Prisma.sql`status = 'needs_review'`;
+export const PAID_ON_CANCELLED_ORDER_SQL = Prisma.sql`"paidOnCancelledOrder" AND status = 'paid'`;
 
 /**
  * E-invoice steps a person has to look at: the provider refused them (they wait for the merchant's
  * retry), or gave no answer UNANSWERED_ATTENTION times in a row (still retried by the job).
  */
-export const INVOICE_STEP_NEEDING_ATTENTION: Prisma.InvoiceStepWhereInput = {
-  OR: [{ status: 'refused' }, { status: 'pending', unansweredInARow: { gte: UNANSWERED_ATTENTION } }],
-};
+export const INVOICE_STEP_NEEDING_ATTENTION_SQL = Prisma.sql`(status = 'refused' OR (status = 'pending' AND "unansweredInARow" >= ${Prisma.raw(String(UNANSWERED_ATTENTION))}))`;
 
 const invoiceStepInclude = { invoice: { select: { number: true, order: { select: { id: true, number: true } } } } } as const satisfies Prisma.InvoiceStepInclude;
 
 export type InvoiceStepNeedingAttention = Prisma.InvoiceStepGetPayload<{ include: typeof invoiceStepInclude }>;
 
-export function findInvoiceStepsNeedingAttention(db: Database): Promise<InvoiceStepNeedingAttention[]> {
-  return db.invoiceStep.findMany({ where: INVOICE_STEP_NEEDING_ATTENTION, include: invoiceStepInclude, orderBy: { id: 'asc' } });
+export async function findInvoiceStepsNeedingAttention(db: Database): Promise<InvoiceStepNeedingAttention[]> {
+  const rows = await db.$queryRaw<Array<{ id: number }>>`SELECT id FROM "InvoiceStep" WHERE ${INVOICE_STEP_NEEDING_ATTENTION_SQL}`;
+  return db.invoiceStep.findMany({ where: { id: { in: rows.map((row) => row.id) } }, include: invoiceStepInclude, orderBy: { id: 'asc' } });
 }
 
-export function findPaymentsNeedingAttention(db: Database): Promise<AttemptNeedingAttention[]> {
+/** The ids of the attempts `condition` holds for, read through its partial index. */
+async function paymentIds(db: Database, condition: Prisma.Sql): Promise<string[]> {
+  const rows = await db.$queryRaw<Array<{ id: string }>>`SELECT id FROM "Payment" WHERE ${condition}`;
+  return rows.map((row) => row.id);
+}
+
+export async function findPaymentsNeedingAttention(db: Database): Promise<AttemptNeedingAttention[]> {
   return db.payment.findMany({
-    where: STUCK_ATTEMPT,
+    where: { id: { in: await paymentIds(db, STUCK_ATTEMPT_SQL) } },
     include: attentionInclude,
     orderBy: { createdAt: 'asc' },
   });
@@ -49,7 +58,7 @@ const refundInclude = { payment: { select: { orderNo: true, order: { select: { i
 export type RefundNeedingReview = Prisma.RefundGetPayload<{ include: typeof refundInclude }>;
 
 export function findRefundsNeedingReview(db: Database): Promise<RefundNeedingReview[]> {
-  return db.refund.findMany({ where: REFUND_IN_REVIEW, include: refundInclude, orderBy: { createdAt: 'asc' } });
+  return db.refund.findMany({ where: { status: 'needs_review' }, include: refundInclude, orderBy: { createdAt: 'asc' } });
 }
 
 /**
@@ -57,9 +66,9 @@ export function findRefundsNeedingReview(db: Database): Promise<RefundNeedingRev
  * pending attempt): the attempt is paid, the order stays cancelled, and someone has to give the
  * money back, by the refund form for a card, by hand for an ATM transfer.
  */
-export function findPaidOnCancelledOrders(db: Database): Promise<AttemptNeedingAttention[]> {
+export async function findPaidOnCancelledOrders(db: Database): Promise<AttemptNeedingAttention[]> {
   return db.payment.findMany({
-    where: PAID_ON_CANCELLED_ORDER,
+    where: { id: { in: await paymentIds(db, PAID_ON_CANCELLED_ORDER_SQL) } },
     include: attentionInclude,
     orderBy: { createdAt: 'asc' },
   });

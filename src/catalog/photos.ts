@@ -7,7 +7,7 @@
 // shows it, and it is about a third smaller than JPEG at the same quality. A JPEG copy of each
 // size would double the storage for no browser the shop serves.
 import { createHash } from 'node:crypto';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata } from 'sharp';
 import type { PhotoSize } from '../generated/prisma/enums';
 
 export type { PhotoSize };
@@ -82,6 +82,9 @@ export function photoDimensions(photo: { width: number; height: number }, size: 
  * accepted (sharp's names) to their MIME types; anything else is refused with PhotoRefused.
  */
 export async function preparePhoto(bytes: Buffer, formats: Readonly<Record<string, string>> = UPLOAD_FORMATS): Promise<PreparedPhoto> {
+  // Loaded with the first photo, not at start: libvips is about 19 MB of resident memory that a
+  // process serving pages and callbacks never needs (issue 26's idle RSS target).
+  const { default: sharp } = await import('sharp');
   let declared: Metadata;
   try {
     declared = await sharp(bytes).metadata();

@@ -13,7 +13,7 @@ import { CARD_LINK_GRACE_MINUTES } from '../payments/apply-to-order';
 import { UNDECIDED_AT_BANK } from '../payments/payment-states';
 import { applyBankResult, type BankOutcome } from '../payments/apply-result';
 import { recordAttemptCheck, type CheckResult } from './bank-check-schedule';
-import { noPace, type BankPace } from './bank-pace';
+import { askPaced, noPace, type BankPace } from './bank-pace';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
 
 export interface BankCheckSettings {
@@ -43,18 +43,15 @@ export async function checkUndecidedAttempts(deps: BankCheckDependencies, settin
     orderBy: [{ nextBankCheckAt: { sort: 'asc', nulls: 'first' } }, { createdAt: 'asc' }],
     take: ATTEMPTS_PER_PASS,
   });
-  const reports: AttemptReport[] = [];
-  for (const payment of due) {
-    await pace();
+  const reports = await askPaced(due, pace, async (payment) => {
     const { report, result, unreachable } = await checkOne(deps, payment);
     const notAfter = payment.atmDeadline
       ? new Date(payment.atmDeadline.getTime() + settings.atmExpiryGraceMinutes * 60_000)
       : cardLinkCheckAfter(payment, now, settings);
     await recordAttemptCheck(deps.db, payment, result, { now, baseMinutes: settings.bankCheckAfterMinutes, notAfter });
-    reports.push(report);
     // No answer at all: the bank is down, and the others would only wait for their timeouts too.
-    if (unreachable) break;
-  }
+    return { report, stop: unreachable };
+  });
   logPass(deps.logger, 'bank check', reports);
   return reports;
 }

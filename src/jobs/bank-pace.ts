@@ -1,7 +1,8 @@
 // How the background passes work through a backlog: pass after pass until one comes back short
 // (each pass reads its own bounded batch and settles each attempt in its own transaction, so none
-// stays open across the backlog), and never asking the bank more than SINOPAC_MAX_QUERIES_PER_SECOND
-// times a second, however many attempts are waiting.
+// stays open across the backlog), a few questions in flight at once, and never starting more than
+// SINOPAC_MAX_QUERIES_PER_SECOND questions a second, however many attempts are waiting.
+import pLimit from 'p-limit';
 
 /** Waits, when needed, until the next question to the bank keeps to the rate. */
 export type BankPace = () => Promise<void>;
@@ -30,6 +31,35 @@ export function bankPace(perSecond: number, clock: PaceClock = realPaceClock): B
     nextAt = at + gapMs;
     if (at > now) await clock.wait(at - now);
   };
+}
+
+// A question costs the shop about 100 ms (a nonce, the question, applying the answer): asked one
+// after another, a pass could never reach the pace. A few at once let the pace be the limit, while
+// the bank still sees no more than the pace's starts a second.
+export const QUESTIONS_IN_FLIGHT = 4;
+
+/**
+ * Asks about every item, at most `inFlight` at once, each start waiting for the pace. Once an
+ * answer says `stop` (the bank is unreachable), no further question starts. The reports come back
+ * in the items' order, without those never asked.
+ */
+export async function askPaced<T, R>(
+  items: readonly T[],
+  pace: BankPace,
+  ask: (item: T) => Promise<{ report: R; stop?: boolean }>,
+  inFlight = QUESTIONS_IN_FLIGHT,
+): Promise<R[]> {
+  const limit = pLimit(inFlight);
+  let stopped = false;
+  const reports = await Promise.all(items.map((item) => limit(async () => {
+    if (stopped) return undefined;
+    await pace();
+    if (stopped) return undefined;
+    const { report, stop } = await ask(item);
+    if (stop) stopped = true;
+    return { report };
+  })));
+  return reports.flatMap((asked) => (asked ? [asked.report] : []));
 }
 
 /**

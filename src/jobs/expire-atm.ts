@@ -7,7 +7,7 @@
 import { checkWithBank, type BankCheck, type BankCheckDependencies } from '../payments/bank-check';
 import { applyBankResult, type BankOutcome } from '../payments/apply-result';
 import { recordAttemptCheck } from './bank-check-schedule';
-import { noPace, type BankPace } from './bank-pace';
+import { askPaced, noPace, type BankPace } from './bank-pace';
 import { ATTEMPTS_PER_PASS, logPass, type AttemptReport } from './pass-report';
 import { checkResult } from './bank-check-job';
 
@@ -31,25 +31,23 @@ export async function expireOverdueAtmPayments(deps: BankCheckDependencies, sett
     orderBy: { atmDeadline: 'asc' },
     take: ATTEMPTS_PER_PASS,
   });
-  const reports: AttemptReport[] = [];
-  for (const payment of due) {
+  const reports = await askPaced(due, pace, async (payment): Promise<{ report: AttemptReport; stop?: boolean }> => {
     let check: BankCheck;
+    let report: AttemptReport;
     try {
-      await pace();
       check = await checkWithBank(deps, payment, 'expiry');
       const outcome = outcomeAfterDeadline(check);
       const applied = outcome && (await applyBankResult(deps, { paymentId: payment.id, outcome, source: 'expiry' }));
-      reports.push({ paymentId: payment.id, check: check.kind, ...(applied && { applied: applied.kind }) });
+      report = { paymentId: payment.id, check: check.kind, ...(applied && { applied: applied.kind }) };
     } catch (error) {
       deps.logger.error({ err: error, paymentId: payment.id }, 'expiring the ATM attempt failed');
       await recordAttemptCheck(deps.db, payment, { ok: false, error: String(error) }, { now, baseMinutes: settings.bankCheckAfterMinutes });
-      reports.push({ paymentId: payment.id, check: 'error' });
-      continue;
+      return { report: { paymentId: payment.id, check: 'error' } };
     }
     await recordAttemptCheck(deps.db, payment, checkResult(check), { now, baseMinutes: settings.bankCheckAfterMinutes });
     // No answer at all: the bank is down, and the others would only wait for their timeouts too.
-    if (check.kind === 'bank_unavailable' && check.unreachable) break;
-  }
+    return { report, stop: check.kind === 'bank_unavailable' && check.unreachable };
+  });
   logPass(deps.logger, 'expire-atm', reports);
   return reports;
 }

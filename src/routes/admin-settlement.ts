@@ -9,10 +9,12 @@ import { isBillDay } from '../settlement/bank-dates';
 import { fetchDayAgain } from '../settlement/fetch-again';
 import type { SettlementDependencies } from '../settlement/settlement-day';
 import { dayCsv, daysCsv } from '../settlement/settlement-csv';
-import { dayDetail, recentDays } from '../settlement/settlement-report';
+import { dayDetail, dayPage, recentDays } from '../settlement/settlement-report';
 import { readInput } from './form-input';
 
 const dayParams = z.object({ day: z.string().refine(isBillDay, 'must be a yyyyMMdd day') });
+// Where the day page's two lists start: the previous page's last line position and difference id.
+const dayPageQuery = z.object({ lines: z.coerce.number().int().min(0).optional(), differences: z.coerce.number().int().min(1).optional() });
 
 export function adminSettlementRoutes(deps: SettlementDependencies): Router {
   const router = Router();
@@ -34,7 +36,28 @@ export function adminSettlementRoutes(deps: SettlementDependencies): Router {
 
   router.get('/settlement/:day', async (req, res) => {
     const { day } = readInput(dayParams, req.params);
-    res.render('admin/settlement-day.njk', { detail: await dayDetail(deps.db, day) });
+    const after = readInput(dayPageQuery, req.query);
+    const detail = await dayPage(deps.db, day, after);
+    // Each list's links keep where the other list is.
+    const at = (start: { lines?: number | undefined; differences?: number | undefined }) => {
+      const query = new URLSearchParams();
+      if (start.differences !== undefined) query.set('differences', String(start.differences));
+      if (start.lines !== undefined) query.set('lines', String(start.lines));
+      return `/admin/settlement/${day}${query.size > 0 ? `?${query}` : ''}`;
+    };
+    res.render('admin/settlement-day.njk', {
+      detail,
+      pages: {
+        differences: {
+          first: after.differences === undefined ? undefined : at({ lines: after.lines }),
+          next: detail.nextDifferences === undefined ? undefined : at({ lines: after.lines, differences: detail.nextDifferences }),
+        },
+        lines: {
+          first: after.lines === undefined ? undefined : at({ differences: after.differences }),
+          next: detail.nextLines === undefined ? undefined : at({ differences: after.differences, lines: detail.nextLines }),
+        },
+      },
+    });
   });
 
   router.post('/settlement/:day/fetch', async (req, res) => {

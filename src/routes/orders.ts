@@ -35,12 +35,16 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
     const detail = orderDetail(order);
     // Back from the card page with the result not known yet: no way to pay a second time.
     const confirming = confirmingPayment(req.session, order, deps.clock());
+    // Asked together: one round trip's wait instead of two.
+    const [grants, refunds, invoice] = await Promise.all([
+      accessGrants(deps.db, order.id, req.sessionID), refundsOf(deps.db, order.id), invoiceForOrder(deps.db, order.id),
+    ]);
     res.render('orders/detail.njk', {
       ...detail,
-      accessGrants: await accessGrants(deps.db, order.id, req.sessionID),
+      accessGrants: grants,
       accessEnded: req.query.accessEnded === '1',
-      refunds: await refundsOf(deps.db, order.id),
-      invoice: await invoiceForOrder(deps.db, order.id),
+      refunds,
+      invoice,
       ...(confirming && { cardPayUrl: undefined, canPayAgain: false, canSwitchToAtm: false }),
       confirming,
       payOptions: payOptions(order),

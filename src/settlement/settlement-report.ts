@@ -29,6 +29,17 @@ export interface DayDetail extends DaySummary {
   differences: SettlementDifference[];
 }
 
+/** A page of the day: its lines after a position and its differences after an id, each up to DAY_PAGE. */
+export interface DayPage extends DayDetail {
+  /** Where the next page of lines starts (this page's last position), when more follow. */
+  nextLines: number | undefined;
+  /** Where the next page of differences starts (this page's last id), when more follow. */
+  nextDifferences: number | undefined;
+}
+
+/** Lines, and differences, a page of the day shows: a day of the bank can hold 100,000 of each. */
+export const DAY_PAGE = 100;
+
 /** How many days, yesterday included, the settlement page lists. */
 const LISTED_DAYS = 31;
 
@@ -56,6 +67,7 @@ export async function recentDays(db: Database, now: Date): Promise<DaySummary[]>
   return days.map((day) => summarise(day, byDay.get(day) ?? null));
 }
 
+/** Every line and difference of the day, for its CSV. */
 export async function dayDetail(db: Database, day: string): Promise<DayDetail> {
   const row = await db.settlementDay.findUnique({
     where: { day },
@@ -63,4 +75,27 @@ export async function dayDetail(db: Database, day: string): Promise<DayDetail> {
   });
   const complete = row && row.state !== 'storing' ? row : null;
   return { ...summarise(day, row), lines: complete?.lines ?? [], differences: complete?.differences ?? [] };
+}
+
+/**
+ * A page of the day for the back office: its differences (what needs a person) and its lines, each
+ * a keyset page after the previous page's last, so a late page reads what the first does.
+ */
+export async function dayPage(db: Database, day: string, after: { lines?: number; differences?: number } = {}): Promise<DayPage> {
+  const row = await db.settlementDay.findUnique({ where: { day } });
+  const summary = summarise(day, row);
+  if (summary.state === 'not_fetched') return { ...summary, lines: [], differences: [], nextLines: undefined, nextDifferences: undefined };
+  const [lines, differences] = await Promise.all([
+    db.settlementLine.findMany({ where: { day, position: { gt: after.lines ?? -1 } }, orderBy: { position: 'asc' }, take: DAY_PAGE + 1 }),
+    db.settlementDifference.findMany({ where: { day, id: { gt: after.differences ?? 0 } }, orderBy: { id: 'asc' }, take: DAY_PAGE + 1 }),
+  ]);
+  const shownLines = lines.slice(0, DAY_PAGE);
+  const shownDifferences = differences.slice(0, DAY_PAGE);
+  return {
+    ...summary,
+    lines: shownLines,
+    differences: shownDifferences,
+    nextLines: lines.length > DAY_PAGE ? shownLines.at(-1)!.position : undefined,
+    nextDifferences: differences.length > DAY_PAGE ? shownDifferences.at(-1)!.id : undefined,
+  };
 }

@@ -3,67 +3,69 @@
 // order the bank's lines name, whatever day it was booked on. A row's updatedAt is never a booking
 // day: a later re-check or a partial refund changes the row, not the day its money moved.
 import type { Database } from '../db/prisma';
+import { Prisma } from '../generated/prisma/client';
 import type { ShopBookings, ShopPayment, ShopRefund } from './match';
 import { taipeiDayBounds, taipeiDayOf } from './bank-dates';
 
-/** OrderNos asked about per statement: a day of 100,000 lines stays far below the bind-parameter limit. */
-const ORDER_NOS_PER_QUERY = 5_000;
-
-const paymentFields = {
-  id: true,
-  orderId: true,
-  orderNo: true,
-  payType: true,
-  amount: true,
-  moneyMovements: { where: { kind: 'payment' }, select: { occurredAt: true } },
-} as const;
-const refundFields = { id: true, refundId: true, amount: true, occurredAt: true, payment: { select: { id: true, orderId: true, orderNo: true, payType: true } } } as const;
-
-function inChunks<T>(items: readonly T[], size: number): T[][] {
-  const chunks: T[][] = [];
-  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
-  return chunks;
+// Each side is one statement: the day's movements and the named OrderNos (one array parameter,
+// however many lines the bill has) are a UNION of two index lookups, since an OR of the two could
+// use neither index. Written out in SQL: Prisma's relation filters, a chunk of 5,000 OrderNos at a
+// time, made the planner read most of MoneyMovement for each chunk (10 s for a day of 100,000
+// lines at a million orders).
+interface PaymentRow {
+  paymentId: string;
+  orderId: string;
+  orderNo: string;
+  payType: string;
+  amount: number;
+  collectedAt: Date | null;
 }
 
-/** Rows of several queries, each once. */
-function distinct<T extends { id: string | number }>(lists: readonly T[][]): T[] {
-  return [...new Map(lists.flat().map((row) => [row.id, row])).values()];
+interface RefundRow {
+  refundId: string;
+  paymentId: string;
+  orderId: string;
+  orderNo: string;
+  payType: string;
+  amount: number;
+  occurredAt: Date;
 }
 
-// The day's bookings and those of the orders the lines name are separate queries (an OR of the two
-// could use neither index), the second in chunks of OrderNos.
+/** A time as the columns hold it: UTC, without a zone. */
+const utc = (date: Date) => Prisma.sql`${date.toISOString()}::timestamp(3)`;
+
 export async function loadShopBookings(db: Database, day: string, lineOrderNos: readonly string[]): Promise<ShopBookings> {
   const { start, end } = taipeiDayBounds(day);
-  const during = { gte: start, lt: end };
-  const chunks = inChunks(lineOrderNos, ORDER_NOS_PER_QUERY);
-  const payments = distinct([
-    await db.payment.findMany({ where: { moneyMovements: { some: { kind: 'payment', occurredAt: during } } }, select: paymentFields }),
-    ...(await Promise.all(chunks.map((orderNos) => db.payment.findMany({ where: { orderNo: { in: orderNos } }, select: paymentFields })))),
-  ]);
+  const during = Prisma.sql`"occurredAt" >= ${utc(start)} AND "occurredAt" < ${utc(end)}`;
+  const orderNos = [...lineOrderNos];
+  const payments = await db.$queryRaw<PaymentRow[]>`
+    SELECT p.id AS "paymentId", p."orderId", p."orderNo", p."payType"::text AS "payType", p.amount,
+           (SELECT m."occurredAt" FROM "MoneyMovement" m WHERE m."paymentId" = p.id AND m.kind = 'payment' LIMIT 1) AS "collectedAt"
+    FROM "Payment" p
+    WHERE p.id IN (SELECT "paymentId" FROM "MoneyMovement" WHERE kind = 'payment' AND ${during}
+                   UNION SELECT id FROM "Payment" WHERE "orderNo" = ANY(${orderNos}::text[]))`;
   // Cancelled authorisations are movements too, but no bill lists money that was never captured.
-  const refundsOnly = { kind: 'refund', refund: { kind: 'refund' } } as const;
-  const refunds = distinct([
-    await db.moneyMovement.findMany({ where: { ...refundsOnly, occurredAt: during }, select: refundFields }),
-    ...(await Promise.all(chunks.map((orderNos) => db.moneyMovement.findMany({ where: { ...refundsOnly, payment: { orderNo: { in: orderNos } } }, select: refundFields })))),
-  ]);
+  const refunds = await db.$queryRaw<RefundRow[]>`
+    SELECT m."refundId", m.amount, m."occurredAt", p.id AS "paymentId", p."orderId", p."orderNo", p."payType"::text AS "payType"
+    FROM "MoneyMovement" m JOIN "Refund" r ON r.id = m."refundId" JOIN "Payment" p ON p.id = m."paymentId"
+    WHERE m.kind = 'refund' AND r.kind = 'refund' AND m.id IN (
+      SELECT id FROM "MoneyMovement" WHERE kind = 'refund' AND ${during}
+      UNION SELECT n.id FROM "MoneyMovement" n JOIN "Payment" q ON q.id = n."paymentId" WHERE n.kind = 'refund' AND q."orderNo" = ANY(${orderNos}::text[]))`;
   return {
-    payments: payments.map((p): ShopPayment => {
-      const collected = p.moneyMovements[0];
-      return {
-        paymentId: p.id,
-        orderId: p.orderId,
-        orderNo: p.orderNo,
-        payType: p.payType,
-        amount: p.amount,
-        bookedDay: collected ? taipeiDayOf(collected.occurredAt) : undefined,
-      };
-    }),
+    payments: payments.map((p): ShopPayment => ({
+      paymentId: p.paymentId,
+      orderId: p.orderId,
+      orderNo: p.orderNo,
+      payType: p.payType,
+      amount: p.amount,
+      bookedDay: p.collectedAt ? taipeiDayOf(p.collectedAt) : undefined,
+    })),
     refunds: refunds.map((r): ShopRefund => ({
-      refundId: r.refundId!,
-      paymentId: r.payment.id,
-      orderId: r.payment.orderId,
-      orderNo: r.payment.orderNo,
-      payType: r.payment.payType,
+      refundId: r.refundId,
+      paymentId: r.paymentId,
+      orderId: r.orderId,
+      orderNo: r.orderNo,
+      payType: r.payType,
       amount: r.amount,
       bookedDay: taipeiDayOf(r.occurredAt),
     })),

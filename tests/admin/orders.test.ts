@@ -156,6 +156,24 @@ describe('pages', () => {
     expect(second.text).not.toMatch(/after=[^"]+" rel="next"/);
   });
 
+  it('pages a name many orders share, newest first, the others between them left out', async () => {
+    const m = marker();
+    const start = Date.parse('2026-04-02T04:00:00Z');
+    // 30 orders of one name (a full page is found among the newest orders, the second page is not),
+    // each followed by an order of another name.
+    for (let i = 0; i < 30; i++) {
+      await order({ number: `${m}-${String(i).padStart(2, '0')}`, customerName: `陳${m}怡君`, createdAt: new Date(start + i * 120_000) });
+      await order({ number: `${m}-X${String(i).padStart(2, '0')}`, customerName: `林${m}美玲`, createdAt: new Date(start + i * 120_000 + 60_000) });
+    }
+    const first = await admin.agent.get('/admin/orders').query({ q: `陳${m}怡君` });
+    const rows = [...first.text.matchAll(/data-order-number="([^"]+)"/g)].map((x) => x[1]);
+    expect(rows).toEqual(Array.from({ length: 25 }, (_, i) => `${m}-${String(29 - i).padStart(2, '0')}`));
+    const next = /href="(\/admin\/orders\?q=[^"]+&amp;after=[^"]+)" rel="next"/.exec(first.text);
+    const second = await admin.agent.get(next![1]!.replaceAll('&amp;', '&'));
+    const secondRows = [...second.text.matchAll(/data-order-number="([^"]+)"/g)].map((x) => x[1]);
+    expect(secondRows).toEqual([`${m}-04`, `${m}-03`, `${m}-02`, `${m}-01`, `${m}-00`]);
+  });
+
   it('lists the orders to ship oldest payment first, a page at a time', async () => {
     const m = marker();
     const start = Date.parse('2026-05-01T04:00:00Z');

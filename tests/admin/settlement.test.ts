@@ -76,6 +76,9 @@ describe('the settlement page', () => {
     expect(page.text).toContain('Amount differs');
     expect(page.text).toContain('At the bank, not booked in the shop');
     expect([...page.text.matchAll(/data-testid="settlement-line"/g)]).toHaveLength(3);
+    // A day that fits on one page has no page links.
+    expect(page.text).not.toContain('data-testid="line-pages"');
+    expect(page.text).not.toContain('data-testid="difference-pages"');
     expect(page.text).toContain(matched.orderNo);
 
     const list = await admin.agent.get('/admin/settlement?lang=zh-TW');
@@ -101,6 +104,12 @@ describe('the settlement page', () => {
     expect(rows[0]).toBe('\uFEFFDay,State,Bank payments,Bank payments (TWD),Bank refunds,Bank refunds (TWD),Shop payments,Shop payments (TWD),Shop refunds,Shop refunds (TWD),Differences');
     expect(rows[1]).toBe(`${day},Differences,3,2299,0,0,2,2200,0,0,2`);
     expect(rows[2]).toBe(`${addDays(day, -1)},Not fetched,,,,,,,,,`);
+  });
+
+  it('refuses a page start the page links never make', async () => {
+    for (const query of ['lines=-1', 'lines=x', 'differences=0', 'differences=1.5']) {
+      expect((await admin.agent.get(`/admin/settlement/${day}?${query}`)).status).toBe(400);
+    }
   });
 
   it('does not fetch a day that is not over, and refuses what is not a day', async () => {

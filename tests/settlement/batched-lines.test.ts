@@ -6,7 +6,7 @@ import { createLogger } from '../../src/logger';
 import { taipeiDayBounds } from '../../src/settlement/bank-dates';
 import { fetchSettlementDay, type SettlementDependencies } from '../../src/settlement/settlement-day';
 import { fetchMissingDays } from '../../src/settlement/settlement-job';
-import { dayDetail, recentDays } from '../../src/settlement/settlement-report';
+import { DAY_PAGE, dayDetail, dayPage, recentDays } from '../../src/settlement/settlement-report';
 import { SinopacClient } from '../../src/sinopac/client';
 import { FakeBank } from '../support/fake-bank';
 import { CapturedLogs } from '../support/log-capture';
@@ -72,6 +72,31 @@ describe('a bill stored in batches', () => {
 
     // Stored, the day is not fetched by the job again.
     expect((await fetchMissingDays(deps)).find((o) => o.day === DAY)).toBeUndefined();
+  });
+
+  it('is shown a page of lines and a page of differences at a time, every one on exactly one page', async () => {
+    // 6,000 lines the shop booked none of: as many differences.
+    bank.respond = (_service, message) => bill(String(message.BillDate), dayBill(false).filter((_, n) => n % 2 === 0));
+    await fetchSettlementDay(deps, DAY);
+    const first = await dayPage(database.db, DAY);
+    expect(first.lines.map((l) => l.position)).toEqual(Array.from({ length: DAY_PAGE }, (_, n) => n));
+    expect(first.differences).toHaveLength(DAY_PAGE);
+
+    const positions: number[] = [];
+    const differenceIds: number[] = [];
+    let after: { lines?: number; differences?: number } = {};
+    for (let pages = 0; pages < 100; pages++) {
+      const page = await dayPage(database.db, DAY, after);
+      expect(page.lines.length).toBeLessThanOrEqual(DAY_PAGE);
+      positions.push(...page.lines.map((l) => l.position));
+      differenceIds.push(...page.differences.map((d) => d.id));
+      if (page.nextLines === undefined && page.nextDifferences === undefined) break;
+      after = { lines: page.nextLines ?? Number.MAX_SAFE_INTEGER, differences: page.nextDifferences ?? Number.MAX_SAFE_INTEGER };
+    }
+    expect(positions).toEqual(Array.from({ length: LINES / 2 }, (_, n) => n));
+    const stored = await database.db.settlementDifference.findMany({ where: { day: DAY }, select: { id: true }, orderBy: { id: 'asc' } });
+    expect(differenceIds).toEqual(stored.map((d) => d.id));
+    expect(differenceIds).toHaveLength(LINES / 2);
   });
 
   it('fetched again with a shorter bill keeps only the new lines', async () => {

@@ -1,7 +1,7 @@
 // The background passes' pace with the bank, on a clock the test drives: never more questions a
 // second than allowed, however many are waiting; and a backlog drained pass after pass.
-import { describe, expect, it } from 'vitest';
-import { bankPace, drainPasses, type PaceClock } from '../../src/jobs/bank-pace';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { askPaced, bankPace, drainPasses, QUESTIONS_IN_FLIGHT, type PaceClock } from '../../src/jobs/bank-pace';
 
 /** A clock that moves only when the code under test waits. */
 function drivenClock(): PaceClock & { waits: number[] } {
@@ -39,6 +39,56 @@ describe('bankPace', () => {
     clock.waits.length = 0;
     await pace();
     expect(clock.waits).toEqual([]);
+  });
+});
+
+describe('askPaced', () => {
+  afterEach(() => void vi.useRealTimers());
+
+  /** Questions that each take `tookMs` of the fake clock; when each started, and the most at once. */
+  async function askAll(count: number, tookMs: number, perSecond: number, stopAt?: number) {
+    vi.useFakeTimers();
+    const clock: PaceClock = { now: () => Date.now(), wait: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) };
+    const startedAt: number[] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const asked = askPaced(Array.from({ length: count }, (_, n) => n), bankPace(perSecond, clock), async (n) => {
+      startedAt.push(Date.now());
+      mostInFlight = Math.max(mostInFlight, ++inFlight);
+      await clock.wait(tookMs);
+      inFlight--;
+      return { report: n, stop: n === stopAt };
+    });
+    const begun = Date.now();
+    await vi.runAllTimersAsync();
+    return { reports: await asked, startedAt, mostInFlight, tookMs: Date.now() - begun };
+  }
+
+  const mostStartsInASecond = (startedAt: number[]) =>
+    Math.max(...startedAt.map((at) => startedAt.filter((other) => other >= at && other < at + 1000).length));
+
+  it('keeps a few questions in flight when each is slow, never starting more a second than the rate', async () => {
+    // 300 ms a question: one at a time would be 3.3 a second; the rate allows 20.
+    const { reports, startedAt, mostInFlight, tookMs } = await askAll(200, 300, 20);
+    expect(reports).toEqual(Array.from({ length: 200 }, (_, n) => n));
+    expect(mostInFlight).toBe(QUESTIONS_IN_FLIGHT);
+    expect(mostStartsInASecond(startedAt)).toBeLessThanOrEqual(20);
+    // Bound by the questions in flight: 200 × 300 ms / 4.
+    expect(tookMs).toBeLessThanOrEqual((200 / QUESTIONS_IN_FLIGHT) * 300 + 300);
+  });
+
+  it('is held to the rate when the questions are quick, however many may be in flight', async () => {
+    const { startedAt, tookMs } = await askAll(200, 100, 20);
+    expect(mostStartsInASecond(startedAt)).toBe(20);
+    for (let i = 1; i < startedAt.length; i++) expect(startedAt[i]! - startedAt[i - 1]!).toBeGreaterThanOrEqual(50);
+    expect(tookMs).toBeGreaterThanOrEqual(199 * 50);
+  });
+
+  it('starts no question after one says to stop, and reports only those asked', async () => {
+    const { reports } = await askAll(50, 300, 20, 5);
+    // The fifth's answer came while the next few were already in flight; nothing started after it.
+    expect(reports.slice(0, 6)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(reports.length).toBeLessThanOrEqual(6 + QUESTIONS_IN_FLIGHT - 1);
   });
 });
 
