@@ -6,7 +6,7 @@ import { CONTROL_API_PREFIX } from './control-api';
 import { formatAmount, html, sendPage } from './html';
 import { OPENAPI_PATH } from './openapi';
 import type { SandboxShop } from './options';
-import { AmbiguousOrderError, UnknownOrderError } from './orders';
+import { AmbiguousOrderError, isNotified, UnknownOrderError } from './orders';
 import { taipeiMinute } from './taipei-time';
 import { TEST_CARDS } from './test-cards';
 
@@ -31,7 +31,7 @@ function availableActions(order: OrderView): Action[] {
   const actions: Action[] = [];
   if (order.payStatus === '1A200') actions.push('pay');
   if (order.payStatus === '1A200' || order.payStatus === '1C200') actions.push('expire');
-  if (order.backendUrl && order.payments.length > 0) actions.push('notify');
+  if (order.backendUrl && order.payments.some(isNotified)) actions.push('notify');
   return actions;
 }
 
