@@ -6,7 +6,8 @@ import { drainMailOutbox } from '../../src/mail/deliver';
 import type { MailCatcher } from 'sinopac-sandbox';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
-import { placeOrder } from '../payments/payment-flow-helpers';
+import { payOnCardPage, placeOrder, postReturnForm } from '../payments/payment-flow-helpers';
+import { DECLINED_CARD } from '../support/sandbox-card';
 
 let shop: ShopHarness;
 let catcher: MailCatcher;
@@ -47,8 +48,9 @@ describe("a card order's confirmation", () => {
 
   it('is sent once after the card page closed unpaid, saying the order still waits for its payment', async () => {
     const { order, payment } = await placeOrder(shop, 'card');
-    control().pay({ orderNo: payment.orderNo }, 'declined');
-    await eventually(async () => (await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status === 'failed');
+    // The bank sends no notification for a decline: the shop learns it from the shopper's return.
+    expect((await postReturnForm(await payOnCardPage(payment, DECLINED_CARD))).status).toBe(303);
+    expect((await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status).toBe('failed');
     await drain(minutesLater(5));
     expect(mailsAbout(order.number)).toEqual([]);
     expect((await drain(minutesLater(12))).sent).toBeGreaterThanOrEqual(1);

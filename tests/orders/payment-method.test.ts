@@ -9,7 +9,8 @@ import { AdminBrowser, ADMIN_PASSWORD, ADMIN_USERNAME } from '../support/admin-h
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { startedAttempt } from '../support/started-attempt';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
-import { getWithCookie, placeOrder } from '../payments/payment-flow-helpers';
+import { getWithCookie, payOnCardPage, placeOrder, postReturnForm } from '../payments/payment-flow-helpers';
+import { DECLINED_CARD } from '../support/sandbox-card';
 
 let shop: ShopHarness;
 let catcher: MailCatcher;
@@ -30,11 +31,12 @@ const statusOf = async (id: string) => (await shop.db.payment.findUniqueOrThrow(
 describe("the order's payment method", () => {
   it('is ATM everywhere once a card was declined twice and an ATM transfer paid', async () => {
     const { order, payment: firstCard, cookie } = await placeOrder(shop, 'card');
-    control().pay({ orderNo: firstCard.orderNo }, 'declined');
-    await eventually(async () => (await statusOf(firstCard.id)) === 'failed');
+    // A decline reaches the shop through the shopper's return only: the bank does not notify it.
+    expect((await postReturnForm(await payOnCardPage(firstCard, DECLINED_CARD))).status).toBe(303);
+    expect(await statusOf(firstCard.id)).toBe('failed');
     const secondCard = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'card' });
-    control().pay({ orderNo: secondCard.orderNo }, 'declined');
-    await eventually(async () => (await statusOf(secondCard.id)) === 'failed');
+    expect((await postReturnForm(await payOnCardPage(secondCard, DECLINED_CARD))).status).toBe(303);
+    expect(await statusOf(secondCard.id)).toBe('failed');
 
     const atm = await startedAttempt(shop.attemptDeps, { orderId: order.id, payType: 'atm' });
     // Unpaid, the order's method is the attempt open now.

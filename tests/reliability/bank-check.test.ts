@@ -36,9 +36,9 @@ async function orderQueriesAbout(payment: Payment) {
 }
 
 /** Pays at the bank while every notification is lost: the shop never hears of it by itself. */
-async function payWithEveryNotificationDropped(payment: Payment, outcome: 'approved' | 'declined' = 'approved') {
+async function payWithEveryNotificationDropped(payment: Payment) {
   control().setOrderFaults({ orderNo: payment.orderNo }, { dropFirst: 5 });
-  control().pay({ orderNo: payment.orderNo }, outcome);
+  control().pay({ orderNo: payment.orderNo });
   await eventually(async () => control().deliveries({ orderNo: payment.orderNo }).filter((d) => d.outcome === 'dropped').length === 5);
 }
 

@@ -1,8 +1,9 @@
 // The console tells a developer, in zh-TW and English, how to point a client at the sandbox: the API
-// URL, each shop's ShopNo, hash keys and X-KeyID, the control API and its OpenAPI document; and it
-// stays axe-clean with that section on a desktop and a phone, in real Chromium.
+// URL, each shop's ShopNo, hash keys and X-KeyID, the control API and its OpenAPI document. Keys given
+// to the sandbox may be a real shop's, so only public or generated ones (showKeys) are shown in full.
+// It stays axe-clean with that section on a desktop and a phone, in real Chromium.
 import type { Browser } from 'playwright-core';
-import { silentLogger, startSandbox, type RunningSandbox, type StartSandboxOptions } from 'sinopac-sandbox';
+import { DEMO_SHOP, silentLogger, startSandbox, type RunningSandbox, type StartSandboxOptions } from 'sinopac-sandbox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SinopacClient } from '../../src/sinopac/client';
 import { taipeiDayAfter } from '../../src/time/taipei';
@@ -22,7 +23,7 @@ const KEYED_SHOP = {
 };
 
 const startTestSandbox = (options: Partial<StartSandboxOptions> = {}) =>
-  startSandbox({ shops: [TEST_SHOP, KEYED_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null, ...options });
+  startSandbox({ shops: [TEST_SHOP, KEYED_SHOP, DEMO_SHOP], port: 0, logger: silentLogger, atmAutoPayDelayMs: null, ...options });
 
 let sb: { running: RunningSandbox; close(): Promise<void> };
 beforeAll(async () => {
@@ -45,15 +46,28 @@ describe('the console\'s connection section', () => {
     expect(text).toContain('<code>4999-3700-0002-3145</code> 12/30 880');
   });
 
-  it('lists each shop with its four sandbox hash keys and its X-KeyID when it has one', async () => {
+  it('lists each shop with its X-KeyID when it has one, and the demo shop\'s four public hash keys in full', async () => {
+    const text = section((await getPage(`${sb.running.origin}/console`)).text);
+    for (const shop of [TEST_SHOP, KEYED_SHOP, DEMO_SHOP]) expect(shopBlock(text, shop.shopNo)).toContain(`<code>${shop.shopNo}</code>`);
+    const demo = shopBlock(text, DEMO_SHOP.shopNo);
+    for (const key of ['A1', 'A2', 'B1', 'B2'] as const) expect(demo).toContain(`Hash key ${key}</span></dt><dd><code>${DEMO_SHOP.hashKeys[key]}</code>`);
+    expect(demo).toContain('<span lang="en">Sandbox keys, valid only against this sandbox.</span>');
+    expect(shopBlock(text, KEYED_SHOP.shopNo)).toContain(`<dt>X-KeyID</dt><dd><code>${KEYED_SHOP.keyId}</code>`);
+    expect(shopBlock(text, TEST_SHOP.shopNo)).toContain('<span lang="en">not required</span>');
+  });
+
+  it('shows keys it was given only by their first two characters, saying they are the ones configured', async () => {
+    const page = (await getPage(`${sb.running.origin}/console`)).text.toUpperCase();
+    for (const shop of [TEST_SHOP, KEYED_SHOP]) {
+      for (const key of Object.values(shop.hashKeys)) expect(page).not.toContain(key.toUpperCase());
+    }
     const text = section((await getPage(`${sb.running.origin}/console`)).text);
     for (const shop of [TEST_SHOP, KEYED_SHOP]) {
       const block = shopBlock(text, shop.shopNo);
-      expect(block).toContain(`<code>${shop.shopNo}</code>`);
-      for (const key of ['A1', 'A2', 'B1', 'B2'] as const) expect(block).toContain(`Hash key ${key}</span></dt><dd><code>${shop.hashKeys[key]}</code>`);
+      for (const key of ['A1', 'A2', 'B1', 'B2'] as const) expect(block).toContain(`Hash key ${key}</span></dt><dd><code>${shop.hashKeys[key].slice(0, 2)}…</code>`);
+      expect(block).toContain('這是你設定的金鑰');
+      expect(block).toContain('<span lang="en">These are the keys you configured');
     }
-    expect(shopBlock(text, KEYED_SHOP.shopNo)).toContain(`<dt>X-KeyID</dt><dd><code>${KEYED_SHOP.keyId}</code>`);
-    expect(shopBlock(text, TEST_SHOP.shopNo)).toContain('<span lang="en">not required</span>');
   });
 
   it('gives the public origin, when the sandbox has one, rather than the Host it was opened on', async () => {

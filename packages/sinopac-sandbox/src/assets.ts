@@ -33,6 +33,8 @@ h2 { font-size: 1.1rem; margin: 1.5rem 0 .5rem; }
   padding: 1rem; background: #fafafa; border: 1px solid var(--line); border-radius: 4px; }
 .summary dt { color: var(--muted); }
 .summary dd { margin: 0; word-break: break-all; }
+/* A sentence, not a key or URL: it wraps between words. */
+.summary dd[data-keys] { word-break: normal; overflow-wrap: anywhere; }
 .amount { color: var(--brand); font-size: 1.3rem; font-weight: 700; }
 label { display: block; margin: .75rem 0 .25rem; font-weight: 600; }
 input[type=text], input[type=password], input:not([type]) { width: 100%; padding: .6rem .7rem; font-size: 1.05rem;

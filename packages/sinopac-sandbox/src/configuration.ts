@@ -84,6 +84,7 @@ function configuredShop(entry: ShopEntry): ConfiguredShop {
       hashKeys,
       ...(entry.keyId ? { keyId: entry.keyId } : {}),
       ...(entry.notifyOrigin ? { notifyOrigin: entry.notifyOrigin } : {}),
+      ...(given ? {} : { showKeys: true }),
     },
   };
 }

@@ -6,7 +6,7 @@ import { CONTROL_API_PREFIX } from './control-api';
 import { formatAmount, html, sendPage } from './html';
 import { OPENAPI_PATH } from './openapi';
 import type { SandboxShop } from './options';
-import { AmbiguousOrderError, UnknownOrderError } from './orders';
+import { AmbiguousOrderError, isNotified, UnknownOrderError } from './orders';
 import { taipeiMinute } from './taipei-time';
 import { TEST_CARDS } from './test-cards';
 
@@ -31,7 +31,7 @@ function availableActions(order: OrderView): Action[] {
   const actions: Action[] = [];
   if (order.payStatus === '1A200') actions.push('pay');
   if (order.payStatus === '1A200' || order.payStatus === '1C200') actions.push('expire');
-  if (order.backendUrl && order.payments.length > 0) actions.push('notify');
+  if (order.backendUrl && order.payments.some(isNotified)) actions.push('notify');
   return actions;
 }
 
@@ -51,7 +51,7 @@ function orderRow(order: OrderView) {
 }
 
 export interface ConsoleOptions {
-  /** The shops the sandbox serves, with their keys: sandbox keys, shown so a developer can configure a client. */
+  /** The shops the sandbox serves, with their keys: shown in full only when the shop says so (showKeys). */
   shops: readonly SandboxShop[];
   /** Origin clients reach the sandbox at; defaults to the Host the console was opened on. */
   publicOrigin?: string | undefined;
@@ -61,12 +61,17 @@ export interface ConsoleOptions {
 
 const cardNumber = (digits: string) => digits.replace(/(\d{4})(?=\d)/g, '$1-');
 
+// Keys given to the sandbox may be a real shop's (a developer's .env), and a page must never carry those.
+const masked = (key: string) => `${key.slice(0, 2)}…`;
+const KEYS_SHOWN = html`模擬器的測試金鑰，只在本模擬器有效。<br><span lang="en">Sandbox keys, valid only against this sandbox.</span>`;
+const KEYS_MASKED = html`這是你設定的金鑰，為了安全只顯示前兩碼；請從你的設定檔或環境變數取得完整金鑰。<br><span lang="en">These are the keys you configured: only their first two characters are shown, to keep them off this page; take them from your configuration file or environment.</span>`;
+
 /** How to point a client at the sandbox, in zh-TW and English: the API URL, each shop's keys, the control API. */
 function connectSection(origin: string, shops: readonly SandboxShop[]) {
   return html`<section aria-labelledby="connect-heading" data-testid="console-connect">
 <h2 id="connect-heading">連接你的程式 <span lang="en">· Connect your client</span></h2>
-<p>將 SinoPac 用戶端的 API 網址設為下列網址，並填入商店代號與四組雜湊金鑰。這些是模擬器的測試金鑰，只在本模擬器有效。<br>
-<span lang="en">Set your SinoPac client's API base URL to the URL below, with a shop's ShopNo and its four hash keys. They are sandbox keys, valid only against this sandbox.</span></p>
+<p>將 SinoPac 用戶端的 API 網址設為下列網址，並填入商店代號與四組雜湊金鑰。<br>
+<span lang="en">Set your SinoPac client's API base URL to the URL below, with a shop's ShopNo and its four hash keys.</span></p>
 <dl class="summary">
   <dt>API 網址<br><span lang="en">API base URL</span></dt><dd><code data-testid="api-url">${origin}${BANK_API_BASE_PATH}</code></dd>
   <dt>控制 API<br><span lang="en">Control API</span></dt><dd><code>${origin}${CONTROL_API_PREFIX}</code>：<a href="${OPENAPI_PATH}">OpenAPI 文件 <span lang="en">(OpenAPI document)</span></a></dd>
@@ -74,7 +79,8 @@ function connectSection(origin: string, shops: readonly SandboxShop[]) {
 </dl>
 ${shops.map((shop) => html`<dl class="summary" data-shop-no="${shop.shopNo}">
   <dt>商店代號<br><span lang="en">ShopNo</span></dt><dd><code>${shop.shopNo}</code></dd>
-  ${(['A1', 'A2', 'B1', 'B2'] as const).map((key) => html`<dt>雜湊金鑰 ${key}<br><span lang="en">Hash key ${key}</span></dt><dd><code>${shop.hashKeys[key]}</code></dd>`)}
+  ${(['A1', 'A2', 'B1', 'B2'] as const).map((key) => html`<dt>雜湊金鑰 ${key}<br><span lang="en">Hash key ${key}</span></dt><dd><code>${shop.showKeys ? shop.hashKeys[key] : masked(shop.hashKeys[key])}</code></dd>`)}
+  <dt>金鑰來源<br><span lang="en">About the keys</span></dt><dd data-keys="${shop.showKeys ? 'shown' : 'masked'}">${shop.showKeys ? KEYS_SHOWN : KEYS_MASKED}</dd>
   <dt>X-KeyID</dt><dd>${shop.keyId ? html`<code>${shop.keyId}</code>（每次呼叫 Nonce 與 Order 都須帶入 <span lang="en">— send it on every Nonce and Order call</span>）` : html`不需要 <span lang="en">not required</span>`}</dd>
 </dl>`)}
 </section>`;

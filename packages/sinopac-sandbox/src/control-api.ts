@@ -79,7 +79,7 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
     method: 'post', path: '/orders/:orderNo/pay',
     doc: {
       summary: 'Pay an ATM order now, or approve or decline a card order without the card page',
-      description: 'Answers the payment with what the shop receives for it: for a card order the form the card page has the browser POST to the ReturnURL, and the BackendURL notification, which is sent as after a real payment.',
+      description: 'Answers the payment with what the shop receives for it: for a card order the form the card page has the browser POST to the ReturnURL, and the BackendURL notification, which is sent as after a real payment. A declined card is not notified, as at the bank.',
       query: shopFilterSchema, body: payBodySchema,
       responses: { 200: ['the payment, the order after it, and what the shop is sent', 'PaymentView'], 400: ['invalid body', 'Error'], ...ORDER_ERRORS },
     },
@@ -93,7 +93,7 @@ export const CONTROL_ROUTES: readonly ControlRoute[] = [
   {
     method: 'post', path: '/orders/:orderNo/notify',
     doc: {
-      summary: 'Send the order\'s latest payment result to its BackendURL again, as a new notification',
+      summary: 'Send the order\'s latest successful payment result to its BackendURL again, as a new notification',
       query: shopFilterSchema, responses: { 200: ['the new notification', 'Notification'], ...ORDER_ERRORS },
     },
     handle: (control, req, res) => res.json(control.resendNotification(orderRef(req))),

@@ -78,7 +78,7 @@ export interface PaymentView {
   order: OrderView;
   /** Card orders: the form the card page would have the shopper's browser POST to the ReturnURL (§5.2). */
   returnPost?: { url: string; fields: { ShopNo: string; PayToken: string } };
-  /** The BackendURL notification started for the payment, when the order has a BackendURL. */
+  /** The BackendURL notification started for the payment, when the order has a BackendURL and the payment succeeded. */
   notification?: Notification;
 }
 
@@ -133,7 +133,7 @@ export class SandboxControl {
     const order = this.#find(ref);
     if (!order.backendUrl) throw new ControlError(409, `order ${order.orderNo} has no BackendURL`);
     const notification = this.options.lifecycle.resend(order);
-    if (!notification) throw new ControlError(409, `order ${order.orderNo} has no payment result to notify`);
+    if (!notification) throw new ControlError(409, `order ${order.orderNo} has no payment to notify (a declined card is never notified)`);
     return notification;
   }
 

@@ -12,4 +12,5 @@ export const DEMO_SHOP = {
     B1: '8B2E4F6A1C3D5E70',
     B2: '0A7C9E1B3D5F2468',
   },
+  showKeys: true,
 } as const satisfies SandboxShop;

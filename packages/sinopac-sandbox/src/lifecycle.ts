@@ -2,7 +2,7 @@ import { randomInt } from 'node:crypto';
 import { BankError, describe } from './codes';
 import type { SandboxLogger } from './logger';
 import type { Notification, Notifier } from './notifier';
-import type { Order, OrderBook, PaymentResult } from './orders';
+import { isNotified, type Order, type OrderBook, type PaymentResult } from './orders';
 import { DAY_MS } from './taipei-time';
 import type { Timers } from './timers';
 
@@ -97,10 +97,11 @@ export class Lifecycle {
       if (card.autoBilling) order.paidAt = now;
     }
     this.options.logger.info(`card order ${order.orderNo} of ${order.shopNo} ${charge.approved ? 'approved' : 'declined'}`);
-    const result = charge.approved
-      ? { apType: 'PayOut' as const, status: 'S' as const, description: '', at: now }
-      : { apType: 'PayOut' as const, status: 'F' as const, description: describe('E2701'), at: now };
-    return this.#notify(order, this.options.book.addResult(order, result));
+    const result = this.options.book.addResult(order, charge.approved
+      ? { apType: 'PayOut', status: 'S', description: '', at: now }
+      : { apType: 'PayOut', status: 'F', description: describe('E2701'), at: now });
+    // A decline is not notified (§5.1): the shop learns of it from the ReturnURL's PayToken and OrderPayQuery.
+    return isNotified(result) ? this.#notify(order, result) : result;
   }
 
   expire(order: Order): void {
@@ -137,9 +138,9 @@ export class Lifecycle {
     return refunded;
   }
 
-  /** Pushes the order's latest payment result again; undefined when there is none or no BackendURL. */
+  /** Pushes the order's latest successful payment result again; undefined when there is none or no BackendURL. */
   resend(order: Order): Notification | undefined {
-    const latest = order.results.at(-1);
+    const latest = order.results.findLast(isNotified);
     return latest ? this.#send(order, latest) : undefined;
   }
 

@@ -13,6 +13,11 @@ export interface SandboxShop {
    * of OrderCreate keeps its path and query but gets this origin, for a shop behind NAT or in a container.
    */
   notifyOrigin?: string;
+  /**
+   * Whether the console may show the four keys in full: true only for public keys (the demo shop) and keys
+   * the sandbox generated. Keys given to it may be a real shop's, so by default the console masks them.
+   */
+  showKeys?: boolean;
 }
 
 export interface SandboxOptions {

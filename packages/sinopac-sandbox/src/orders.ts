@@ -7,7 +7,7 @@ import type { OrderCreateRequest, PayType } from './validation';
 // PayStatus codes of the bank spec (docs/sinopac-protocol.md §6) that the sandbox reaches.
 export type PayStatus = '1A200' | '1A250' | '1A400' | '1C200' | '1C250' | '1C300' | '1C350' | '1C351' | '1C400';
 
-/** One payment result the bank can be asked about by its PayToken (OrderPayQuery) and notifies about. */
+/** One payment result the bank can be asked about by its PayToken (OrderPayQuery), and notifies about when it succeeded. */
 export interface PaymentResult {
   payToken: string;
   apType: 'PayOut' | 'CaptureOut';
@@ -15,6 +15,9 @@ export interface PaymentResult {
   description: string;
   at: Date;
 }
+
+/** Whether the bank notifies the BackendURL of a result: a payment or capture, never a declined card (§5.1). */
+export const isNotified = (result: Pick<PaymentResult, 'status'>): boolean => result.status === 'S';
 
 export interface Refund {
   amount: number;

@@ -1,6 +1,7 @@
 // What `npx sinopac-sandbox` serves: the demo shop with nothing configured, several shops from a
 // JSON or YAML file, one shop from the environment; mistakes named by their field; keys generated
-// when not given; a shop's notification origin used by real deliveries; the specification's version.
+// when not given, and shown on the console only then (or for the demo shop); a shop's notification
+// origin used by real deliveries; the specification's version.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { ConfigurationError, loadConfiguration } from '../src/configuration';
 import { DEMO_SHOP } from '../src/demo-shop';
 import { startSandbox, type RunningSandbox } from '../src/server';
 import { SPECIFICATION } from '../src/specification';
+import { getPage } from './support/card-page';
 import { postRaw, SandboxProtocolClient } from './support/sandbox-client';
 import { atmOrder, CapturingLogger, ManualClock, TEST_SHOP } from './support/sandbox-harness';
 import { startReceiver, type Receiver } from './support/sandbox-receiver';
@@ -134,6 +136,45 @@ describe('the environment', () => {
     expect(refusal(() => loadConfiguration([], cwd, { SANDBOX_PORT: 'http' }))).toContain('SANDBOX_PORT');
     expect(refusal(() => loadConfiguration([], cwd, { SINOPAC_HASH_A1: KEYS.A1 }))).toContain('not SINOPAC_SHOP_NO');
     expect(refusal(() => loadConfiguration([], cwd, { SINOPAC_SHOP_NO: 'NA0600_001', SINOPAC_HASH_B1: 'short' }))).toContain('SINOPAC_HASH_B1: 16 hexadecimal digits');
+  });
+});
+
+describe('the console\'s connection section', () => {
+  const keysOnConsole = async (load: ReturnType<typeof loadConfiguration>) => {
+    const running = await startSandbox({ ...load.options, port: 0, logger: new CapturingLogger() });
+    try {
+      return (await getPage(`${running.origin}/console`)).text;
+    } finally {
+      await running.close();
+    }
+  };
+  const block = (page: string, shopNo: string) => new RegExp(`<dl class="summary" data-shop-no="${shopNo}">[\\s\\S]*?</dl>`).exec(page)![0];
+
+  it('shows the keys it generated in full, and only the first two characters of keys it was given', async () => {
+    const config = loadConfiguration([], workingDirectory({ 'sandbox.json': JSON.stringify({ shops: [{ shopNo: 'NA0100_001', hashKeys: KEYS }, { shopNo: 'NA0200_001' }] }) }), {});
+    const [given, generated] = config.shops;
+    expect(given!.shop.showKeys).toBeUndefined();
+    expect(generated!.shop.showKeys).toBe(true);
+    const page = await keysOnConsole(config);
+    for (const key of Object.values(KEYS)) expect(page.toUpperCase()).not.toContain(key);
+    expect(block(page, 'NA0100_001')).toContain(`Hash key A1</span></dt><dd><code>${KEYS.A1.slice(0, 2)}…</code>`);
+    expect(block(page, 'NA0100_001')).toContain('data-keys="masked">這是你設定的金鑰');
+    expect(block(page, 'NA0100_001')).toContain('<span lang="en">These are the keys you configured');
+    for (const [name, key] of Object.entries(generated!.shop.hashKeys)) expect(block(page, 'NA0200_001')).toContain(`Hash key ${name}</span></dt><dd><code>${key}</code>`);
+    expect(block(page, 'NA0200_001')).toContain('data-keys="shown"');
+  });
+
+  it('masks keys from the environment, and shows the demo shop\'s and those it generated for the environment\'s shop', async () => {
+    const cwd = workingDirectory({});
+    const fromEnv = loadConfiguration([], cwd, { SINOPAC_SHOP_NO: 'NA0600_001', SINOPAC_HASH_A1: KEYS.A1, SINOPAC_HASH_A2: KEYS.A2, SINOPAC_HASH_B1: KEYS.B1, SINOPAC_HASH_B2: KEYS.B2 });
+    const envPage = await keysOnConsole(fromEnv);
+    for (const key of Object.values(KEYS)) expect(envPage.toUpperCase()).not.toContain(key);
+    expect(block(envPage, 'NA0600_001')).toContain('data-keys="masked"');
+    const generated = loadConfiguration([], cwd, { SINOPAC_SHOP_NO: 'NA0600_001' });
+    expect(block(await keysOnConsole(generated), 'NA0600_001')).toContain(`<code>${generated.shops[0]!.shop.hashKeys.B2}</code>`);
+    const demoPage = await keysOnConsole(loadConfiguration([], cwd, {}));
+    expect(block(demoPage, DEMO_SHOP.shopNo)).toContain(`<code>${DEMO_SHOP.hashKeys.A2}</code>`);
+    expect(block(demoPage, DEMO_SHOP.shopNo)).toContain('data-keys="shown">模擬器的測試金鑰');
   });
 });
 

@@ -84,6 +84,15 @@ describe('console page', () => {
     expect(second!.json).toEqual(first!.json);
   });
 
+  it('offers no re-send for a declined card, which the bank never notifies', async () => {
+    const declined = await create(cardOrder({ BackendURL: receiver.url }));
+    sb.running.sandbox.control.pay({ orderNo: declined }, 'declined');
+    const page = await getPage(`${sb.running.origin}/console`);
+    const row = new RegExp(`<tr data-order-no="${declined}">[\\s\\S]*?</tr>`).exec(page.text)![0];
+    expect(row).not.toContain('data-action="notify"');
+    expect(row).toContain('<td data-label="通知">—</td>');
+  });
+
   it('shows expiries that fell due since the last look', async () => {
     const orderNo = await create(cardOrder({ CardParam: { AutoBilling: 'Y', ExpMinutes: 1 } }));
     sb.clock.advance(60_000);

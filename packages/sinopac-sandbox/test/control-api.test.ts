@@ -162,15 +162,26 @@ describe('paying through the control API', () => {
     expect(paid.body.tsResultContent).toEqual(message.TSResultContent);
   });
 
-  it('declines a card order: the payment result says F and the link is used up', async () => {
-    const orderNo = await create(cardOrder());
+  it('declines a card order: the payment result says F, the link is used up, and the BackendURL is not notified', async () => {
+    const orderNo = await create(cardOrder({ BackendURL: receiver.url }));
     const declined = await json('POST', `/orders/${orderNo}/pay`, { outcome: 'declined' });
+    const { payToken } = declined.body.payment;
     expect(declined.body.payment.status).toBe('F');
     expect(declined.body.tsResultContent).toMatchObject({ Status: 'F', Description: expect.stringMatching(/^E2701 /) });
+    // The shopper still returns with the PayToken (§5.2), but the bank notifies payments only (§5.1).
+    expect(declined.body.returnPost).toEqual({ url: 'http://127.0.0.1:9/shop/sinopac/return', fields: { ShopNo: TEST_SHOP.shopNo, PayToken: payToken } });
     expect(declined.body.notification).toBeUndefined();
-    const { message } = await sb.client.call('OrderPayQuery', { ShopNo: TEST_SHOP.shopNo, PayToken: declined.body.payment.payToken });
+    expect((await json('GET', `/notifications?orderNo=${orderNo}`)).body).toEqual([]);
+    expect((await json('POST', `/orders/${orderNo}/notify`)).status).toBe(409);
+    const { message } = await sb.client.call('OrderPayQuery', { ShopNo: TEST_SHOP.shopNo, PayToken: payToken });
     expect(message.TSResultContent).toMatchObject({ Status: 'F' });
     expect((await json('POST', `/orders/${orderNo}/pay`, { outcome: 'approved' })).body.code).toBe('E2001');
+    // Another order's payment, notified after it, is the only delivery the receiver gets.
+    const paidNo = await create(atmOrder(sb.clock, { BackendURL: receiver.url }));
+    const paid = await json('POST', `/orders/${paidNo}/pay`);
+    const [only] = await receiver.waitFor(1);
+    expect(only!.json).toEqual({ ShopNo: TEST_SHOP.shopNo, PayToken: paid.body.payment.payToken });
+    expect((await json('GET', '/deliveries')).body.map((d: Message) => d.orderNo)).not.toContain(orderNo);
   });
 
   it('refuses an outcome for an ATM order', async () => {

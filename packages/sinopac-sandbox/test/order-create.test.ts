@@ -69,6 +69,23 @@ describe('OrderCreate', () => {
     }
   });
 
+  it('accepts what the spec accepts in OrderNo and the other text fields: spaces, Chinese text, any other punctuation', async () => {
+    // §4 forbids only ' " and %; 16 Chinese characters and two letters make exactly 50 bytes.
+    const orderNos = [`A B ${newOrderNo()}`, `訂單${newOrderNo()}`, `#&+/?=<>{}~${newOrderNo()}`, `${'訂'.repeat(16)}${newOrderNo().slice(-2)}`];
+    for (const orderNo of orderNos) {
+      const request = cardOrder({
+        OrderNo: orderNo, PrdtName: '咖啡豆 <中焙> & 濾掛 #2', Memo: '週末 配送！', Param1: 'a b&c=d', Param2: '會員 42', Param3: '[x]{y}|\\',
+        ReturnURL: 'http://127.0.0.1:9/shop/回傳?a=1&b=2', BackendURL: 'http://127.0.0.1:9/shop/notify me',
+      });
+      const { message } = await sb.client.call('OrderCreate', request);
+      expect(message, orderNo).toMatchObject({ OrderNo: orderNo, Status: 'S', Description: 'S0000 – 處理成功' });
+      const found = await sb.client.call('OrderQuery', { ShopNo: TEST_SHOP.shopNo, OrderNo: orderNo });
+      expect((found.message.OrderList as Message[]).map((o) => [o.OrderNo, o.PrdtName, o.Memo])).toEqual([[orderNo, request.PrdtName, request.Memo]]);
+      const shown = await fetch(`${sb.running.origin}/__sandbox/orders/${encodeURIComponent(orderNo)}`);
+      expect(((await shown.json()) as Message).orderNo).toBe(orderNo);
+    }
+  });
+
   it('keeps order numbers per shop: the same OrderNo in another shop is no duplicate', async () => {
     const orderNo = newOrderNo();
     expect(resultCode((await sb.client.call('OrderCreate', atmOrder(sb.clock, { OrderNo: orderNo }))).message)).toBe('S0000');
