@@ -15,7 +15,8 @@ let h: EinvoiceHarness;
 let catcher: MailCatcher;
 
 beforeAll(async () => {
-  h = await startEinvoiceHarness({ start: taiwan('2027-01-05 10:00:00'), timeoutMs: 400 });
+  // A lost answer costs this long; generous, so that a loaded machine's slow answer is not taken for one.
+  h = await startEinvoiceHarness({ start: taiwan('2027-01-05 10:00:00'), timeoutMs: 3_000 });
   catcher = await startCatcher();
 });
 
