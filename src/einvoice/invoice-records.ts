@@ -1,6 +1,7 @@
 // Reading invoices for the pages (the order page, My orders, the e-mails, the back office's list
-// and CSV): one order's invoice with its allowances, steps and history, and the invoices in pages,
-// newest first, with keyset paging (no OFFSET: a page costs the same however deep).
+// and CSV): one order's invoice with its allowances, steps and history, a page of orders' invoices
+// at once, and the invoices in pages, newest first, with keyset paging (no OFFSET: a page costs the
+// same however deep).
 import type { Database } from '../db/prisma';
 import type { InvoiceAction, InvoiceOutcome, InvoiceStatus, InvoiceStepKind, InvoiceStepStatus, Prisma } from '../generated/prisma/client';
 import { UNANSWERED_ATTENTION } from './invoice-steps';
@@ -90,6 +91,19 @@ export async function invoiceForOrder(db: Database, orderId: string): Promise<In
     history: invoice.events.map(({ action, outcome, code, message, actor, createdAt }) => ({ action, outcome, code, message, actor, at: createdAt })),
     needsAttention: steps.some((step) => step.needsAttention),
   };
+}
+
+/** What My orders shows of an invoice: its status and, once issued, its number, date and random number. */
+type InvoiceSummary = Pick<InvoiceView, 'id' | 'orderId' | 'status' | 'number' | 'issuedAt' | 'randomNumber' | 'totalTwd' | 'allowedTwd' | 'voidedAt'>;
+
+/** The invoices of many orders in one statement (a page of My orders), by order id; an order without one is absent. */
+export async function invoicesForOrders(db: Database, orderIds: readonly string[]): Promise<Record<string, InvoiceSummary>> {
+  if (orderIds.length === 0) return {};
+  const rows = await db.invoice.findMany({
+    where: { orderId: { in: [...orderIds] } },
+    select: { id: true, orderId: true, status: true, number: true, issuedAt: true, randomNumber: true, totalTwd: true, allowedTwd: true, voidedAt: true },
+  });
+  return Object.fromEntries(rows.map((row) => [row.orderId, row]));
 }
 
 /**

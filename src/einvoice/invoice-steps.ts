@@ -19,6 +19,7 @@ import type { Database } from '../db/prisma';
 import type { InvoiceAction, InvoiceOutcome, InvoiceStep, Prisma } from '../generated/prisma/client';
 import { InvoiceProviderRefused, InvoiceProviderUnavailable, type InvoiceLine, type InvoiceProvider, type IssuedInvoice, type Recipient } from './provider';
 import { canStillVoid } from './void-window';
+import { enqueueMail } from '../mail/outbox';
 
 type Tx = Prisma.TransactionClient;
 
@@ -215,7 +216,23 @@ async function issue(deps: EinvoiceDependencies, step: ClaimedStep, invoice: Inv
       },
     });
     await record(tx, invoice.id, 'issue', found ? 'found' : 'done', { message: held.number });
+    if (!held.voided) await mailNumberIfReceiptWentWithout(tx, order.id);
   });
+}
+
+/**
+ * The payment-received mail carries the invoice's number when it is composed after the invoice is
+ * issued. A receipt a sender already holds or sent may have gone without it, so the number gets a
+ * mail of its own (the outbox's one row per order and kind keeps it to one). Locking the receipt's
+ * row keeps a sender from claiming it until this commits, after which it reads the number; one
+ * claimed just before may carry the number twice, never miss it.
+ */
+async function mailNumberIfReceiptWentWithout(tx: Tx, orderId: string): Promise<void> {
+  const receipts = await tx.$queryRaw<Array<{ composed: boolean }>>`
+    SELECT ("sentAt" IS NOT NULL OR "claimToken" IS NOT NULL) AS "composed" FROM "MailOutbox"
+    WHERE "orderId" = ${orderId} AND "kind" = 'payment_received'
+    FOR UPDATE`;
+  if (receipts.some((receipt) => receipt.composed)) await enqueueMail(tx, { orderId, kind: 'invoice_issued' });
 }
 
 async function credit(deps: EinvoiceDependencies, step: ClaimedStep, invoice: InvoiceWithOrder): Promise<void> {

@@ -22,12 +22,14 @@ export interface MailContentDependencies {
 const grouped = (account: string) => account.replace(/(\d{4})(?=\d)/g, '$1 ');
 
 /**
- * Why a due mail is not sent after all, or undefined when it is owed. Only a card order's
+ * Why a due mail is not sent after all, or undefined when it is owed. A card order's
  * confirmation can stop being owed: it is held while the card page is open (apply-result.ts), and when it
  * comes due the receipt or the cancellation mail has already told the shopper, or an ATM account
- * mail (the shopper switched) has already confirmed the order with everything it would say.
+ * mail (the shopper switched) has already confirmed the order with everything it would say. So can
+ * an invoice's own mail, when the invoice was voided before it went.
  */
 export async function mailNoLongerOwed(db: Database, mail: MailOutbox): Promise<string | undefined> {
+  if (mail.kind === 'invoice_issued') return invoiceMailNoLongerOwed(db, mail.orderId);
   if (mail.kind !== 'order_placed' || !mail.paymentId) return undefined;
   const attempt = await db.payment.findUnique({ where: { id: mail.paymentId }, select: { payType: true } });
   if (attempt?.payType !== 'card') return undefined;
@@ -35,6 +37,12 @@ export async function mailNoLongerOwed(db: Database, mail: MailOutbox): Promise<
   if (order.status !== 'awaiting_payment' && order.status !== 'expired') return `the order is ${order.status}: its own mail told the shopper`;
   const account = await db.mailOutbox.count({ where: { orderId: mail.orderId, kind: 'atm_account_reissued' } });
   return account > 0 ? 'an ATM account mail confirmed the order' : undefined;
+}
+
+/** An invoice voided before its own mail went (a quick full refund): its number is no use to the shopper. */
+async function invoiceMailNoLongerOwed(db: Database, orderId: string): Promise<string | undefined> {
+  const invoice = await db.invoice.findUnique({ where: { orderId }, select: { status: true } });
+  return invoice?.status === 'issued' ? undefined : `the invoice is ${invoice?.status ?? 'gone'}`;
 }
 
 /** The e-invoice as the receipt shows it: the number once issued, else only where it goes. */
@@ -99,6 +107,7 @@ export async function composeMail(deps: MailContentDependencies, mail: MailOutbo
     };
     if (order.invoiceRecipient) view.invoice = await invoiceLines(deps.db, order, locale);
   }
+  if (mail.kind === 'invoice_issued') view.invoice = await invoiceLines(deps.db, order, locale);
   if (mail.kind === 'payment_refunded' && mail.refundId) {
     const refund = await deps.db.refund.findUniqueOrThrow({ where: { id: mail.refundId }, include: { moneyMovement: true, payment: true } });
     // Whole or in part as of this refund, not as of sending: a later refund may have completed it.

@@ -22,7 +22,7 @@ export interface MailView {
   atm?: { bankCode: string; account: string; amount: string; deadline: string };
   /** payment_received. */
   paid?: { amount: string; at: string };
-  /** payment_received of an order with an e-invoice: where it goes and, when already issued, its number, date and random number. */
+  /** payment_received of an order with an e-invoice: where it goes and, when already issued, its number, date and random number; invoice_issued: all of it. */
   invoice?: { recipient: string; number?: string; date?: string; randomNumber?: string };
   /** payment_refunded: how much went back, when, to which method, and whether the order is refunded in full. */
   refund?: { amount: string; at: string; method: string; whole: boolean };
@@ -49,6 +49,7 @@ const TEMPLATE: Record<MailKind, { file: string; subject: string }> = {
   order_cancelled: { file: 'order-cancelled', subject: 'mail.orderCancelled.subject' },
   atm_account_reissued: { file: 'atm-account-reissued', subject: 'mail.atmReissued.subject' },
   payment_refunded: { file: 'payment-refunded', subject: 'mail.refunded.subject' },
+  invoice_issued: { file: 'invoice-issued', subject: 'mail.invoiceIssued.subject' },
 };
 
 export type MailRenderer = (kind: MailKind, view: MailView) => MailContent;

@@ -11,7 +11,7 @@ import { cancelUnpaidOrder } from '../orders/cancel-order';
 import { cancellationOf } from '../fulfilment/fulfilment-states';
 
 import { readInput } from './form-input';
-import { invoiceForOrder } from '../einvoice/invoice-records';
+import { invoiceForOrder, invoicesForOrders } from '../einvoice/invoice-records';
 import { noStore } from './no-store';
 
 const accessGrantParams = z.object({ grantId: z.uuid() });
@@ -24,9 +24,9 @@ export function orderRoutes(deps: PaymentAttemptDependencies): Router {
   router.get('/orders', async (req, res) => {
     const { before } = readInput(myOrdersPage, req.query);
     const page = await listShopperOrders(deps.db, viewerOf(req), before);
-    // An invoice exists only for an order paid with an invoice choice; a page holds at most 20 orders.
+    // An invoice exists only for an order paid with an invoice choice.
     const invoiced = page.orders.filter((order) => order.invoiceRecipient && order.paidAt);
-    const invoices = Object.fromEntries(await Promise.all(invoiced.map(async (order) => [order.id, await invoiceForOrder(deps.db, order.id)] as const)));
+    const invoices = await invoicesForOrders(deps.db, invoiced.map((order) => order.id));
     res.render('orders/list.njk', { ...page, before, invoices });
   });
 

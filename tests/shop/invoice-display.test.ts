@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order, Product } from '../../src/generated/prisma/client';
 import { composeMail } from '../../src/mail/mail-content';
+import { invoicesForOrders } from '../../src/einvoice/invoice-records';
 import { createOrderLinks } from '../../src/orders/order-link';
 import { createMailRenderer } from '../../src/mail/templates';
 import { defaultCatalogs, mergeCatalogs } from '../../src/i18n/translate';
@@ -110,5 +111,37 @@ describe('the e-invoice on the shopper\'s pages', () => {
     expect(after.text).toContain(`開立時間: ${zh(ISSUED_AT)} （台灣時間）`);
     expect(after.html).toContain('AB10000002');
     expect(after.text).not.toContain('稍後開立');
+  });
+
+  it('shows each order\'s own invoice line in My orders, read for the whole page at once', async () => {
+    const shopper = new Shopper(shop.app);
+    const orders: Order[] = [];
+    for (const details of [{ invoiceRecipient: 'company', invoiceTaxId: '53212539', invoiceCompanyName: '豐收商行' }, {}, { invoiceRecipient: 'donation', invoiceCharity: '919' }, {}]) {
+      await shopper.addToCart(tea.id, 1);
+      const res = await shopper.checkout({ payType: 'atm', ...details });
+      expect(res.status).toBe(303);
+      orders.push(await shop.db.order.findUniqueOrThrow({ where: { id: /\/orders\/([0-9a-f-]+)$/.exec(res.headers.location!)![1]! } }));
+    }
+    const [issued, refused, queued, unpaid] = orders as [Order, Order, Order, Order];
+    for (const order of [issued, refused, queued]) await paid(order);
+    await createInvoice(shop.db, issued, { status: 'issued', number: 'AB10000003', issuedAt: ISSUED_AT, randomNumber: '1234' });
+    await createInvoice(shop.db, refused, { status: 'refused', refused: { code: 'X', message: 'no' } });
+    await createInvoice(shop.db, queued, { status: 'issued', number: 'AB10000004', issuedAt: ISSUED_AT, randomNumber: '5678' });
+    await shop.db.invoice.update({ where: { orderId: queued.id }, data: { status: 'pending', number: null } });
+
+    const found = await invoicesForOrders(shop.db, orders.map((order) => order.id));
+    expect(Object.keys(found).sort()).toEqual([issued.id, refused.id, queued.id].sort());
+    expect(found[issued.id]).toMatchObject({ orderId: issued.id, status: 'issued', number: 'AB10000003', randomNumber: '1234', issuedAt: ISSUED_AT });
+    expect(await invoicesForOrders(shop.db, [])).toEqual({});
+
+    const list = (await shopper.agent.get('/orders?lang=zh-TW')).text;
+    const lineOf = (order: Order) => {
+      const card = list.split('data-testid="order-card"').find((part) => part.includes(`data-order-number="${order.number}"`))!;
+      return /data-testid="order-invoice-line">([^]*?)<\/dd>/.exec(card)?.[1];
+    };
+    expect(lineOf(issued)).toBe('<span class="font-monospace">AB10000003</span> · 已開立');
+    expect(lineOf(refused)).toBe('待開立 · 會員載具');
+    expect(lineOf(queued)).toBe('待開立 · 捐贈 919');
+    expect(lineOf(unpaid)).toBe('待開立 · 會員載具');
   });
 });

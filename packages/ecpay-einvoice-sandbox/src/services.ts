@@ -24,6 +24,9 @@ export const KNOWN_LOVE_CODES: Record<string, string> = {
   '876': '財團法人心路社會福利基金會',
   '8585': '財團法人台灣兒童暨家庭扶助基金會',
   '25885': '財團法人伊甸社會福利基金會',
+  // The shop's checkout offers these two as one tap, under these names.
+  '88888': '中華民國兒童癌症基金會',
+  '2085': '台灣兒童暨家庭扶助基金會（北台南家扶中心）',
 };
 
 /** Mobile barcodes CheckBarcode answers IsExist N for; every other well-formed barcode exists. */

@@ -71,6 +71,8 @@ describe('CheckLoveCode', () => {
     ['876', '財團法人心路社會福利基金會'],
     ['8585', '財團法人台灣兒童暨家庭扶助基金會'],
     ['25885', '財團法人伊甸社會福利基金會'],
+    ['88888', '中華民國兒童癌症基金會'],
+    ['2085', '台灣兒童暨家庭扶助基金會（北台南家扶中心）'],
   ])('knows %s, %s', async (LoveCode, OrganName) => {
     expect((await client.call('CheckLoveCode', { LoveCode })).data).toEqual({ RtnCode: 1, RtnMsg: '執行成功', IsExist: 'Y', OrganName });
   });
