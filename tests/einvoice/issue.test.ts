@@ -10,7 +10,7 @@ import { payOrder, placeOrder, startEinvoiceHarness, taiwan, type EinvoiceHarnes
 let h: EinvoiceHarness;
 
 beforeAll(async () => {
-  h = await startEinvoiceHarness({ start: taiwan('2027-01-05 10:00:00'), timeoutMs: 400 });
+  h = await startEinvoiceHarness({ start: taiwan('2027-01-05 10:00:00'), timeoutMs: 3_000 });
 });
 
 afterAll(async () => {

@@ -37,7 +37,7 @@ beforeAll(async () => {
     EINVOICE_MERCHANT_ID: STAGE_MERCHANT.merchantId,
     EINVOICE_HASH_KEY: STAGE_MERCHANT.hashKey,
     EINVOICE_HASH_IV: STAGE_MERCHANT.hashIV,
-    EINVOICE_TIMEOUT_MS: '1000',
+    EINVOICE_TIMEOUT_MS: '3000',
   };
   shops = await Promise.all([startShopProcess(env), startShopProcess(env)]);
 }, 120_000);
