@@ -7,7 +7,7 @@ import type { MailCatcher } from 'sinopac-sandbox';
 import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harness';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { payOnCardPage, placeOrder, postReturnForm } from '../payments/payment-flow-helpers';
-import { DECLINED_CARD } from '../support/sandbox-card';
+import { DECLINED_CARD } from '../../packages/sinopac-sandbox/test/support/card-page';
 
 let shop: ShopHarness;
 let catcher: MailCatcher;

@@ -3,7 +3,7 @@
 // attempt stays in the back office.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { productNameForBank } from '../../src/sinopac/product-name';
-import { getPage } from '../support/sandbox-card';
+import { getPage } from '../../packages/sinopac-sandbox/test/support/card-page';
 import { startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { getWithCookie, placeOrder } from '../payments/payment-flow-helpers';
 

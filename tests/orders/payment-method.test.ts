@@ -10,7 +10,7 @@ import { closeSenders, deliveryDeps, startCatcher } from '../support/mail-harnes
 import { startedAttempt } from '../support/started-attempt';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { getWithCookie, payOnCardPage, placeOrder, postReturnForm } from '../payments/payment-flow-helpers';
-import { DECLINED_CARD } from '../support/sandbox-card';
+import { DECLINED_CARD } from '../../packages/sinopac-sandbox/test/support/card-page';
 
 let shop: ShopHarness;
 let catcher: MailCatcher;

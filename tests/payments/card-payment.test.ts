@@ -1,6 +1,6 @@
 // Card payments end to end: the shop and the sandbox on loopback ports, a real database.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { APPROVED_CARD, DECLINED_CARD } from '../support/sandbox-card';
+import { APPROVED_CARD, DECLINED_CARD } from '../../packages/sinopac-sandbox/test/support/card-page';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { getWithCookie, hiddenField, payOnCardPage, placeOrder, postReturnForm } from './payment-flow-helpers';
 

@@ -2,7 +2,7 @@
 // order and number the bank may use, plus what an attacker or a broken bank may send.
 import { randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { APPROVED_CARD } from '../support/sandbox-card';
+import { APPROVED_CARD } from '../../packages/sinopac-sandbox/test/support/card-page';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 import { DEMO_SHOP } from 'sinopac-sandbox';
 import { getWithCookie, notify, payOnCardPage, placeOrder, postReturnForm } from './payment-flow-helpers';

@@ -2,7 +2,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Payment } from '../../src/generated/prisma/client';
 import { startedAttempt } from '../support/started-attempt';
-import { getPage, parseForm, submitCardForm, type ParsedForm } from '../support/sandbox-card';
+import { getPage, parseForm, submitCardForm, type ParsedForm } from '../../packages/sinopac-sandbox/test/support/card-page';
 import { createOrder, createProduct } from '../support/shop-fixtures';
 import type { ShopHarness } from '../support/shop-harness';
 

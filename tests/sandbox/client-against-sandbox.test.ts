@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SinopacClient } from '../../src/sinopac/client';
 import { SinopacBusinessError, SinopacTransportError } from '../../src/sinopac/errors';
 import { taipeiDayAfter } from '../../src/time/taipei';
-import { APPROVED_CARD, getPage, parseForm, submitCardForm } from '../support/sandbox-card';
+import { APPROVED_CARD, getPage, parseForm, submitCardForm } from '../../packages/sinopac-sandbox/test/support/card-page';
 
 const TEST_SHOP = {
   shopNo: 'TS0001_001',

@@ -10,7 +10,7 @@ import { taipeiDayAfter } from '../../src/time/taipei';
 import { expectAccessible } from '../support/axe';
 import { browserAvailable, launchChromium } from '../support/browser';
 import { DESKTOP, horizontalFit, PHONE } from '../support/browser-shop';
-import { getPage } from '../support/sandbox-card';
+import { getPage } from '../../packages/sinopac-sandbox/test/support/card-page';
 
 const TEST_SHOP = {
   shopNo: 'TS0001_001',

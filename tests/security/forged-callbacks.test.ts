@@ -10,7 +10,7 @@ import { NOTIFY_PATH, RETURN_PATH } from '../../src/routes/payment-callbacks';
 import { DEMO_SHOP } from 'sinopac-sandbox';
 import { createCallbackScreening, parseAllowList } from '../../src/web/callback-screening';
 import { payOnCardPage, placeOrder } from '../payments/payment-flow-helpers';
-import { APPROVED_CARD } from '../support/sandbox-card';
+import { APPROVED_CARD } from '../../packages/sinopac-sandbox/test/support/card-page';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';
 
 const BUDGET = 5;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEMO_SHOP } from 'sinopac-sandbox';
 import { hashId } from '../../src/sinopac/crypto';
 import { CapturedLogs, CapturedSandboxLogs } from '../support/log-capture';
-import { APPROVED_CARD, getPage, parseForm, submitCardForm } from '../support/sandbox-card';
+import { APPROVED_CARD, getPage, parseForm, submitCardForm } from '../../packages/sinopac-sandbox/test/support/card-page';
 import { Shopper } from '../support/shop-app';
 import { createProduct } from '../support/shop-fixtures';
 import { eventually, startShopHarness, type ShopHarness } from '../support/shop-harness';

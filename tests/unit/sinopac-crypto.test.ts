@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   decryptMessage, encryptMessage, hashId, ivFromNonce, sign, signString, SinopacCryptoError,
 } from '../../src/sinopac/crypto';
-import { phpJsonEncode } from '../support/php-json';
+import { phpJsonEncode } from '../../packages/sinopac-sandbox/test/support/php-json';
 
 type Keys = { A1: string; A2: string; B1: string; B2: string };
 interface RequestCase {

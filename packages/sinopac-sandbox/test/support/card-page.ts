@@ -16,7 +16,7 @@ export const APPROVED_CARD = { CardNo: '4999-3700-0002-3145', CardExpiry: '12/30
 export const DECLINED_CARD = { CardNo: '4000 0000 0000 0002', CardExpiry: '11/29', CardCVV: '123' };
 
 const ENTITIES: Record<string, string> = { '&amp;': '&', '&lt;': '<', '&gt;': '>', '&quot;': '"', '&#39;': "'" };
-const decodeEntities = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]!);
+export const decodeEntities = (text: string) => text.replace(/&(amp|lt|gt|quot|#39);/g, (entity) => ENTITIES[entity]!);
 
 function attribute(tag: string, name: string): string | undefined {
   const match = new RegExp(`\\s${name}="([^"]*)"`).exec(tag);
