@@ -51,7 +51,8 @@ afterAll(async () => {
 
 describe('e-invoices from two shop processes', () => {
   it('issues each paid order\'s invoice once, a lost answer included', { timeout: 150_000 }, async () => {
-    for (const shop of shops) expect(shop.output()).toContain(`E-invoices: ECPay at ${simulator.apiUrl}`);
+    // Said after "open at", which is all a started shop process waits for.
+    for (const shop of shops) await eventually(async () => shop.output().includes(`E-invoices: ECPay at ${simulator.apiUrl}`));
     const clock = () => new Date();
     // Paying from this process: the shops hear of it only through the database.
     const deps = { db, clock, logger: SILENT, provider: new EcpayProvider({ apiUrl: simulator.apiUrl, ...STAGE_MERCHANT, timeoutMs: 5_000, clock }) };
