@@ -31,8 +31,8 @@ import { EcpayProvider } from './einvoice/ecpay/ecpay-provider';
 import { isEcpayStageHost } from './einvoice/ecpay/stage';
 import type { EinvoicePageSettings } from './checkout/invoice-choice';
 import { listenForInvoiceSteps } from './einvoice/invoice-queue';
+import { EINVOICE_JOB, einvoiceJob } from './einvoice/invoice-steps';
 import type { InvoiceProvider } from './einvoice/provider';
-import { EINVOICE_JOB, einvoiceJob } from './jobs/einvoice-job';
 
 // The bank's hosted card and WebATM pages live on other hosts than its API (docs/sinopac-protocol.md §4.2).
 const BANK_PAGE_ORIGINS = ['https://*.sinopac.com'];

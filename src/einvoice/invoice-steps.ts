@@ -19,6 +19,7 @@ import type { Database } from '../db/prisma';
 import type { InvoiceAction, InvoiceOutcome, InvoiceStep, Prisma } from '../generated/prisma/client';
 import { InvoiceProviderRefused, InvoiceProviderUnavailable, type InvoiceLine, type InvoiceProvider, type IssuedInvoice, type Recipient } from './provider';
 import { canStillVoid } from './void-window';
+import type { ScheduledJob } from '../jobs/job-queue';
 import { enqueueMail } from '../mail/outbox';
 
 type Tx = Prisma.TransactionClient;
@@ -68,6 +69,16 @@ export interface StepsReport {
   done: number;
   unanswered: number;
   refused: number;
+}
+
+export const EINVOICE_JOB = 'einvoice';
+
+/**
+ * The job every instance of the shop schedules on the shared queue: one pass over the due steps per
+ * slot, and one more whenever a commit wrote a step (listenForInvoiceSteps) or a retry was due sooner.
+ */
+export function einvoiceJob(deps: EinvoiceDependencies, settings?: StepSettings): ScheduledJob {
+  return { name: EINVOICE_JOB, kickable: true, run: () => runDueInvoiceSteps(deps, settings) };
 }
 
 /** Batches one pass may claim: a step done can make the next step of its invoice due at once. */

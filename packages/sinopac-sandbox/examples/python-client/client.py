@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """A shop's payment flows against a SinoPac 豐收款 API, run as an outside integrator would.
 
-Written from PROTOCOL.md (§ numbers below) and the sandbox's public documentation (docs/sandbox.md,
+Written from PROTOCOL.md (§ numbers below) and the sandbox's public documentation (the package README,
 CONTROL-API.md, /openapi.json). Prints `ok <n> <step>: ...` per step and exits 1 at the first failure.
 """
 
