@@ -142,7 +142,10 @@ export async function runShop(config: Config): Promise<void> {
   const sessions = createSessionStore(databaseServer.url, logger);
   const products = await startProductCache({ db, databaseUrl: databaseServer.url, logger });
   const clock = () => new Date();
+  const einvoicing = await connectEinvoicing(config, clock, say);
   const server = createServer();
+  // Nothing is awaited from here until the app takes the server's requests: a connection accepted
+  // in between would be left without an answer.
   const port = await listen(server, config.port, config.host);
   // Where this machine reaches the shop: loopback when it listens on every address.
   const localHost = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -151,7 +154,6 @@ export async function runShop(config: Config): Promise<void> {
   // Outside production a per-start secret is enough: sessions only need to outlive one run.
   const sessionSecret = config.sessionSecret ?? randomBytes(32).toString('hex');
 
-  const einvoicing = await connectEinvoicing(config, clock, say);
   // The bank check, the ATM expiry, the daily settlement, the mail outbox and the e-invoices, shared with every other instance on this database.
   const jobs = createJobQueue({
     databaseUrl: databaseServer.url,
