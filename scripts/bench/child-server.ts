@@ -47,7 +47,8 @@ export async function startChildServer(options: {
   const deadline = Date.now() + START_TIMEOUT_MS;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${options.name} exited with ${child.exitCode} while starting; see ${options.logFile}`);
-    const healthy = await fetch(`${baseUrl}/healthz`).then((res) => res.ok, () => false);
+    // Bounded: a request the child accepts and never answers must not stall the bench.
+    const healthy = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(2_000) }).then((res) => res.ok, () => false);
     if (healthy) break;
     if (Date.now() > deadline) {
       child.kill('SIGKILL');

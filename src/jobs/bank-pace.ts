@@ -33,10 +33,11 @@ export function bankPace(perSecond: number, clock: PaceClock = realPaceClock): B
   };
 }
 
-// A question costs the shop about 100 ms (a nonce, the question, applying the answer): asked one
-// after another, a pass could never reach the pace. A few at once let the pace be the limit, while
-// the bank still sees no more than the pace's starts a second.
-export const QUESTIONS_IN_FLIGHT = 4;
+// A question takes 100–400 ms (a nonce, the question, applying the answer; more on a busy server):
+// asked one after another, a pass could never reach the pace, and with four at once a busy server
+// fell short of it. Eight let the pace be the limit, while the bank still sees no more than the
+// pace's starts a second.
+export const QUESTIONS_IN_FLIGHT = 8;
 
 /**
  * Asks about every item, at most `inFlight` at once, each start waiting for the pace. Once an
