@@ -68,6 +68,11 @@ export default defineConfig({
           include: ['tests/**/*.test.ts'],
           exclude: [...configDefaults.exclude, ...unitTests],
           globalSetup: ['tests/support/global-setup.ts'],
+          // A worker runs its files one after another in one module graph instead of importing the
+          // shop's modules (Prisma's client, the app) again for every file, which took about as long
+          // as many a file's tests. Each file still has its own database, servers and browser; no
+          // integration test mocks modules, fakes timers or changes the environment.
+          isolate: false,
         },
       },
       'packages/*/vitest.config.mts',

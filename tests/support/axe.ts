@@ -27,7 +27,7 @@ export function axeViolations(page: Page): Promise<AxeViolation[]> {
   return run;
 }
 
-// axe's answer for each state of a page already checked in this test file. A browser file loads the
+// axe's answer for each state of a page already checked by this worker. A browser file loads the
 // same pages again and again (the catalog, a product, the cart on the way to every checkout) and
 // checks a page on load and again where the test stops on it; axe's answer depends only on what it
 // is shown, so a state seen before gets the answer axe gave it, and only a new state is run. An
