@@ -18,11 +18,13 @@ const unitTests = [
 // The files that take longest (each 15 s or more on two cores), longest first. On two workers the run
 // lasts at least as long as its last file, so these start first and the short files fill in beside
 // them; vitest's own order (by the durations it cached, or by file size on a fresh clone, as in CI)
-// put files like the two-process e-invoice test near the end. A file missing here only starts later.
+// put files like the two-process e-invoice test near the end. That test mostly waits (30 s for a
+// lost answer's retry), so it runs beside the busiest browser file rather than the next browser
+// file. A file missing here only starts later.
 const LONG_FILES = [
   'tests/browser/shopper-experience.test.ts',
-  'tests/browser/checkout-invoice.test.ts',
   'tests/einvoice/two-shop-processes.test.ts',
+  'tests/browser/checkout-invoice.test.ts',
   'tests/browser/back-office-pages.test.ts',
   'tests/deploy/production-install.test.ts',
   'tests/admin/login.test.ts',
