@@ -36,8 +36,9 @@ const checked = new Map<string, Promise<AxeViolation[] | undefined>>();
 
 /**
  * Everything of the page's state that axe's rules can see: the address, the window (size, pixel
- * ratio, touch, scroll), the markup, what the form controls hold and where the focus is. The
- * hidden fields' values (form tokens, different in every browser profile) are left out: no rule reads them.
+ * ratio, touch, scroll), the markup, what the form controls hold and where the focus is (the pages
+ * tested have no frames or shadow roots, whose insides the markup would not show). The hidden
+ * fields' values (form tokens, different in every browser profile) are left out: no rule reads them.
  */
 function pageState(): string {
   const markup = document.documentElement.cloneNode(true) as HTMLElement;
