@@ -62,7 +62,8 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: unitTests } },
+      // Without isolation, as the integration project below: the one unit file that fakes timers puts them back after each test.
+      { extends: true, test: { name: 'unit', include: unitTests, isolate: false } },
       {
         extends: true,
         test: {
