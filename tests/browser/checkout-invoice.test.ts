@@ -70,7 +70,7 @@ async function checkPage(page: Page): Promise<void> {
   expect(rows, 'invoice choices under 44 px tall').toEqual([]);
 }
 
-describe.skipIf(!browserAvailable)('the e-invoice choice at checkout', { timeout: 240_000 }, () => {
+describe.skipIf(!browserAvailable)('the e-invoice choice at checkout', { timeout: 240_000, concurrent: true }, () => {
   let env: BrowserShop;
   beforeAll(async () => {
     env = await startBrowserShop();

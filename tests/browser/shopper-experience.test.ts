@@ -32,7 +32,7 @@ async function checkPage(page: Page): Promise<void> {
   expect(await smallTapTargets(page), `small tap targets on ${new URL(page.url()).pathname}`).toEqual([]);
 }
 
-describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120_000 }, () => {
+describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120_000, concurrent: true }, () => {
   let env: BrowserShop;
 
   beforeAll(async () => {
