@@ -1,14 +1,15 @@
 // Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
 // the first payment attempt is started. The order, its stock and its first attempt are written in
 // one transaction, then the attempt goes to the bank (payments/start-attempt.ts).
-import { randomInt } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { Locale } from '../i18n/locales';
-import type { PayType, Prisma } from '../generated/prisma/client';
-import { createAtBank, openFirstAttempt, type OpenedAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
+import type { Database } from '../db/prisma';
+import type { PayType, Payment, Prisma } from '../generated/prisma/client';
+import { createAtBank, newAttemptColumns, type OpenedAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
 import type { Cart } from '../cart/cart';
 import { consumeCheckoutToken } from './checkout-token';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
-import { atmTakes } from '../sinopac/shop-bank';
+import { atmTakes, prepareCreateAtBank } from '../sinopac/shop-bank';
 import { shippingFeeTwd } from '../cart/shipping';
 import type { DeliveryAddress } from './checkout-form';
 import { invoiceColumns, type InvoiceChoice } from './invoice-choice';
@@ -55,11 +56,15 @@ class OrderRefused extends Error {
   }
 }
 
-export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput): Promise<PlaceOrderResult> {
+export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput, hooks: PlaceOrderHooks = {}): Promise<PlaceOrderResult> {
   const now = deps.clock();
+  const priced = await priceOrder(deps.db, input);
+  // Asked for before the order is written, so that the bank's first round trip overlaps ours; a
+  // repeated form or stock sold meanwhile leaves it unused, which costs nothing.
+  const bank = 'outcome' in priced ? undefined : prepareCreateAtBank(deps.sinopac);
   let opened: OpenedAttempt | undefined;
   try {
-    opened = await deps.db.$transaction((tx) => createOrder(tx, now, input));
+    opened = await deps.db.$transaction((tx) => createOrder(tx, now, input, priced));
   } catch (error) {
     if (error instanceof OrderRefused) return error.result;
     throw error;
@@ -69,8 +74,13 @@ export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceO
     return { outcome: 'already_placed', latestOrderId: latest?.id };
   }
   const orderId = opened.order.id;
-  const started = await createAtBank(deps, opened, now);
+  const [started] = await Promise.all([createAtBank(deps, opened, now, bank), hooks.placed?.()]);
   return { outcome: 'placed', orderId, next: nextPage(deps, orderId, started) };
+}
+
+export interface PlaceOrderHooks {
+  /** Run once the order is written, while its attempt goes to the bank: the session forgets the cart. */
+  placed?: () => Promise<void>;
 }
 
 /**
@@ -85,12 +95,22 @@ function nextPage(deps: PaymentAttemptDependencies, orderId: string, started: St
   return `/orders/${orderId}`;
 }
 
-async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput): Promise<OpenedAttempt | undefined> {
-  if (!(await consumeCheckoutToken(tx, input.sessionId, input.checkoutToken))) return undefined;
+interface PricedOrder {
+  lines: Array<{ productId: number; quantity: number; unitPriceTwd: number; nameZh: string; nameEn: string }>;
+  totalTwd: number;
+  shippingTwd: number;
+}
 
+// Read before the order's transaction: under READ COMMITTED each statement sees the prices as of
+// its own start, inside the transaction or not, and the stock is checked by the reservation itself.
+async function priceOrder(db: Database, input: PlaceOrderInput): Promise<PricedOrder | Refusal> {
   const ids = input.cart.map((item) => item.productId);
-  const products = await tx.product.findMany({ where: { id: { in: ids }, status: 'active' } });
-  if (input.cart.length === 0 || products.length !== new Set(ids).size) throw new OrderRefused({ outcome: 'cart_unavailable' });
+  if (ids.length === 0) return { outcome: 'cart_unavailable' };
+  const products = await db.product.findMany({
+    where: { id: { in: ids }, status: 'active' },
+    select: { id: true, priceTwd: true, nameZh: true, nameEn: true },
+  });
+  if (products.length !== new Set(ids).size) return { outcome: 'cart_unavailable' };
   const byId = new Map(products.map((product) => [product.id, product]));
   const lines = input.cart.map(({ productId, quantity }) => {
     const product = byId.get(productId)!;
@@ -99,7 +119,15 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
   const itemsTwd = lines.reduce((sum, line) => sum + line.unitPriceTwd * line.quantity, 0);
   const shippingTwd = shippingFeeTwd(itemsTwd);
   const totalTwd = itemsTwd + shippingTwd;
-  if (input.payType === 'atm' && !atmTakes(totalTwd)) throw new OrderRefused({ outcome: 'over_atm_limit' });
+  if (input.payType === 'atm' && !atmTakes(totalTwd)) return { outcome: 'over_atm_limit' };
+  return { lines, totalTwd, shippingTwd };
+}
+
+async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput, priced: PricedOrder | Refusal): Promise<OpenedAttempt | undefined> {
+  // A form already used is told so before anything about its cart: the cart was emptied by its order.
+  if (!(await consumeCheckoutToken(tx, input.sessionId, input.checkoutToken))) return undefined;
+  if ('outcome' in priced) throw new OrderRefused(priced);
+  const { lines, totalTwd, shippingTwd } = priced;
 
   // Reserved now, for as long as the order waits for its payment; two shoppers cannot both take the last one.
   try {
@@ -109,22 +137,35 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
     throw error;
   }
 
-  const order = await tx.order.create({
-    data: {
-      number: newOrderNumber(now),
-      ownerToken: input.shopperId,
-      customerName: input.customer.name,
-      email: input.customer.email,
-      phone: input.customer.phone,
-      locale: input.locale,
-      payType: input.payType,
-      totalTwd,
-      shippingTwd,
-      ...input.delivery,
-      ...invoiceColumns(input.invoice),
-      lines: { create: lines },
-    },
-    select: { id: true, number: true, locale: true, payType: true, totalTwd: true },
-  });
-  return openFirstAttempt(tx, { ...order, lines }, now);
+  const order = { id: randomUUID(), number: newOrderNumber(now), locale: input.locale, payType: input.payType, totalTwd, lines };
+  const attempt = { id: randomUUID(), ...newAttemptColumns(order, input.payType, now) };
+  const invoice = invoiceColumns(input.invoice);
+  const { customer, delivery } = input;
+  // The order, its lines and its first attempt in one statement (through the query builder they
+  // took four round trips); the lines keep the cart's order, which their ids record.
+  const [payment] = await tx.$queryRaw<Payment[]>`
+    WITH placed AS (
+      INSERT INTO "Order" ("id", "number", "ownerToken", "customerName", "email", "phone", "locale", "payType", "totalTwd", "shippingTwd",
+        "recipientName", "recipientPhone", "postcode", "city", "district", "street",
+        "invoiceRecipient", "invoiceCarrierNumber", "invoiceTaxId", "invoiceCompanyName", "invoiceDonationCode", "createdAt", "updatedAt")
+      VALUES (${order.id}, ${order.number}, ${input.shopperId}, ${customer.name}, ${customer.email}, ${customer.phone}, ${order.locale},
+        ${order.payType}::"PayType", ${totalTwd}, ${shippingTwd},
+        ${delivery.recipientName}, ${delivery.recipientPhone}, ${delivery.postcode}, ${delivery.city}, ${delivery.district}, ${delivery.street},
+        ${invoice.invoiceRecipient}::"InvoiceRecipient", ${invoice.invoiceCarrierNumber}, ${invoice.invoiceTaxId}, ${invoice.invoiceCompanyName},
+        ${invoice.invoiceDonationCode}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+      RETURNING "id"
+    ), lines AS (
+      INSERT INTO "OrderLine" ("orderId", "productId", "nameZh", "nameEn", "unitPriceTwd", "quantity")
+      SELECT placed."id", line."productId", line."nameZh", line."nameEn", line."unitPriceTwd", line."quantity"
+      FROM placed, ROWS FROM (jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
+        AS ("productId" int, "nameZh" text, "nameEn" text, "unitPriceTwd" int, "quantity" int)) WITH ORDINALITY
+        AS line("productId", "nameZh", "nameEn", "unitPriceTwd", "quantity", "position")
+      ORDER BY line."position"
+    )
+    INSERT INTO "Payment" ("id", "orderId", "orderNo", "payType", "amount", "autoBilling", "createdAt", "updatedAt")
+    SELECT ${attempt.id}, placed."id", ${attempt.orderNo}, ${attempt.payType}::"PayType", ${attempt.amount}, ${attempt.autoBilling},
+      now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+    FROM placed
+    RETURNING *`;
+  return { order, payment: payment! };
 }
