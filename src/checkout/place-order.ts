@@ -58,13 +58,16 @@ class OrderRefused extends Error {
 
 export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput, hooks: PlaceOrderHooks = {}): Promise<PlaceOrderResult> {
   const now = deps.clock();
-  const priced = await priceOrder(deps.db, input);
-  // Asked for before the order is written, so that the bank's first round trip overlaps ours; a
-  // repeated form or stock sold meanwhile leaves it unused, which costs nothing.
-  const bank = 'outcome' in priced ? undefined : prepareCreateAtBank(deps.sinopac);
+  // Three things at once: the bank's first round trip (asked for before the order is written; a
+  // refused cart or a repeated form leaves it unused, which costs nothing), the prices, and the
+  // transaction's start with the form's token.
+  const bank = prepareCreateAtBank(deps.sinopac);
+  const pricing = priceOrder(deps.db, input);
+  // Awaited in the transaction, or never, when the form was already used.
+  pricing.catch(() => undefined);
   let opened: OpenedAttempt | undefined;
   try {
-    opened = await deps.db.$transaction((tx) => createOrder(tx, now, input, priced));
+    opened = await deps.db.$transaction((tx) => createOrder(tx, now, input, pricing));
   } catch (error) {
     if (error instanceof OrderRefused) return error.result;
     throw error;
@@ -101,7 +104,7 @@ interface PricedOrder {
   shippingTwd: number;
 }
 
-// Read before the order's transaction: under READ COMMITTED each statement sees the prices as of
+// Read beside the order's transaction: under READ COMMITTED each statement sees the prices as of
 // its own start, inside the transaction or not, and the stock is checked by the reservation itself.
 async function priceOrder(db: Database, input: PlaceOrderInput): Promise<PricedOrder | Refusal> {
   const ids = input.cart.map((item) => item.productId);
@@ -123,9 +126,10 @@ async function priceOrder(db: Database, input: PlaceOrderInput): Promise<PricedO
   return { lines, totalTwd, shippingTwd };
 }
 
-async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput, priced: PricedOrder | Refusal): Promise<OpenedAttempt | undefined> {
+async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput, pricing: Promise<PricedOrder | Refusal>): Promise<OpenedAttempt | undefined> {
   // A form already used is told so before anything about its cart: the cart was emptied by its order.
   if (!(await consumeCheckoutToken(tx, input.sessionId, input.checkoutToken))) return undefined;
+  const priced = await pricing;
   if ('outcome' in priced) throw new OrderRefused(priced);
   const { lines, totalTwd, shippingTwd } = priced;
 
