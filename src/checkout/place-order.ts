@@ -109,10 +109,8 @@ interface PricedOrder {
 async function priceOrder(db: Database, input: PlaceOrderInput): Promise<PricedOrder | Refusal> {
   const ids = input.cart.map((item) => item.productId);
   if (ids.length === 0) return { outcome: 'cart_unavailable' };
-  const products = await db.product.findMany({
-    where: { id: { in: ids }, status: 'active' },
-    select: { id: true, priceTwd: true, nameZh: true, nameEn: true },
-  });
+  const products = await db.$queryRaw<Array<{ id: number; priceTwd: number; nameZh: string; nameEn: string }>>`
+    SELECT "id", "priceTwd", "nameZh", "nameEn" FROM "Product" WHERE "id" = ANY(${ids}::int[]) AND "status" = 'active'`;
   if (products.length !== new Set(ids).size) return { outcome: 'cart_unavailable' };
   const byId = new Map(products.map((product) => [product.id, product]));
   const lines = input.cart.map(({ productId, quantity }) => {
