@@ -1,6 +1,7 @@
 // Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
 // the first payment attempt is started. The order, its stock and its first attempt are written in
-// one transaction, then the attempt goes to the bank (payments/start-attempt.ts).
+// one transaction, then the attempt goes to the bank (payments/start-attempt.ts), whose first
+// round trip (its nonce) is already under way.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Locale } from '../i18n/locales';
 import type { Database } from '../db/prisma';

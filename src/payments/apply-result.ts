@@ -1,7 +1,9 @@
 // THE one function that decides what a bank result does to a payment attempt and its order, and
 // the only code that changes an attempt's status. Starting an attempt (OrderCreate's answer or its
 // failure), the webhook, the return page, the bank check (also giving up an OrderCreate that was
-// never answered), the ATM expiry, refunds and the admin re-check all come through here.
+// never answered), the ATM expiry, refunds and the admin re-check all come through here;
+// OrderCreate's answer for an attempt still creating comes through applyCreated, the same change in
+// one statement, which hands anything else to applyBankResult.
 //
 // Exactly once, by the database rather than by luck: the attempt's row is locked (SELECT … FOR
 // UPDATE) for the whole transaction, so concurrent applications of one attempt run one after the other

@@ -4,7 +4,7 @@
 // never missing from our side. A later attempt is written with the order's row locked, after
 // checking that the order takes a new attempt: two clicks, two servers or a bank result expiring the
 // order at the same moment are taken one after the other. An order's first attempt is written
-// with the order itself (openFirstAttempt).
+// with the order itself (newAttemptColumns, checkout/place-order.ts).
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Order, OrderLine, Payment, PayType, Prisma } from '../generated/prisma/client';
