@@ -1,15 +1,14 @@
 // Placing an order: the cart becomes an Order at today's database prices, stock is reserved, and
-// the first payment attempt is started. The order, its stock and its first attempt are written in
-// one transaction, then the attempt goes to the bank (payments/start-attempt.ts), whose first
+// the first payment attempt is started. The order, its stock and its first attempt are written by
+// one statement, then the attempt goes to the bank (payments/start-attempt.ts), whose first
 // round trip (its nonce) is already under way.
 import { randomInt, randomUUID } from 'node:crypto';
 import type { Locale } from '../i18n/locales';
 import type { Database } from '../db/prisma';
-import type { PayType, Payment, Prisma } from '../generated/prisma/client';
+import { Prisma, type PayType, type Payment } from '../generated/prisma/client';
 import { createAtBank, newAttemptColumns, type OpenedAttempt, type PaymentAttemptDependencies, type StartAttemptResult } from '../payments/start-attempt';
 import type { Cart } from '../cart/cart';
-import { consumeCheckoutToken } from './checkout-token';
-import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
+import { checkoutTokenIsLive, takeCheckoutToken } from './checkout-token';
 import { atmTakes, prepareCreateAtBank } from '../sinopac/shop-bank';
 import { shippingFeeTwd } from '../cart/shipping';
 import type { DeliveryAddress } from './checkout-form';
@@ -50,28 +49,24 @@ export type PlaceOrderResult =
 
 type Refusal = Extract<PlaceOrderResult, { outcome: 'cart_unavailable' | 'over_atm_limit' }>;
 
-/** Thrown inside the transaction so that it rolls back, token included. */
-class OrderRefused extends Error {
-  constructor(readonly result: Refusal) {
-    super(result.outcome);
-  }
-}
-
 export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput, hooks: PlaceOrderHooks = {}): Promise<PlaceOrderResult> {
   const now = deps.clock();
-  // Three things at once: the bank's first round trip (asked for before the order is written; a
-  // refused cart or a repeated form leaves it unused, which costs nothing), the prices, and the
-  // transaction's start with the form's token.
+  // The bank's first round trip goes with the prices, before the order is written; a refused cart
+  // or a repeated form leaves it unused, which costs nothing.
   const bank = prepareCreateAtBank(deps.sinopac);
-  const pricing = priceOrder(deps.db, input);
-  // Awaited in the transaction, or never, when the form was already used.
-  pricing.catch(() => undefined);
+  const priced = await priceOrder(deps.db, input);
   let opened: OpenedAttempt | undefined;
-  try {
-    opened = await deps.db.$transaction((tx) => createOrder(tx, now, input, pricing));
-  } catch (error) {
-    if (error instanceof OrderRefused) return error.result;
-    throw error;
+  if ('outcome' in priced) {
+    // A form already used is told so before anything about its cart: its order emptied the cart.
+    if (await checkoutTokenIsLive(deps.db, input.sessionId, input.checkoutToken)) return priced;
+  } else {
+    try {
+      opened = await writeOrder(deps.db, now, input, priced);
+    } catch (error) {
+      // The statement was rolled back whole, its token included.
+      if (isStockShortage(error)) return { outcome: 'cart_unavailable' };
+      throw error;
+    }
   }
   if (!opened) {
     const latest = await deps.db.order.findFirst({ where: { ownerToken: input.shopperId }, orderBy: { createdAt: 'desc' }, select: { id: true } });
@@ -105,8 +100,8 @@ interface PricedOrder {
   shippingTwd: number;
 }
 
-// Read beside the order's transaction: under READ COMMITTED each statement sees the prices as of
-// its own start, inside the transaction or not, and the stock is checked by the reservation itself.
+// Read before the order is written, by a statement of its own: under READ COMMITTED a statement
+// sees the prices as of its own start in a transaction or not, and the stock is checked as it is taken.
 async function priceOrder(db: Database, input: PlaceOrderInput): Promise<PricedOrder | Refusal> {
   const ids = input.cart.map((item) => item.productId);
   if (ids.length === 0) return { outcome: 'cart_unavailable' };
@@ -125,39 +120,46 @@ async function priceOrder(db: Database, input: PlaceOrderInput): Promise<PricedO
   return { lines, totalTwd, shippingTwd };
 }
 
-async function createOrder(tx: Prisma.TransactionClient, now: Date, input: PlaceOrderInput, pricing: Promise<PricedOrder | Refusal>): Promise<OpenedAttempt | undefined> {
-  // A form already used is told so before anything about its cart: the cart was emptied by its order.
-  if (!(await consumeCheckoutToken(tx, input.sessionId, input.checkoutToken))) return undefined;
-  const priced = await pricing;
-  if ('outcome' in priced) throw new OrderRefused(priced);
-  const { lines, totalTwd, shippingTwd } = priced;
-
-  // Reserved now, for as long as the order waits for its payment; two shoppers cannot both take the last one.
-  try {
-    await reserveStock(tx, lines);
-  } catch (error) {
-    if (error instanceof StockUnavailableError) throw new OrderRefused({ outcome: 'cart_unavailable' });
-    throw error;
-  }
-
+/**
+ * The form's token, the stock, the order, its lines and its first attempt: one statement, so one
+ * round trip and all or nothing (through the query builder, in a transaction, it took eight). Nothing
+ * is written when the token is gone (undefined). The stock is reserved for as long as the order
+ * waits for its payment, as reserveStock (orders/stock-reservation.ts) does: the products' rows are
+ * locked in id order, so carts that share products wait for each other instead of deadlocking, and
+ * a product short of stock is refused by the database's own rule (CHECK "Product_stock_check"),
+ * which rolls the statement back: two shoppers cannot both take the last one.
+ */
+async function writeOrder(db: Database, now: Date, input: PlaceOrderInput, { lines, totalTwd, shippingTwd }: PricedOrder): Promise<OpenedAttempt | undefined> {
   const order = { id: randomUUID(), number: newOrderNumber(now), locale: input.locale, payType: input.payType, totalTwd, lines };
   const attempt = { id: randomUUID(), ...newAttemptColumns(order, input.payType, now) };
   const invoice = invoiceColumns(input.invoice);
   const { customer, delivery } = input;
-  // The order, its lines and its first attempt in one statement (through the query builder they
-  // took four round trips); the lines keep the cart's order, which their ids record.
-  const [payment] = await tx.$queryRaw<Payment[]>`
-    WITH placed AS (
+  const [payment] = await db.$queryRaw<Payment[]>`
+    WITH token AS (${takeCheckoutToken(input.sessionId, input.checkoutToken)}
+    ), wanted AS (
+      SELECT "productId", sum("quantity")::int AS "quantity"
+      FROM jsonb_to_recordset(${JSON.stringify(lines)}::jsonb) AS line("productId" int, "quantity" int)
+      GROUP BY "productId"
+    ), locked AS MATERIALIZED (
+      SELECT "id" FROM "Product" WHERE "id" IN (SELECT "productId" FROM wanted) AND EXISTS (SELECT 1 FROM token)
+      ORDER BY "id" FOR UPDATE
+    ), reserved AS (
+      UPDATE "Product" p SET "stock" = p."stock" - wanted."quantity", "updatedAt" = now() AT TIME ZONE 'UTC'
+      FROM locked JOIN wanted ON wanted."productId" = locked."id"
+      WHERE p."id" = locked."id"
+    ), placed AS (
       INSERT INTO "Order" ("id", "number", "ownerToken", "customerName", "email", "phone", "locale", "payType", "totalTwd", "shippingTwd",
         "recipientName", "recipientPhone", "postcode", "city", "district", "street",
         "invoiceRecipient", "invoiceCarrierNumber", "invoiceTaxId", "invoiceCompanyName", "invoiceDonationCode", "createdAt", "updatedAt")
-      VALUES (${order.id}, ${order.number}, ${input.shopperId}, ${customer.name}, ${customer.email}, ${customer.phone}, ${order.locale},
+      SELECT ${order.id}, ${order.number}, ${input.shopperId}, ${customer.name}, ${customer.email}, ${customer.phone}, ${order.locale},
         ${order.payType}::"PayType", ${totalTwd}, ${shippingTwd},
         ${delivery.recipientName}, ${delivery.recipientPhone}, ${delivery.postcode}, ${delivery.city}, ${delivery.district}, ${delivery.street},
         ${invoice.invoiceRecipient}::"InvoiceRecipient", ${invoice.invoiceCarrierNumber}, ${invoice.invoiceTaxId}, ${invoice.invoiceCompanyName},
-        ${invoice.invoiceDonationCode}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC')
+        ${invoice.invoiceDonationCode}, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+      FROM token
       RETURNING "id"
     ), lines AS (
+      -- The lines keep the cart's order, which their ids record.
       INSERT INTO "OrderLine" ("orderId", "productId", "nameZh", "nameEn", "unitPriceTwd", "quantity")
       SELECT placed."id", line."productId", line."nameZh", line."nameEn", line."unitPriceTwd", line."quantity"
       FROM placed, ROWS FROM (jsonb_to_recordset(${JSON.stringify(lines)}::jsonb)
@@ -170,5 +172,12 @@ async function createOrder(tx: Prisma.TransactionClient, now: Date, input: Place
       now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
     FROM placed
     RETURNING *`;
-  return { order, payment: payment! };
+  return payment && { order, payment };
+}
+
+/** The database refused to take a product's stock below zero. */
+function isStockShortage(error: unknown): boolean {
+  if (!(error instanceof Prisma.PrismaClientKnownRequestError) || error.code !== 'P2010') return false;
+  const cause = (error.meta?.driverAdapterError as { cause?: { originalCode?: unknown; originalMessage?: unknown } } | undefined)?.cause;
+  return cause?.originalCode === '23514' && String(cause.originalMessage).includes('Product_stock_check');
 }
