@@ -2,6 +2,8 @@
 // next to its baseline in the same run; prints a table and writes BENCHMARKS.md, keeping its
 // hand-written sections. See report.ts for how to read the figures. BENCH_QUICK=1 measures a
 // fraction of everything, for working on the bench, and writes .data/BENCHMARKS.quick.md instead.
+// BENCH_ONLY=checkout stops after the checkout round trips and only prints them, for working on
+// checkout's cost.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -24,6 +26,7 @@ import { QUICK, sized } from './sizes';
 import { startTimedSandbox, type TimedSandbox } from './timed-sandbox';
 import { measureWebhookBurst } from './webhook-burst';
 
+const ONLY_CHECKOUT = process.env.BENCH_ONLY === 'checkout';
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const runDir = root(`.data/bench-${process.pid}`);
 const benchStarted = performance.now();
@@ -124,6 +127,7 @@ async function run(): Promise<BenchReport> {
   measurements.push({ figures: await measureQueryCost(counted, product.slug), checks: [] });
   log('checkout round trips ...');
   measurements.push(await measureCheckout(shop.baseUrl, sandbox, product.id, cpu));
+  if (ONLY_CHECKOUT) return summaryOf(measurements, loadAtStart, shopLog);
   log('pages ...');
   measurements.push(await measurePages(shop.baseUrl, bare.baseUrl, product, cpu));
   log(`catalogue size: ${LARGE_CATALOGUE.toLocaleString('en-US')} products against 12 ...`);
@@ -158,6 +162,10 @@ async function run(): Promise<BenchReport> {
     checks: [],
   });
 
+  return summaryOf(measurements, loadAtStart, shopLog);
+}
+
+function summaryOf(measurements: Measurement[], loadAtStart: number, shopLog: string): BenchReport {
   const logLines = readFileSync(shopLog, 'utf8').split('\n').length - 1;
   return {
     figures: measurements.flatMap((m) => m.figures),
@@ -180,7 +188,9 @@ try {
   const report = await run();
   await stopEverything(false);
   printReport(report);
-  if (QUICK) {
+  if (ONLY_CHECKOUT) {
+    log('Checkout only: left BENCHMARKS.md alone');
+  } else if (QUICK) {
     writeMarkdown(root('.data/BENCHMARKS.quick.md'), report, root('BENCHMARKS.md'));
     log('Quick run: wrote .data/BENCHMARKS.quick.md, left BENCHMARKS.md alone');
   } else {

@@ -17,7 +17,7 @@ import type { MailKind, MailOutbox, Prisma } from '../generated/prisma/client';
 type Tx = Prisma.TransactionClient;
 
 /** Wakes the drain as soon as the writing transaction commits (listenForOutbox). */
-const OUTBOX_CHANNEL = 'mail_outbox';
+export const OUTBOX_CHANNEL = 'mail_outbox';
 
 export interface EnqueueMail {
   orderId: string;

@@ -1,7 +1,9 @@
 // THE one function that decides what a bank result does to a payment attempt and its order, and
 // the only code that changes an attempt's status. Starting an attempt (OrderCreate's answer or its
 // failure), the webhook, the return page, the bank check (also giving up an OrderCreate that was
-// never answered), the ATM expiry, refunds and the admin re-check all come through here.
+// never answered), the ATM expiry, refunds and the admin re-check all come through here;
+// OrderCreate's answer for an attempt still creating comes through applyCreated, the same change in
+// one statement, which hands anything else to applyBankResult.
 //
 // Exactly once, by the database rather than by luck: the attempt's row is locked (SELECT … FOR
 // UPDATE) for the whole transaction, so concurrent applications of one attempt run one after the other
@@ -14,8 +16,9 @@
 // MoneyMovement record in the same transaction, at the time it happened, for the daily settlement.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import type { Prisma, PaymentStatus } from '../generated/prisma/client';
-import { enqueueMail } from '../mail/outbox';
+import { randomUUID } from 'node:crypto';
+import type { Payment, Prisma, PaymentStatus } from '../generated/prisma/client';
+import { enqueueMail, OUTBOX_CHANNEL } from '../mail/outbox';
 import { enqueueInvoiceCredit } from '../einvoice/invoice-queue';
 import { recordDeliveryOutcome } from './payment-sql';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
@@ -115,6 +118,74 @@ export async function applyBankResult(deps: ApplyDependencies, request: ApplyReq
   if (result.kind === 'applied') log.info({ from: result.from, to: result.to }, 'bank result applied');
   else if (result.kind === 'refused') log.warn({ from: result.from, to: result.to, reason: result.reason }, 'payment change refused');
   return result;
+}
+
+/**
+ * OrderCreate's answer for an attempt that is still `creating`, the usual case, applied in one
+ * statement rather than a transaction of six round trips: what settleLocked does for it, made
+ * conditional on the attempt's status as one UPDATE (which takes the row lock until the statement
+ * ends), so exactly one of any concurrent applications matches. Its PaymentEvent, the order's
+ * method (followOpenedAttempt) and the order's confirmation mail (or, for a later ATM account, its
+ * own mail) are written by the same statement, so all or none is. An attempt no longer `creating`
+ * (the bank check gave it up meanwhile) goes through applyBankResult, which refuses and records it.
+ * Returns the attempt as it now is, so the caller need not read it back.
+ */
+export async function applyCreated(
+  deps: ApplyDependencies,
+  request: { paymentId: string; created: CreatedAttempt; cardLinkMinutes?: number },
+): Promise<{ kind: 'applied'; payment: Payment } | Exclude<ApplyResult, { kind: 'applied' }>> {
+  const { paymentId, created, cardLinkMinutes } = request;
+  const source: ResultSource = 'checkout';
+  let payment: Payment | undefined;
+  try {
+    // The notification is raised (and delivered at commit) only when a mail row was written; the
+    // count in the answer is what makes PostgreSQL run it.
+    const [row] = await deps.db.$queryRaw<Array<Payment & { mailsWoken: bigint }>>`
+      WITH changed AS (
+        UPDATE "Payment" SET "status" = 'pending', "updatedAt" = now() AT TIME ZONE 'UTC',
+          "tsNo" = ${created.tsNo}, "cardPayUrl" = ${created.cardPayUrl ?? null}, "atmPayNo" = ${created.atmPayNo ?? null},
+          "atmBankCode" = ${created.atmBankCode ?? null}, "webAtmUrl" = ${created.webAtmUrl ?? null}, "atmDeadline" = ${created.atmDeadline ?? null}
+        WHERE "id" = ${paymentId} AND "status" = 'creating'
+        RETURNING *
+      ), event AS (
+        INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", "applied", "reason", "createdAt")
+        SELECT "id", 'creating', 'pending', true, ${`created (${source})`}, now() AT TIME ZONE 'UTC' FROM changed
+      ), followed AS (
+        UPDATE "Order" o SET "payType" = c."payType", "updatedAt" = now() AT TIME ZONE 'UTC'
+        FROM changed c WHERE o."id" = c."orderId" AND o."status" = 'awaiting_payment'
+      ), placed AS (
+        INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
+        SELECT ${randomUUID()}, "orderId", 'order_placed', "id",
+          now() AT TIME ZONE 'UTC' + make_interval(mins => CASE WHEN "payType" = 'card' THEN ${cardLinkMinutes === undefined ? 0 : cardLinkMinutes + 1}::int ELSE 0 END),
+          now() AT TIME ZONE 'UTC'
+        FROM changed
+        ON CONFLICT DO NOTHING
+        RETURNING "id"
+      ), reissued AS (
+        INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
+        SELECT ${randomUUID()}, "orderId", 'atm_account_reissued', "id", now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+        FROM changed WHERE "payType" = 'atm' AND NOT EXISTS (SELECT 1 FROM placed)
+        ON CONFLICT DO NOTHING
+        RETURNING "id"
+      ), woken AS (
+        SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT "id" FROM placed UNION ALL SELECT "id" FROM reissued) AS mail LIMIT 1
+      )
+      SELECT changed.*, (SELECT count(*) FROM woken) AS "mailsWoken" FROM changed`;
+    if (row) {
+      const { mailsWoken: _mailsWoken, ...changed } = row;
+      payment = changed;
+    }
+  } catch (error) {
+    if (!isUniqueViolation(error)) throw error;
+    // Its transition was already recorded: applyBankResult finds out what the attempt now is.
+  }
+  if (payment === undefined) {
+    const result = await applyBankResult(deps, { paymentId, outcome: { kind: 'created', ...created }, source, ...(cardLinkMinutes !== undefined && { cardLinkMinutes }) });
+    if (result.kind !== 'applied') return result;
+    return { kind: 'applied', payment: await deps.db.payment.findUniqueOrThrow({ where: { id: paymentId } }) };
+  }
+  deps.logger.child({ paymentId, orderId: payment.orderId, source }).info({ from: 'creating', to: 'pending' }, 'bank result applied');
+  return { kind: 'applied', payment };
 }
 
 async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyRequest): Promise<ApplyResult> {

@@ -4,16 +4,16 @@
 // never missing from our side. A later attempt is written with the order's row locked, after
 // checking that the order takes a new attempt: two clicks, two servers or a bank result expiring the
 // order at the same moment are taken one after the other. An order's first attempt is written
-// with the order itself (openFirstAttempt).
+// with the order itself (newAttemptColumns, checkout/place-order.ts).
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import type { Order, OrderLine, Payment, PayType, Prisma } from '../generated/prisma/client';
 import { reserveStock, StockUnavailableError } from '../orders/stock-reservation';
 import type { SinopacClient } from '../sinopac/client';
-import { createAtBank as createOrderAtBank, toBankAmount } from '../sinopac/shop-bank';
+import { createAtBank as createOrderAtBank, prepareCreateAtBank, toBankAmount, type PreparedCreate } from '../sinopac/shop-bank';
 import { whyNoNewAttempt, type NoNewAttemptReason } from './payable-order';
 import { lockOrder, MONEY_TRANSACTION } from '../db/row-locks';
-import { applyBankResult } from './apply-result';
+import { applyBankResult, applyCreated } from './apply-result';
 import { changeOrderStatus } from './payment-states';
 import { newSinopacOrderNo } from '../sinopac/order-no';
 
@@ -81,20 +81,39 @@ export interface OpenedAttempt {
   payment: Payment;
 }
 
+// The shop's card payments are captured as soon as they are authorised: there is no later moment at
+// which it would capture them. Recorded on each card attempt, and OrderCreate is sent what was recorded.
+const CAPTURE_CARD_AT_ONCE = true;
+
 /**
- * The first attempt of an order being placed, written in the transaction that writes the order:
- * nobody else can see the order yet, so there is nothing to lock or check, and an order is never
- * left without its attempt. createAtBank takes it to the bank once that transaction has committed.
+ * What a new attempt's row is written with: a fresh OrderNo, the amount in the bank's unit and how
+ * a card is captured. An order's first attempt is written by the statement that writes the order
+ * (checkout/place-order.ts): nobody else can see the order yet, so there is nothing to lock or
+ * check, and an order is never left without its attempt. createAtBank takes it to the bank once
+ * that transaction has committed.
  */
-export async function openFirstAttempt(tx: Prisma.TransactionClient, order: OrderForBank & { totalTwd: number; payType: PayType }, now: Date): Promise<OpenedAttempt> {
-  return { order, payment: await createAttemptRow(tx, order, order.payType, now) };
+export function newAttemptColumns(order: { totalTwd: number }, payType: PayType, now: Date) {
+  return {
+    orderNo: newSinopacOrderNo(now),
+    payType,
+    amount: toBankAmount(order.totalTwd),
+    autoBilling: payType === 'card' ? CAPTURE_CARD_AT_ONCE : null,
+  };
 }
 
-/** OrderCreate for an attempt whose row is committed, and its answer applied. */
-export async function createAtBank(deps: PaymentAttemptDependencies, { order, payment }: OpenedAttempt, now: Date): Promise<StartAttemptResult> {
+/**
+ * OrderCreate for an attempt whose row is committed, and its answer applied. `bank`: the call
+ * prepared before the row was written (prepareCreateAtBank), so that its first round trip overlapped it.
+ */
+export async function createAtBank(
+  deps: PaymentAttemptDependencies,
+  { order, payment }: OpenedAttempt,
+  now: Date,
+  bank: PreparedCreate = prepareCreateAtBank(deps.sinopac),
+): Promise<StartAttemptResult> {
   const { logger, settings } = deps;
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
-  const answer = await createOrderAtBank(deps.sinopac, {
+  const answer = await createOrderAtBank(bank, {
     orderNo: payment.orderNo,
     payType: payment.payType,
     amount: payment.amount,
@@ -115,18 +134,13 @@ export async function createAtBank(deps: PaymentAttemptDependencies, { order, pa
     return { kind: 'start_failed', reason: answer.reason, ...(answer.bankCode !== undefined && { bankCode: answer.bankCode }) };
   }
 
-  const { kind: _created, ...stored } = answer;
-  const accepted = await applyBankResult(deps, {
-    paymentId: payment.id,
-    outcome: { kind: 'created', ...stored },
-    source: 'checkout',
-    cardLinkMinutes: settings.cardExpMinutes,
-  });
+  const { kind: _created, ...created } = answer;
+  const accepted = await applyCreated(deps, { paymentId: payment.id, created, cardLinkMinutes: settings.cardExpMinutes });
   // Only after minutes without an answer does the bank check give a creating attempt up; a bank
   // that slow has left the shopper long gone, and the attempt stays as the bank check left it.
   if (accepted.kind !== 'applied') return { kind: 'start_failed', reason: 'bank_unavailable' };
   log.info({ tsNo: answer.tsNo }, 'payment attempt created');
-  return { kind: 'started', payment: await deps.db.payment.findUniqueOrThrow({ where: { id: payment.id } }) };
+  return { kind: 'started', payment: accepted.payment };
 }
 
 type OrderToPay = Order & { lines: OrderLine[] };
@@ -143,20 +157,8 @@ async function openAttempt(tx: Prisma.TransactionClient, input: { orderId: strin
   return { order, payment: await createAttemptRow(tx, order, input.payType, now) };
 }
 
-// The shop's card payments are captured as soon as they are authorised: there is no later moment at
-// which it would capture them. Recorded on each card attempt, and OrderCreate is sent what was recorded.
-const CAPTURE_CARD_AT_ONCE = true;
-
 function createAttemptRow(tx: Prisma.TransactionClient, order: { id: string; totalTwd: number }, payType: PayType, now: Date): Promise<Payment> {
-  return tx.payment.create({
-    data: {
-      orderId: order.id,
-      orderNo: newSinopacOrderNo(now),
-      payType,
-      amount: toBankAmount(order.totalTwd),
-      autoBilling: payType === 'card' ? CAPTURE_CARD_AT_ONCE : null,
-    },
-  });
+  return tx.payment.create({ data: { orderId: order.id, ...newAttemptColumns(order, payType, now) } });
 }
 
 /** An expired order gave its stock back; paying it again needs that stock again, if it is still there. */

@@ -55,6 +55,13 @@ export function checkoutRoutes(
       if (Object.keys(unknown).length > 0) return showForm(req, res, 422, req.body, unknown);
     }
     // The request's logger, so that the payment's log lines carry the request id.
+    // Once the order is written the cart is spent: the session forgets it while the bank is asked,
+    // and is stored before the redirect, which the browser follows at once.
+    const forgetCart = () => {
+      req.session.cart = [];
+      delete req.session.checkoutToken;
+      return saveSession(req);
+    };
     const result = await placeOrder({ ...deps, logger: req.log }, {
       sessionId: req.sessionID,
       checkoutToken: form.checkoutToken,
@@ -65,12 +72,9 @@ export function checkoutRoutes(
       payType: form.payType,
       invoice: form.invoice,
       locale: req.locale,
-    });
+    }, { placed: forgetCart });
     switch (result.outcome) {
       case 'placed':
-        req.session.cart = [];
-        delete req.session.checkoutToken;
-        await saveSession(req);
         return res.redirect(303, result.next);
       case 'already_placed':
         return res.redirect(303, result.latestOrderId ? `/orders/${result.latestOrderId}` : '/checkout');

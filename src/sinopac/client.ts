@@ -80,6 +80,14 @@ export interface SinopacClientOptions {
 
 const API_VERSION = '1.0.0';
 
+/** The bank takes a nonce for 60 s (§1.1); one fetched ahead is used only well within that. */
+const NONCE_AHEAD_MAX_AGE_MS = 30_000;
+
+/** A bank call whose nonce is already on its way: `send` it once its message is known. */
+export interface PreparedCall<Params, Res> {
+  send(params: Params): Promise<Res>;
+}
+
 /** One HTTP exchange with the bank: a JSON body posted, the answer's status and body. Rejects when no complete answer came. */
 export type SinopacTransport = (url: string, request: { headers: Record<string, string>; body: string; signal: AbortSignal }) => Promise<{ status: number; body: string }>;
 
@@ -205,6 +213,16 @@ export class SinopacClient {
     return this.#call(ORDER_CREATE, params);
   }
 
+  /**
+   * OrderCreate in two steps: its nonce is asked for now and the message sent once it is known, so
+   * that the nonce's round trip overlaps what the shop does in between (writing the attempt). One
+   * never sent costs nothing: an unused nonce lapses at the bank.
+   */
+  prepareOrderCreate(): PreparedCall<OrderCreateParams, OrderCreateResponse> {
+    const nonce = this.#nonceAhead(ORDER_CREATE.service);
+    return { send: (params) => this.#call(ORDER_CREATE, params, nonce) };
+  }
+
   orderQuery(params: OrderQueryParams): Promise<OrderQueryResponse> {
     return this.#call(ORDER_QUERY, params);
   }
@@ -223,7 +241,24 @@ export class SinopacClient {
     return this.#call(BILL_QUERY, params);
   }
 
-  async #call<Res extends z.ZodType>(spec: ServiceSpec<Res>, params: object): Promise<z.output<Res>> {
+  /**
+   * A nonce fetched ahead, handed to one call: a second call, or one made when it has been held so
+   * long that it may have lapsed, fetches its own. Its failure surfaces in the call that uses it.
+   */
+  #nonceAhead(service: SinopacService): () => Promise<string> {
+    const askedAt = performance.now();
+    const fetching = this.#fetchNonce(service);
+    // Awaited by the call, or never, when the shop decides not to make it.
+    fetching.catch(() => undefined);
+    let taken = false;
+    return () => {
+      const fresh = !taken && performance.now() - askedAt < NONCE_AHEAD_MAX_AGE_MS;
+      taken = true;
+      return fresh ? fetching : this.#fetchNonce(service);
+    };
+  }
+
+  async #call<Res extends z.ZodType>(spec: ServiceSpec<Res>, params: object, nonceAhead?: () => Promise<string>): Promise<z.output<Res>> {
     const { service } = spec;
     // Validated before fetching a nonce: a message the bank would reject is never sent.
     const parsed = spec.request.safeParse(compact({ ...params, ShopNo: this.shopNo }));
@@ -233,7 +268,7 @@ export class SinopacClient {
     const started = performance.now();
     let response: Record<string, unknown> | undefined;
     try {
-      const requestNonce = await this.#fetchNonce(service);
+      const requestNonce = await (nonceAhead ? nonceAhead() : this.#fetchNonce(service));
       const envelope = await this.#postOrder(service, request, requestNonce);
       response = this.#open(service, envelope);
       this.#verify(service, envelope, response);

@@ -9,7 +9,7 @@ import {
   answerMismatches, isTransientRefusal, isUnknownTokenCode, NO_DATA_CODE, paymentOfOrderEntry, paymentOfPayResult,
   payMethodOfLetter, refundsOfOrderEntry, type AttemptAtShop, type PaymentAtBank, type RefundsAtBank,
 } from './bank-answers';
-import type { SinopacClient, SinopacExchange } from './client';
+import type { PreparedCall, SinopacClient, SinopacExchange } from './client';
 import { bankFailureOf } from './errors';
 import { ATM_MAX_AMOUNT, type OrderCreateParams, type OrderCreateResponse, type OrderQueryEntry } from './messages';
 import { productNameForBank, type NamedLine } from './product-name';
@@ -79,8 +79,19 @@ type CreateAnswer =
    */
   | { kind: 'failed'; reason: 'bank_refused' | 'bank_unavailable'; bankCode?: string; code?: string; message: string; cause: unknown };
 
-/** OrderCreate for one attempt. Never throws: whatever goes wrong is a failed answer. */
-export async function createAtBank(sinopac: SinopacClient, attempt: AttemptToCreate, settings: CreateSettings, now: Date): Promise<CreateAnswer> {
+/**
+ * The bank readied for one attempt's creation before the attempt is written: what the bank needs
+ * first (a nonce) is asked for at once, so that its round trip overlaps the shop's own writes.
+ * Dropping it unused is harmless.
+ */
+export type PreparedCreate = PreparedCall<OrderCreateParams, OrderCreateResponse>;
+
+export function prepareCreateAtBank(sinopac: SinopacClient): PreparedCreate {
+  return sinopac.prepareOrderCreate();
+}
+
+/** OrderCreate for one attempt, through the call prepared for it. Never throws: whatever goes wrong is a failed answer. */
+export async function createAtBank(bank: PreparedCreate, attempt: AttemptToCreate, settings: CreateSettings, now: Date): Promise<CreateAnswer> {
   const atmDay = taipeiDayAfter(now, Math.min(Math.max(settings.atmExpireDays, 1), ATM_MAX_EXPIRE_DAYS));
   const common = {
     OrderNo: attempt.orderNo,
@@ -96,7 +107,7 @@ export async function createAtBank(sinopac: SinopacClient, attempt: AttemptToCre
 
   let created: OrderCreateResponse;
   try {
-    created = await sinopac.orderCreate(params);
+    created = await bank.send(params);
   } catch (error) {
     return { kind: 'failed', ...createFailure(error), cause: error };
   }
