@@ -52,8 +52,9 @@ type Refusal = Extract<PlaceOrderResult, { outcome: 'cart_unavailable' | 'over_a
 export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceOrderInput, hooks: PlaceOrderHooks = {}): Promise<PlaceOrderResult> {
   const now = deps.clock();
   // The bank's first round trip goes with the prices, before the order is written; a refused cart
-  // or a repeated form leaves it unused, which costs nothing.
-  const bank = prepareCreateAtBank(deps.sinopac);
+  // or a repeated form leaves it unused, which costs nothing. An empty cart, the refusal anyone can
+  // post, asks the bank nothing.
+  const bank = input.cart.length > 0 ? prepareCreateAtBank(deps.sinopac) : undefined;
   const priced = await priceOrder(deps.db, input);
   let opened: OpenedAttempt | undefined;
   if ('outcome' in priced) {
