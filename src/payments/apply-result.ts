@@ -17,7 +17,7 @@
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
 import { randomUUID } from 'node:crypto';
-import type { Payment, Prisma, PaymentStatus } from '../generated/prisma/client';
+import type { Payment, PayType, Prisma, PaymentStatus } from '../generated/prisma/client';
 import { enqueueMail, OUTBOX_CHANNEL } from '../mail/outbox';
 import { enqueueInvoiceCredit } from '../einvoice/invoice-queue';
 import { recordDeliveryOutcome } from './payment-sql';
@@ -156,7 +156,7 @@ export async function applyCreated(
       ), placed AS (
         INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
         SELECT ${randomUUID()}, "orderId", 'order_placed', "id",
-          now() AT TIME ZONE 'UTC' + make_interval(mins => CASE WHEN "payType" = 'card' THEN ${cardLinkMinutes === undefined ? 0 : cardLinkMinutes + 1}::int ELSE 0 END),
+          now() AT TIME ZONE 'UTC' + make_interval(mins => CASE WHEN "payType" = 'card' THEN ${confirmationHoldMinutes('card', cardLinkMinutes)}::int ELSE 0 END),
           now() AT TIME ZONE 'UTC'
         FROM changed
         ON CONFLICT DO NOTHING
@@ -186,6 +186,14 @@ export async function applyCreated(
   }
   deps.logger.child({ paymentId, orderId: payment.orderId, source }).info({ from: 'creating', to: 'pending' }, 'bank result applied');
   return { kind: 'applied', payment };
+}
+
+/**
+ * How long the order's confirmation waits after its attempt started: a card's whole link and a
+ * minute, so that a card paid at once gets the receipt alone (docs/mail.md); an ATM account's at once.
+ */
+function confirmationHoldMinutes(payType: PayType, cardLinkMinutes: number | undefined): number {
+  return payType === 'card' && cardLinkMinutes !== undefined ? cardLinkMinutes + 1 : 0;
 }
 
 async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyRequest): Promise<ApplyResult> {
@@ -240,8 +248,7 @@ async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyReque
   // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
   if (to === 'pending' && outcome.kind === 'created') {
     await followOpenedAttempt(tx, payment);
-    const hold = payment.payType === 'card' && request.cardLinkMinutes !== undefined ? { holdMinutes: request.cardLinkMinutes + 1 } : {};
-    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id, ...hold });
+    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id, holdMinutes: confirmationHoldMinutes(payment.payType, request.cardLinkMinutes) });
     // Every later ATM account (the first expired, or the shopper switched from a card) is mailed
     // too: the shopper must be able to find where to transfer without the order page.
     if (!first && payment.payType === 'atm') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
