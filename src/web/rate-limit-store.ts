@@ -82,10 +82,18 @@ export class BatchedRateLimitStore implements Store {
     const sending = (current?.unsent ?? 0) + 1;
     if (current) current.unsent = 0;
     const info = await this.shared.add(key, sending);
-    const meanwhile = current !== undefined && this.keys.get(key) === current ? current.unsent : 0;
+    const resetAt = info.resetTime!;
+    const latest = this.keys.get(key);
+    if (latest !== undefined && latest.resetAt.getTime() === resetAt.getTime()) {
+      // The answers to batches sent at once come back in any order: within a window the shared count
+      // only grows, and what was counted here meanwhile stays to be sent.
+      latest.shared = Math.max(latest.shared, info.totalHits);
+      return { totalHits: latest.shared + latest.unsent, resetTime: resetAt };
+    }
+    const meanwhile = current !== undefined && latest === current ? current.unsent : 0;
     if (this.keys.size >= MAX_KEYS) this.forgetPast(now);
-    this.keys.set(key, { shared: info.totalHits, unsent: meanwhile, resetAt: info.resetTime! });
-    return { totalHits: info.totalHits + meanwhile, resetTime: info.resetTime };
+    this.keys.set(key, { shared: info.totalHits, unsent: meanwhile, resetAt });
+    return { totalHits: info.totalHits + meanwhile, resetTime: resetAt };
   }
 
   async decrement(key: string): Promise<void> {
