@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { axeViolations } from '../support/axe';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, authorisedCardAttempt, cardAttempt, paidCardAttempt, type AdminHarness } from '../support/admin-harness';
+import { authorisedCardAttempt, cardAttempt, paidCardAttempt, type AdminHarness } from '../support/admin-harness';
 import { browserAvailable } from '../support/browser';
 import { DESKTOP, PHONE, horizontalFit, startBrowserBackOffice, type BrowserBackOffice } from '../support/browser-shop';
 import { taipeiDate } from '../../src/time/taipei';
@@ -47,23 +47,6 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
   });
   afterAll(() => office?.close());
 
-  // The screens' sign-ins take turns: a second sign-in of one name from one address while the
-  // first is being checked is answered 429 (src/admin/hashing-gate.ts).
-  let signedIn: Promise<unknown> = Promise.resolve();
-  function signIn(page: Page): Promise<void> {
-    const turn = signedIn.then(() => signInNow(page));
-    signedIn = turn.catch(() => undefined);
-    return turn;
-  }
-
-  async function signInNow(page: Page) {
-    await page.goto(`${baseUrl}/admin/login`);
-    await page.fill('#username', ADMIN_USERNAME);
-    await page.fill('#password', ADMIN_PASSWORD);
-    await page.click('[data-testid="login-submit"]');
-    await page.waitForURL(`${baseUrl}/admin/orders`);
-  }
-
   async function problemsOf(page: Page, where: string): Promise<string[]> {
     const problems: string[] = [];
     for (const v of await axeViolations(page)) problems.push(`${where}: ${v.rule} ${v.targets.join(', ')}`);
@@ -76,7 +59,7 @@ describe.skipIf(!browserAvailable)('every back-office page', { timeout: 240_000 
     const context = await browser.newContext(device);
     try {
       const page = await context.newPage();
-      await signIn(page);
+      await office.signIn(page);
       // Every problem of every page, so that one run names them all.
       const problems: string[] = [];
       for (const path of pages) {

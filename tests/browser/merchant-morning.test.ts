@@ -1,12 +1,12 @@
 // The merchant's morning in real Chromium: sign in to the "to ship" list, print the packing slips
 // of a selection, upload the carrier's CSV, and the shopper's order page shows the parcel on its
 // way. Every page on the way is axe-clean, on a desktop and on a phone.
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContextOptions } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Order } from '../../src/generated/prisma/client';
 import { createOrderLinks } from '../../src/orders/order-link';
 import { expectAccessible } from '../support/axe';
-import { ADMIN_PASSWORD, ADMIN_USERNAME, type AdminHarness } from '../support/admin-harness';
+import type { AdminHarness } from '../support/admin-harness';
 import { browserAvailable, screenshot } from '../support/browser';
 import { DESKTOP, PHONE, horizontalFit, startBrowserBackOffice, type BrowserBackOffice } from '../support/browser-shop';
 import { createOrder, createProduct } from '../support/shop-fixtures';
@@ -34,23 +34,6 @@ describe.skipIf(!browserAvailable)("the merchant's morning", { timeout: 120_000 
     });
   }
 
-  // The screens' sign-ins take turns: a second sign-in of one name from one address while the
-  // first is being checked is answered 429 (src/admin/hashing-gate.ts).
-  let signedIn: Promise<unknown> = Promise.resolve();
-  function signIn(page: Page): Promise<void> {
-    const turn = signedIn.then(() => signInNow(page));
-    signedIn = turn.catch(() => undefined);
-    return turn;
-  }
-
-  async function signInNow(page: Page) {
-    await page.goto(`${baseUrl}/admin/login`);
-    await page.fill('#username', ADMIN_USERNAME);
-    await page.fill('#password', ADMIN_PASSWORD);
-    await page.click('[data-testid="login-submit"]');
-    await page.waitForURL(`${baseUrl}/admin/orders`);
-  }
-
   async function morning(device: BrowserContextOptions, name: string) {
     const first = await paidOrder(new Date(Date.now() - 3 * 3_600_000));
     const second = await paidOrder(new Date(Date.now() - 2 * 3_600_000));
@@ -66,7 +49,7 @@ describe.skipIf(!browserAvailable)("the merchant's morning", { timeout: 120_000 
     expect((await shopperPage.getByTestId('order-fulfilment').innerText()).trim()).toBe('待出貨');
 
     // The "to ship" list, the longest waiting first.
-    await signIn(page);
+    await office.signIn(page);
     const rows = page.locator('[data-testid="admin-order-row"]');
     const numbers = await rows.evaluateAll((found) => found.map((row) => row.getAttribute('data-order-number')));
     expect(numbers.indexOf(first.number)).toBeGreaterThanOrEqual(0);
