@@ -3,7 +3,7 @@
 // hand-written sections. See report.ts for how to read the figures. BENCH_QUICK=1 measures a
 // fraction of everything, for working on the bench, and writes .data/BENCHMARKS.quick.md instead.
 // BENCH_ONLY=checkout stops after the checkout round trips and only prints them, for working on
-// checkout's cost.
+// checkout's cost; BENCH_ONLY=callbacks measures the webhook bursts alone, the same way.
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
@@ -26,7 +26,7 @@ import { QUICK, sized } from './sizes';
 import { startTimedSandbox, type TimedSandbox } from './timed-sandbox';
 import { measureWebhookBurst } from './webhook-burst';
 
-const ONLY_CHECKOUT = process.env.BENCH_ONLY === 'checkout';
+const ONLY = process.env.BENCH_ONLY === 'checkout' || process.env.BENCH_ONLY === 'callbacks' ? process.env.BENCH_ONLY : undefined;
 const root = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
 const runDir = root(`.data/bench-${process.pid}`);
 const benchStarted = performance.now();
@@ -122,12 +122,29 @@ async function run(): Promise<BenchReport> {
   const product = rows[0]!;
   const loadAtStart = loadavg()[0]!;
 
+  const burst = async () => {
+    log('webhook bursts: the shop, the bare endpoint, two shop processes ...');
+    return measureWebhookBurst({
+      shopUrl: shop.baseUrl,
+      bareEndpointUrl: bareEndpoint.baseUrl,
+      bareExpressEndpointUrl: bareExpressEndpoint.baseUrl,
+      database: counted,
+      bareDatabase: bareCounted,
+      sandbox,
+      cpu,
+      startSecondShop,
+      afterFirstBurst: () => void (shopAfterBurst.current = shop.memory()),
+    });
+  };
+  const shopAfterBurst = { current: shop.memory() };
+  if (ONLY === 'callbacks') return summaryOf([await burst()], loadAtStart, shopLog);
+
   log('crypto and database client ...');
   measurements.push({ figures: measureCrypto(), checks: [] });
   measurements.push({ figures: await measureQueryCost(counted, product.slug), checks: [] });
   log('checkout round trips ...');
   measurements.push(await measureCheckout(shop.baseUrl, sandbox, product.id, cpu));
-  if (ONLY_CHECKOUT) return summaryOf(measurements, loadAtStart, shopLog);
+  if (ONLY === 'checkout') return summaryOf(measurements, loadAtStart, shopLog);
   log('pages ...');
   measurements.push(await measurePages(shop.baseUrl, bare.baseUrl, product, cpu));
   log(`catalogue size: ${LARGE_CATALOGUE.toLocaleString('en-US')} products against 12 ...`);
@@ -138,20 +155,8 @@ async function run(): Promise<BenchReport> {
   // Before the bursts, which leave the machine's caches and the shop's database busier.
   log(`a year of orders: ${SCALE_ORDERS.toLocaleString('en-US')} (BENCH_SCALE) ...`);
   measurements.push(await generateAndMeasureScale(database.scaleUrl, sized(SCALE_ORDERS, Math.min(SCALE_ORDERS, 10_000)), log));
-  log('webhook bursts: the shop, the bare endpoint, two shop processes ...');
   const bareAfterPages = bare.memory();
-  const shopAfterBurst = { current: shop.memory() };
-  measurements.push(await measureWebhookBurst({
-    shopUrl: shop.baseUrl,
-    bareEndpointUrl: bareEndpoint.baseUrl,
-    bareExpressEndpointUrl: bareExpressEndpoint.baseUrl,
-    database: counted,
-    bareDatabase: bareCounted,
-    sandbox,
-    cpu,
-    startSecondShop,
-    afterFirstBurst: () => void (shopAfterBurst.current = shop.memory()),
-  }));
+  measurements.push(await burst());
   const prismaOnly = await clientMemoryFigure(database.url, product.slug);
   measurements.push({
     figures: [
@@ -188,8 +193,8 @@ try {
   const report = await run();
   await stopEverything(false);
   printReport(report);
-  if (ONLY_CHECKOUT) {
-    log('Checkout only: left BENCHMARKS.md alone');
+  if (ONLY) {
+    log(`BENCH_ONLY=${ONLY}: left BENCHMARKS.md alone`);
   } else if (QUICK) {
     writeMarkdown(root('.data/BENCHMARKS.quick.md'), report, root('BENCHMARKS.md'));
     log('Quick run: wrote .data/BENCHMARKS.quick.md, left BENCHMARKS.md alone');
