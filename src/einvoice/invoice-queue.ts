@@ -21,15 +21,24 @@ function invoiceReference(orderNumber: string): string {
 /** Raised on commit only: wakes the einvoice job of every process (listenForInvoiceSteps). */
 export const wakeInvoiceSteps = (tx: Tx) => tx.$executeRaw`SELECT pg_notify(${STEPS_CHANNEL}, '')`;
 
+/** What an order's invoice is written from, when the caller has just read it. */
+export interface OrderToInvoice {
+  id: string;
+  number: string;
+  totalTwd: number;
+  invoiceRecipient: string | null;
+}
+
 /**
  * The order just became paid: its invoice, to be issued, when it has an invoice choice (orders
  * placed before e-invoices, or while they were off, have none). True when this call wrote it.
  */
-export async function enqueueInvoiceIssue(tx: Tx, orderId: string): Promise<boolean> {
-  const order = await tx.order.findUniqueOrThrow({ where: { id: orderId }, select: { number: true, totalTwd: true, invoiceRecipient: true } });
-  if (order.invoiceRecipient === null) return false;
+export async function enqueueInvoiceIssue(tx: Tx, order: string | OrderToInvoice): Promise<boolean> {
+  const { id: orderId, number, totalTwd, invoiceRecipient } =
+    typeof order === 'string' ? await tx.order.findUniqueOrThrow({ where: { id: order }, select: { id: true, number: true, totalTwd: true, invoiceRecipient: true } }) : order;
+  if (invoiceRecipient === null) return false;
   const [invoice] = await tx.invoice.createManyAndReturn({
-    data: [{ orderId, reference: invoiceReference(order.number), totalTwd: order.totalTwd }],
+    data: [{ orderId, reference: invoiceReference(number), totalTwd }],
     skipDuplicates: true,
     select: { id: true },
   });

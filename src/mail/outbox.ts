@@ -12,12 +12,12 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { listenToChannel, type ChannelListener } from '../db/channel-listener';
 import type { Database } from '../db/prisma';
-import type { MailKind, MailOutbox, Prisma } from '../generated/prisma/client';
+import { Prisma, type MailKind, type MailOutbox } from '../generated/prisma/client';
 
 type Tx = Prisma.TransactionClient;
 
 /** Wakes the drain as soon as the writing transaction commits (listenForOutbox). */
-export const OUTBOX_CHANNEL = 'mail_outbox';
+const OUTBOX_CHANNEL = 'mail_outbox';
 
 export interface EnqueueMail {
   orderId: string;
@@ -50,6 +50,30 @@ export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
     )
     SELECT pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM written`;
   return written.length > 0;
+}
+
+/**
+ * enqueueMail's row as one part of a caller's own statement, for the hot paths that write a change
+ * and the mail it owes in a single round trip: the CTE `name`, inserting a mail of `kind` for each
+ * row of `from` (a CTE of the statement, with a WHERE if need be, whose rows have "orderId" and
+ * "paymentId"), due `holdMinutes` after the commit, and returning the ids written. The same unique
+ * indexes make a replay write nothing; the statement raises the wake-up (mailWakeUp) for what it wrote.
+ */
+export function mailRows(name: string, kind: MailKind, from: Prisma.Sql, holdMinutes: Prisma.Sql = Prisma.sql`0`): Prisma.Sql {
+  return Prisma.sql`${Prisma.raw(`"${name}"`)} AS (
+      INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
+      SELECT gen_random_uuid()::text, "orderId", ${kind}::"MailKind", "paymentId",
+        now() AT TIME ZONE 'UTC' + make_interval(mins => (${holdMinutes})::int), now() AT TIME ZONE 'UTC'
+      FROM ${from}
+      ON CONFLICT DO NOTHING
+      RETURNING "id"
+    )`;
+}
+
+/** The wake-up for the rows of mailRows CTEs named `names`: one notification, raised only if any was written. */
+export function mailWakeUp(names: readonly string[]): Prisma.Sql {
+  const written = Prisma.raw(names.map((name) => `SELECT "id" FROM "${name}"`).join(' UNION ALL '));
+  return Prisma.sql`(SELECT count(*) FROM (SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (${written}) AS mail LIMIT 1) AS woken)`;
 }
 
 export interface ClaimSettings {

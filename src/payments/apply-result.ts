@@ -16,11 +16,9 @@
 // MoneyMovement record in the same transaction, at the time it happened, for the daily settlement.
 import type { Logger } from 'pino';
 import type { Database } from '../db/prisma';
-import { randomUUID } from 'node:crypto';
-import type { Payment, PayType, Prisma, PaymentStatus } from '../generated/prisma/client';
-import { enqueueMail, OUTBOX_CHANNEL } from '../mail/outbox';
+import { Prisma, type Payment, type PayType, type PaymentStatus } from '../generated/prisma/client';
+import { enqueueMail, mailRows, mailWakeUp } from '../mail/outbox';
 import { enqueueInvoiceCredit } from '../einvoice/invoice-queue';
-import { recordDeliveryOutcome } from './payment-sql';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
 import { attemptsHoldingStock, expireOrderUnlessHeld, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './apply-to-order';
 import type { PaymentAtBank } from '../sinopac/bank-answers';
@@ -153,24 +151,9 @@ export async function applyCreated(
       ), followed AS (
         UPDATE "Order" o SET "payType" = c."payType", "updatedAt" = now() AT TIME ZONE 'UTC'
         FROM changed c WHERE o."id" = c."orderId" AND o."status" = 'awaiting_payment'
-      ), placed AS (
-        INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
-        SELECT ${randomUUID()}, "orderId", 'order_placed', "id",
-          now() AT TIME ZONE 'UTC' + make_interval(mins => CASE WHEN "payType" = 'card' THEN ${confirmationHoldMinutes('card', cardLinkMinutes)}::int ELSE 0 END),
-          now() AT TIME ZONE 'UTC'
-        FROM changed
-        ON CONFLICT DO NOTHING
-        RETURNING "id"
-      ), reissued AS (
-        INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "nextAttemptAt", "createdAt")
-        SELECT ${randomUUID()}, "orderId", 'atm_account_reissued', "id", now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
-        FROM changed WHERE "payType" = 'atm' AND NOT EXISTS (SELECT 1 FROM placed)
-        ON CONFLICT DO NOTHING
-        RETURNING "id"
-      ), woken AS (
-        SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (SELECT "id" FROM placed UNION ALL SELECT "id" FROM reissued) AS mail LIMIT 1
-      )
-      SELECT changed.*, (SELECT count(*) FROM woken) AS "mailsWoken" FROM changed`;
+      ), ${mailRows('placed', 'order_placed', Prisma.sql`(SELECT "id" AS "paymentId", "orderId", "payType" FROM changed) AS c`, Prisma.sql`CASE WHEN "payType" = 'card' THEN ${confirmationHoldMinutes('card', cardLinkMinutes)} ELSE 0 END`)},
+      ${mailRows('reissued', 'atm_account_reissued', Prisma.sql`(SELECT "id" AS "paymentId", "orderId" FROM changed WHERE "payType" = 'atm' AND NOT EXISTS (SELECT 1 FROM placed)) AS c`)}
+      SELECT changed.*, ${mailWakeUp(['placed', 'reissued'])} AS "mailsWoken" FROM changed`;
     if (row) {
       const { mailsWoken: _mailsWoken, ...changed } = row;
       payment = changed;
@@ -236,16 +219,24 @@ async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyReque
     return { kind: 'applied', from: 'paid', to: 'paid', orderId };
   }
 
-  const changed = await changePaymentStatus(tx, { ...base, from: payment.status, to, data: columnsFor(outcome, payment, request.payToken), reason });
+  // The delivery's row, and for a payment its booking and its order, change in the same statement.
+  const paidAt = to === 'paid' && outcome.kind === 'paid' ? (outcome.payDate ?? deps.clock()) : undefined;
+  const { changed, orderPaid } = await changePaymentStatus(tx, {
+    ...base,
+    from: payment.status,
+    to,
+    data: columnsFor(outcome, payment, request.payToken),
+    reason,
+    ...(request.payTokenRowId !== undefined && { deliveryRowId: request.payTokenRowId }),
+    ...(paidAt !== undefined && { paidAt }),
+  });
   if (!changed) throw new ConcurrentChangeError(`payment ${payment.id} left ${payment.status} while locked`);
-  if (request.payTokenRowId !== undefined) {
-    await recordDeliveryOutcome(tx, request.payTokenRowId, 'applied', payment.id);
-  }
 
   // What the change does to the order. Reaching pending (outcome "created") is an attempt that
   // started, its card link or ATM account now stored; it leaves the order as it is.
   // Each e-mail is written in this transaction, once per order (src/mail/outbox.ts): the
-  // confirmation when the first attempt starts (with its ATM account), the receipt when paid.
+  // confirmation when the first attempt starts (with its ATM account), the receipt when paid (by
+  // the paying change's own statement).
   if (to === 'pending' && outcome.kind === 'created') {
     await followOpenedAttempt(tx, payment);
     const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id, holdMinutes: confirmationHoldMinutes(payment.payType, request.cardLinkMinutes) });
@@ -253,13 +244,7 @@ async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyReque
     // too: the shopper must be able to find where to transfer without the order page.
     if (!first && payment.payType === 'atm') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
   }
-  if (to === 'paid' && outcome.kind === 'paid') {
-    const paidAt = outcome.payDate ?? deps.clock();
-    // The booking the daily settlement matches against: once, now, and never moved by later changes.
-    await tx.moneyMovement.create({ data: { kind: 'payment', paymentId: payment.id, amount: payment.amount, occurredAt: paidAt } });
-    await markOrderPaid(tx, deps.logger, payment, paidAt);
-    await enqueueMail(tx, { orderId, kind: 'payment_received', paymentId: payment.id });
-  }
+  if (paidAt !== undefined) await markOrderPaid(tx, deps.logger, payment, paidAt, orderPaid);
   // The attempt ended without payment: the order expires unless another of its attempts can still be paid.
   if (to === 'expired' || to === 'cancelled') await expireOrderUnlessHeld(tx, orderId, { AND: [{ id: { not: payment.id } }, attemptsHoldingStock()] });
   if (to === 'refunded') {

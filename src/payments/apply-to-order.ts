@@ -7,7 +7,7 @@
 import type { Logger } from 'pino';
 import type { Payment, Prisma } from '../generated/prisma/client';
 import { lockOrder } from '../db/row-locks';
-import { enqueueInvoiceIssue } from '../einvoice/invoice-queue';
+import { enqueueInvoiceIssue, type OrderToInvoice } from '../einvoice/invoice-queue';
 import { releaseStock, retakeStock } from '../orders/stock-reservation';
 import { changeOrderStatus, OPEN_FOR_PAYMENT, PAID_ORDER, paidOrderStatus } from './payment-states';
 
@@ -26,16 +26,18 @@ export async function followOpenedAttempt(tx: Tx, payment: Payment): Promise<voi
   await tx.order.updateMany({ where: { id: payment.orderId, status: 'awaiting_payment' }, data: { payType: payment.payType } });
 }
 
-/** The attempt was paid: its order is paid, by its method, with the stock it reserved when placed. */
-export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, paidAt: Date): Promise<void> {
-  const { orderId } = payment;
-  const paying = { orderId, to: 'paid', data: { paidAt, payType: payment.payType } } as const;
-  // The usual case needs no lock of its own: an update that matches locks the row as it changes it.
-  // The order's e-invoice is owed from the change that makes it paid, in its transaction.
-  if (await changeOrderStatus(tx, { ...paying, from: 'awaiting_payment' })) {
-    await enqueueInvoiceIssue(tx, orderId);
+/**
+ * The attempt was paid: its order is paid, by its method, with the stock it reserved when placed.
+ * The usual case, an order awaiting payment, was paid by the payment's own change (`orderPaid`,
+ * changePaymentStatus with paidAt); its e-invoice is owed from that change, in its transaction.
+ */
+export async function markOrderPaid(tx: Tx, logger: Logger, payment: Payment, paidAt: Date, orderPaid: OrderToInvoice | null): Promise<void> {
+  if (orderPaid) {
+    await enqueueInvoiceIssue(tx, orderPaid);
     return;
   }
+  const { orderId } = payment;
+  const paying = { orderId, to: 'paid', data: { paidAt, payType: payment.payType } } as const;
   await lockOrder(tx, orderId);
 
   // Money that arrived after the order had expired: the payment stands, so the order is paid and

@@ -8,8 +8,9 @@
 // module of the shop's feature code that reaches that pool.
 import type pg from 'pg';
 import { poolOf, type Database } from '../db/prisma';
-import { Prisma, type PaymentStatus, type PayTokenSource } from '../generated/prisma/client';
+import { Prisma, type InvoiceRecipient, type PaymentStatus, type PayTokenSource } from '../generated/prisma/client';
 import type { AttemptAtShop } from '../sinopac/shop-bank';
+import { mailRows, mailWakeUp } from '../mail/outbox';
 
 export interface LoggedDelivery {
   source: PayTokenSource;
@@ -115,24 +116,61 @@ export async function insertExchange(pool: Pick<pg.Pool, 'query'>, row: Exchange
   );
 }
 
+/** An order a payment has just paid, with what its e-invoice needs. */
+export interface OrderPaidNow {
+  id: string;
+  number: string;
+  totalTwd: number;
+  invoiceRecipient: InvoiceRecipient | null;
+}
+
 /**
  * The status update of an attempt, only if it is still in `from`, and its PaymentEvent, in one
- * statement: one round trip fewer while applyBankResult holds the row lock. `columns` are the
- * other columns to set, already named (payment-states.ts names them). True when it matched.
+ * statement: round trips saved while applyBankResult holds the row lock. `columns` are the other
+ * columns to set, already named (payment-states.ts names them). With `deliveryRowId`, the
+ * delivery's PayToken row is marked applied by the same statement; with `paidAt` (a change into
+ * paid), the money is booked (the MoneyMovement the daily settlement matches, once, at paidAt), the
+ * shopper's payment-received mail is owed (once per order) and the order, if it was awaiting
+ * payment, is paid by this attempt's method. Returns whether the attempt matched and, with
+ * `paidAt`, the order it paid (null when the order was in another status).
  */
 export async function updatePaymentStatus(
   tx: Prisma.TransactionClient,
-  change: { paymentId: string; from: PaymentStatus; to: PaymentStatus; columns: Prisma.Sql[]; reason: string; payToken: string | null },
-): Promise<boolean> {
-  const { paymentId, from, to, columns, reason, payToken } = change;
-  const events = await tx.$queryRaw<unknown[]>`
+  change: {
+    paymentId: string;
+    from: PaymentStatus;
+    to: PaymentStatus;
+    columns: Prisma.Sql[];
+    reason: string;
+    payToken: string | null;
+    deliveryRowId?: number;
+    paidAt?: Date;
+  },
+): Promise<{ changed: boolean; orderPaid: OrderPaidNow | null }> {
+  const { paymentId, from, to, columns, reason, payToken, deliveryRowId, paidAt } = change;
+  const now = Prisma.sql`now() AT TIME ZONE 'UTC'`;
+  const delivery = deliveryRowId === undefined ? Prisma.empty : Prisma.sql`, delivery AS (
+      UPDATE "PayToken" SET "outcome" = 'applied', "paymentId" = ${paymentId} WHERE "id" = ${deliveryRowId} AND EXISTS (SELECT 1 FROM changed)
+    )`;
+  const payment = paidAt === undefined ? Prisma.empty : Prisma.sql`, booked AS (
+      INSERT INTO "MoneyMovement" ("kind", "paymentId", "amount", "occurredAt", "createdAt")
+      SELECT 'payment', "id", "amount", ${paidAt}, ${now} FROM changed
+    ), ordered AS (
+      UPDATE "Order" o SET "status" = 'paid', "paidAt" = ${paidAt}, "payType" = c."payType", "updatedAt" = ${now}
+      FROM changed c WHERE o."id" = c."orderId" AND o."status" = 'awaiting_payment'
+      RETURNING o."id", o."number", o."totalTwd", o."invoiceRecipient"
+    ), ${mailRows('mailed', 'payment_received', Prisma.sql`changed`)}`;
+  const [row] = await tx.$queryRaw<Array<{ changed: number; orderPaid: OrderPaidNow | null }>>`
     WITH changed AS (
-      UPDATE "Payment" SET "status" = ${to}::"PaymentStatus", "updatedAt" = now() AT TIME ZONE 'UTC'${columns.length > 0 ? Prisma.join(columns, '') : Prisma.empty}
+      UPDATE "Payment" SET "status" = ${to}::"PaymentStatus", "updatedAt" = ${now}${columns.length > 0 ? Prisma.join(columns, '') : Prisma.empty}
       WHERE "id" = ${paymentId} AND "status" = ${from}::"PaymentStatus"
+      RETURNING "id", "id" AS "paymentId", "orderId", "amount", "payType"
+    ), event AS (
+      INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", "applied", "reason", "payToken", "createdAt")
+      SELECT "id", ${from}::"PaymentStatus", ${to}::"PaymentStatus", true, ${reason}, ${payToken}, ${now} FROM changed
       RETURNING "id"
-    )
-    INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", "applied", "reason", "payToken", "createdAt")
-    SELECT "id", ${from}::"PaymentStatus", ${to}::"PaymentStatus", true, ${reason}, ${payToken}, now() AT TIME ZONE 'UTC' FROM changed
-    RETURNING "id"`;
-  return events.length === 1;
+    )${delivery}${payment}
+    SELECT (SELECT count(*) FROM event)::int AS "changed",
+      ${paidAt === undefined ? Prisma.sql`NULL AS "orderPaid"` : Prisma.sql`(SELECT row_to_json(ordered) FROM ordered) AS "orderPaid", ${mailWakeUp(['mailed'])} AS "mailsWoken"`}`;
+  return { changed: row!.changed === 1, orderPaid: row!.orderPaid };
 }

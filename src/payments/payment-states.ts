@@ -5,7 +5,7 @@
 // each is a conditional update (only if it is still in the status the caller saw), in the caller's
 // transaction: two processes racing for the same change both issue it, and exactly one matches.
 import { Prisma, type OrderStatus, type PaymentStatus, type RefundStatus } from '../generated/prisma/client';
-import { updatePaymentStatus } from './payment-sql';
+import { updatePaymentStatus, type OrderPaidNow } from './payment-sql';
 import { toBankAmount } from '../sinopac/shop-bank';
 
 /**
@@ -160,17 +160,28 @@ export interface StatusChange {
   data?: PaymentColumns;
   reason: string;
   payToken?: string;
+  /** The PayToken log row of the delivery that brought the change: marked applied with it. */
+  deliveryRowId?: number;
+  /** Into paid: when the money arrived. The money is booked and an order awaiting payment paid with the change (payment-sql.ts). */
+  paidAt?: Date;
 }
 
-/** True when this call made the change; false when the attempt was no longer in `from`. */
-export async function changePaymentStatus(tx: Prisma.TransactionClient, change: StatusChange): Promise<boolean> {
-  const { paymentId, from, to, data = {}, reason, payToken } = change;
+/**
+ * `changed`: this call made the change; false when the attempt was no longer in `from`.
+ * `orderPaid`: with paidAt, the order the change paid (null when it was not awaiting payment).
+ */
+export async function changePaymentStatus(tx: Prisma.TransactionClient, change: StatusChange): Promise<{ changed: boolean; orderPaid: OrderPaidNow | null }> {
+  const { paymentId, from, to, data = {}, reason, payToken, deliveryRowId, paidAt } = change;
   if (!canTransition(from, to)) throw new IllegalTransitionError(from, to);
   // Timestamps are UTC wall time, as Prisma writes them (Dates are sent in UTC as well).
   const columns = (Object.keys(COLUMNS) as Array<keyof PaymentColumns>)
     .filter((name) => data[name] !== undefined)
     .map((name) => Prisma.sql`, ${COLUMNS[name]} = ${data[name]}`);
-  return updatePaymentStatus(tx, { paymentId, from, to, columns, reason, payToken: payToken ?? null });
+  return updatePaymentStatus(tx, {
+    paymentId, from, to, columns, reason, payToken: payToken ?? null,
+    ...(deliveryRowId !== undefined && { deliveryRowId }),
+    ...(paidAt !== undefined && { paidAt }),
+  });
 }
 
 /** Keeps the record of a change that was asked for and not made: illegal, mismatched or untrusted. */

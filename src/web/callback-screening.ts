@@ -99,15 +99,15 @@ export function createCallbackScreening(db: Database, settings: CallbackScreenin
 
   /** The budget keys one lookup is charged to, or false (and nothing charged) when one is spent. */
   async function charge(keys: readonly string[]): Promise<readonly string[] | false> {
-    // Both at once: one round trip's wait on the path of every new genuine token.
-    const counts = await Promise.all(keys.map((key) => budgets.increment(key)));
+    // Both in one statement: a single round trip on the path of every new genuine token.
+    const counts = await budgets.addEach(keys);
     if (counts.every(({ totalHits }, index) => totalHits <= (keys[index] === SHOP_KEY ? shopWide : perAddress))) return keys;
     await giveBack(keys);
     return false;
   }
 
   function giveBack(keys: readonly string[]): Promise<unknown> {
-    return Promise.all(keys.map((key) => budgets.decrement(key)));
+    return budgets.decrementEach(keys);
   }
 
   function screen(address: string, payToken: string, spendsShopBudget: boolean): Promise<Screening> {

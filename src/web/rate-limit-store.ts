@@ -25,24 +25,42 @@ export class PostgresRateLimitStore implements Store {
 
   /** Counts `hits` requests at once. */
   async add(key: string, hits: number): Promise<ClientRateLimitInfo> {
-    this.counted += hits;
+    const [info] = await this.addEach([key], hits);
+    return info!;
+  }
+
+  /**
+   * Counts `hits` requests against each of `keys` (all different) in one statement, for a request
+   * that spends several budgets at once; the counts come back in the order of `keys`.
+   */
+  async addEach(keys: readonly string[], hits = 1): Promise<ClientRateLimitInfo[]> {
+    this.counted += hits * keys.length;
     if (this.counted >= PRUNE_EVERY) {
       this.counted = 0;
       void this.prune();
     }
-    // Timestamps are UTC wall time, as Prisma writes its timestamp columns.
-    const [row] = await this.db.$queryRaw<Array<{ hits: number; resetAt: Date }>>`
+    // Rows are taken in the order of their keys, as decrementEach's update takes them, so that two
+    // statements counting the same keys wait for each other rather than deadlock. Timestamps are
+    // UTC wall time, as Prisma writes its timestamp columns.
+    const rows = await this.db.$queryRaw<Array<{ key: string; hits: number; resetAt: Date }>>`
       INSERT INTO "RateLimitCounter" AS c ("key", "hits", "resetAt")
-      VALUES (${this.prefix + key}, ${hits}::int, (now() AT TIME ZONE 'UTC') + ${this.windowMs}::int * interval '1 millisecond')
+      SELECT k, ${hits}::int, (now() AT TIME ZONE 'UTC') + ${this.windowMs}::int * interval '1 millisecond'
+      FROM unnest(${keys.map((key) => this.prefix + key)}::text[]) AS k ORDER BY k
       ON CONFLICT ("key") DO UPDATE SET
         "hits" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."hits" ELSE c."hits" + EXCLUDED."hits" END,
         "resetAt" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE c."resetAt" END
-      RETURNING "hits", "resetAt"`;
-    return { totalHits: row!.hits, resetTime: row!.resetAt };
+      RETURNING "key", "hits", "resetAt"`;
+    const byKey = new Map(rows.map((row) => [row.key, { totalHits: row.hits, resetTime: row.resetAt }]));
+    return keys.map((key) => byKey.get(this.prefix + key)!);
   }
 
-  async decrement(key: string): Promise<void> {
-    await this.db.$executeRaw`UPDATE "RateLimitCounter" SET "hits" = GREATEST("hits" - 1, 0) WHERE "key" = ${this.prefix + key}`;
+  decrement(key: string): Promise<void> {
+    return this.decrementEach([key]);
+  }
+
+  /** Takes one request back from each of `keys`, in one statement. */
+  async decrementEach(keys: readonly string[]): Promise<void> {
+    await this.db.$executeRaw`UPDATE "RateLimitCounter" SET "hits" = GREATEST("hits" - 1, 0) WHERE "key" = ANY(${keys.map((key) => this.prefix + key)}::text[])`;
   }
 
   async resetKey(key: string): Promise<void> {

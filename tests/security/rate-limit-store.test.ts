@@ -66,3 +66,24 @@ describe('the batched count', () => {
     expect(await stored('window:198.51.100.9')).toBe(1);
   });
 });
+
+describe('counting against several budgets at once', () => {
+  it('counts each key in one statement, answers in the order asked, and takes one back from each', async () => {
+    const store = new PostgresRateLimitStore(testDb.db, 'each:');
+    store.init(options(60_000));
+    await store.increment('shop');
+    await store.increment('shop');
+
+    const counts = await store.addEach(['address:198.51.100.10', 'shop']);
+    expect(counts.map((info) => info.totalHits)).toEqual([1, 3]);
+
+    // Many at once over the same two keys, in both orders: none deadlocks, none is lost.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => store.addEach(i % 2 ? ['shop', 'address:198.51.100.10'] : ['address:198.51.100.10', 'shop'])));
+    expect(await stored('each:shop')).toBe(33);
+    expect(await stored('each:address:198.51.100.10')).toBe(31);
+
+    await store.decrementEach(['address:198.51.100.10', 'shop']);
+    expect(await stored('each:shop')).toBe(32);
+    expect(await stored('each:address:198.51.100.10')).toBe(30);
+  });
+});
