@@ -18,7 +18,7 @@ import { sessionHandlers } from './web/session';
 import { readCookies, shopCookies } from './web/cookies';
 import { setUpCsrf } from './web/csrf';
 import { answerErrorsWith, errorHandler, notFoundHandler } from './web/errors';
-import { createRateLimits, type RateLimitSettings } from './web/rate-limits';
+import { createRateLimits, limitAlongside, type RateLimitSettings } from './web/rate-limits';
 import { createCallbackScreening, type CallbackScreeningSettings } from './web/callback-screening';
 import { catalogRoutes, navbarCategories } from './routes/catalog';
 import { cartCountFromCookie, cartCountFromSession, cartRoutes } from './routes/cart';
@@ -109,16 +109,17 @@ export function createApp(deps: AppDependencies): express.Express {
   // The bank's notification is answered in its own terms, {"Status":"F"}, whatever refuses it.
   app.use(NOTIFY_PATH, answerErrorsWith({ Status: 'F' }));
 
-  // Limits per client address, before any session or database work.
+  // Limits per client address, before any other database work; a checkout's session is read
+  // alongside its count, since it needs both.
   const limits = createRateLimits(deps.db, settings.rateLimits);
+  const sessions = sessionHandlers({ store: deps.sessionStore, secret: settings.sessionSecret, cookies });
   app.post([NOTIFY_PATH, RETURN_PATH], limits.callbacks);
-  app.post(['/checkout', '/orders/:id/payments', '/orders/:id/pay-again'], limits.checkout);
+  app.post(['/checkout', '/orders/:id/payments', '/orders/:id/pay-again'], limitAlongside(limits.checkout, sessions));
   app.post('/cart{/*rest}', limits.cart);
 
   // The bank's callbacks: before CSRF and sessions, since the bank has neither.
   app.use(paymentCallbackRoutes({ ...deps, screening: createCallbackScreening(deps.db, settings.callbackScreening) }));
 
-  const sessions = sessionHandlers({ store: deps.sessionStore, secret: settings.sessionSecret, cookies });
   if (deps.admin) {
     // Photos come as multipart, read before the CSRF check that needs their form's token; only a
     // signed-in merchant's are read at all. Two descriptions of 4,000 Chinese characters,

@@ -16,7 +16,11 @@ import { Prisma, type MailKind, type MailOutbox } from '../generated/prisma/clie
 
 type Tx = Prisma.TransactionClient;
 
-/** Wakes the drain as soon as the writing transaction commits (listenForOutbox). */
+/**
+ * Wakes the drain as soon as the writing transaction commits (listenForOutbox). Only for a mail due
+ * at once: a held one (a card order's confirmation) is sent by the first scheduled pass after it
+ * falls due, and waking the drain for it would be a pass that finds nothing.
+ */
 const OUTBOX_CHANNEL = 'mail_outbox';
 
 export interface EnqueueMail {
@@ -37,9 +41,9 @@ export interface EnqueueMail {
  * is replayed. Returns whether a row was written.
  */
 export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
-  // One statement for the row and its wake-up: the notification is raised only when a row was
-  // written, and PostgreSQL delivers it only if and when this transaction commits. The timestamps
-  // are UTC wall time, as Prisma writes its timestamp columns.
+  // One statement for the row and its wake-up: the notification is raised only when a row due at
+  // once was written, and PostgreSQL delivers it only if and when this transaction commits. The
+  // timestamps are UTC wall time, as Prisma writes its timestamp columns.
   const written = await tx.$queryRaw<unknown[]>`
     WITH written AS (
       INSERT INTO "MailOutbox" ("id", "orderId", "kind", "paymentId", "refundId", "nextAttemptAt", "createdAt")
@@ -48,7 +52,7 @@ export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
       ON CONFLICT DO NOTHING
       RETURNING "id"
     )
-    SELECT pg_notify(${OUTBOX_CHANNEL}, '')::text AS "notified" FROM written`;
+    SELECT CASE WHEN ${mail.holdMinutes ?? 0}::int = 0 THEN pg_notify(${OUTBOX_CHANNEL}, '')::text END AS "notified" FROM written`;
   return written.length > 0;
 }
 
@@ -56,8 +60,9 @@ export async function enqueueMail(tx: Tx, mail: EnqueueMail): Promise<boolean> {
  * enqueueMail's row as one part of a caller's own statement, for the hot paths that write a change
  * and the mail it owes in a single round trip: the CTE `name`, inserting a mail of `kind` for each
  * row of `from` (a CTE of the statement, with a WHERE if need be, whose rows have "orderId" and
- * "paymentId"), due `holdMinutes` after the commit, and returning the ids written. The same unique
- * indexes make a replay write nothing; the statement raises the wake-up (mailWakeUp) for what it wrote.
+ * "paymentId"), due `holdMinutes` after the commit, and returning the ids written and whether each
+ * is due at once. The same unique indexes make a replay write nothing; the statement raises the
+ * wake-up (mailWakeUp) for what it wrote.
  */
 export function mailRows(name: string, kind: MailKind, from: Prisma.Sql, holdMinutes: Prisma.Sql = Prisma.sql`0`): Prisma.Sql {
   return Prisma.sql`${Prisma.raw(`"${name}"`)} AS (
@@ -66,13 +71,13 @@ export function mailRows(name: string, kind: MailKind, from: Prisma.Sql, holdMin
         now() AT TIME ZONE 'UTC' + make_interval(mins => (${holdMinutes})::int), now() AT TIME ZONE 'UTC'
       FROM ${from}
       ON CONFLICT DO NOTHING
-      RETURNING "id"
+      RETURNING "id", "nextAttemptAt" <= "createdAt" AS "due"
     )`;
 }
 
-/** The wake-up for the rows of mailRows CTEs named `names`: one notification, raised only if any was written. */
+/** The wake-up for the rows of mailRows CTEs named `names`: one notification, raised only if one due at once was written. */
 export function mailWakeUp(names: readonly string[]): Prisma.Sql {
-  const written = Prisma.raw(names.map((name) => `SELECT "id" FROM "${name}"`).join(' UNION ALL '));
+  const written = Prisma.raw(names.map((name) => `SELECT "id" FROM "${name}" WHERE "due"`).join(' UNION ALL '));
   return Prisma.sql`(SELECT count(*) FROM (SELECT pg_notify(${OUTBOX_CHANNEL}, '') FROM (${written}) AS mail LIMIT 1) AS woken)`;
 }
 

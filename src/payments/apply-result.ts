@@ -150,7 +150,7 @@ export async function applyCreated(
         SELECT "id", 'creating', 'pending', true, ${`created (${source})`}, now() AT TIME ZONE 'UTC' FROM changed
       ), followed AS (
         UPDATE "Order" o SET "payType" = c."payType", "updatedAt" = now() AT TIME ZONE 'UTC'
-        FROM changed c WHERE o."id" = c."orderId" AND o."status" = 'awaiting_payment'
+        FROM changed c WHERE o."id" = c."orderId" AND o."status" = 'awaiting_payment' AND o."payType" <> c."payType"
       ), ${mailRows('placed', 'order_placed', Prisma.sql`(SELECT "id" AS "paymentId", "orderId", "payType" FROM changed) AS c`, Prisma.sql`CASE WHEN "payType" = 'card' THEN ${confirmationHoldMinutes('card', cardLinkMinutes)} ELSE 0 END`)},
       ${mailRows('reissued', 'atm_account_reissued', Prisma.sql`(SELECT "id" AS "paymentId", "orderId" FROM changed WHERE "payType" = 'atm' AND NOT EXISTS (SELECT 1 FROM placed)) AS c`)}
       SELECT changed.*, ${mailWakeUp(['placed', 'reissued'])} AS "mailsWoken" FROM changed`;

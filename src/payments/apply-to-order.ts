@@ -21,9 +21,13 @@ const orderLines = (tx: Tx, orderId: string) =>
 // written here and nowhere else, by the bank result that opens or pays an attempt, so every page, the
 // e-mails, the back office's filter and its CSV read one column that cannot disagree with them.
 
-/** An attempt the bank accepted: an unpaid order's method becomes its method (the one open now). */
+/**
+ * An attempt the bank accepted: an unpaid order's method becomes its method (the one open now).
+ * Written only when it differs (a first attempt has checkout's method already): writing the same
+ * value would still write the row anew, and on a full page an entry in each of its indexes.
+ */
 export async function followOpenedAttempt(tx: Tx, payment: Payment): Promise<void> {
-  await tx.order.updateMany({ where: { id: payment.orderId, status: 'awaiting_payment' }, data: { payType: payment.payType } });
+  await tx.order.updateMany({ where: { id: payment.orderId, status: 'awaiting_payment', payType: { not: payment.payType } }, data: { payType: payment.payType } });
 }
 
 /**

@@ -63,3 +63,33 @@ export function createRateLimits(db: Database, settings: Partial<RateLimitSettin
     callbacks: limiter(limits.callbacks, 'bank callbacks', Math.floor(limits.callbacks / 100)),
   };
 }
+
+/**
+ * The limit's count and `handlers` (the session's read) side by side, for the requests that need
+ * both: two database round trips waited for as one. The request goes on once both are done, and
+ * is refused if the limit refuses it; the price is a session read for a request over the limit.
+ */
+export function limitAlongside(limit: RequestHandler, handlers: readonly RequestHandler[]): RequestHandler {
+  return (req, res, next) => {
+    let waiting = 2;
+    let failure: unknown;
+    const done = (error?: unknown) => {
+      if (error !== undefined && failure === undefined) failure = error;
+      if (--waiting === 0) next(failure);
+    };
+    const inTurn = (index: number) => (error?: unknown) => {
+      if (error !== undefined || index === handlers.length) return done(error);
+      try {
+        handlers[index]!(req, res, inTurn(index + 1));
+      } catch (thrown) {
+        done(thrown);
+      }
+    };
+    try {
+      limit(req, res, done);
+    } catch (thrown) {
+      done(thrown);
+    }
+    inTurn(0)();
+  };
+}

@@ -305,6 +305,24 @@ describe('the mail outbox', () => {
     }
   });
 
+  it('does not wake the drain for a held mail, which the scheduled pass sends once it falls due', async () => {
+    const held = await atmOrder();
+    const due = await atmOrder();
+    let wakes = 0;
+    const wakeup = await listenForOutbox({ databaseUrl: testDb.url, logger: createLogger('silent'), onWake: () => wakes++ });
+    try {
+      await eventually(async () => wakes === 1); // the wake-up on connecting
+      await testDb.db.$transaction((tx) => enqueueMail(tx, { orderId: held.order.id, kind: 'order_placed', paymentId: held.payment.id, holdMinutes: 31 }));
+      // The mail due at once, written after the held one, wakes the drain: the held one has had its chance by then.
+      await testDb.db.$transaction((tx) => enqueueMail(tx, { orderId: due.order.id, kind: 'order_placed', paymentId: due.payment.id }));
+      await eventually(async () => wakes === 2);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      expect(wakes).toBe(2);
+    } finally {
+      await wakeup.close();
+    }
+  });
+
   it('never puts card data in a mail', async () => {
     const product = await createProduct(testDb.db, { priceTwd: 300, stock: 5 });
     const order = await createOrder(testDb.db, { lines: [{ product, quantity: 1 }], payType: 'card' });
