@@ -107,7 +107,7 @@ export function createCallbackScreening(db: Database, settings: CallbackScreenin
   }
 
   function giveBack(keys: readonly string[]): Promise<unknown> {
-    return budgets.decrementEach(keys);
+    return budgets.takeBack(keys.map((key) => [key, 1] as const));
   }
 
   function screen(address: string, payToken: string, spendsShopBudget: boolean): Promise<Screening> {

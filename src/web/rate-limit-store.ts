@@ -39,8 +39,8 @@ export class PostgresRateLimitStore implements Store {
       this.counted = 0;
       void this.prune();
     }
-    // Rows are taken in the order of their keys, as decrementEach's update takes them, so that two
-    // statements counting the same keys wait for each other rather than deadlock. Timestamps are
+    // Rows are taken in the order of their keys, as takeBack takes them, so that two statements
+    // counting the same keys wait for each other rather than deadlock. Timestamps are
     // UTC wall time, as Prisma writes its timestamp columns.
     const rows = await this.db.$queryRaw<Array<{ key: string; hits: number; resetAt: Date }>>`
       INSERT INTO "RateLimitCounter" AS c ("key", "hits", "resetAt")
@@ -55,12 +55,20 @@ export class PostgresRateLimitStore implements Store {
   }
 
   decrement(key: string): Promise<void> {
-    return this.decrementEach([key]);
+    return this.takeBack([[key, 1]]);
   }
 
-  /** Takes one request back from each of `keys`, in one statement. */
-  async decrementEach(keys: readonly string[]): Promise<void> {
-    await this.db.$executeRaw`UPDATE "RateLimitCounter" SET "hits" = GREATEST("hits" - 1, 0) WHERE "key" = ANY(${keys.map((key) => this.prefix + key)}::text[])`;
+  /**
+   * Takes `hits` requests back from each key (never below zero), in one statement. Its rows are
+   * locked in the order of their keys first, as addEach takes them, so that the two never deadlock.
+   */
+  async takeBack(counts: ReadonlyArray<readonly [key: string, hits: number]>): Promise<void> {
+    const keys = counts.map(([key]) => this.prefix + key);
+    await this.db.$executeRaw`
+      WITH locked AS (SELECT "key" FROM "RateLimitCounter" WHERE "key" = ANY(${keys}::text[]) ORDER BY "key" FOR UPDATE)
+      UPDATE "RateLimitCounter" c SET "hits" = GREATEST(c."hits" - v.hits, 0)
+      FROM unnest(${keys}::text[], ${counts.map(([, hits]) => hits)}::int[]) AS v(key, hits), locked
+      WHERE c."key" = v.key AND locked."key" = v.key`;
   }
 
   async resetKey(key: string): Promise<void> {

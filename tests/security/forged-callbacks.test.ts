@@ -131,6 +131,17 @@ describe('forged notifications', () => {
   });
 });
 
+describe('genuine notifications', () => {
+  it(`settle past the budget of their address: each gives its charge back once the bank knew its token`, async () => {
+    // The sandbox delivers from loopback, whose budget is BUDGET lookups; twice as many payments, one after another.
+    for (let i = 0; i < 2 * BUDGET; i++) {
+      const { payment } = await placeOrder(shop, 'atm');
+      shop.sandbox.sandbox.control.pay({ orderNo: payment.orderNo });
+      await eventually(async () => (await shop.db.payment.findUniqueOrThrow({ where: { id: payment.id } })).status === 'paid');
+    }
+  });
+});
+
 describe('forged tokens spread over many addresses', () => {
   it(`from 40 addresses of one /64 and 30 outside addresses cost at most the budgets' bank calls; genuine payments still settle and return`, async () => {
     const before = await bankLookups();
