@@ -2,7 +2,8 @@
 // pool of our own. The pool is also reachable (poolOf) for the few statements made on every bank
 // callback or bank call, which through Prisma's runtime cost two to three times the client CPU: in
 // feature code only payments/payment-sql.ts reaches it (the composition root hands it to the
-// bank-call audit, which writes through that module).
+// bank-call audit, which writes through that module), and web/rate-limit-store.ts for the counts
+// a checkout, a cart change and a new bank notification wait for.
 import { PrismaPg } from '@prisma/adapter-pg';
 import pg from 'pg';
 import { PrismaClient } from '../generated/prisma/client';

@@ -1,9 +1,12 @@
 // The rate limits' counts in PostgreSQL, so that every process of the shop counts against one limit
 // (in memory, N processes allowed N times the limit). One upsert per counted request: it starts a
 // new window when the last one is over, and returns the count and the window's end. A generous
-// limit can count in batches instead (BatchedRateLimitStore).
+// limit can count in batches instead (BatchedRateLimitStore). The statements go on the pg pool
+// beneath Prisma, as the payments' hottest ones do (payments/payment-sql.ts): a checkout, a cart
+// change and each new bank notification wait for one, and through Prisma each cost several times
+// the client CPU. This is the one module of the rate limits that reaches that pool.
 import type { ClientRateLimitInfo, Options, Store } from 'express-rate-limit';
-import type { Database } from '../db/prisma';
+import { poolOf, type Database } from '../db/prisma';
 
 // Rows of windows long over are deleted now and then, by whichever process counts this many requests.
 const PRUNE_EVERY = 1_000;
@@ -40,17 +43,20 @@ export class PostgresRateLimitStore implements Store {
       void this.prune();
     }
     // Rows are taken in the order of their keys, as takeBack takes them, so that two statements
-    // counting the same keys wait for each other rather than deadlock. Timestamps are
-    // UTC wall time, as Prisma writes its timestamp columns.
-    const rows = await this.db.$queryRaw<Array<{ key: string; hits: number; resetAt: Date }>>`
-      INSERT INTO "RateLimitCounter" AS c ("key", "hits", "resetAt")
-      SELECT k, ${hits}::int, (now() AT TIME ZONE 'UTC') + ${this.windowMs}::int * interval '1 millisecond'
-      FROM unnest(${keys.map((key) => this.prefix + key)}::text[]) AS k ORDER BY k
-      ON CONFLICT ("key") DO UPDATE SET
-        "hits" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."hits" ELSE c."hits" + EXCLUDED."hits" END,
-        "resetAt" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE c."resetAt" END
-      RETURNING "key", "hits", "resetAt"`;
-    const byKey = new Map(rows.map((row) => [row.key, { totalHits: row.hits, resetTime: row.resetAt }]));
+    // counting the same keys wait for each other rather than deadlock. Timestamps are UTC wall
+    // time, as Prisma writes its timestamp columns; the window's end comes back as milliseconds
+    // since the epoch, which reads the same in any time zone the process runs in.
+    const { rows } = await poolOf(this.db).query<{ key: string; hits: number; resetAtMs: number }>(
+      `INSERT INTO "RateLimitCounter" AS c ("key", "hits", "resetAt")
+       SELECT k, $1::int, (now() AT TIME ZONE 'UTC') + $2::int * interval '1 millisecond'
+       FROM unnest($3::text[]) AS k ORDER BY k
+       ON CONFLICT ("key") DO UPDATE SET
+         "hits" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."hits" ELSE c."hits" + EXCLUDED."hits" END,
+         "resetAt" = CASE WHEN c."resetAt" <= (now() AT TIME ZONE 'UTC') THEN EXCLUDED."resetAt" ELSE c."resetAt" END
+       RETURNING "key", "hits", (extract(epoch FROM "resetAt") * 1000)::float8 AS "resetAtMs"`,
+      [hits, this.windowMs, keys.map((key) => this.prefix + key)],
+    );
+    const byKey = new Map(rows.map((row) => [row.key, { totalHits: row.hits, resetTime: new Date(row.resetAtMs) }]));
     return keys.map((key) => byKey.get(this.prefix + key)!);
   }
 
@@ -64,11 +70,13 @@ export class PostgresRateLimitStore implements Store {
    */
   async takeBack(counts: ReadonlyArray<readonly [key: string, hits: number]>): Promise<void> {
     const keys = counts.map(([key]) => this.prefix + key);
-    await this.db.$executeRaw`
-      WITH locked AS (SELECT "key" FROM "RateLimitCounter" WHERE "key" = ANY(${keys}::text[]) ORDER BY "key" FOR UPDATE)
-      UPDATE "RateLimitCounter" c SET "hits" = GREATEST(c."hits" - v.hits, 0)
-      FROM unnest(${keys}::text[], ${counts.map(([, hits]) => hits)}::int[]) AS v(key, hits), locked
-      WHERE c."key" = v.key AND locked."key" = v.key`;
+    await poolOf(this.db).query(
+      `WITH locked AS (SELECT "key" FROM "RateLimitCounter" WHERE "key" = ANY($1::text[]) ORDER BY "key" FOR UPDATE)
+       UPDATE "RateLimitCounter" c SET "hits" = GREATEST(c."hits" - v.hits, 0)
+       FROM unnest($1::text[], $2::int[]) AS v(key, hits), locked
+       WHERE c."key" = v.key AND locked."key" = v.key`,
+      [keys, counts.map(([, hits]) => hits)],
+    );
   }
 
   async resetKey(key: string): Promise<void> {
