@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { HashKeys } from './sinopac/crypto';
 import { isBankTestHost, isPublicDemoValue } from './sinopac/test-environment';
 import { isEcpayStageHost, isEcpayStageValue } from './einvoice/ecpay/stage';
-import { parseAllowList } from './web/callback-screening';
+import { parseAllowList } from './web/client-address';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -152,7 +152,7 @@ export async function updatePaymentStatus(
   const delivery = deliveryRowId === undefined ? Prisma.empty : Prisma.sql`, delivery AS (
       UPDATE "PayToken" SET "outcome" = 'applied', "paymentId" = ${paymentId} WHERE "id" = ${deliveryRowId} AND EXISTS (SELECT 1 FROM changed)
     )`;
-  const payment = paidAt === undefined ? Prisma.empty : Prisma.sql`, booked AS (
+  const paying = paidAt === undefined ? Prisma.empty : Prisma.sql`, booked AS (
       INSERT INTO "MoneyMovement" ("kind", "paymentId", "amount", "occurredAt", "createdAt")
       SELECT 'payment', "id", "amount", ${paidAt}, ${now} FROM changed
     ), ordered AS (
@@ -169,7 +169,7 @@ export async function updatePaymentStatus(
       INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", "applied", "reason", "payToken", "createdAt")
       SELECT "id", ${from}::"PaymentStatus", ${to}::"PaymentStatus", true, ${reason}, ${payToken}, ${now} FROM changed
       RETURNING "id"
-    )${delivery}${payment}
+    )${delivery}${paying}
     SELECT (SELECT count(*) FROM event)::int AS "changed",
       ${paidAt === undefined ? Prisma.sql`NULL AS "orderPaid"` : Prisma.sql`(SELECT row_to_json(ordered) FROM ordered) AS "orderPaid", ${mailWakeUp(['mailed'])} AS "mailsWoken"`}`;
   return { changed: row!.changed === 1, orderPaid: row!.orderPaid };

@@ -16,10 +16,10 @@
 // comes again ten minutes later, a shopper's return is sent to the confirming page (its order
 // is paid by the notification), and the bank check asks about every open attempt anyway: a spent
 // budget costs a genuine payment at most a delay.
-import { BlockList, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import type { Options } from 'express-rate-limit';
 import type { Database } from '../db/prisma';
-import { clientAddressKey } from './client-address';
+import { clientAddressKey, parseAllowList } from './client-address';
 import { PostgresRateLimitStore } from './rate-limit-store';
 import { PAY_TOKEN_SHAPE } from '../sinopac/shop-bank';
 
@@ -48,26 +48,6 @@ const DEFAULT_UNKNOWN_SHOP_WIDE = 100;
 // The bank retries a notification every ten minutes: a window of that length spans one round of them.
 const DEFAULT_WINDOW_MS = 10 * 60_000;
 const REMEMBERED_UNKNOWN_TOKENS = 10_000;
-
-class CallbackAllowListError extends Error {
-  override name = 'CallbackAllowListError';
-}
-
-/** "203.0.113.0/24, 2001:db8::/32, 198.51.100.7" as a BlockList; throws naming the entry it cannot read. */
-export function parseAllowList(entries: readonly string[]): BlockList {
-  const list = new BlockList();
-  for (const entry of entries) {
-    const [address = '', prefixText, ...rest] = entry.trim().split('/');
-    const family = isIP(address);
-    const maxPrefix = family === 6 ? 128 : 32;
-    const prefix = prefixText === undefined ? maxPrefix : Number(prefixText);
-    if (family === 0 || rest.length > 0 || !Number.isInteger(prefix) || prefix < 0 || prefix > maxPrefix) {
-      throw new CallbackAllowListError(`"${entry}" is not an address or CIDR block`);
-    }
-    list.addSubnet(address, prefix, family === 6 ? 'ipv6' : 'ipv4');
-  }
-  return list;
-}
 
 export interface CallbackScreening {
   notification(address: string | undefined, payToken: string): Promise<Screening>;
