@@ -191,7 +191,8 @@ process.once('SIGINT', () => {
 
 try {
   const report = await run();
-  await stopEverything(false);
+  // A failed check keeps the servers' logs, for finding out what the shop answered and why.
+  await stopEverything(!report.checks.every((check) => check.passed));
   printReport(report);
   if (ONLY) {
     log(`BENCH_ONLY=${ONLY}: left BENCHMARKS.md alone`);
