@@ -20,7 +20,7 @@ import { Prisma, type Payment, type PayType, type PaymentStatus } from '../gener
 import { enqueueMail, mailRows, mailWakeUp } from '../mail/outbox';
 import { enqueueInvoiceCredit } from '../einvoice/invoice-queue';
 import { isUniqueViolation, lockPayment, MONEY_TRANSACTION, type LockedPayment } from '../db/row-locks';
-import { attemptsHoldingStock, expireOrderUnlessHeld, followOpenedAttempt, markOrderPaid, updateOrderAfterRefund } from './apply-to-order';
+import { attemptsHoldingStock, expireOrderUnlessHeld, markOrderPaid, updateOrderAfterRefund } from './apply-to-order';
 import type { PaymentAtBank } from '../sinopac/bank-answers';
 import { canTransition, changePaymentStatus, recordRefusedChange, type PaymentColumns } from './payment-states';
 
@@ -119,14 +119,11 @@ export async function applyBankResult(deps: ApplyDependencies, request: ApplyReq
 }
 
 /**
- * OrderCreate's answer for an attempt that is still `creating`, the usual case, applied in one
- * statement rather than a transaction of six round trips: what settleLocked does for it, made
- * conditional on the attempt's status as one UPDATE (which takes the row lock until the statement
- * ends), so exactly one of any concurrent applications matches. Its PaymentEvent, the order's
- * method (followOpenedAttempt) and the order's confirmation mail (or, for a later ATM account, its
- * own mail) are written by the same statement, so all or none is. An attempt no longer `creating`
- * (the bank check gave it up meanwhile) goes through applyBankResult, which refuses and records it.
- * Returns the attempt as it now is, so the caller need not read it back.
+ * OrderCreate's answer for an attempt that is still `creating`, the usual case, applied without a
+ * transaction: recordCreated's one statement, whose UPDATE takes the row lock until it ends, so
+ * exactly one of any concurrent applications matches. An attempt no longer `creating` (the bank
+ * check gave it up meanwhile) goes through applyBankResult, which refuses and records it. Returns
+ * the attempt as it now is, so the caller need not read it back.
  */
 export async function applyCreated(
   deps: ApplyDependencies,
@@ -136,28 +133,7 @@ export async function applyCreated(
   const source: ResultSource = 'checkout';
   let payment: Payment | undefined;
   try {
-    // The notification is raised (and delivered at commit) only when a mail row was written; the
-    // count in the answer is what makes PostgreSQL run it.
-    const [row] = await deps.db.$queryRaw<Array<Payment & { mailsWoken: bigint }>>`
-      WITH changed AS (
-        UPDATE "Payment" SET "status" = 'pending', "updatedAt" = now() AT TIME ZONE 'UTC',
-          "tsNo" = ${created.tsNo}, "cardPayUrl" = ${created.cardPayUrl ?? null}, "atmPayNo" = ${created.atmPayNo ?? null},
-          "atmBankCode" = ${created.atmBankCode ?? null}, "webAtmUrl" = ${created.webAtmUrl ?? null}, "atmDeadline" = ${created.atmDeadline ?? null}
-        WHERE "id" = ${paymentId} AND "status" = 'creating'
-        RETURNING *
-      ), event AS (
-        INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", "applied", "reason", "createdAt")
-        SELECT "id", 'creating', 'pending', true, ${`created (${source})`}, now() AT TIME ZONE 'UTC' FROM changed
-      ), followed AS (
-        UPDATE "Order" o SET "payType" = c."payType", "updatedAt" = now() AT TIME ZONE 'UTC'
-        FROM changed c WHERE o."id" = c."orderId" AND o."status" = 'awaiting_payment' AND o."payType" <> c."payType"
-      ), ${mailRows('placed', 'order_placed', Prisma.sql`(SELECT "id" AS "paymentId", "orderId", "payType" FROM changed) AS c`, Prisma.sql`CASE WHEN "payType" = 'card' THEN ${confirmationHoldMinutes('card', cardLinkMinutes)} ELSE 0 END`)},
-      ${mailRows('reissued', 'atm_account_reissued', Prisma.sql`(SELECT "id" AS "paymentId", "orderId" FROM changed WHERE "payType" = 'atm' AND NOT EXISTS (SELECT 1 FROM placed)) AS c`)}
-      SELECT changed.*, ${mailWakeUp(['placed', 'reissued'])} AS "mailsWoken" FROM changed`;
-    if (row) {
-      const { mailsWoken: _mailsWoken, ...changed } = row;
-      payment = changed;
-    }
+    payment = await recordCreated(deps.db, { paymentId, created, cardLinkMinutes, source });
   } catch (error) {
     if (!isUniqueViolation(error)) throw error;
     // Its transition was already recorded: applyBankResult finds out what the attempt now is.
@@ -169,6 +145,42 @@ export async function applyCreated(
   }
   deps.logger.child({ paymentId, orderId: payment.orderId, source }).info({ from: 'creating', to: 'pending' }, 'bank result applied');
   return { kind: 'applied', payment };
+}
+
+/**
+ * An accepted attempt, `creating` → `pending`, in one statement, only if it is still creating:
+ * its card link or ATM account, its PaymentEvent, the unpaid order's method (which follows the
+ * attempt opened last, apply-to-order.ts) when it differs, and the order's confirmation mail, or
+ * for a later ATM account its own mail (src/mail/outbox.ts), so that all or none is written.
+ * Returns the attempt as it now is, or undefined when it was no longer creating. On its own
+ * (applyCreated) or under settleLocked's row lock.
+ */
+async function recordCreated(
+  db: Database | Tx,
+  change: { paymentId: string; created: CreatedAttempt; cardLinkMinutes: number | undefined; source: ResultSource },
+): Promise<Payment | undefined> {
+  const { paymentId, created, cardLinkMinutes, source } = change;
+  // The notification is raised (and delivered at commit) only when a mail row due at once was
+  // written; the count in the answer is what makes PostgreSQL run it.
+  const [row] = await db.$queryRaw<Array<Payment & { mailsWoken: bigint }>>`
+    WITH changed AS (
+      UPDATE "Payment" SET "status" = 'pending', "updatedAt" = now() AT TIME ZONE 'UTC',
+        "tsNo" = ${created.tsNo}, "cardPayUrl" = ${created.cardPayUrl ?? null}, "atmPayNo" = ${created.atmPayNo ?? null},
+        "atmBankCode" = ${created.atmBankCode ?? null}, "webAtmUrl" = ${created.webAtmUrl ?? null}, "atmDeadline" = ${created.atmDeadline ?? null}
+      WHERE "id" = ${paymentId} AND "status" = 'creating'
+      RETURNING *
+    ), event AS (
+      INSERT INTO "PaymentEvent" ("paymentId", "fromStatus", "toStatus", "applied", "reason", "createdAt")
+      SELECT "id", 'creating', 'pending', true, ${`created (${source})`}, now() AT TIME ZONE 'UTC' FROM changed
+    ), followed AS (
+      UPDATE "Order" o SET "payType" = c."payType", "updatedAt" = now() AT TIME ZONE 'UTC'
+      FROM changed c WHERE o."id" = c."orderId" AND o."status" = 'awaiting_payment' AND o."payType" <> c."payType"
+    ), ${mailRows('placed', 'order_placed', Prisma.sql`(SELECT "id" AS "paymentId", "orderId", "payType" FROM changed) AS c`, Prisma.sql`CASE WHEN "payType" = 'card' THEN ${confirmationHoldMinutes('card', cardLinkMinutes)} ELSE 0 END`)},
+    ${mailRows('reissued', 'atm_account_reissued', Prisma.sql`(SELECT "id" AS "paymentId", "orderId" FROM changed WHERE "payType" = 'atm' AND NOT EXISTS (SELECT 1 FROM placed)) AS c`)}
+    SELECT changed.*, ${mailWakeUp(['placed', 'reissued'])} AS "mailsWoken" FROM changed`;
+  if (!row) return undefined;
+  const { mailsWoken: _mailsWoken, ...payment } = row;
+  return payment;
 }
 
 /**
@@ -198,6 +210,13 @@ async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyReque
   if (refusal !== undefined) {
     await recordRefusedChange(tx, { ...base, from: payment.status, to, reason: `${refusal} (${request.source})` });
     return { kind: 'refused', from: payment.status, to, orderId, reason: refusal };
+  }
+
+  // An accepted attempt: the statement applyCreated makes, here under the row lock.
+  if (outcome.kind === 'created') {
+    const created = await recordCreated(tx, { paymentId: payment.id, created: outcome, cardLinkMinutes: request.cardLinkMinutes, source: request.source });
+    if (!created) throw new ConcurrentChangeError(`payment ${payment.id} left ${payment.status} while locked`);
+    return { kind: 'applied', from: payment.status, to, orderId };
   }
 
   const reason = `${outcome.kind} (${request.source})`;
@@ -232,18 +251,8 @@ async function settleLocked(tx: Tx, deps: ApplyDependencies, request: ApplyReque
   });
   if (!changed) throw new ConcurrentChangeError(`payment ${payment.id} left ${payment.status} while locked`);
 
-  // What the change does to the order. Reaching pending (outcome "created") is an attempt that
-  // started, its card link or ATM account now stored; it leaves the order as it is.
-  // Each e-mail is written in this transaction, once per order (src/mail/outbox.ts): the
-  // confirmation when the first attempt starts (with its ATM account), the receipt when paid (by
-  // the paying change's own statement).
-  if (to === 'pending' && outcome.kind === 'created') {
-    await followOpenedAttempt(tx, payment);
-    const first = await enqueueMail(tx, { orderId, kind: 'order_placed', paymentId: payment.id, holdMinutes: confirmationHoldMinutes(payment.payType, request.cardLinkMinutes) });
-    // Every later ATM account (the first expired, or the shopper switched from a card) is mailed
-    // too: the shopper must be able to find where to transfer without the order page.
-    if (!first && payment.payType === 'atm') await enqueueMail(tx, { orderId, kind: 'atm_account_reissued', paymentId: payment.id });
-  }
+  // What the change does to the order. Each e-mail is written in this transaction, once per order
+  // (src/mail/outbox.ts): the receipt when paid, by the paying change's own statement.
   if (paidAt !== undefined) await markOrderPaid(tx, deps.logger, payment, paidAt, orderPaid);
   // The attempt ended without payment: the order expires unless another of its attempts can still be paid.
   if (to === 'expired' || to === 'cancelled') await expireOrderUnlessHeld(tx, orderId, { AND: [{ id: { not: payment.id } }, attemptsHoldingStock()] });
@@ -286,12 +295,8 @@ function refusalReason(payment: LockedPayment, to: PaymentStatus, outcome: BankO
   return undefined;
 }
 
-function columnsFor(outcome: BankOutcome, payment: LockedPayment, payToken: string | undefined): PaymentColumns {
+function columnsFor(outcome: Exclude<BankOutcome, { kind: 'created' }>, payment: LockedPayment, payToken: string | undefined): PaymentColumns {
   switch (outcome.kind) {
-    case 'created': {
-      const { kind: _kind, ...columns } = outcome;
-      return columns;
-    }
     case 'create_failed':
       return { failureCode: outcome.code ?? null, failureReason: outcome.description ?? null };
     case 'paid':

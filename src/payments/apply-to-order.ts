@@ -18,17 +18,9 @@ const orderLines = (tx: Tx, orderId: string) =>
 
 // The order's payment method (Order.payType) is the method of the attempt that paid it or, while it
 // is unpaid, of the attempt opened last; checkout's choice is only the first attempt's. It is
-// written here and nowhere else, by the bank result that opens or pays an attempt, so every page, the
-// e-mails, the back office's filter and its CSV read one column that cannot disagree with them.
-
-/**
- * An attempt the bank accepted: an unpaid order's method becomes its method (the one open now).
- * Written only when it differs (a first attempt has checkout's method already): writing the same
- * value would still write the row anew, and on a full page an entry in each of its indexes.
- */
-export async function followOpenedAttempt(tx: Tx, payment: Payment): Promise<void> {
-  await tx.order.updateMany({ where: { id: payment.orderId, status: 'awaiting_payment', payType: { not: payment.payType } }, data: { payType: payment.payType } });
-}
+// written only by the bank result that opens an attempt (recordCreated in apply-result.ts) or pays
+// it (the paying statement of payment-sql.ts, and markOrderPaid below), so every page, the e-mails,
+// the back office's filter and its CSV read one column that cannot disagree with them.
 
 /**
  * The attempt was paid: its order is paid, by its method, with the stock it reserved when placed.
