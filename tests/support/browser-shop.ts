@@ -35,6 +35,8 @@ export const SHOPPER = {
 
 // Generous: six browser scenarios run at once per file, and the machine may be busy with more.
 const WAIT_MS = 20_000;
+/** SINOPAC_TIMEOUT_MS's default (src/config.ts), within WAIT_MS. */
+const BANK_TIMEOUT_MS = 15_000;
 
 export interface BrowserShop {
   shop: ShopHarness;
@@ -49,8 +51,12 @@ export interface BrowserShop {
 
 /** `admin`: opens the back office with this sign-in. */
 export async function startBrowserShop(options: { admin?: AdminCredentials } = {}): Promise<BrowserShop> {
-  // Deliveries every 100 ms: an ATM payment reaches the shop within a reload or two.
-  const [shop, browser] = await Promise.all([startShopHarness({ notifyIntervalMs: 100 }, { admin: options.admin }), launchChromium()]);
+  // Deliveries every 100 ms: an ATM payment reaches the shop within a reload or two. The bank's
+  // timeout is the shop's default: with six browsers at once an OrderCreate took over 3 s in CI.
+  const [shop, browser] = await Promise.all([
+    startShopHarness({ notifyIntervalMs: 100 }, { admin: options.admin, bankTimeoutMs: BANK_TIMEOUT_MS }),
+    launchChromium(),
+  ]);
   await seedProducts(shop.db);
   return {
     shop,
