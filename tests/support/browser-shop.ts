@@ -52,7 +52,8 @@ export interface BrowserShop {
 /** `admin`: opens the back office with this sign-in. */
 export async function startBrowserShop(options: { admin?: AdminCredentials } = {}): Promise<BrowserShop> {
   // Deliveries every 100 ms: an ATM payment reaches the shop within a reload or two. The bank's
-  // timeout is the shop's default: with six browsers at once an OrderCreate took over 3 s in CI.
+  // timeout is the shop's default, so that a machine busy with six browsers is not taken for a bank
+  // that does not answer.
   const [shop, browser] = await Promise.all([
     startShopHarness({ notifyIntervalMs: 100 }, { admin: options.admin, bankTimeoutMs: BANK_TIMEOUT_MS }),
     launchChromium(),
