@@ -3,6 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { DestinationStream } from 'pino';
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect, type TestContext } from 'vitest';
 import type { AdminCredentials } from '../../src/admin/sign-in';
@@ -49,13 +50,29 @@ export interface BrowserShop {
   close(): Promise<void>;
 }
 
+const WARNINGS_KEPT = 40;
+
+/** The shop's log lines at warn and above, the last WARNINGS_KEPT of them. */
+function keptWarnings(): { destination: DestinationStream; lines: string[] } {
+  const lines: string[] = [];
+  const destination = {
+    write(line: string) {
+      if (!/^\{"level":[456]0,/.test(line)) return;
+      lines.push(line);
+      if (lines.length > WARNINGS_KEPT) lines.shift();
+    },
+  };
+  return { destination, lines };
+}
+
 /** `admin`: opens the back office with this sign-in. */
 export async function startBrowserShop(options: { admin?: AdminCredentials } = {}): Promise<BrowserShop> {
   // Deliveries every 100 ms: an ATM payment reaches the shop within a reload or two. The bank's
   // timeout is the shop's default, so that a machine busy with six browsers is not taken for a bank
   // that does not answer.
+  const warnings = keptWarnings();
   const [shop, browser] = await Promise.all([
-    startShopHarness({ notifyIntervalMs: 100 }, { admin: options.admin, bankTimeoutMs: BANK_TIMEOUT_MS }),
+    startShopHarness({ notifyIntervalMs: 100 }, { admin: options.admin, bankTimeoutMs: BANK_TIMEOUT_MS, logDestination: warnings.destination }),
     launchChromium(),
   ]);
   await seedProducts(shop.db);
@@ -68,8 +85,12 @@ export async function startBrowserShop(options: { admin?: AdminCredentials } = {
       const page = await context.newPage();
       const accessibilityProblems = checkEveryPage(page, shop.baseUrl);
       test.onTestFinished(async ({ task }) => {
-        // A failed test leaves a picture of where it stopped.
-        if (task.result?.state === 'fail') await screenshot(page, `FAILED ${task.name}`.replace(/[^\w-]+/g, '-')).catch(() => {});
+        // A failed test leaves a picture of where it stopped, and prints what the shop warned of
+        // meanwhile: a CI run keeps only what it printed.
+        if (task.result?.state === 'fail') {
+          await screenshot(page, `FAILED ${task.name}`.replace(/[^\w-]+/g, '-')).catch(() => {});
+          console.error(`The shop's last warnings and errors:\n${warnings.lines.join('')}`);
+        }
         const problems = await accessibilityProblems();
         await context.close();
         // Fails the test: every page of the shop it visited must pass axe-core.
