@@ -56,7 +56,6 @@ class NotPayable extends Error {
 export async function startPaymentAttempt(
   deps: PaymentAttemptDependencies,
   input: { orderId: string; payType: PayType },
-  { toCardPage }: Pick<CreateAtBankOptions, 'toCardPage'> = {},
 ): Promise<StartAttemptResult> {
   const now = deps.clock();
   let opened: OpenedAttempt;
@@ -66,7 +65,7 @@ export async function startPaymentAttempt(
     if (error instanceof NotPayable) return { kind: 'not_payable', reason: error.reason };
     throw error;
   }
-  return createAtBank(deps, opened, now, { toCardPage });
+  return createAtBank(deps, opened, now);
 }
 
 /** What OrderCreate needs of the order an attempt is for. */
@@ -106,10 +105,12 @@ export interface CreateAtBankOptions {
   /** The call prepared before the row was written (prepareCreateAtBank), so that its first round trip overlapped it. */
   bank?: PreparedCreate;
   /**
-   * Told the bank's card page as soon as OrderCreate answers with one, while the answer is stored,
-   * so that the shopper may be sent there at once (routes/card-page-redirect.ts says why that is safe).
+   * Told the bank's card page as soon as OrderCreate answers with one, while the answer is stored:
+   * the shopper may be sent there at once. The attempt's row, OrderNo and all, was committed before
+   * the bank was asked, so should the answer never be stored, the attempt stays creating and the bank
+   * check or the bank's notification settles it from what the bank holds.
    */
-  toCardPage?: (cardPayUrl: string) => Promise<void> | void;
+  toCardPage?: (cardPayUrl: string) => Promise<void>;
 }
 
 /** OrderCreate for an attempt whose row is committed, and its answer applied. */

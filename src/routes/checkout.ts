@@ -5,8 +5,7 @@ import { checkoutTokenFor } from '../checkout/checkout-token';
 import { CHECKOUT_FIELDS, readCheckoutForm, type CheckoutErrors } from '../checkout/checkout-form';
 import { TAIWAN_CITIES } from '../checkout/taiwan-cities';
 import { FREE_SHIPPING_FROM_TWD } from '../cart/shipping';
-import { placeOrder } from '../checkout/place-order';
-import { cardPageRedirect } from './card-page-redirect';
+import { placeOrder, type PlaceOrderResult } from '../checkout/place-order';
 import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
@@ -62,22 +61,37 @@ export function checkoutRoutes(
       delete req.session.checkoutToken;
       return saveSession(req);
     };
-    const redirect = cardPageRedirect(req, res);
-    // The request's logger, so that the payment's log lines carry the request id.
-    const result = await redirect.settle(placeOrder({ ...deps, logger: req.log }, {
-      sessionId: req.sessionID,
-      checkoutToken: form.checkoutToken,
-      shopperId: ensureShopperId(req.session),
-      cart: req.session.cart ?? [],
-      customer: { name: form.name, email: form.email, phone: form.phone },
-      delivery: form.delivery,
-      payType: form.payType,
-      invoice: form.invoice,
-      locale: req.locale,
-    }, { placed: forgetCart, toCardPage: redirect.send }));
-    if (!result) return;
+    // A card's redirect goes out as soon as the bank gives its page, without a body: a browser
+    // follows a redirect on its headers, while the response ends once the bank's answer is stored,
+    // so the request is in flight until then (a client that waits for the end sees it stored).
+    const toCardPage = (cardPayUrl: string) => {
+      res.status(303).location(cardPayUrl);
+      res.flushHeaders();
+    };
+    let result: PlaceOrderResult;
+    try {
+      // The request's logger, so that the payment's log lines carry the request id.
+      result = await placeOrder({ ...deps, logger: req.log }, {
+        sessionId: req.sessionID,
+        checkoutToken: form.checkoutToken,
+        shopperId: ensureShopperId(req.session),
+        cart: req.session.cart ?? [],
+        customer: { name: form.name, email: form.email, phone: form.phone },
+        delivery: form.delivery,
+        payType: form.payType,
+        invoice: form.invoice,
+        locale: req.locale,
+      }, { placed: forgetCart, toCardPage });
+    } catch (error) {
+      if (!res.headersSent) throw error;
+      // The shopper is at the card page; the attempt stays creating until the bank's notification
+      // or the bank check settles it.
+      req.log.error({ err: error }, 'the bank answer of a checkout sent to its card page could not be stored');
+      return res.end();
+    }
     switch (result.outcome) {
       case 'placed':
+        if (res.headersSent) return res.end();
         return res.redirect(303, result.next);
       case 'already_placed':
         return res.redirect(303, result.latestOrderId ? `/orders/${result.latestOrderId}` : '/checkout');
