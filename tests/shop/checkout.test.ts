@@ -1,7 +1,6 @@
 import { once } from 'node:events';
 import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Product } from '../../src/generated/prisma/client';
 import { formatTaipeiDateTime } from '../../src/web/views';
@@ -187,7 +186,7 @@ describe('checkout', () => {
     });
     afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-    /** POST /checkout as a browser sends it: `response` once its headers are in, `ended` resolving when it ends. */
+    /** POST /checkout as a browser sends it: `headers` resolves with the redirect's headers, `ended` once the response ends. */
     async function postCheckout(shopper: Shopper) {
       const fields = { ...(await shopper.openCheckout()), ...CUSTOMER };
       const cookie = shopper.agent.jar.getCookies({ domain: '127.0.0.1', path: '/', script: false, secure: false }).toValueString();
@@ -227,12 +226,10 @@ describe('checkout', () => {
       const shopper = await shopperWithCart();
       const { response, ended } = await withAnswersHeld(async () => {
         const sent = await postCheckout(shopper);
-        // The shop's statement loses its connection once it waits for the lock (it may not be there yet).
-        while ((await shop.db.$queryRaw<unknown[]>`
+        // The shop's statement waiting for the lock loses its connection.
+        await shop.db.$executeRaw`
           SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%PaymentEvent%'`).length === 0) {
-          await delay(5);
-        }
+          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%PaymentEvent%'`;
         await sent.ended;
         return sent;
       });
