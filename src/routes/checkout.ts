@@ -84,8 +84,7 @@ export function checkoutRoutes(
       }, { placed: forgetCart, toCardPage });
     } catch (error) {
       if (!res.headersSent) throw error;
-      // The shopper is at the card page; the attempt stays creating until the bank's notification
-      // or the bank check settles it.
+      // The shopper is at the card page; the attempt stays creating until the bank check settles it.
       req.log.error({ err: error }, 'the bank answer of a checkout sent to its card page could not be stored');
       return res.end();
     }
