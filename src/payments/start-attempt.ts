@@ -101,24 +101,15 @@ export function newAttemptColumns(order: { totalTwd: number }, payType: PayType,
   };
 }
 
-export interface CreateAtBankOptions {
-  /** The call prepared before the row was written (prepareCreateAtBank), so that its first round trip overlapped it. */
-  bank?: PreparedCreate;
-  /**
-   * Told the bank's card page as soon as OrderCreate answers with one, while the answer is stored:
-   * the shopper may be sent there at once. The attempt's row, OrderNo and all, was committed before
-   * the bank was asked, so should the answer never be stored, the attempt stays creating and the bank
-   * check or the bank's notification settles it from what the bank holds.
-   */
-  toCardPage?: (cardPayUrl: string) => Promise<void>;
-}
-
-/** OrderCreate for an attempt whose row is committed, and its answer applied. */
+/**
+ * OrderCreate for an attempt whose row is committed, and its answer applied. `bank`: the call
+ * prepared before the row was written (prepareCreateAtBank), so that its first round trip overlapped it.
+ */
 export async function createAtBank(
   deps: PaymentAttemptDependencies,
   { order, payment }: OpenedAttempt,
   now: Date,
-  { bank = prepareCreateAtBank(deps.sinopac), toCardPage }: CreateAtBankOptions = {},
+  bank: PreparedCreate = prepareCreateAtBank(deps.sinopac),
 ): Promise<StartAttemptResult> {
   const { logger, settings } = deps;
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
@@ -144,10 +135,7 @@ export async function createAtBank(
   }
 
   const { kind: _created, ...created } = answer;
-  const [accepted] = await Promise.all([
-    applyCreated(deps, { paymentId: payment.id, created, cardLinkMinutes: settings.cardExpMinutes }),
-    created.cardPayUrl !== undefined && toCardPage?.(created.cardPayUrl),
-  ]);
+  const accepted = await applyCreated(deps, { paymentId: payment.id, created, cardLinkMinutes: settings.cardExpMinutes });
   // Only after minutes without an answer does the bank check give a creating attempt up; a bank
   // that slow has left the shopper long gone, and the attempt stays as the bank check left it.
   if (accepted.kind !== 'applied') return { kind: 'start_failed', reason: 'bank_unavailable' };

@@ -5,7 +5,7 @@ import { checkoutTokenFor } from '../checkout/checkout-token';
 import { CHECKOUT_FIELDS, readCheckoutForm, type CheckoutErrors } from '../checkout/checkout-form';
 import { TAIWAN_CITIES } from '../checkout/taiwan-cities';
 import { FREE_SHIPPING_FROM_TWD } from '../cart/shipping';
-import { placeOrder, type PlaceOrderResult } from '../checkout/place-order';
+import { placeOrder } from '../checkout/place-order';
 import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
@@ -54,6 +54,7 @@ export function checkoutRoutes(
       const unknown = await unknownRecipientErrors(deps.invoiceRecipientChecks, form.invoice, { timeoutMs: RECIPIENT_CHECK_TIMEOUT_MS, logger: req.log });
       if (Object.keys(unknown).length > 0) return showForm(req, res, 422, req.body, unknown);
     }
+    // The request's logger, so that the payment's log lines carry the request id.
     // Once the order is written the cart is spent: the session forgets it while the bank is asked,
     // and is stored before the redirect, which the browser follows at once.
     const forgetCart = () => {
@@ -61,36 +62,19 @@ export function checkoutRoutes(
       delete req.session.checkoutToken;
       return saveSession(req);
     };
-    // A card's redirect goes out as soon as the bank gives its page, without a body: a browser
-    // follows a redirect on its headers, while the response ends once the bank's answer is stored,
-    // so the request is in flight until then (a client that waits for the end sees it stored).
-    const toCardPage = (cardPayUrl: string) => {
-      res.status(303).location(cardPayUrl);
-      res.flushHeaders();
-    };
-    let result: PlaceOrderResult;
-    try {
-      // The request's logger, so that the payment's log lines carry the request id.
-      result = await placeOrder({ ...deps, logger: req.log }, {
-        sessionId: req.sessionID,
-        checkoutToken: form.checkoutToken,
-        shopperId: ensureShopperId(req.session),
-        cart: req.session.cart ?? [],
-        customer: { name: form.name, email: form.email, phone: form.phone },
-        delivery: form.delivery,
-        payType: form.payType,
-        invoice: form.invoice,
-        locale: req.locale,
-      }, { placed: forgetCart, toCardPage });
-    } catch (error) {
-      if (!res.headersSent) throw error;
-      // The shopper is at the card page; the attempt stays creating until the bank check settles it.
-      req.log.error({ err: error }, 'the bank answer of a checkout sent to its card page could not be stored');
-      return res.end();
-    }
+    const result = await placeOrder({ ...deps, logger: req.log }, {
+      sessionId: req.sessionID,
+      checkoutToken: form.checkoutToken,
+      shopperId: ensureShopperId(req.session),
+      cart: req.session.cart ?? [],
+      customer: { name: form.name, email: form.email, phone: form.phone },
+      delivery: form.delivery,
+      payType: form.payType,
+      invoice: form.invoice,
+      locale: req.locale,
+    }, { placed: forgetCart });
     switch (result.outcome) {
       case 'placed':
-        if (res.headersSent) return res.end();
         return res.redirect(303, result.next);
       case 'already_placed':
         return res.redirect(303, result.latestOrderId ? `/orders/${result.latestOrderId}` : '/checkout');

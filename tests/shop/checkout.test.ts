@@ -1,6 +1,3 @@
-import { once } from 'node:events';
-import { request as httpRequest, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Product } from '../../src/generated/prisma/client';
 import { formatTaipeiDateTime } from '../../src/web/views';
@@ -174,70 +171,6 @@ describe('checkout', () => {
     expect((await shop.db.product.findUniqueOrThrow({ where: { id: tea.id } })).stock).toBe(stockBefore - 2);
     const cart = await shopper.agent.get('/cart');
     expect(cart.text).toContain('data-testid="cart-empty"');
-  });
-
-  describe("a card checkout's redirect, sent as soon as the bank gives its card page", () => {
-    let origin: string;
-    let server: Server;
-    beforeAll(async () => {
-      server = shop.app.listen(0, '127.0.0.1');
-      await once(server, 'listening');
-      origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    });
-    afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
-
-    /** POST /checkout as a browser sends it: `headers` resolves with the redirect's headers, `ended` once the response ends. */
-    async function postCheckout(shopper: Shopper) {
-      const fields = { ...(await shopper.openCheckout()), ...CUSTOMER };
-      const cookie = shopper.agent.jar.getCookies({ domain: '127.0.0.1', path: '/', script: false, secure: false }).toValueString();
-      const request = httpRequest(`${origin}/checkout`, { method: 'POST', headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' } });
-      request.end(new URLSearchParams(fields).toString());
-      const [response] = (await once(request, 'response')) as [IncomingMessage];
-      const ended = new Promise<void>((resolve, reject) => response.resume().on('end', resolve).on('error', reject));
-      return { response, ended };
-    }
-
-    // Holding PaymentEvent, which only storing the bank's answer writes, holds that statement.
-    async function withAnswersHeld<T>(run: () => Promise<T>): Promise<T> {
-      return shop.db.$transaction(async (tx) => {
-        await tx.$executeRaw`LOCK TABLE "PaymentEvent" IN EXCLUSIVE MODE`;
-        return run();
-      }, { timeout: 10_000 });
-    }
-
-    it('goes out before the answer is stored, and the response ends once it is', async () => {
-      const shopper = await shopperWithCart();
-      const { response, ended } = await withAnswersHeld(async () => {
-        const sent = await postCheckout(shopper);
-        const [order] = await ordersOf(await shopperIdOf(shopper));
-        // The browser is on its way to the card page, the cart already forgotten.
-        expect([sent.response.statusCode, sent.response.headers.location]).toEqual([303, expect.stringMatching(CARD_PAGE)]);
-        expect(order!.payments).toMatchObject([{ status: 'creating', cardPayUrl: null }]);
-        expect((await shopper.agent.get('/cart')).text).toContain('data-testid="cart-empty"');
-        expect(sent.response.complete).toBe(false);
-        return sent;
-      });
-      await ended;
-      const [order] = await ordersOf(await shopperIdOf(shopper));
-      expect(order!.payments).toMatchObject([{ status: 'pending', cardPayUrl: response.headers.location }]);
-    });
-
-    it('ends the response, the attempt left creating for the bank check, when the answer cannot be stored', async () => {
-      const shopper = await shopperWithCart();
-      const { response, ended } = await withAnswersHeld(async () => {
-        const sent = await postCheckout(shopper);
-        // The shop's statement waiting for the lock loses its connection.
-        await shop.db.$executeRaw`
-          SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-          WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%PaymentEvent%'`;
-        await sent.ended;
-        return sent;
-      });
-      await ended;
-      expect([response.statusCode, response.headers.location]).toEqual([303, expect.stringMatching(CARD_PAGE)]);
-      const [order] = await ordersOf(await shopperIdOf(shopper));
-      expect(order!.payments).toMatchObject([{ status: 'creating', cardPayUrl: null }]);
-    });
   });
 
   it('places an ATM order and shows the account, bank code, exact amount and deadline', async () => {
