@@ -87,7 +87,7 @@ export function createCallbackScreening(db: Database, settings: CallbackScreenin
   }
 
   function giveBack(keys: readonly string[]): Promise<unknown> {
-    return budgets.takeBack(keys.map((key) => [key, 1] as const));
+    return budgets.takeBack(keys);
   }
 
   function screen(address: string, payToken: string, spendsShopBudget: boolean): Promise<Screening> {

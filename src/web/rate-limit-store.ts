@@ -61,21 +61,18 @@ export class PostgresRateLimitStore implements Store {
   }
 
   decrement(key: string): Promise<void> {
-    return this.takeBack([[key, 1]]);
+    return this.takeBack([key]);
   }
 
   /**
-   * Takes `hits` requests back from each key (never below zero), in one statement. Its rows are
-   * locked in the order of their keys first, as addEach takes them, so that the two never deadlock.
+   * Takes one request back from each key (never below zero), in one statement. Its rows are locked
+   * in the order of their keys first, as addEach takes them, so that the two never deadlock.
    */
-  async takeBack(counts: ReadonlyArray<readonly [key: string, hits: number]>): Promise<void> {
-    const keys = counts.map(([key]) => this.prefix + key);
+  async takeBack(keys: readonly string[]): Promise<void> {
     await poolOf(this.db).query(
       `WITH locked AS (SELECT "key" FROM "RateLimitCounter" WHERE "key" = ANY($1::text[]) ORDER BY "key" FOR UPDATE)
-       UPDATE "RateLimitCounter" c SET "hits" = GREATEST(c."hits" - v.hits, 0)
-       FROM unnest($1::text[], $2::int[]) AS v(key, hits), locked
-       WHERE c."key" = v.key AND locked."key" = v.key`,
-      [keys, counts.map(([, hits]) => hits)],
+       UPDATE "RateLimitCounter" c SET "hits" = GREATEST(c."hits" - 1, 0) FROM locked WHERE c."key" = locked."key"`,
+      [keys.map((key) => this.prefix + key)],
     );
   }
 

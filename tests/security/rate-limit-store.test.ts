@@ -68,7 +68,7 @@ describe('the batched count', () => {
 });
 
 describe('counting against several budgets at once', () => {
-  it('counts each key in one statement, answers in the order asked, and takes back any number from each', async () => {
+  it('counts each key in one statement, answers in the order asked, and takes one back from each', async () => {
     const store = new PostgresRateLimitStore(testDb.db, 'each:');
     store.init(options(60_000));
     await store.increment('shop');
@@ -84,12 +84,13 @@ describe('counting against several budgets at once', () => {
 
     // Taken back and counted at once, in both orders: none deadlocks, and no count goes below zero.
     await Promise.all([
-      ...Array.from({ length: 10 }, () => store.takeBack([['shop', 2], ['address:198.51.100.10', 1]])),
+      ...Array.from({ length: 10 }, () => store.takeBack(['shop', 'address:198.51.100.10'])),
+      ...Array.from({ length: 10 }, () => store.takeBack(['shop'])),
       ...Array.from({ length: 10 }, () => store.addEach(['address:198.51.100.10', 'shop'])),
     ]);
     expect(await stored('each:shop')).toBe(33 - 20 + 10);
     expect(await stored('each:address:198.51.100.10')).toBe(31 - 10 + 10);
-    await store.takeBack([['shop', 100]]);
+    await Promise.all(Array.from({ length: 30 }, () => store.takeBack(['shop'])));
     expect(await stored('each:shop')).toBe(0);
   });
 });
