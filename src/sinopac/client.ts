@@ -282,7 +282,15 @@ export class SinopacClient {
   }
 
   async #fetchNonce(service: SinopacService): Promise<string> {
-    const body = await this.#post(service, 'Nonce', { ShopNo: this.shopNo });
+    let body: unknown;
+    try {
+      body = await this.#post(service, 'Nonce', { ShopNo: this.shopNo });
+    } catch (error) {
+      // A Nonce changes nothing at the bank, so one lost on the way is asked for once more: a
+      // kept-alive connection the bank closed as it was reused is reset before any answer.
+      if (!(error instanceof SinopacTransportError) || error.reason !== 'network') throw error;
+      body = await this.#post(service, 'Nonce', { ShopNo: this.shopNo });
+    }
     const parsed = nonceResponseSchema.safeParse(body);
     if (!parsed.success) {
       throw new SinopacTransportError(service, { reason: 'bad_body', endpoint: 'Nonce', message: 'answer has no usable Nonce' });

@@ -3,7 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { inspect } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { SinopacClient, type SinopacClientOptions, type SinopacExchange } from '../../src/sinopac/client';
+import { httpTransport, SinopacClient, type SinopacClientOptions, type SinopacExchange, type SinopacTransport } from '../../src/sinopac/client';
 import { encryptMessage, hashId, ivFromNonce, type HashKeys } from '../../src/sinopac/crypto';
 import {
   SinopacBusinessError,
@@ -318,6 +318,24 @@ describe('SinopacClient against a fake bank over HTTP', () => {
 
       expect(Date.now() - started).toBeLessThan(1_500);
       expect(error).toMatchObject({ reason: 'timeout', endpoint: 'Nonce' });
+    });
+
+    it('asks once more for a Nonce lost on the way, and not for an Order call', async () => {
+      const sent: string[] = [];
+      const resetOnce = (endpoint: string): SinopacTransport => async (url, request) => {
+        sent.push(url.slice(url.lastIndexOf('/') + 1));
+        if (url.endsWith(`/${endpoint}`) && sent.filter((name) => name === endpoint).length === 1) throw Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' });
+        return httpTransport(url, request);
+      };
+
+      const result = await client({ transport: resetOnce('Nonce') }).orderPayQuery({ PayToken: 'tok' });
+      expect(result.TSResultContent.Amount).toBe(129_900);
+      expect(sent).toEqual(['Nonce', 'Nonce', 'Order']);
+
+      sent.length = 0;
+      const error = await failure(client({ transport: resetOnce('Order') }).orderPayQuery({ PayToken: 'tok' }));
+      expect(error).toMatchObject({ reason: 'network', endpoint: 'Order' });
+      expect(sent).toEqual(['Nonce', 'Order']);
     });
 
     it('reports a non-200 status', async () => {
