@@ -138,10 +138,13 @@ rates it is baseline rate ÷ shop rate, so it reads the same way.
 - **database: client CPU per query** — one product lookup through Prisma, as the shop's code makes
   it, against the same SQL on the bare \`pg\` driver underneath, in CPU of the bench process. Every
   statement in the rows further down costs about this much CPU in the shop.
-- **checkout** — \`POST /checkout\` with a one-item cart, one request at a time, so nothing queues;
-  each checkout is a new shopper. The sandbox times its own handling of the Nonce and Order calls
-  each checkout makes (request in to response out); *shop overhead* is the checkout latency minus
-  that time: middleware, database round trips, crypto, HTTP client and loopback hops.
+- **checkout** — \`POST /checkout\` with a one-item cart by card, one request at a time, so nothing
+  queues; each checkout is a new shopper. Its latency runs until the redirect's headers, which a
+  browser follows at once: the shop sends them as soon as the bank gives its card page and ends the
+  response once it has stored the bank's answer (the next row). The sandbox times its own handling
+  of the Nonce and Order calls each checkout makes (request in to response out); *shop overhead* is
+  the checkout latency minus that time: middleware, database round trips, crypto, HTTP client and
+  loopback hops. The CPU rows count the whole request, the answer stored.
 - **pages** — autocannon, 10 connections, in alternating 2-second rounds against the shop's catalog
   and product pages and against a bare Express + Nunjucks app (\`scripts/bench/bare-app.ts\`)
   rendering the same templates with the same products held in memory: no database, session, CSRF,

@@ -11,6 +11,8 @@ export interface Page {
   status: number;
   location: string | null;
   text: string;
+  /** From sending the request to its response's headers: all a browser waits for to follow a redirect. */
+  headersMs: number;
 }
 
 export class Shopper {
@@ -33,17 +35,19 @@ export class Shopper {
   }
 
   async #send(path: string, init: { method: string; body?: URLSearchParams; headers?: Record<string, string> }): Promise<Page> {
+    const sent = performance.now();
     const res = await fetch(`${this.baseUrl}${path}`, {
       ...init,
       headers: { ...proxyHeaders(this.client), ...init.headers, ...(this.#cookies.size > 0 && { cookie: this.cookie }) },
       redirect: 'manual',
     });
+    const headersMs = performance.now() - sent;
     for (const line of res.headers.getSetCookie()) {
       const [pair = ''] = line.split(';');
       const split = pair.indexOf('=');
       this.#cookies.set(pair.slice(0, split).trim(), pair.slice(split + 1).trim());
     }
-    return { status: res.status, location: res.headers.get('location'), text: await res.text() };
+    return { status: res.status, location: res.headers.get('location'), text: await res.text(), headersMs };
   }
 }
 

@@ -74,13 +74,24 @@ export async function placeOrder(deps: PaymentAttemptDependencies, input: PlaceO
     return { outcome: 'already_placed', latestOrderId: latest?.id };
   }
   const orderId = opened.order.id;
-  const [started] = await Promise.all([createAtBank(deps, opened, now, bank), hooks.placed?.()]);
+  const { placed, toCardPage } = hooks;
+  const forgotten = placed?.();
+  const sendOn = toCardPage && (async (cardPayUrl: string) => {
+    await forgotten;
+    toCardPage(cardPayUrl);
+  });
+  const [started] = await Promise.all([createAtBank(deps, opened, now, { bank, toCardPage: sendOn }), forgotten]);
   return { outcome: 'placed', orderId, next: nextPage(deps, orderId, started) };
 }
 
 export interface PlaceOrderHooks {
   /** Run once the order is written, while its attempt goes to the bank: the session forgets the cart. */
   placed?: () => Promise<void>;
+  /**
+   * The bank's card page, as soon as OrderCreate gives it and `placed` is done, while its answer is
+   * stored (createAtBank): the shopper may be sent there before placeOrder returns.
+   */
+  toCardPage?: (cardPayUrl: string) => void;
 }
 
 /**

@@ -56,6 +56,7 @@ class NotPayable extends Error {
 export async function startPaymentAttempt(
   deps: PaymentAttemptDependencies,
   input: { orderId: string; payType: PayType },
+  { toCardPage }: Pick<CreateAtBankOptions, 'toCardPage'> = {},
 ): Promise<StartAttemptResult> {
   const now = deps.clock();
   let opened: OpenedAttempt;
@@ -65,7 +66,7 @@ export async function startPaymentAttempt(
     if (error instanceof NotPayable) return { kind: 'not_payable', reason: error.reason };
     throw error;
   }
-  return createAtBank(deps, opened, now);
+  return createAtBank(deps, opened, now, { toCardPage });
 }
 
 /** What OrderCreate needs of the order an attempt is for. */
@@ -101,15 +102,22 @@ export function newAttemptColumns(order: { totalTwd: number }, payType: PayType,
   };
 }
 
-/**
- * OrderCreate for an attempt whose row is committed, and its answer applied. `bank`: the call
- * prepared before the row was written (prepareCreateAtBank), so that its first round trip overlapped it.
- */
+export interface CreateAtBankOptions {
+  /** The call prepared before the row was written (prepareCreateAtBank), so that its first round trip overlapped it. */
+  bank?: PreparedCreate;
+  /**
+   * Told the bank's card page as soon as OrderCreate answers with one, while the answer is stored,
+   * so that the shopper may be sent there at once (routes/card-page-redirect.ts says why that is safe).
+   */
+  toCardPage?: (cardPayUrl: string) => Promise<void> | void;
+}
+
+/** OrderCreate for an attempt whose row is committed, and its answer applied. */
 export async function createAtBank(
   deps: PaymentAttemptDependencies,
   { order, payment }: OpenedAttempt,
   now: Date,
-  bank: PreparedCreate = prepareCreateAtBank(deps.sinopac),
+  { bank = prepareCreateAtBank(deps.sinopac), toCardPage }: CreateAtBankOptions = {},
 ): Promise<StartAttemptResult> {
   const { logger, settings } = deps;
   const log = logger.child({ orderId: order.id, paymentId: payment.id, orderNo: payment.orderNo, payType: payment.payType });
@@ -135,7 +143,10 @@ export async function createAtBank(
   }
 
   const { kind: _created, ...created } = answer;
-  const accepted = await applyCreated(deps, { paymentId: payment.id, created, cardLinkMinutes: settings.cardExpMinutes });
+  const [accepted] = await Promise.all([
+    applyCreated(deps, { paymentId: payment.id, created, cardLinkMinutes: settings.cardExpMinutes }),
+    created.cardPayUrl !== undefined && toCardPage?.(created.cardPayUrl),
+  ]);
   // Only after minutes without an answer does the bank check give a creating attempt up; a bank
   // that slow has left the shopper long gone, and the attempt stays as the bank check left it.
   if (accepted.kind !== 'applied') return { kind: 'start_failed', reason: 'bank_unavailable' };

@@ -6,6 +6,7 @@ import { CHECKOUT_FIELDS, readCheckoutForm, type CheckoutErrors } from '../check
 import { TAIWAN_CITIES } from '../checkout/taiwan-cities';
 import { FREE_SHIPPING_FROM_TWD } from '../cart/shipping';
 import { placeOrder } from '../checkout/place-order';
+import { cardPageRedirect } from './card-page-redirect';
 import { renewSessionKeepingAccess } from '../orders/order-access';
 import { ensureShopperId } from '../orders/shopper';
 import { saveSession } from '../web/session';
@@ -54,7 +55,6 @@ export function checkoutRoutes(
       const unknown = await unknownRecipientErrors(deps.invoiceRecipientChecks, form.invoice, { timeoutMs: RECIPIENT_CHECK_TIMEOUT_MS, logger: req.log });
       if (Object.keys(unknown).length > 0) return showForm(req, res, 422, req.body, unknown);
     }
-    // The request's logger, so that the payment's log lines carry the request id.
     // Once the order is written the cart is spent: the session forgets it while the bank is asked,
     // and is stored before the redirect, which the browser follows at once.
     const forgetCart = () => {
@@ -62,7 +62,9 @@ export function checkoutRoutes(
       delete req.session.checkoutToken;
       return saveSession(req);
     };
-    const result = await placeOrder({ ...deps, logger: req.log }, {
+    const redirect = cardPageRedirect(req, res);
+    // The request's logger, so that the payment's log lines carry the request id.
+    const result = await redirect.settle(placeOrder({ ...deps, logger: req.log }, {
       sessionId: req.sessionID,
       checkoutToken: form.checkoutToken,
       shopperId: ensureShopperId(req.session),
@@ -72,7 +74,8 @@ export function checkoutRoutes(
       payType: form.payType,
       invoice: form.invoice,
       locale: req.locale,
-    }, { placed: forgetCart });
+    }, { placed: forgetCart, toCardPage: redirect.send }));
+    if (!result) return;
     switch (result.outcome) {
       case 'placed':
         return res.redirect(303, result.next);

@@ -10,6 +10,7 @@ import { awaitingCardResult, confirmingPayment, noteReturn } from '../orders/pay
 import { canStartNewAttempt } from '../payments/payable-order';
 import { startPaymentAttempt, type PaymentAttemptDependencies, type PaymentStartFailure } from '../payments/start-attempt';
 import { saveSession } from '../web/session';
+import { cardPageRedirect } from './card-page-redirect';
 import { readInput } from './form-input';
 import { noStore } from './no-store';
 
@@ -69,10 +70,15 @@ export function paymentResultRoutes(deps: PaymentAttemptDependencies): Router {
     const order = await shopperOrderOr404(deps.db, viewerOf(req), req.params.id);
     const input = { orderId: order.id };
     const orderPage = `/orders/${order.id}`;
-    const result = await startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType: payType ?? order.payType });
+    const redirect = cardPageRedirect(req, res);
+    const result = await redirect.settle(
+      startPaymentAttempt({ ...deps, logger: req.log }, { orderId: order.id, payType: payType ?? order.payType }, { toCardPage: redirect.send }),
+    );
+    if (!result) return;
     switch (result.kind) {
       case 'started':
-        // A card attempt goes to the bank's card page; an ATM one to the order page with its account.
+        // An ATM attempt goes to the order page with its account (a card attempt's redirect to the
+        // bank's card page went as soon as the bank gave it).
         return res.redirect(303, result.payment.cardPayUrl ?? orderPage);
       case 'start_failed':
         // The attempt is recorded as create_failed, which the order page explains.

@@ -23,6 +23,7 @@ import {
   text,
   type BrowserShop,
 } from '../support/browser-shop';
+import { eventually } from '../support/shop-harness';
 
 const SCREENS: Array<[string, BrowserContextOptions]> = [['desktop', DESKTOP], ['phone', PHONE]];
 
@@ -41,7 +42,8 @@ describe.skipIf(!browserAvailable)('the shopper around the bank', { timeout: 120
   afterAll(() => env?.close());
 
   const control = () => env.shop.sandbox.sandbox.control;
-  const paymentOnCardPage = (page: Page) => env.shop.db.payment.findFirstOrThrow({ where: { cardPayUrl: page.url() } });
+  // The card page can be open before the shop has stored its link: the redirect goes out first.
+  const paymentOnCardPage = (page: Page) => eventually(() => env.shop.db.payment.findFirst({ where: { cardPayUrl: page.url() } }));
 
   describe.each(SCREENS)('on a %s', (screen, options) => {
     it.concurrent('1: Back from the card page shows the emptied cart and the unpaid order to continue', async ({ onTestFinished }) => {
