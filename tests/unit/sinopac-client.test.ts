@@ -338,6 +338,27 @@ describe('SinopacClient against a fake bank over HTTP', () => {
       expect(sent).toEqual(['Nonce', 'Order']);
     });
 
+    it('does not send a call on a connection idle past the keep-alive the server announced', async () => {
+      let connections = 0;
+      const server = createServer((_req, res) => res.end('{}'));
+      server.keepAliveTimeout = 2_000; // announced as timeout=2: the connection is not reused after 1 s idle
+      server.on('connection', () => connections++);
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/Nonce`;
+      const post = () => httpTransport(url, { headers: {}, body: '{}', signal: AbortSignal.timeout(1_000) });
+      try {
+        await post();
+        await post();
+        expect(connections).toBe(1);
+        await new Promise((resolve) => setTimeout(resolve, 1_300));
+        await post();
+        expect(connections).toBe(2);
+      } finally {
+        server.closeAllConnections();
+        await new Promise<void>((resolve) => server.close(() => resolve()));
+      }
+    });
+
     it('reports a non-200 status', async () => {
       bank.misbehaviour = { httpStatus: { endpoint: 'Order', status: 500 } };
       const error = await failure(client().orderCreate(atmOrder('A202405200021')));
