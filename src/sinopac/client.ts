@@ -97,8 +97,9 @@ const MAX_ANSWER_BYTES = 128 * 1024 * 1024;
 // node:http with kept-alive connections rather than fetch, whose streams took two to three times
 // the CPU of an exchange here (issue 14). Redirects are not followed: the envelope goes to the
 // configured host or nowhere. An idle connection is dropped a second before the server's announced
-// keep-alive ends (Node honours the hint only when the agent has a timeout), and after 4 s without
-// one: a call sent on a connection the server is closing is reset before it is read.
+// keep-alive ends (Node honours the hint only when the agent has a timeout), and without a hint
+// after 4 s, under the 5 s many servers keep: a call sent on a connection the server is closing is
+// reset before it is read.
 const keptAlive = { keepAlive: true, timeout: 4_000 };
 const agents = { 'http:': new HttpAgent(keptAlive), 'https:': new HttpsAgent(keptAlive) } as const;
 
